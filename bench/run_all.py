@@ -1,0 +1,28 @@
+"""Run every benchmark script (bench/bench_*.py) in turn; each records its results in docs/benchmarks.md.
+
+Benchmarks are not tests: they are run by `make bench`, never by `make test`.
+Pass names to run only some: `make bench BENCH_ARGS="privacy"`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv: list[str]) -> int:
+    scripts = sorted(HERE.glob("bench_*.py"))
+    if argv:
+        scripts = [s for s in scripts if any(a in s.stem for a in argv)]
+    failed = 0
+    for script in scripts:
+        print(f"== {script.name} ==", flush=True)
+        failed += subprocess.call([sys.executable, str(script)]) != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,13 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ctm.api.urls import api
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("", include("ctm.core.urls")),
+    path("accounts/", include("ctm.accounts.urls")),
+    path("cases/", include("ctm.cases.urls")),
+    path("linkage/", include("ctm.linkage.urls")),
+]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from ctm.accounts.views import auth, tokens
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("two-factor/", auth.two_factor_view, name="two_factor"),
+    path("two-factor/setup/", auth.two_factor_setup_view, name="two_factor_setup"),
+    path("organization/", auth.switch_organization, name="switch_organization"),
+    path("tokens/", tokens.tokens_view, name="tokens"),
+    path("tokens/<int:pk>/revoke/", tokens.revoke_token_view, name="revoke_token"),
+]

@@ -1,0 +1,40 @@
+"""API tokens: a user creates and revokes their own tokens (shown once, stored hashed)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ctm.accounts.domain.auth import create_api_token, revoke_api_token
+from ctm.accounts.forms import TokenForm
+from ctm.accounts.models import ApiToken
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens_view(request: HttpRequest) -> HttpResponse:
+    membership = request.membership
+    if membership is None:
+        raise PermissionDenied
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = create_api_token(membership, name=form.cleaned_data["name"], by=request.user)
+        form = TokenForm()
+    tokens = ApiToken.objects.filter(user=request.user).select_related("membership__organization")
+    return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, "new_token": new_token})
+
+
+@login_required
+@require_POST
+def revoke_token_view(request: HttpRequest, pk: int) -> HttpResponse:
+    token = (
+        ApiToken.objects.filter(user=request.user, pk=pk).select_related("membership__organization").first()
+    )
+    if token is None:
+        raise Http404
+    revoke_api_token(token, by=request.user)
+    return redirect("accounts:tokens")

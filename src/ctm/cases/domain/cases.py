@@ -1,0 +1,262 @@
+"""Writes on cases: open, update, assign, move through stages, close, reopen, share."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ctm.cases.domain.common import (
+    apply,
+    bump_version,
+    log_case,
+    log_change,
+    require_manager,
+    require_write,
+    snapshot,
+)
+from ctm.cases.domain.persons import build_person, refresh_indexes, sync_minor_flag
+from ctm.cases.domain.queries.consent import may
+from ctm.cases.enums import CLOSED_STATUSES, CaseStatus, ClosureReason, ConsentScope, Stage
+from ctm.cases.models import Case, CaseAssignment, CaseSequence, CaseShare, Consent
+from ctm.cases.rules import can_manage_cases, can_write_cases
+from ctm.core.enums import Role
+from ctm.core.errors import InvalidTransition, NotAllowed
+from ctm.core.models import Membership
+
+CASE_FIELDS = ["office", "identified_on", "high_risk", "sensitive"]
+
+
+def next_case_number(organization: Any, office: Any, year: int) -> str:
+    seq, _created = CaseSequence.objects.select_for_update().get_or_create(
+        organization=organization, year=year
+    )
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    country = (office.country if office else organization.country).upper()
+    return f"{country}-{organization.code}-{year}-{seq.last:05d}"
+
+
+def open_case(
+    *, by: Membership, person_data: dict[str, Any], case_data: dict[str, Any] | None = None
+) -> Case:
+    """Register a person and open their case in the actor's organization, owned by the actor."""
+    if not can_write_cases(by):
+        raise NotAllowed(_("You may not open cases."))
+    case_data = dict(case_data or {})
+    org = by.organization
+    office = case_data.pop("office", None) or by.office
+    if office is not None and office.organization_id != org.pk:
+        raise NotAllowed(_("That office belongs to another organization."))
+    opened_on = case_data.pop("opened_on", None) or timezone.localdate()
+    with transaction.atomic():
+        person = build_person(org, by, person_data)
+        person.save()
+        refresh_indexes(person)
+        person.save(update_fields=["name_birth_index"])
+        case = Case(
+            organization=org,
+            person=person,
+            office=office,
+            owner=by.user,
+            opened_on=opened_on,
+            number=next_case_number(org, office, opened_on.year),
+            **{k: v for k, v in case_data.items() if k in CASE_FIELDS},
+        )
+        case.save()
+        sync_minor_flag(case, person)
+        log_case("cases.case.opened", by, case, {"stage": [None, case.stage], "status": [None, case.status]})
+    return case
+
+
+def update_case(case: Case, *, by: Membership, data: dict[str, Any], version: int | None = None) -> Case:
+    require_write(by, case)
+    if (
+        "office" in data
+        and data["office"] is not None
+        and data["office"].organization_id != case.organization_id
+    ):
+        raise NotAllowed(_("That office belongs to another organization."))
+    with transaction.atomic():
+        old = snapshot(case, CASE_FIELDS)
+        bump_version(case, version)
+        changed = apply(case, {k: v for k, v in data.items() if k in CASE_FIELDS})
+        if changed:
+            case.save(update_fields=[*changed, "updated_at"])
+            log_change("cases.case.updated", by, case, _ids(old), _ids(snapshot(case, CASE_FIELDS)))
+    return case
+
+
+def _ids(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: getattr(v, "pk", v) for k, v in values.items()}
+
+
+def assign_case(case: Case, *, by: Membership, owner: Any = None, assignees: list[Any] | None = None) -> Case:
+    """Change the owner and/or the assigned caseworkers (case managers only; same organization only)."""
+    require_manager(by, case)
+    org_users = set(
+        Membership.objects.filter(
+            organization=case.organization, is_active=True, role__in=[Role.CASEWORKER, Role.CASE_MANAGER]
+        ).values_list("user_id", flat=True)
+    )
+    people = ([owner] if owner else []) + list(assignees or [])
+    if any(u.pk not in org_users for u in people):
+        raise NotAllowed(_("Cases can only be assigned to caseworkers of the case's organization."))
+    with transaction.atomic():
+        changes: dict[str, Any] = {}
+        if owner and owner.pk != case.owner_id:
+            changes["owner"] = [case.owner_id, owner.pk]
+            case.owner = owner
+            case.save(update_fields=["owner", "updated_at"])
+        if assignees is not None:
+            before = set(case.assignments.values_list("user_id", flat=True))
+            after = {u.pk for u in assignees}
+            CaseAssignment._base_manager.filter(case=case, user_id__in=before - after).delete()
+            CaseAssignment._base_manager.bulk_create(
+                CaseAssignment(organization=case.organization, case=case, user_id=uid)
+                for uid in after - before
+            )
+            if before != after:
+                changes["assignees"] = [sorted(before), sorted(after)]
+        if changes:
+            log_case("cases.case.assigned", by, case, changes)
+    return case
+
+
+def change_stage(case: Case, *, by: Membership, stage: str) -> Case:
+    require_write(by, case)
+    if case.is_closed:
+        raise InvalidTransition(_("Reopen the case before changing its stage."))
+    if stage == Stage.CLOSED or stage not in Stage.values:
+        raise InvalidTransition(_("Use 'close the case' to close it."))
+    with transaction.atomic():
+        old = case.stage
+        case.stage = stage
+        case.status = CaseStatus.FOLLOW_UP if stage == Stage.MONITORING else CaseStatus.ACTIVE
+        case.save(update_fields=["stage", "status", "updated_at"])
+        log_case("cases.case.stage_changed", by, case, {"stage": [old, stage]})
+    return case
+
+
+def close_case(
+    case: Case, *, by: Membership, reason: str, note: str = "", on: datetime.date | None = None
+) -> Case:
+    """Close the case. A minor's case is only closed by a case manager: a caseworker's request waits."""
+    require_write(by, case)
+    if case.is_closed:
+        raise InvalidTransition(_("The case is already closed."))
+    if reason not in ClosureReason.values:
+        raise InvalidTransition(_("Choose a closure reason."))
+    if case.is_minor and not can_manage_cases(by):
+        return _request_closure(case, by=by, reason=reason, note=note)
+    with transaction.atomic():
+        old = {"status": case.status, "stage": case.stage}
+        case.status = CaseStatus.CLOSED_REFERRED if reason == ClosureReason.REFERRED else CaseStatus.CLOSED
+        case.stage = Stage.CLOSED
+        case.closure_reason = reason
+        case.closure_note = note
+        case.closed_on = on or timezone.localdate()
+        case.closure_requested_by = None
+        case.save(
+            update_fields=[
+                "status",
+                "stage",
+                "closure_reason",
+                "closure_note",
+                "closed_on",
+                "closure_requested_by",
+                "updated_at",
+            ]
+        )
+        log_case(
+            "cases.case.closed",
+            by,
+            case,
+            {
+                "status": [old["status"], case.status],
+                "stage": [old["stage"], case.stage],
+                "closure_reason": [None, reason],
+            },
+        )
+    return case
+
+
+def _request_closure(case: Case, *, by: Membership, reason: str, note: str) -> Case:
+    with transaction.atomic():
+        case.closure_requested_by = by.user
+        case.closure_reason = reason
+        case.closure_note = note
+        case.save(update_fields=["closure_requested_by", "closure_reason", "closure_note", "updated_at"])
+        log_case("cases.case.closure_requested", by, case, {"closure_reason": [None, reason]})
+    return case
+
+
+def reject_closure(case: Case, *, by: Membership) -> Case:
+    require_manager(by, case)
+    if case.closure_requested_by_id is None:
+        raise InvalidTransition(_("No closure is waiting for approval."))
+    with transaction.atomic():
+        case.closure_requested_by = None
+        case.closure_reason = ""
+        case.save(update_fields=["closure_requested_by", "closure_reason", "updated_at"])
+        log_case("cases.case.closure_rejected", by, case)
+    return case
+
+
+def reopen_case(case: Case, *, by: Membership, reason: str = "") -> Case:
+    require_write(by, case)
+    if case.status not in CLOSED_STATUSES:
+        raise InvalidTransition(_("Only a closed case can be reopened."))
+    with transaction.atomic():
+        old = case.status
+        case.status = CaseStatus.ACTIVE
+        case.stage = Stage.ASSISTANCE
+        case.closed_on = None
+        case.closure_reason = ""
+        case.reopen_count += 1
+        case.save(
+            update_fields=["status", "stage", "closed_on", "closure_reason", "reopen_count", "updated_at"]
+        )
+        log_case(
+            "cases.case.reopened", by, case, {"status": [old, case.status], "reason": [None, reason[:200]]}
+        )
+    return case
+
+
+def share_case(case: Case, *, by: Membership, consent: Consent) -> CaseShare:
+    """Give another organization read access, against a referral consent that names it."""
+    require_manager(by, case)
+    target = consent.referral_organization
+    if (
+        consent.case_id != case.pk
+        or target is None
+        or not may(case, ConsentScope.REFERRAL, organization=target)
+    ):
+        raise InvalidTransition(_("A valid referral consent naming the organization is required."))
+    with transaction.atomic():
+        share = (
+            CaseShare.objects.in_orgs([case.organization_id])
+            .filter(case=case, shared_with=target, revoked_at__isnull=True)
+            .first()
+        )
+        if share is None:
+            share = CaseShare.unscoped.create(
+                organization=case.organization,
+                case=case,
+                shared_with=target,
+                consent=consent,
+                granted_by=by.user,
+            )
+            log_case("cases.case.shared", by, case, {"shared_with": [None, target.code]})
+    return share
+
+
+def revoke_shares_for_consent(consent: Consent, *, by: Membership) -> int:
+    shares = CaseShare.unscoped.filter(consent=consent, revoked_at__isnull=True)
+    n = shares.update(revoked_at=timezone.now())
+    if n:
+        log_case("cases.case.share_revoked", by, consent.case, {"consent": [consent.pk, None]})
+    return n

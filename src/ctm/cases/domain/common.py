@@ -1,0 +1,57 @@
+"""Shared pieces of the case-register writes: permission checks, version bumps, logging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Model
+
+from ctm.cases.domain.queries.cases import may_write_case
+from ctm.cases.rules import can_manage_cases
+from ctm.core.domain.activity import masked_changes, record
+from ctm.core.errors import ConflictError, NotAllowed
+
+
+def require_write(by: Any, case: Any) -> None:
+    if not may_write_case(by, case):
+        raise NotAllowed("You may not change this case.")
+
+
+def require_manager(by: Any, case: Any) -> None:
+    if not can_manage_cases(by) or by.organization_id != case.organization_id:
+        raise NotAllowed("Only a case manager of the case's organization may do this.")
+
+
+def bump_version(obj: Model, expected: int | None) -> None:
+    """Optimistic lock: refuse the save if someone saved the object since `expected` was read."""
+    current = obj.version  # type: ignore[attr-defined]
+    expected = current if expected is None else expected
+    updated = type(obj)._base_manager.filter(pk=obj.pk, version=expected).update(version=F("version") + 1)
+    if not updated:
+        raise ConflictError()
+    obj.version = expected + 1  # type: ignore[attr-defined]
+
+
+def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def apply(obj: Model, data: dict[str, Any]) -> list[str]:
+    changed = []
+    for name, value in data.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed
+
+
+def log_case(action: str, by: Any, case: Any, changes: dict[str, Any] | None = None) -> None:
+    record(
+        action, actor=by.user, organization=case.organization, obj=case, label=case.number, changes=changes
+    )
+
+
+def log_change(
+    action: str, by: Any, case: Any, old: dict[str, Any], new: dict[str, Any], sensitive: tuple[str, ...] = ()
+) -> None:
+    log_case(action, by, case, masked_changes(old, new, sensitive))

@@ -1,0 +1,110 @@
+"""Writes on persons: identifying data, blind indexes and documents."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ctm.cases.domain.common import apply, bump_version, log_change, require_write, snapshot
+from ctm.cases.models import Case, IdentityDocument, Person, PersonPhoneticKey
+from ctm.cases.models.context import ADULT_AGE
+from ctm.cases.models.person import PERSON_SENSITIVE
+from ctm.core import crypto
+
+PERSON_FIELDS = [
+    "given_name",
+    "family_name",
+    "other_names",
+    "gender",
+    "birth_date",
+    "birth_date_is_estimate",
+    "estimated_age",
+    "citizenships",
+    "languages",
+    "contacts",
+    "address",
+]
+
+
+def age_on(person: Person, day: datetime.date) -> int | None:
+    if person.birth_date:
+        b = person.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+    return person.estimated_age
+
+
+def refresh_indexes(person: Person) -> None:
+    """Recompute the blind indexes from the plaintext held in memory."""
+    bd = person.birth_date.isoformat() if person.birth_date else ""
+    person.name_birth_index = crypto.name_birth_index(person.full_name, bd) if person.full_name and bd else ""
+    year = person.birth_date.year if person.birth_date else None
+    PersonPhoneticKey._base_manager.filter(person=person).delete()
+    PersonPhoneticKey._base_manager.bulk_create(
+        PersonPhoneticKey(
+            organization_id=person.organization_id, person=person, digest=crypto.phonetic_index(code, year)
+        )
+        for code in crypto.phonetic_tokens(person.full_name)
+    )
+
+
+def build_person(organization: Any, by: Any, data: dict[str, Any]) -> Person:
+    person = Person(organization=organization, created_by=by.user)
+    apply(person, {k: v for k, v in data.items() if k in PERSON_FIELDS})
+    return person
+
+
+def update_person(case: Case, *, by: Any, data: dict[str, Any], version: int | None = None) -> Person:
+    require_write(by, case)
+    person = case.person
+    with transaction.atomic():
+        old = snapshot(person, PERSON_FIELDS)
+        bump_version(person, version)
+        changed = apply(person, {k: v for k, v in data.items() if k in PERSON_FIELDS})
+        if not changed:
+            return person
+        refresh_indexes(person)
+        person.save(update_fields=[*changed, "name_birth_index", "updated_at"])
+        sync_minor_flag(case, person)
+        log_change("cases.person.updated", by, case, old, snapshot(person, PERSON_FIELDS), PERSON_SENSITIVE)
+    return person
+
+
+def sync_minor_flag(case: Case, person: Person) -> None:
+    age = age_on(person, case.opened_on or timezone.localdate())
+    is_minor = age is not None and age < ADULT_AGE
+    if case.is_minor != is_minor and age is not None:
+        case.is_minor = is_minor
+        case.save(update_fields=["is_minor"])
+    if person.citizenships and case.citizenship != person.citizenships[0]:
+        case.citizenship = person.citizenships[0]
+        case.save(update_fields=["citizenship"])
+
+
+def add_document(case: Case, *, by: Any, data: dict[str, Any]) -> IdentityDocument:
+    require_write(by, case)
+    with transaction.atomic():
+        doc = IdentityDocument(organization=case.organization, person=case.person, **data)
+        doc.number_index = crypto.document_index(doc.number)
+        doc.save()
+        log_change(
+            "cases.document.added",
+            by,
+            case,
+            {},
+            {"kind": doc.kind, "number": doc.number, "issuing_country": doc.issuing_country},
+            ("number",),
+        )
+    return doc
+
+
+def remove_document(case: Case, document: IdentityDocument, *, by: Any) -> None:
+    require_write(by, case)
+    if document.person_id != case.person_id:
+        raise IdentityDocument.DoesNotExist
+    with transaction.atomic():
+        kind = document.kind
+        document.delete()
+        log_change("cases.document.removed", by, case, {"kind": kind, "number": "x"}, {}, ("number",))

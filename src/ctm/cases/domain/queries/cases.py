@@ -1,0 +1,162 @@
+"""Protected reads of cases: the only doors through which views and the API fetch them."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from ctm.cases.models import Case, IdentityDocument, Person, PersonPhoneticKey
+from ctm.cases.domain.queries.scoping import visible_cases_q, writable_cases_q
+from ctm.core import crypto
+from ctm.core.domain.activity import record
+
+
+def cases_for_user(membership: Any) -> QuerySet[Case]:
+    """Every case the membership may read (own organization, or shared with it)."""
+    q = visible_cases_q(membership)
+    if q is None:
+        return Case.unscoped.none()
+    return Case.unscoped.filter(q)
+
+
+@dataclass
+class CaseFilters:
+    status: str = ""
+    stage: str = ""
+    office: int | None = None
+    owner: int | None = None
+    citizenship: str = ""
+    exploitation_country: str = ""
+    exploitation_type: str = ""
+    minor: bool | None = None
+    opened_from: datetime.date | None = None
+    opened_to: datetime.date | None = None
+    number: str = ""
+
+
+def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
+    lookups: dict[str, Any] = {}
+    for name in ("status", "stage", "citizenship", "exploitation_country"):
+        if getattr(f, name):
+            lookups[name] = getattr(f, name)
+    if f.office:
+        lookups["office_id"] = f.office
+    if f.owner:
+        lookups["owner_id"] = f.owner
+    if f.minor is not None:
+        lookups["is_minor"] = f.minor
+    if f.opened_from:
+        lookups["opened_on__gte"] = f.opened_from
+    if f.opened_to:
+        lookups["opened_on__lte"] = f.opened_to
+    if f.exploitation_type:
+        lookups["exploitation_types__contains"] = f"|{f.exploitation_type}|"
+    if f.number:
+        lookups["number"] = f.number.strip().upper()
+    return qs.filter(**lookups)
+
+
+def case_list(membership: Any, f: CaseFilters) -> QuerySet[Case]:
+    return (
+        filter_cases(cases_for_user(membership), f)
+        .select_related("owner", "office", "organization")
+        .order_by("-opened_on", "-id")
+    )
+
+
+def get_case_for_user(membership: Any, number: str, *, write: bool = False) -> Case:
+    """The case with this number if the membership may read (or write) it; 404 for missing and not yours."""
+    q = writable_cases_q(membership) if write else visible_cases_q(membership)
+    if q is None or not number:
+        raise Http404("No such case")
+    case = (
+        Case.unscoped.filter(q, number=number)
+        .select_related("person", "owner", "office", "organization")
+        .first()
+    )
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+def may_write_case(membership: Any, case: Case) -> bool:
+    q = writable_cases_q(membership)
+    return q is not None and Case.unscoped.filter(q, pk=case.pk).exists()
+
+
+def view_person(membership: Any, case: Case, *, purpose: str = "case page") -> Person:
+    """The case's person with identifying data, and an activity-log entry for the read."""
+    record(
+        "cases.person.viewed",
+        actor=membership.user,
+        organization=membership.organization,
+        obj=case,
+        label=case.number,
+        changes={"purpose": purpose},
+    )
+    return case.person
+
+
+def search_by_name_and_birth(membership: Any, full_name: str, birth_date: datetime.date) -> QuerySet[Case]:
+    digest = crypto.name_birth_index(full_name, birth_date.isoformat())
+    record(
+        "cases.person.searched",
+        actor=membership.user,
+        organization=membership.organization,
+        changes={"by": "name+birth date"},
+    )
+    return cases_for_user(membership).filter(person__name_birth_index=digest)
+
+
+def search_by_document(membership: Any, number: str) -> QuerySet[Case]:
+    digest = crypto.document_index(number)
+    person_ids = IdentityDocument.unscoped.filter(number_index=digest).values("person_id")
+    record(
+        "cases.person.searched",
+        actor=membership.user,
+        organization=membership.organization,
+        changes={"by": "document"},
+    )
+    return cases_for_user(membership).filter(person_id__in=person_ids)
+
+
+@dataclass
+class DuplicateCandidate:
+    case_number: str
+    match: str  # "exact" or "similar"
+
+
+def duplicate_candidates(
+    membership: Any,
+    given_name: str,
+    family_name: str,
+    birth_date: datetime.date | None,
+    birth_year: int | None,
+) -> list[DuplicateCandidate]:
+    """Possible duplicates inside the organization: exact blind-index match, then phonetic + birth year.
+
+    Only case numbers are returned: a caseworker may not see the other person's data unless the case
+    is theirs; the number is enough to ask a case manager.
+    """
+    org_id = membership.organization_id
+    full = f"{given_name} {family_name}"
+    found: dict[int, DuplicateCandidate] = {}
+    if birth_date:
+        exact = Person.unscoped.filter(
+            organization_id=org_id, name_birth_index=crypto.name_birth_index(full, birth_date.isoformat())
+        )
+        for case in Case.unscoped.filter(person__in=exact).only("number", "person_id"):
+            found[case.person_id] = DuplicateCandidate(case.number, "exact")
+    year = birth_date.year if birth_date else birth_year
+    digests = [crypto.phonetic_index(code, year) for code in crypto.phonetic_tokens(full)]
+    if digests:
+        similar = PersonPhoneticKey.objects.filter(organization_id=org_id, digest__in=digests).values(
+            "person_id"
+        )
+        for case in Case.unscoped.filter(person_id__in=similar).only("number", "person_id")[:20]:
+            found.setdefault(case.person_id, DuplicateCandidate(case.number, "similar"))
+    return list(found.values())

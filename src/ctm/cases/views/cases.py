@@ -1,0 +1,184 @@
+"""The case list, search, new case and the case page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ctm.accounts.models import User
+from ctm.cases.domain.cases import open_case
+from ctm.cases.domain.queries.cases import (
+    CaseFilters,
+    case_list,
+    duplicate_candidates,
+    may_write_case,
+    search_by_document,
+    search_by_name_and_birth,
+    view_person,
+)
+from ctm.cases.domain.queries.timeline import case_timeline
+from ctm.cases.interfaces.forms import CaseFilterForm, DocumentSearchForm, NameSearchForm, NewCaseForm
+from ctm.cases.models import (
+    Attachment,
+    BestInterestsAssessment,
+    Consent,
+    EligibilityDecision,
+    Guardian,
+    IdentityDocument,
+    Note,
+    ScreeningInterview,
+    TraffickingEvent,
+    VictimContext,
+)
+from ctm.cases.rules import can_manage_cases, can_write_cases
+from ctm.cases.views.helpers import apply_domain_errors, case_url, load_case, reader
+from ctm.core.errors import NotAllowed
+from ctm.core.models import Office
+
+
+def org_offices(membership: Any) -> Any:
+    return Office.objects.filter(organization_id=membership.organization_id)
+
+
+def org_staff(membership: Any) -> Any:
+    return User.objects.filter(
+        memberships__organization_id=membership.organization_id,
+        memberships__is_active=True,
+        memberships__role__in=["caseworker", "case_manager"],
+    ).order_by("username")
+
+
+@login_required
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    membership = reader(request)
+    form = CaseFilterForm(request.GET or None, offices=org_offices(membership), staff=org_staff(membership))
+    filters = CaseFilters()
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        filters = CaseFilters(
+            status=d["status"],
+            stage=d["stage"],
+            office=d["office"].pk if d["office"] else None,
+            owner=d["owner"].pk if d["owner"] else None,
+            citizenship=d["citizenship"],
+            exploitation_country=d["exploitation_country"],
+            exploitation_type=d["exploitation_type"],
+            minor=d["minor"],
+            opened_from=d["opened_from"],
+            opened_to=d["opened_to"],
+            number=d["number"],
+        )
+    page = Paginator(case_list(membership, filters), settings.CTM_CASE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "name_form": NameSearchForm(),
+            "document_form": DocumentSearchForm(),
+            "can_open": can_write_cases(membership),
+            "status": 400 if form.is_bound and not form.is_valid() else 200,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
+@require_POST
+def search_view(request: HttpRequest) -> HttpResponse:
+    """Exact name + birth date, or document number: POST only, results shown without a redirect."""
+    membership = reader(request)
+    name_form = NameSearchForm(request.POST if "full_name" in request.POST else None)
+    document_form = DocumentSearchForm(request.POST if "document_number" in request.POST else None)
+    results = None
+    if name_form.is_bound and name_form.is_valid():
+        results = search_by_name_and_birth(
+            membership, name_form.cleaned_data["full_name"], name_form.cleaned_data["birth_date"]
+        )
+    elif document_form.is_bound and document_form.is_valid():
+        results = search_by_document(membership, document_form.cleaned_data["document_number"])
+    if results is not None:
+        results = list(results.select_related("owner", "office")[:50])
+    return render(
+        request,
+        "cases/search.html",
+        {
+            "name_form": name_form if name_form.is_bound else NameSearchForm(),
+            "document_form": document_form if document_form.is_bound else DocumentSearchForm(),
+            "results": results,
+        },
+        status=200 if results is not None else 400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_case_view(request: HttpRequest) -> HttpResponse:
+    membership = reader(request)
+    if not can_write_cases(membership):
+        raise PermissionDenied
+    form = NewCaseForm(request.POST or None, offices=org_offices(membership))
+    duplicates: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        duplicates = duplicate_candidates(
+            membership, d["given_name"], d["family_name"], d["birth_date"], None
+        )
+        if duplicates and not d["confirm_not_duplicate"]:
+            form.add_error("confirm_not_duplicate", "")
+        else:
+            try:
+                case = open_case(
+                    by=membership,
+                    person_data=form.person_data(),
+                    case_data={"office": d["office"], "identified_on": d["identified_on"]},
+                )
+            except (ValidationError, NotAllowed) as exc:
+                if isinstance(exc, NotAllowed):
+                    raise
+                apply_domain_errors(form, exc)
+            else:
+                return redirect(case_url(case))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/new.html", {"form": form, "duplicates": duplicates}, status=status)
+
+
+@login_required
+def case_detail_view(request: HttpRequest, number: str) -> HttpResponse:
+    membership, case = load_case(request, number)
+    person = view_person(membership, case)
+    context = {
+        "case": case,
+        "person": person,
+        "can_write": may_write_case(membership, case),
+        "can_manage": can_manage_cases(membership) and membership.organization_id == case.organization_id,
+        "screening": ScreeningInterview.unscoped.filter(case=case).select_related("interviewer").first(),
+        "context": VictimContext.unscoped.filter(case=case).first(),
+        "decisions": EligibilityDecision.unscoped.filter(case=case).select_related(
+            "proposed_by", "reviewed_by"
+        ),
+        "events": TraffickingEvent.unscoped.filter(case=case),
+        "consents": Consent.unscoped.filter(case=case).select_related("referral_organization", "recorded_by"),
+        "guardians": Guardian.unscoped.filter(case=case),
+        "assessments": BestInterestsAssessment.unscoped.filter(case=case).select_related("assessor"),
+        "notes": Note.unscoped.filter(case=case).select_related("author")[:100],
+        "attachments": Attachment.unscoped.filter(case=case).defer("blob").select_related("uploaded_by"),
+        "documents": IdentityDocument.unscoped.filter(person=person),
+        "assignees": case.assignees.all(),
+        "shares": case.shares.filter(revoked_at__isnull=True).select_related("shared_with"),
+        "timeline": case_timeline(case),
+    }
+    return render(request, "cases/detail.html", context)

@@ -1,0 +1,65 @@
+"""The `ctm` console command.
+
+Engine commands (anonymize, synthesize, link, overlaps, estimate) run without Django: they read and
+write files. Every other word is handed to Django's management commands, so `ctm serve`,
+`ctm demo`, `ctm createuser`, `ctm audit verify` and `ctm keys rotate` are thin wrappers over domain
+code, as the house style asks.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+ENGINE_COMMANDS: dict[str, str] = {
+    "anonymize": "ctm.privacy.cli:anonymize_main",
+    "synthesize": "ctm.privacy.cli:synthesize_main",
+    "link": "ctm.linkage.cli:link_main",
+    "overlaps": "ctm.linkage.cli:overlaps_main",
+    "estimate": "ctm.linkage.cli:estimate_main",
+    "linkage-generate": "ctm.linkage.cli:generate_main",
+}
+
+HELP = """usage: ctm COMMAND [ARGS...]
+
+Platform commands (Django):
+  serve [--host H] [--port P]   serve CTM (default http://127.0.0.1:8000)
+  demo                          migrate and load fictional demo data, print demo users
+  createuser                    create a user with a membership and role
+  audit verify                  check the activity log's hash chain
+  keys rotate                   re-encrypt identifying data under the newest key
+  privacy shred                 export then erase one person's identifying data
+  migrate, check, ...           any Django management command
+
+Engine commands (files in, files out, no database):
+  anonymize INPUT --k K --qi COLS --out OUT.csv --report REPORT.json
+  synthesize INPUT --epsilon E --out OUT.csv --report REPORT.json
+  link LIST.csv [LIST.csv ...] --out CLUSTERS.csv
+  overlaps CLUSTERS.csv --out TABLE.csv
+  estimate FILE.csv [--method stepwise|aic|bic|main] --json
+"""
+
+
+def _run_engine(target: str, argv: list[str]) -> int:
+    module_name, func_name = target.split(":")
+    func = getattr(importlib.import_module(module_name), func_name)
+    return int(func(argv) or 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        sys.stdout.write(HELP)
+        return 0
+    if args[0] in ENGINE_COMMANDS:
+        return _run_engine(ENGINE_COMMANDS[args[0]], args[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ctm", *args])
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Reads of the activity log: auditors and organization admins see their organization's entries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ctm.core.models import ActivityLog
+from ctm.core.rules import can_read_activity_log
+
+
+@dataclass
+class ActivityFilters:
+    action: str = ""
+    actor: str = ""
+    object_label: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+def activity_for_user(membership: Any, f: ActivityFilters) -> QuerySet[ActivityLog]:
+    if not can_read_activity_log(membership):
+        return ActivityLog.objects.none()
+    qs = ActivityLog.objects.filter(organization_id=membership.organization_id)
+    if f.action:
+        qs = qs.filter(action__startswith=f.action)
+    if f.actor:
+        qs = qs.filter(actor_label=f.actor)
+    if f.object_label:
+        qs = qs.filter(object_label=f.object_label.strip().upper())
+    if f.date_from:
+        qs = qs.filter(created_at__date__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(created_at__date__lte=f.date_to)
+    return qs.order_by("-id")

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ctm.core.enums import CaseworkerScope, OrganizationType, Role
+from ctm.core.interfaces.choices import country_choices
+
+
+class ActivityFilterForm(forms.Form):
+    action = forms.CharField(
+        label=_("Action starts with"),
+        required=False,
+        max_length=80,
+        help_text=_("e.g. cases.case or cases.person.viewed"),
+    )
+    actor = forms.CharField(label=_("User"), required=False, max_length=150)
+    object_label = forms.CharField(label=_("Case number"), required=False, max_length=120)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class OrganizationSettingsForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor authentication for every role that reads identifying data"),
+        required=False,
+    )
+    caseworker_scope = forms.ChoiceField(label=_("Caseworkers see"), choices=CaseworkerScope.choices)
+    retention_years = forms.IntegerField(label=_("Keep closed cases for (years)"), min_value=1, max_value=100)
+
+
+class OfficeForm(forms.Form):
+    name = forms.CharField(label=_("Office name"), max_length=200)
+    code = forms.RegexField(
+        label=_("Code"), regex=r"^[A-Z0-9]{2,8}$", help_text=_("2 to 8 capital letters or digits.")
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=lambda: country_choices())
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+
+
+class MemberForm(forms.Form):
+    username = forms.RegexField(label=_("Username"), regex=r"^[\w.@+-]{3,150}$", max_length=150)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("At least 12 characters; the person changes it later."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    office = forms.ModelChoiceField(label=_("Office"), queryset=None, required=False)
+
+    def __init__(self, *args: Any, offices: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    office = forms.ModelChoiceField(label=_("Office"), queryset=None, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+    def __init__(self, *args: Any, offices: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+
+
+class NewOrganizationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    code = forms.RegexField(
+        label=_("Code"), regex=r"^[A-Z0-9]{2,8}$", help_text=_("Used in case numbers, e.g. CHI.")
+    )
+    org_type = forms.ChoiceField(label=_("Organization type"), choices=OrganizationType.choices)
+    country = forms.ChoiceField(label=_("Country"), choices=lambda: country_choices())
+    office_name = forms.CharField(label=_("First office"), max_length=200)
+    office_code = forms.RegexField(label=_("Office code"), regex=r"^[A-Z0-9]{2,8}$")

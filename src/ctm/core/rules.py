@@ -1,0 +1,35 @@
+"""Permission predicates for core: who may do what in an organization. Pure functions of a membership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ctm.core.enums import Role
+
+CASE_READERS = frozenset({Role.CASEWORKER, Role.CASE_MANAGER, Role.AUDITOR})
+CASE_WRITERS = frozenset({Role.CASEWORKER, Role.CASE_MANAGER})
+
+
+def has_role(membership: Any, *roles: str) -> bool:
+    return membership is not None and membership.is_active and membership.role in roles
+
+
+def can_read_cases(membership: Any) -> bool:
+    return has_role(membership, *CASE_READERS)
+
+
+def can_write_cases(membership: Any) -> bool:
+    return has_role(membership, *CASE_WRITERS)
+
+
+def can_manage_cases(membership: Any) -> bool:
+    """Approve eligibility, assign, approve a minor's closure, share with another organization."""
+    return has_role(membership, Role.CASE_MANAGER)
+
+
+def can_read_activity_log(membership: Any) -> bool:
+    return has_role(membership, Role.AUDITOR, Role.ORG_ADMIN)
+
+
+def can_manage_users(membership: Any) -> bool:
+    return has_role(membership, Role.ORG_ADMIN)

@@ -1,0 +1,1 @@
+"""Writes of the linkage app: one function per state change, each logged."""

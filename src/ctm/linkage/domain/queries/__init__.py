@@ -1,0 +1,1 @@
+"""Reads of the linkage app: the only doors views use to fetch runs, pairs and estimates."""

@@ -1,0 +1,23 @@
+"""Record linkage with splink: normalise names across scripts, score pairs, cluster, evaluate."""
+
+from .clusters import ReviewDecisions, cluster_pairs, match_weight_histogram, pairs_for_review
+from .evaluate import LinkageScores, evaluate
+from .generate import generate_lists
+from .linking import LinkageInputError, LinkResult, link_lists, overlap_table
+from .splink_model import BACKENDS, LinkSettings
+
+__all__ = [
+    "BACKENDS",
+    "LinkResult",
+    "LinkSettings",
+    "LinkageInputError",
+    "LinkageScores",
+    "ReviewDecisions",
+    "cluster_pairs",
+    "evaluate",
+    "generate_lists",
+    "link_lists",
+    "match_weight_histogram",
+    "overlap_table",
+    "pairs_for_review",
+]

@@ -1,0 +1,90 @@
+"""Link lists of people: normalise, score pairs with splink, cluster, build the overlap table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .clusters import ReviewDecisions, cluster_pairs, match_weight_histogram
+from .normalize import INPUT_COLUMNS, normalise_records
+from .splink_model import LinkSettings, train_and_predict
+
+KEEP_PROBABILITY = 0.01  # pairs kept in the result (histogram, review queue)
+
+
+class LinkageInputError(ValueError):
+    """A list cannot be linked; the message says why in one line."""
+
+
+@dataclass
+class LinkResult:
+    clusters: pd.DataFrame  # list, record_id, cluster_id
+    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability
+    settings: LinkSettings
+    warnings: list[str] = field(default_factory=list)
+
+    def histogram(self, bins: int = 40) -> list[dict[str, float]]:
+        return match_weight_histogram(self.pairs, bins)
+
+    def summary(self) -> dict[str, Any]:
+        return {"records": len(self.clusters), "clusters": int(self.clusters["cluster_id"].nunique()),
+                "scored_pairs": len(self.pairs), "settings": self.settings.to_dict(), "warnings": self.warnings}
+
+
+def check_list(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in INPUT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise LinkageInputError(f"list {name}: missing column(s) {', '.join(missing)}")
+    ids = frame["record_id"].astype(str).str.strip()
+    if (ids == "").any() or frame["record_id"].isna().any():
+        raise LinkageInputError(f"list {name}: every row needs a record_id")
+    if ids.duplicated().any():
+        raise LinkageInputError(f"list {name}: record_id {ids[ids.duplicated()].iloc[0]!r} is repeated")
+    return frame.assign(record_id=ids)
+
+
+def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None = None,
+               decisions: ReviewDecisions | None = None) -> LinkResult:
+    """Deduplicate and link the lists (name -> records); clusters are people."""
+    config = settings or LinkSettings()
+    if not lists:
+        raise LinkageInputError("no list given")
+    parts = [normalise_records(check_list(name, frame), name) for name, frame in lists.items()]
+    records = pd.concat(parts, ignore_index=True)
+    warnings = _warnings(records)
+    if len(records) < 2:
+        scored = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"])
+    else:
+        scored = train_and_predict(records, config)
+    pairs = scored[scored["match_probability"].astype(float) >= KEEP_PROBABILITY].reset_index(drop=True)
+    ids = records["unique_id"].tolist()
+    cluster_of = cluster_pairs(ids, scored, config.threshold, decisions, config.conflict_probability)
+    clusters = pd.DataFrame({"list": records["source_list"], "record_id": records["record_id"],
+                             "cluster_id": [cluster_of[i] for i in ids]})
+    return LinkResult(clusters, pairs, config, warnings)
+
+
+def _warnings(records: pd.DataFrame) -> list[str]:
+    out = []
+    if records["name_key"].isna().mean() > 0.2:
+        out.append("more than 20 % of records have no usable name")
+    if records["birth_year"].isna().mean() > 0.5:
+        out.append("more than half the records have no birth date")
+    return out
+
+
+def overlap_table(clusters: pd.DataFrame) -> pd.DataFrame:
+    """One 0/1 column per list and `count`: how many people (clusters) have each capture history."""
+    for column in ("list", "cluster_id"):
+        if column not in clusters.columns:
+            raise LinkageInputError(f"the clusters file has no {column!r} column")
+    if clusters.empty:
+        raise LinkageInputError("the clusters file has no rows")
+    lists = sorted(clusters["list"].astype(str).unique())
+    presence = pd.crosstab(clusters["cluster_id"], clusters["list"].astype(str)).reindex(columns=lists)
+    histories = (presence > 0).astype(int)
+    table = histories.value_counts().rename("count").reset_index()
+    return table.sort_values(lists, ascending=False).reset_index(drop=True)

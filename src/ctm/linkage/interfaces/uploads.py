@@ -1,0 +1,108 @@
+"""Reading uploaded files: overlap tables (CSV) and lists of people (CSV or XLSX). Every problem is a
+ValidationError with one plain sentence for the form, never an exception page."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from ctm.linkage.domain.queries.records import COLUMNS
+from ctm.linkage.engine import CaptureTable, MSEInputError, table_from_frame
+
+MAX_TABLE_BYTES = 1 * 2**20
+MAX_LIST_BYTES = 20 * 2**20
+MAX_LIST_ROWS = 200_000
+MAX_RECORD_ID = 100
+ZIP_MAGIC = b"PK\x03\x04"
+_BAD_NAME = re.compile(r"[^\w .()-]+")
+
+
+def _read(upload: Any, limit: int) -> bytes:
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": limit // 2**20})
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": limit // 2**20})
+    if not data.strip():
+        raise ValidationError(_("The file is empty."))
+    return bytes(data)
+
+
+def _csv_frame(data: bytes) -> pd.DataFrame:
+    if b"\x00" in data[:4096] or data.startswith(ZIP_MAGIC):
+        raise ValidationError(_("This is not a CSV file (it holds binary content)."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(_("This is not a CSV file in UTF-8.")) from exc
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise ValidationError(_("The CSV file cannot be read: check the separators and quotes.")) from exc
+
+
+def read_overlap_table(upload: Any) -> CaptureTable:
+    """One 0/1 column per list and `count` (the all-zero row absent)."""
+    frame = _csv_frame(_read(upload, MAX_TABLE_BYTES))
+    frame = frame.replace("", float("nan"))
+    try:
+        return table_from_frame(frame)
+    except MSEInputError as exc:
+        raise ValidationError(
+            _(
+                "This overlap table cannot be used: %(reason)s. Expected one 0/1 column per list and a 'count' column."
+            )
+            % {"reason": exc}
+        ) from exc
+
+
+def list_name(filename: str) -> str:
+    """A list is named after its file, without the extension."""
+    stem = _BAD_NAME.sub("-", Path(filename or "list").stem).strip(" -") or "list"
+    return stem[:60]
+
+
+def _excel_frame(data: bytes) -> pd.DataFrame:
+    try:
+        return pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl").fillna("")
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+        raise ValidationError(_("The spreadsheet cannot be read (expected an XLSX file).")) from exc
+
+
+def _check_people(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.set_axis([str(c).strip().lower() for c in frame.columns], axis=1)
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValidationError(_("Missing column(s): %(cols)s.") % {"cols": ", ".join(missing)})
+    frame = frame[list(COLUMNS)].astype(str).apply(lambda col: col.str.strip())
+    if frame.empty:
+        raise ValidationError(_("The list has no rows."))
+    if len(frame) > MAX_LIST_ROWS:
+        raise ValidationError(_("The list has more than %(n)s rows.") % {"n": f"{MAX_LIST_ROWS:,}"})
+    ids = frame["record_id"]
+    if (ids == "").any():
+        raise ValidationError(_("Every row needs a record_id."))
+    if ids.duplicated().any():
+        raise ValidationError(
+            _("A record_id is repeated (row %(row)s).")
+            % {"row": int(ids.duplicated().to_numpy().argmax()) + 2}
+        )
+    if (ids.str.len() > MAX_RECORD_ID).any():
+        raise ValidationError(_("A record_id is longer than %(n)s characters.") % {"n": MAX_RECORD_ID})
+    # a date cell of a spreadsheet reads as "1990-04-02 00:00:00"
+    frame["birth_date"] = frame["birth_date"].str.split(" ").str[0]
+    return frame.reset_index(drop=True)
+
+
+def read_people_list(upload: Any) -> tuple[str, pd.DataFrame]:
+    """(list name, records) from a CSV or XLSX file with the columns of `ctm link`."""
+    data = _read(upload, MAX_LIST_BYTES)
+    frame = _excel_frame(data) if data.startswith(ZIP_MAGIC) else _csv_frame(data)
+    return list_name(upload.name), _check_people(frame)

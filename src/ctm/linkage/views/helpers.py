@@ -1,0 +1,33 @@
+"""The membership door of the linkage pages and the handling of domain errors on forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+
+from ctm.linkage.rules import can_use_linkage
+
+PER_PAGE = 25
+
+
+def data_manager(request: HttpRequest) -> Any:
+    membership = getattr(request, "membership", None)
+    if not can_use_linkage(membership):
+        raise PermissionDenied
+    return membership
+
+
+def add_errors(form: forms.BaseForm, exc: ValidationError, field: str | None = None) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else field, errors)
+    else:
+        form.add_error(field, exc.messages)
+
+
+def page_of(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))

@@ -1,0 +1,87 @@
+"""Login protection, idle timeout and two-factor authentication."""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+from django.urls import reverse
+
+from ctm.core.domain import organizations as org_domain
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_failed_logins_lock_the_account_and_are_logged(client, personas, settings):
+    from ctm.core.models import ActivityLog
+
+    for _ in range(settings.CTM_LOCKOUT_THRESHOLD):
+        client.post(reverse("accounts:login"), {"username": "manager", "password": "nope"})
+    r = client.post(reverse("accounts:login"), {"username": "manager", "password": PASSWORD})
+    assert r.status_code == 400
+    assert ActivityLog.objects.filter(action="accounts.user.locked").count() == 1
+
+
+def test_unknown_user_gets_the_same_message(client, personas):
+    a = client.post(reverse("accounts:login"), {"username": "nobody", "password": "x"}).content.decode()
+    b = client.post(reverse("accounts:login"), {"username": "manager", "password": "x"}).content.decode()
+    assert "The username or password is not right." in a and "The username or password is not right." in b
+
+
+def test_open_redirect_is_refused(client, personas):
+    r = client.post(
+        reverse("accounts:login"),
+        {"username": "manager", "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert r["Location"] == "/cases/"
+
+
+def test_idle_session_is_logged_out(client, personas, settings):
+    import datetime
+
+    client.force_login(personas.caseworker.user)
+    assert client.get(reverse("cases:list")).status_code == 200
+    settings.CTM_IDLE_TIMEOUT = datetime.timedelta(seconds=-1)
+    r = client.get(reverse("cases:list"))
+    assert r.status_code == 302 and "timeout" in r["Location"]
+
+
+def test_organization_requiring_two_factor(client, personas):
+    org_domain.update_organization(personas.org, by=personas.org_admin, data={"require_two_factor": True})
+    client.post(reverse("accounts:login"), {"username": "caseworker", "password": PASSWORD})
+    r = client.get(reverse("cases:list"))
+    assert r.status_code == 302 and r["Location"] == "/accounts/two-factor/setup/"
+    client.get(r["Location"])
+    user = personas.caseworker.user
+    user.refresh_from_db()
+    r = client.post(reverse("accounts:two_factor_setup"), {"code": "000000"})
+    assert r.status_code == 400
+    r = client.post(reverse("accounts:two_factor_setup"), {"code": pyotp.TOTP(user.totp_secret).now()})
+    assert r.status_code == 302
+    assert client.get(reverse("cases:list")).status_code == 200
+    # next login asks for the code
+    client.logout()
+    client.post(reverse("accounts:login"), {"username": "caseworker", "password": PASSWORD})
+    assert client.get(reverse("cases:list"))["Location"] == "/accounts/two-factor/"
+    client.post(reverse("accounts:two_factor"), {"code": pyotp.TOTP(user.totp_secret).now()})
+    assert client.get(reverse("cases:list")).status_code == 200
+
+
+def test_totp_secret_is_encrypted(personas):
+    from django.db import connection
+
+    from ctm.accounts.domain.auth import start_totp_setup
+
+    user = personas.caseworker.user
+    secret = start_totp_setup(user)
+    with connection.cursor() as cur:
+        cur.execute("SELECT totp_secret FROM accounts_user WHERE id = %s", [user.pk])
+        assert secret not in cur.fetchone()[0]
+
+
+def test_security_headers(client, personas):
+    client.force_login(personas.caseworker.user)
+    r = client.get(reverse("cases:detail", args=[personas.case.number]))
+    assert "default-src 'self'" in r["Content-Security-Policy"]
+    assert r["Cache-Control"] == "no-store"
+    assert r["X-Frame-Options"] == "DENY"

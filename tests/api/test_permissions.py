@@ -1,0 +1,284 @@
+"""The permission matrix: every API endpoint × every persona, table-driven.
+
+One world per endpoint; each persona's call runs inside a savepoint that is rolled back, so every
+persona meets the same state. A refused call must not show any of the case's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from tests.api.conftest import ROLES, SECRET_NOTE, Caller, World
+
+READ, WRITE, MANAGE, READERS, WRITERS, EVERYONE = "read", "write", "manage", "readers", "writers", "everyone"
+
+# Who gets the success code, per kind of endpoint; the others get the code shown.
+EXPECTED: dict[str, dict[str, str | int]] = {
+    # a case endpoint: 404 for anyone who may not read the case (missing and not yours look the same)
+    READ: {"caseworker": "ok", "case_manager": "ok", "auditor": "ok"},
+    # readers who may not change the case: 403
+    WRITE: {"caseworker": "ok", "case_manager": "ok", "auditor": 403},
+    MANAGE: {"caseworker": 403, "case_manager": "ok", "auditor": 403},
+    # endpoints on no particular case: refused by role (403), the outsider answers for its own organization
+    READERS: dict.fromkeys(("caseworker", "other_caseworker", "case_manager", "auditor", "outsider"), "ok"),
+    WRITERS: dict.fromkeys(("caseworker", "other_caseworker", "case_manager", "outsider"), "ok"),
+    EVERYONE: dict.fromkeys(ROLES, "ok"),
+}
+DEFAULT_REFUSAL = {READ: 404, WRITE: 404, MANAGE: 404, READERS: 403, WRITERS: 403, EVERYONE: None}
+
+
+def today() -> str:
+    return timezone.localdate().isoformat()
+
+
+Body = Callable[[World], Any] | None
+N = "/cases/{number}"
+ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
+    # name, method, path (formatted with world.ids), body, kind, success code
+    ("organizations.list", "GET", "/organizations", None, EVERYONE, 200),
+    ("cases.list", "GET", "/cases", None, READERS, 200),
+    (
+        "cases.create",
+        "POST",
+        "/cases",
+        lambda w: {"person": {"given_name": "New", "family_name": "Person"}},
+        WRITERS,
+        201,
+    ),
+    (
+        "cases.search_name",
+        "POST",
+        "/cases/search/name",
+        lambda w: {"full_name": "Olga Petrova", "birth_date": "1995-04-02"},
+        READERS,
+        200,
+    ),
+    (
+        "cases.search_document",
+        "POST",
+        "/cases/search/document",
+        lambda w: {"number": "AB1234567"},
+        READERS,
+        200,
+    ),
+    (
+        "cases.duplicates",
+        "POST",
+        "/cases/duplicates",
+        lambda w: {"given_name": "Olga", "family_name": "Petrova"},
+        WRITERS,
+        200,
+    ),
+    ("case.read", "GET", N, None, READ, 200),
+    ("case.update", "PATCH", N, lambda w: {"version": 1, "high_risk": True}, WRITE, 200),
+    (
+        "case.assign",
+        "POST",
+        N + "/assign",
+        lambda w: {"assignees": [w.personas.other_caseworker.user_id]},
+        MANAGE,
+        200,
+    ),
+    ("case.stage", "POST", N + "/stage", lambda w: {"stage": "assistance"}, WRITE, 200),
+    ("case.close", "POST", N + "/close", lambda w: {"reason": "plan_completed"}, WRITE, 200),
+    ("case.close_reject", "POST", "/cases/{minor_number}/close/reject", None, MANAGE, 200),
+    ("case.reopen", "POST", "/cases/{closed_number}/reopen", lambda w: {"reason": "came back"}, WRITE, 200),
+    ("person.read", "GET", N + "/person", None, READ, 200),
+    ("person.update", "PATCH", N + "/person", lambda w: {"version": 1, "address": "Elsewhere"}, WRITE, 200),
+    (
+        "document.add",
+        "POST",
+        N + "/person/documents",
+        lambda w: {"kind": "national_id", "number": "X-1"},
+        WRITE,
+        201,
+    ),
+    ("document.remove", "DELETE", N + "/person/documents/{document}", None, WRITE, 204),
+    ("context.read", "GET", N + "/victim-context", None, READ, 200),
+    (
+        "context.put",
+        "PUT",
+        N + "/victim-context",
+        lambda w: {"version": 1, "exploitation_types": ["ForcedBegging"]},
+        WRITE,
+        200,
+    ),
+    ("events.list", "GET", N + "/events", None, READ, 200),
+    ("events.add", "POST", N + "/events", lambda w: {"event_type": "Transit", "country": "UA"}, WRITE, 201),
+    ("events.remove", "DELETE", N + "/events/{event}", None, WRITE, 204),
+    ("consents.list", "GET", N + "/consents", None, READ, 200),
+    (
+        "consents.add",
+        "POST",
+        N + "/consents",
+        lambda w: {"scope": "assistance", "given_on": today()},
+        WRITE,
+        201,
+    ),
+    ("consents.check", "GET", N + "/consents/check?scope=processing", None, READ, 200),
+    ("consents.withdraw", "POST", N + "/consents/{consent}/withdraw", lambda w: {}, WRITE, 200),
+    ("guardians.list", "GET", N + "/guardians", None, READ, 200),
+    (
+        "guardians.add",
+        "POST",
+        N + "/guardians",
+        lambda w: {"name": "Ion", "relationship": "uncle"},
+        WRITE,
+        201,
+    ),
+    ("notes.list", "GET", N + "/notes", None, READ, 200),
+    ("notes.add", "POST", N + "/notes", lambda w: {"body": "Called her."}, WRITE, 201),
+    ("screening.read", "GET", N + "/screening", None, READ, 200),
+    (
+        "screening.put",
+        "PUT",
+        N + "/screening",
+        lambda w: {"version": 1, "interview_date": today()},
+        WRITE,
+        200,
+    ),
+    ("eligibility.list", "GET", N + "/eligibility", None, READ, 200),
+    (
+        "eligibility.propose",
+        "POST",
+        N + "/eligibility",
+        lambda w: {
+            "trafficking_status": "PossibleVictimOfTrafficking",
+            "decision_body": "Police",
+            "decided_on": today(),
+        },
+        WRITE,
+        201,
+    ),
+    ("eligibility.approve", "POST", N + "/eligibility/{decision}/approve", None, MANAGE, 200),
+    ("eligibility.reject", "POST", N + "/eligibility/{decision}/reject", None, MANAGE, 200),
+]
+
+
+def expected(kind: str, role: str, ok: int) -> int | None:
+    got = EXPECTED[kind].get(role, DEFAULT_REFUSAL[kind])
+    return ok if got == "ok" else got  # type: ignore[return-value]
+
+
+def call(world: World, role: str, method: str, path: str, body: Body) -> Any:
+    caller = Caller(world.tokens[role])
+    url = path.format(**world.ids)
+    if "?" in url:
+        url, _, query = url.partition("?")
+        return caller.get(url, **dict(q.split("=") for q in query.split("&")))
+    return caller.request(method, url, body(world) if body else {})
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "path", "body", "kind", "ok"), ENDPOINTS, ids=[e[0] for e in ENDPOINTS]
+)
+def test_permission_matrix(
+    world: World, name: str, method: str, path: str, body: Body, kind: str, ok: int
+) -> None:
+    got, want, leaks = {}, {}, []
+    for role in ROLES:
+        with transaction.atomic():
+            response = call(world, role, method, path, body)
+            transaction.set_rollback(True)
+        got[role], want[role] = response.status_code, expected(kind, role, ok)
+        if response.status_code >= 400 and any(
+            secret.encode() in response.content for secret in (world.number, "Olga", SECRET_NOTE, "Petrova")
+        ):
+            leaks.append(role)
+    assert got == want, name
+    assert leaks == [], f"{name}: a refusal shows case data to {leaks}"
+
+
+def test_matrix_covers_every_endpoint() -> None:
+    """A new endpoint must be added to the table above."""
+    from ctm.api.urls import api
+
+    schema = api.get_openapi_schema(path_prefix="")
+    served = {(m.upper(), p) for p, ops in schema["paths"].items() for m in ops}
+    table = {
+        (m, p.split("?")[0].replace("{minor_number}", "{number}").replace("{closed_number}", "{number}"))
+        for _, m, p, *_ in ENDPOINTS
+    }
+    normalized = {
+        (
+            m,
+            p.replace("{document}", "{document_id}")
+            .replace("{event}", "{event_id}")
+            .replace("{consent}", "{consent_id}")
+            .replace("{decision}", "{decision_id}"),
+        )
+        for m, p in table
+    }
+    assert served == normalized
+
+
+def test_other_organization_sees_nothing_in_lists(world: World, as_: Any) -> None:
+    """The outsider (a case manager elsewhere) gets its own cases only; a twin of the home person exists there."""
+    outsider = as_("outsider")
+    listed = outsider.get("/cases").json()
+    numbers = {c["number"] for c in listed["items"]}
+    assert world.number not in numbers and world.ids["twin_number"] in numbers
+    found = outsider.post(
+        "/cases/search/name", {"full_name": "Olga Petrova", "birth_date": "1995-04-02"}
+    ).json()
+    assert [c["number"] for c in found] == [world.ids["twin_number"]]
+    found = outsider.post("/cases/search/document", {"number": "AB1234567"}).json()
+    assert world.number not in {c["number"] for c in found}
+    orgs = outsider.get("/organizations").json()
+    assert [o["code"] for o in orgs] == ["OUT"]
+    home = as_("case_manager")
+    found = home.post("/cases/search/name", {"full_name": "Olga Petrova", "birth_date": "1995-04-02"}).json()
+    assert [c["number"] for c in found] == [world.number]
+    assert world.ids["twin_number"] not in home.get("/cases").content.decode()
+
+
+def test_unassigned_caseworker_sees_nothing(world: World, as_: Any) -> None:
+    other = as_("other_caseworker")
+    assert other.get("/cases").json()["count"] == 0
+    assert (
+        other.post("/cases/search/name", {"full_name": "Olga Petrova", "birth_date": "1995-04-02"}).json()
+        == []
+    )
+
+
+def test_assigned_caseworker_may_work_on_the_case(world: World, as_: Any) -> None:
+    assert as_("other_caseworker").get(f"/cases/{world.number}").status_code == 404
+    response = as_("case_manager").post(
+        f"/cases/{world.number}/assign", {"assignees": [world.personas.other_caseworker.user_id]}
+    )
+    assert response.status_code == 200
+    assert [a["username"] for a in response.json()["assignees"]] == ["caseworker2"]
+    other = as_("other_caseworker")
+    assert other.get(f"/cases/{world.number}").status_code == 200
+    assert other.post(f"/cases/{world.number}/notes", {"body": "Visited."}).status_code == 201
+
+
+def test_platform_admin_sees_every_organization_and_no_case(world: World, as_: Any) -> None:
+    admin = as_("platform_admin")
+    codes = [o["code"] for o in admin.get("/organizations").json()]
+    assert sorted(codes) == ["CHI", "OUT", "PLT"]
+    assert admin.get(f"/cases/{world.number}/person").status_code == 404
+
+
+def test_shared_case_is_read_only_for_the_receiving_organization(world: World, as_: Any) -> None:
+    """A case shared against a referral consent: the receiver reads it, changes give 403, not 404."""
+    from ctm.cases.domain.cases import share_case
+
+    manager = as_("case_manager")
+    consent = manager.post(
+        f"/cases/{world.number}/consents",
+        {"scope": "referral", "given_on": today(), "referral_organization": world.ids["other_org"]},
+    ).json()
+    from ctm.cases.domain.queries.parts import get_consent
+
+    share_case(world.case, by=world.personas.case_manager, consent=get_consent(world.case, consent["id"]))
+    outsider = as_("outsider")
+    assert outsider.get(f"/cases/{world.number}").status_code == 200
+    assert outsider.post(f"/cases/{world.number}/notes", {"body": "x"}).status_code == 403
+    manager.post(f"/cases/{world.number}/consents/{consent['id']}/withdraw", {})
+    assert outsider.get(f"/cases/{world.number}").status_code == 404

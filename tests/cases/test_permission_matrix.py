@@ -1,0 +1,235 @@
+"""Table-driven permission matrix: every URL of the interface × every role, including an outsider.
+
+The table must name every URL pattern (the API has its own matrix in tests/api): a new URL without a
+row fails `test_every_url_is_in_the_matrix`. Objects that could leak (another organization's case,
+a colleague's case) exist in every run.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ctm.cases.domain import consent as consent_domain
+from ctm.cases.domain import notes as notes_domain
+from ctm.cases.domain import persons as person_domain
+from ctm.cases.domain import screening as screening_domain
+from ctm.cases.domain.cases import close_case
+from tests.linkage_platform.objects import linkage_objects
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "caseworker",
+    "other_caseworker",
+    "case_manager",
+    "org_admin",
+    "data_manager",
+    "fund_reviewer",
+    "auditor",
+    "outsider",
+    "platform_admin",
+]
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    table = dict.fromkeys(ROLES, default)
+    table.update(overrides)
+    return table
+
+
+NON_READERS = {"org_admin": 403, "data_manager": 403, "fund_reviewer": 403, "platform_admin": 403}
+READ = expect(200, anonymous=302, other_caseworker=404, outsider=404, **NON_READERS)
+WRITE_GET = expect(200, anonymous=302, other_caseworker=404, outsider=404, auditor=404, **NON_READERS)
+WRITE_POST = expect(302, anonymous=302, other_caseworker=404, outsider=404, auditor=404, **NON_READERS)
+MANAGE_GET = {**WRITE_GET, "caseworker": 403}
+LIST = expect(200, anonymous=302, **NON_READERS)
+NEW = expect(200, anonymous=302, auditor=403, **NON_READERS)
+SEARCH = expect(200, anonymous=302, **NON_READERS)
+ACTIVITY = expect(403, anonymous=302, org_admin=200, auditor=200)
+TOKENS = expect(200, anonymous=302, platform_admin=403)
+LINKAGE = expect(403, anonymous=302, data_manager=200)
+LINKAGE_POST = expect(403, anonymous=302, data_manager=302)
+HOME = expect(302, org_admin=200, data_manager=200, fund_reviewer=200, platform_admin=200)
+
+
+def _objects(p):
+    case = p.case
+    by = p.caseworker
+    event = screening_domain.add_event(case, by=by, data={"event_type": "Recruitment", "country": "MD"})
+    doc = person_domain.add_document(case, by=by, data={"kind": "passport", "number": "AB123456"})
+    decision = screening_domain.propose_eligibility(
+        case,
+        by=by,
+        data={
+            "trafficking_status": "ActualVictimOfTrafficking",
+            "decision_body": "NGO",
+            "decided_on": datetime.date(2026, 1, 5),
+        },
+    )
+    consent = consent_domain.record_consent(
+        case, by=by, data={"scope": "assistance", "given_on": datetime.date(2026, 1, 5)}
+    )
+    att = notes_domain.add_attachment(case, by=by, filename="x.txt", data=b"hello")
+    return {"event": event.pk, "doc": doc.pk, "decision": decision.pk, "consent": consent.pk, "att": att.pk}
+
+
+# name → (method, kwargs builder, data, expected)
+MATRIX = {
+    "core:home": ("get", lambda p, o: {}, None, HOME),
+    "core:activity": ("get", lambda p, o: {}, None, ACTIVITY),
+    "core:organization": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
+    "core:new_member": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
+    "core:edit_member": ("get", lambda p, o: {"pk": p.caseworker.pk}, None, expect(403, anonymous=302, org_admin=200)),
+    "core:platform_organizations": ("get", lambda p, o: {}, None, expect(403, anonymous=302, platform_admin=200)),
+    "accounts:login": ("get", lambda p, o: {}, None, expect(200)),
+    "accounts:logout": ("post", lambda p, o: {}, {}, expect(302)),
+    "accounts:two_factor": ("get", lambda p, o: {}, None, expect(302)),
+    "accounts:two_factor_setup": ("get", lambda p, o: {}, None, expect(200, anonymous=302)),
+    "accounts:switch_organization": ("post", lambda p, o: {}, {"organization": "1"}, expect(302)),
+    "accounts:tokens": ("get", lambda p, o: {}, None, TOKENS),
+    "accounts:revoke_token": ("post", lambda p, o: {"pk": 999999}, {}, expect(404, anonymous=302)),
+    "set_language": ("post", lambda p, o: {}, {"language": "fr", "next": "/"}, expect(302)),
+    "cases:list": ("get", lambda p, o: {}, None, LIST),
+    "cases:new": ("get", lambda p, o: {}, None, NEW),
+    "cases:search": (
+        "post",
+        lambda p, o: {},
+        {"full_name": "Olga Petrova", "birth_date": "1995-04-02"},
+        SEARCH,
+    ),
+    "cases:detail": ("get", lambda p, o: {"number": p.case.number}, None, READ),
+    "cases:attachment": ("get", lambda p, o: {"number": p.case.number, "pk": o["att"]}, None, READ),
+    "cases:edit_person": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:edit": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:assign": ("get", lambda p, o: {"number": p.case.number}, None, MANAGE_GET),
+    "cases:share": ("get", lambda p, o: {"number": p.case.number}, None, MANAGE_GET),
+    "cases:stage": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:close": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:reopen": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:closure_decision": (
+        "post",
+        lambda p, o: {"number": p.case.number, "decision": "approve"},
+        {},
+        {**WRITE_POST, "caseworker": 403, "case_manager": 404},
+    ),
+    "cases:screening": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:eligibility": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    # a caseworker may write the case but not approve an eligibility decision
+    "cases:review_eligibility": (
+        "post",
+        lambda p, o: {"number": p.case.number, "pk": o["decision"], "decision": "approve"},
+        {},
+        {**WRITE_POST, "caseworker": 403},
+    ),
+    "cases:context": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:add_event": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:remove_event": ("post", lambda p, o: {"number": p.case.number, "pk": o["event"]}, {}, WRITE_POST),
+    "cases:add_consent": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:withdraw_consent": (
+        "get",
+        lambda p, o: {"number": p.case.number, "pk": o["consent"]},
+        None,
+        WRITE_GET,
+    ),
+    "cases:add_guardian": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:add_best_interests": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:add_note": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:add_attachment": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:add_document": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "cases:remove_document": ("post", lambda p, o: {"number": p.case.number, "pk": o["doc"]}, {}, WRITE_POST),
+    "linkage:estimates": ("get", lambda p, o: {}, None, LINKAGE),
+    "linkage:new_estimate": ("get", lambda p, o: {}, None, LINKAGE),
+    "linkage:estimate": ("get", lambda p, o: {"pk": linkage_objects(p)["estimate"]}, None, LINKAGE),
+    "linkage:estimate_report": (
+        "get",
+        lambda p, o: {"pk": linkage_objects(p)["estimate"], "fmt": "html"},
+        None,
+        LINKAGE,
+    ),
+    "linkage:delete_estimate": ("get", lambda p, o: {"pk": linkage_objects(p)["estimate"]}, None, LINKAGE),
+    "linkage:runs": ("get", lambda p, o: {}, None, LINKAGE),
+    "linkage:new_run": ("get", lambda p, o: {}, None, LINKAGE),
+    "linkage:run": ("get", lambda p, o: {"pk": linkage_objects(p)["run"]}, None, LINKAGE),
+    "linkage:recluster": (
+        "post",
+        lambda p, o: {"pk": linkage_objects(p)["run"]},
+        {"threshold": "0.8"},
+        LINKAGE_POST,
+    ),
+    "linkage:review": ("get", lambda p, o: {"pk": linkage_objects(p)["run"]}, None, LINKAGE),
+    "linkage:pair": (
+        "get",
+        lambda p, o: (lambda x: {"pk": x["run"], "pair_pk": x["pair"]})(linkage_objects(p)),
+        None,
+        LINKAGE,
+    ),
+    "linkage:decide": (
+        "post",
+        lambda p, o: (lambda x: {"pk": x["run"], "pair_pk": x["pair"]})(linkage_objects(p)),
+        {"decision": "rejected"},
+        LINKAGE_POST,
+    ),
+    "linkage:delete_run": ("get", lambda p, o: {"pk": linkage_objects(p)["run"]}, None, LINKAGE),
+}
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
+    names = set()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            if str(p.pattern).startswith("api/"):
+                continue  # the API's matrix lives in tests/api
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            names |= _names(p, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            names.add(prefix + p.name)
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    assert _names(get_resolver()) == set(MATRIX)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission(client, personas, name, role):
+    method, kwargs, data, expected = MATRIX[name]
+    objects = _objects(personas)
+    if role != "anonymous":
+        user = personas.platform_admin if role == "platform_admin" else getattr(personas, role).user
+        client.force_login(user)
+    url = reverse(name, kwargs=kwargs(personas, objects))
+    response = getattr(client, method)(url, data) if method == "post" else client.get(url)
+    assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
+    if response.status_code in (403, 404):
+        body = response.content.decode(errors="replace")
+        assert "Petrova" not in body and personas.case.number not in body
+
+
+def test_outsider_lists_and_searches_see_nothing(client, personas):
+    client.force_login(personas.outsider.user)
+    body = client.get(reverse("cases:list")).content.decode()
+    assert personas.case.number not in body and personas.outsider_case.number in body
+    body = client.post(
+        reverse("cases:search"), {"full_name": "Olga Petrova", "birth_date": "1995-04-02"}
+    ).content.decode()
+    assert personas.case.number not in body
+
+
+def test_colleague_does_not_see_an_unassigned_case_until_assigned(client, personas):
+    from ctm.cases.domain.cases import assign_case
+
+    client.force_login(personas.other_caseworker.user)
+    assert personas.case.number not in client.get(reverse("cases:list")).content.decode()
+    assign_case(personas.case, by=personas.case_manager, assignees=[personas.other_caseworker.user])
+    assert personas.case.number in client.get(reverse("cases:list")).content.decode()
+
+
+def test_closed_case_is_still_protected(client, personas):
+    close_case(personas.case, by=personas.caseworker, reason="plan_completed")
+    client.force_login(personas.outsider.user)
+    assert client.get(reverse("cases:detail", args=[personas.case.number])).status_code == 404

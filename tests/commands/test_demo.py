@@ -1,0 +1,105 @@
+"""`ctm demo`: every stage, three organizations in three countries, one user per role, reproducible."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from ctm.accounts.models import User
+from ctm.cases.demo_data import DEMO_ORGS, MARGINALS_PATH, CaseSampler, ctdc_marginals, load_marginals
+from ctm.cases.enums import ClosureReason, Stage
+from ctm.cases.models import Case, Consent, Guardian
+from ctm.core.domain.activity import verify_chain
+from ctm.core.enums import Role
+from ctm.core.models import Membership, Organization
+
+
+class Rollback(Exception):
+    pass
+
+
+def run_demo(seed: int, cases: int = 60) -> tuple[list[tuple[str, str]], str]:
+    out = io.StringIO()
+    call_command("demo", "--cases", str(cases), "--seed", str(seed), stdout=out)
+    return list(Case.unscoped.order_by("number").values_list("number", "stage")), out.getvalue()
+
+
+def test_demo_loads_every_stage_org_and_role(db):
+    numbers, out = run_demo(7)
+
+    assert len(numbers) == 60
+    assert {stage for _n, stage in numbers} == set(Stage.values)
+    orgs = Organization.objects.all()
+    assert orgs.count() >= 3 and len({o.country for o in orgs}) >= 3
+    for org in orgs:
+        roles = set(Membership.objects.filter(organization=org).values_list("role", flat=True))
+        assert roles == set(Role.values), org.code
+        assert org.offices.count() == 2
+    assert User.objects.filter(is_superuser=True).count() == 1
+    user = User.objects.get(username="demo-case-manager-chi")
+    assert user.check_password("ctm-demo-2026!")
+    assert "demo-caseworker-chi" in out and "ctm-demo-2026!" in out
+    closed = Case.unscoped.filter(stage=Stage.CLOSED)
+    assert closed.exclude(closure_reason="").count() == closed.count() > 0
+    assert set(closed.values_list("closure_reason", flat=True)) <= set(ClosureReason.values)
+    assert Consent.unscoped.filter(withdrawn_on__isnull=False).exists()
+    assert Guardian.unscoped.exists()  # minors have a guardian
+    assert Case.unscoped.filter(is_minor=True).count() == Guardian.unscoped.values("case").distinct().count()
+    assert verify_chain()[1] == []
+
+    # Run again on the same database: nothing is added.
+    again, out = run_demo(7)
+    assert again == numbers and "already loaded" in out
+
+
+def test_demo_is_reproducible(db):
+    with pytest.raises(Rollback), transaction.atomic():
+        first, _ = run_demo(11, cases=30)
+        raise Rollback
+    second, _ = run_demo(11, cases=30)
+    assert first == second
+
+
+def test_sampler_follows_the_ctdc_marginals():
+    plans = CaseSampler(3).plans(1500)
+    m = load_marginals()
+    women = sum(p.person["gender"] == "Feminine" for p in plans) / len(plans)
+    expected = m.counts["gender"]["Female"] / sum(m.counts["gender"].values())
+    assert abs(women - expected) < 0.05
+    stages = Counter(p.stage for p in plans)
+    assert set(stages) == set(Stage.values)
+    assert {p.org for p in plans} == {o.code for o in DEMO_ORGS}
+    minors = sum(p.is_minor for p in plans) / len(plans)
+    assert 0.15 < minors < 0.45  # about a third of assisted victims are minors
+
+
+@pytest.mark.shared_data
+def test_shipped_marginals_match_the_ctdc_file(ctdc_kanon_csv):
+    shipped = load_marginals(MARGINALS_PATH).counts
+    recomputed = {}
+    for variable, value, count in ctdc_marginals(ctdc_kanon_csv):
+        recomputed.setdefault(variable, {})[value] = count
+    assert shipped == recomputed
+    assert len(MARGINALS_PATH.read_text().splitlines()) < 300
+
+
+def test_reset_refuses_postgresql_without_yes(monkeypatch):
+    from types import SimpleNamespace
+
+    from django.core.management import CommandError
+
+    from ctm.core.management.commands import demo
+
+    fake = SimpleNamespace(DATABASES={"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "ctm"}})
+    monkeypatch.setattr(demo, "settings", fake)
+    flushed = []
+    monkeypatch.setattr(demo, "call_command", lambda *a, **k: flushed.append(a))
+    with pytest.raises(CommandError, match="--yes"):
+        demo.Command().reset(yes=False)
+    assert flushed == []
+    demo.Command(stdout=io.StringIO()).reset(yes=True)
+    assert flushed == [("flush",)]

@@ -1,0 +1,65 @@
+"""Shared fixtures: personas, paths to ../shared/data (skipped with a reason where absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = (ROOT.parent / "shared" / "data").resolve()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The folder ../shared/data, or skip: it is present in CI and on the team's machines only."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"needs ../shared/data (not found at {SHARED_DATA}); present in CI")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def ctdc_kanon_csv(shared_data: Path) -> Path:
+    path = shared_data / "ctdc" / "kanon_2021" / "the_global_k_anon_dataset.csv"
+    if not path.is_file():
+        pytest.skip(f"needs the CTDC k-anonymized dataset at {path}")
+    return path
+
+
+# --- personas ------------------------------------------------------------------------------------
+# One organization ("home") with a member of every role and a case owned by the caseworker, plus an
+# outsider organization whose case manager must see nothing of home's cases.
+
+
+class Personas:
+    def __init__(self) -> None:
+        from ctm.core.enums import Role
+        from tests import factories as f
+
+        self.org = f.make_org("CHI", "MD", name="Home NGO")
+        self.other_org = f.make_org("OUT", "TH", name="Outsider NGO")
+        self.caseworker = f.make_member(self.org, Role.CASEWORKER, "caseworker")
+        self.other_caseworker = f.make_member(self.org, Role.CASEWORKER, "caseworker2")
+        self.case_manager = f.make_member(self.org, Role.CASE_MANAGER, "manager")
+        self.org_admin = f.make_member(self.org, Role.ORG_ADMIN, "orgadmin")
+        self.data_manager = f.make_member(self.org, Role.DATA_MANAGER, "datamanager")
+        self.fund_reviewer = f.make_member(self.org, Role.FUND_REVIEWER, "fundreviewer")
+        self.auditor = f.make_member(self.org, Role.AUDITOR, "auditor")
+        self.outsider = f.make_member(self.other_org, Role.CASE_MANAGER, "outsider")
+        self.platform_admin = f.make_platform_admin()
+        self.case = f.make_case(self.caseworker)
+        self.outsider_case = f.make_case(self.outsider, given="Somchai", family="Boonmee")
+
+    def membership(self, name: str):
+        return getattr(self, name)
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    return Personas()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is the production hasher (tested in tests/accounts); tests use a fast one for speed."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
