@@ -8,8 +8,7 @@ from functools import lru_cache
 import pycountry
 from django.utils.translation import get_language
 
-
-from ctm.core.interfaces.choices import _countries as _country_choices  # noqa: E402  (one cached source)
+from ctm.core.interfaces.choices import _countries as _country_choices
 
 
 @lru_cache(maxsize=8)

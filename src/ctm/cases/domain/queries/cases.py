@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from ctm.cases.models import Case, IdentityDocument, Person, PersonPhoneticKey
 from ctm.cases.domain.queries.scoping import visible_cases_q, writable_cases_q
+from ctm.cases.models import Case, IdentityDocument, Person, PersonPhoneticKey
 from ctm.core import crypto
 from ctm.core.domain.activity import record
 
