@@ -164,7 +164,12 @@ def _cluster(run: LinkageRun, threshold: float) -> None:
         elif decision == Decision.REJECTED:
             decisions.reject(str(left), str(right))
     frame = pd.DataFrame(rows, columns=["unique_id_l", "unique_id_r", "match_probability"])
-    cluster_of = cluster_pairs([str(r.pk) for r in records], frame, threshold, decisions)
+    # The same conflict rule as the engine's first clustering, so reclustering is consistent with it.
+    conflict = (run.settings or {}).get("conflict_probability")
+    cluster_of = cluster_pairs(
+        [str(r.pk) for r in records], frame, threshold, decisions,
+        float(conflict) if conflict is not None else None,
+    )
     changed = []
     for r in records:
         new = cluster_of[str(r.pk)]
