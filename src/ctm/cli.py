@@ -25,9 +25,13 @@ HELP = """usage: ctm COMMAND [ARGS...]
 
 Platform commands (Django):
   serve [--host H] [--port P]   serve CTM (default http://127.0.0.1:8000)
-  demo                          migrate and load fictional demo data, print demo users
+  demo [--cases N] [--seed S] [--reset [--yes]]
+                                migrate and load fictional demo data, print demo users
   createuser                    create a user with a membership and role
+  createtoken USER --org CODE   create an API token for a user (printed once)
+  api_schema                    write the OpenAPI schema (docs/openapi.json)
   audit verify                  check the activity log's hash chain
+  keys status                   count the stored values under each key id
   keys rotate                   re-encrypt identifying data under the newest key
   privacy shred                 export then erase one person's identifying data
   migrate, check, ...           any Django management command
@@ -35,7 +39,8 @@ Platform commands (Django):
 Engine commands (files in, files out, no database):
   anonymize INPUT --k K --qi COLS --out OUT.csv --report REPORT.json
   synthesize INPUT --epsilon E --out OUT.csv --report REPORT.json
-  link LIST.csv [LIST.csv ...] --out CLUSTERS.csv
+  link LIST.csv [LIST.csv ...] [--threshold P] --out CLUSTERS.csv
+  linkage-generate              write labelled test lists (fictional people, known overlaps)
   overlaps CLUSTERS.csv --out TABLE.csv
   estimate FILE.csv [--method stepwise|aic|bic|main] --json
 """

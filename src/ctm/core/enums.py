@@ -14,7 +14,10 @@ class Role(models.TextChoices):
 
 
 # Roles whose work reads identifying data about persons (an organization may require 2FA for them).
-IDENTIFYING_ROLES = frozenset({Role.CASEWORKER, Role.CASE_MANAGER, Role.ORG_ADMIN, Role.AUDITOR})
+# The data manager reads names and birth dates on the linkage clerical-review page.
+IDENTIFYING_ROLES = frozenset(
+    {Role.CASEWORKER, Role.CASE_MANAGER, Role.ORG_ADMIN, Role.DATA_MANAGER, Role.AUDITOR}
+)
 
 
 class OrganizationType(models.TextChoices):
