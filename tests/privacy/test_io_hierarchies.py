@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ctm.privacy.engine import InputError, read_hierarchy_csv, read_table, write_table
+from ctm.privacy.engine import InputError, read_hierarchy_csv, read_table, read_table_bytes, write_table
 from ctm.privacy.engine.hierarchies import TOP, build, guess_kind
 
 NOTICE = "By using this data you agree to the Terms of Use: https://www.ctdatacollaborative.org/terms-use"
@@ -41,6 +41,23 @@ def test_xlsx_and_parquet_give_the_same_strings(tmp_path: Path) -> None:
         read = read_table(tmp_path / name)
         assert read["year"].tolist() == ["2019", None]
         assert read["gender"].tolist() == ["Female", "Male"]
+
+
+def test_bytes_in_memory_read_like_files(tmp_path: Path) -> None:
+    """An upload is read from memory: the format is told by the content, not the name."""
+    ctdc = f"{NOTICE};yearOfRegistration;gender\r\n;2019;Female\r\n;;Male".encode()
+    frame = read_table_bytes(ctdc, "anything.bin")
+    assert list(frame.columns) == ["yearOfRegistration", "gender"] and frame.attrs["notice"] == NOTICE
+    source = pd.DataFrame({"year": [2019.0, None], "gender": ["Female", "Male"]})
+    source.to_excel(tmp_path / "a.xlsx", index=False)
+    source.to_parquet(tmp_path / "a.parquet")
+    for name in ("a.xlsx", "a.parquet"):
+        read = read_table_bytes((tmp_path / name).read_bytes(), "upload.csv")
+        assert read["year"].tolist() == ["2019", None] and read["gender"].tolist() == ["Female", "Male"]
+    with pytest.raises(InputError, match="empty"):
+        read_table_bytes(b"  \n", "x.csv")
+    with pytest.raises(InputError, match="cannot read"):
+        read_table_bytes(b"PAR1 broken", "x.parquet")
 
 
 def test_bad_files_raise_input_error(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import budget
 from .anonymize import AnonymizeConfig, anonymize, build_hierarchies
 from .hierarchies import Hierarchy, read_hierarchy_csv
-from .io import InputError, read_table, write_table
+from .io import InputError, read_table, read_table_bytes, write_table
 from .lattice import Criteria
 from .measures import privacy_measures
 from .risk import reidentification_risk, special_uniques
@@ -32,6 +32,7 @@ __all__ = [
     "privacy_measures",
     "read_hierarchy_csv",
     "read_table",
+    "read_table_bytes",
     "reidentification_risk",
     "special_uniques",
     "synthesize",

@@ -10,6 +10,7 @@ in ``df.attrs["notice"]`` so that it can be written back in front of the output.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,8 @@ import pandas as pd
 
 DELIMITERS = ",;\t|"
 NOTICE_MARKERS = ("terms of use", "by using this data")
+ZIP_MAGIC = b"PK\x03\x04"
+PARQUET_MAGIC = b"PAR1"
 
 
 class InputError(ValueError):
@@ -28,31 +31,50 @@ def read_table(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"input file not found: {path}")
-    suffix = path.suffix.lower()
+    return _read(path, path.suffix.lower(), path.name)
+
+
+def read_table_bytes(data: bytes, name: str = "") -> pd.DataFrame:
+    """Like ``read_table``, from bytes held in memory (an upload never written to disk in plaintext).
+
+    The format is told by the content (XLSX is a ZIP, Parquet starts with ``PAR1``), else CSV."""
+    if data.startswith(ZIP_MAGIC):
+        suffix = ".xlsx"
+    elif data.startswith(PARQUET_MAGIC):
+        suffix = ".parquet"
+    else:
+        suffix = ".csv"
+    return _read(io.BytesIO(data), suffix, name or "upload")
+
+
+def _read(source: Path | io.BytesIO, suffix: str, name: str) -> pd.DataFrame:
     try:
         if suffix in {".xlsx", ".xlsm", ".xls"}:
-            frame = pd.read_excel(path, dtype=object)
+            frame = pd.read_excel(source, dtype=object)
         elif suffix in {".parquet", ".pq"}:
-            frame = pd.read_parquet(path)
+            frame = pd.read_parquet(source)
         elif suffix in {".feather", ".ft"}:
-            frame = pd.read_feather(path)
+            frame = pd.read_feather(source)
         else:
-            frame = _read_csv(path)
+            frame = _read_csv(source, name)
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(f"cannot read {path.name}: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
+        raise InputError(f"cannot read {name}: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
     return _normalise(_strip_notice(frame))
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    with path.open("r", encoding="utf-8-sig", errors="strict", newline="") as handle:
-        sample = handle.read(64 * 1024)
+def _read_csv(source: Path | io.BytesIO, name: str) -> pd.DataFrame:
+    if isinstance(source, Path):
+        with source.open("r", encoding="utf-8-sig", errors="strict", newline="") as handle:
+            sample = handle.read(64 * 1024)
+    else:
+        sample = source.getvalue()[: 64 * 1024].decode("utf-8-sig", errors="ignore")
     if not sample.strip():
-        raise InputError(f"input file is empty: {path.name}")
+        raise InputError(f"input file is empty: {name}")
     delimiter = sniff_delimiter(sample)
     return pd.read_csv(
-        path, sep=delimiter, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+        source, sep=delimiter, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
     )
 
 
