@@ -86,6 +86,7 @@ def test_screening_consent_and_list_filters(client, personas):
     r = client.post(
         reverse("cases:screening", args=[number]),
         {
+            "version": 0,
             "interview_date": "2026-01-10",
             "place": "Chisinau office",
             "language": "ro",
@@ -99,6 +100,7 @@ def test_screening_consent_and_list_filters(client, personas):
     r = client.post(
         reverse("cases:context", args=[number]),
         {
+            "version": 0,
             "age_when_trafficked": "17",
             "exploitation_types": ["ForcedLabour"],
             "exploitation_country": "RU",
@@ -144,3 +146,47 @@ def test_timeline_shows_translated_changes(client, personas):
     with translation.override("fr"):
         body = client.get(reverse("cases:detail", args=[personas.case.number]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Assistance" in body and "stage:" not in body
+
+
+def test_second_save_of_the_same_version_is_refused_on_the_page(client, personas):
+    """Two people opened the case form at the same version: the second save is refused, not merged."""
+    login(client, personas.caseworker)
+    case = personas.case
+    url = reverse("cases:edit", args=[case.number])
+    opened = case.version
+    first = client.post(url, {"version": opened, "high_risk": "on"})
+    assert first.status_code == 302
+    second = client.post(url, {"version": opened, "sensitive": "on"})
+    assert second.status_code == 400
+    assert "Someone else changed this record" in second.content.decode()
+    case.refresh_from_db()
+    assert case.high_risk and not case.sensitive
+    assert case.version == opened + 1
+
+
+def test_a_save_without_the_version_read_is_refused(client, personas):
+    """The hidden version is required: a post that omits it cannot silently overwrite."""
+    login(client, personas.caseworker)
+    case = personas.case
+    before = case.version
+    response = client.post(reverse("cases:edit", args=[case.number]), {"sensitive": "on"})
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.version == before and not case.sensitive
+
+
+def test_two_first_screenings_do_not_overwrite_each_other(client, personas):
+    """A form opened before any screening existed carries version 0; a second first save conflicts."""
+    login(client, personas.caseworker)
+    url = reverse("cases:context", args=[personas.case.number])
+    page = client.get(url).content.decode()
+    assert 'name="version"' in page
+    from ctm.cases.models import VictimContext
+
+    existing = VictimContext.unscoped.filter(case=personas.case).first()
+    opened = existing.version if existing else 0
+    assert client.post(url, {"version": opened, "recruitment_country": "MD"}).status_code == 302
+    second = client.post(url, {"version": opened, "recruitment_country": "UA"})
+    assert second.status_code == 400
+    assert "Someone else changed this record" in second.content.decode()
+    assert VictimContext.unscoped.get(case=personas.case).recruitment_country == "MD"

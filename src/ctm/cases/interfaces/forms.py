@@ -23,7 +23,7 @@ def _countries(blank: bool = True) -> Any:
 
 
 class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 def _not_future(value: datetime.date | None) -> datetime.date | None:
@@ -172,7 +172,7 @@ class ReopenForm(forms.Form):
 
 
 class ScreeningForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     language = forms.ChoiceField(
         label=_("Language of interview"), choices=lambda: language_choices(blank=True), required=False
     )
@@ -229,7 +229,7 @@ class EligibilityForm(forms.ModelForm):
 
 
 class VictimContextForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     recruitment_country = forms.ChoiceField(
         label=_("Country of recruitment"), choices=_countries(), required=False
     )

@@ -168,7 +168,7 @@ def closure_decision(request: HttpRequest, number: str, decision: str) -> HttpRe
 def screening(request: HttpRequest, number: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
     instance = ScreeningInterview.unscoped.filter(case=case).first()
-    initial = {"version": instance.version} if instance else {}
+    initial = {"version": instance.version if instance else 0}
     form = f.ScreeningForm(
         _data(request),
         instance=instance
@@ -178,7 +178,7 @@ def screening(request: HttpRequest, number: str) -> HttpResponse:
 
     def action() -> None:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        screening_domain.record_screening(case, by=by, data=data, version=form.cleaned_data.get("version"))
+        screening_domain.record_screening(case, by=by, data=data, version=form.cleaned_data["version"])
 
     return form_page(request, case, form, action, title=_("Screening interview"), anchor="#screening")
 
@@ -218,13 +218,13 @@ def victim_context(request: HttpRequest, number: str) -> HttpResponse:
     form = f.VictimContextForm(
         _data(request),
         instance=instance or VictimContext(case=case, organization=case.organization),
-        initial={"version": instance.version} if instance else {},
+        initial={"version": instance.version if instance else 0},
     )
 
     def action() -> None:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         screening_domain.update_victim_context(
-            case, by=by, data=data, version=form.cleaned_data.get("version")
+            case, by=by, data=data, version=form.cleaned_data["version"]
         )
 
     return form_page(request, case, form, action, title=_("Victim context"), anchor="#context")
