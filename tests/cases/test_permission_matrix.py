@@ -233,3 +233,35 @@ def test_closed_case_is_still_protected(client, personas):
     close_case(personas.case, by=personas.caseworker, reason="plan_completed")
     client.force_login(personas.outsider.user)
     assert client.get(reverse("cases:detail", args=[personas.case.number])).status_code == 404
+
+
+REFUSED = (403, 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_refused_roles_cannot_post_either(client, personas, role):
+    """A page refused on GET is refused on POST too, before any form is validated and nothing is written."""
+    from ctm.core.models import ActivityLog
+
+    if role != "anonymous":
+        user = personas.platform_admin if role == "platform_admin" else getattr(personas, role).user
+        client.force_login(user)
+    objects = _objects(personas)
+    login_url = reverse("accounts:login")
+    checked = 0
+    for name in sorted(MATRIX):
+        method, kwargs, _data, expected = MATRIX[name]
+        if method != "get" or expected[role] not in (*REFUSED, 302):
+            continue
+        url = reverse(name, kwargs=kwargs(personas, objects))
+        if expected[role] == 302 and role != "anonymous":
+            continue  # a redirect on GET for a signed-in role (e.g. home) is not a refusal
+        before = ActivityLog.objects.count()
+        response = client.post(url, {"version": 0})
+        if role == "anonymous":
+            assert response.status_code == 302 and response["Location"].startswith(login_url), url
+        else:
+            assert response.status_code in (*REFUSED, 405), f"{role} POST {url}: {response.status_code}"
+        assert ActivityLog.objects.count() == before, f"{role} POST {url} wrote to the activity log"
+        checked += 1
+    assert checked or role in {"case_manager", "caseworker"}
