@@ -54,6 +54,10 @@ def test_estimate_json_on_uk_data(shared_data, capsys):
         ("A,B,n\n1,0,5\n1,1,3\n", []),
         ("A,B,C,count\n1,0,0,30\n0,1,0,20\n0,0,1,25\n", []),
         ("A,B,count\n1,0,5\n1,1,3\n0,1,4\n", ["--threshold", "7"]),
+        ("A,B,C,count\n1,0,0,30\n,1,0,20\n1,1,0,5\n", []),  # an empty list cell
+        ("A,B,C,count\n1,0,0,30\n0,1,0,\n1,1,0,5\n", []),  # an empty count
+        ("", []),  # an empty file
+        ("A,B,count\n", []),  # a header and no rows
     ],
 )
 def test_estimate_refusals_are_one_line_exit_2(tmp_path, capsys, content, args):
