@@ -83,6 +83,7 @@ MATRIX = {
     "core:activity": ("get", lambda p, o: {}, None, ACTIVITY),
     "core:organization": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
     "core:new_member": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
+    "core:retention": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
     "core:edit_member": ("get", lambda p, o: {"pk": p.caseworker.pk}, None, expect(403, anonymous=302, org_admin=200)),
     "core:platform_organizations": ("get", lambda p, o: {}, None, expect(403, anonymous=302, platform_admin=200)),
     "accounts:login": ("get", lambda p, o: {}, None, expect(200)),

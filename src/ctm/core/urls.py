@@ -8,6 +8,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("activity/", pages.activity_log, name="activity"),
     path("organization/", organization.organization_page, name="organization"),
+    path("organization/retention/", organization.retention_page, name="retention"),
     path("organization/members/new/", organization.new_member, name="new_member"),
     path("organization/members/<int:pk>/", organization.edit_member, name="edit_member"),
     path("platform/organizations/", organization.platform_organizations, name="platform_organizations"),

@@ -15,7 +15,7 @@ from ctm.core.errors import InvalidTransition, NotAllowed
 from ctm.core.models import Membership, Office, Organization
 from ctm.core.rules import can_manage_users
 
-ORG_SETTINGS = ["name", "org_type", "country", "require_two_factor", "caseworker_scope", "retention_years"]
+ORG_SETTINGS = ["name", "org_type", "country", "require_two_factor", "caseworker_scope"]
 
 
 def _require_platform_admin(user: Any) -> None:

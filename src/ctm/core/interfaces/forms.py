@@ -31,7 +31,29 @@ class OrganizationSettingsForm(forms.Form):
         required=False,
     )
     caseworker_scope = forms.ChoiceField(label=_("Caseworkers see"), choices=CaseworkerScope.choices)
-    retention_years = forms.IntegerField(label=_("Keep closed cases for (years)"), min_value=1, max_value=100)
+
+
+class RetentionRuleForm(forms.Form):
+    years_after_closure = forms.IntegerField(
+        label=_("Keep identifying data after the last case closed (years)"),
+        min_value=1,
+        max_value=100,
+        help_text=_("After this many years the person's identifying data is due for erasure."),
+    )
+    require_export = forms.BooleanField(
+        label=_("Export the person's full record before it is erased"),
+        required=False,
+        help_text=_("The export archive goes to the data protection officer, never into CTM."),
+    )
+    keep_statistics = forms.BooleanField(
+        label=_("Keep non-identifying statistics after the erasure"),
+        required=False,
+        help_text=_(
+            "Gender, age, citizenship, victim context and the countries and dates of trafficking events "
+            "stay for statistics; names, dates of birth, contacts, documents, places, notes, files and "
+            "guardians are always erased."
+        ),
+    )
 
 
 class OfficeForm(forms.Form):

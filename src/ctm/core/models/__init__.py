@@ -1,6 +1,7 @@
 from ctm.core.models.activity import ActivityLog, ChainHead
 from ctm.core.models.base import ScopedManager, TenantModel, TimestampedModel
 from ctm.core.models.organization import Membership, Office, Organization
+from ctm.core.models.retention import RetentionRule
 
 __all__ = [
     "ActivityLog",
@@ -8,6 +9,7 @@ __all__ = [
     "Membership",
     "Office",
     "Organization",
+    "RetentionRule",
     "ScopedManager",
     "TenantModel",
     "TimestampedModel",

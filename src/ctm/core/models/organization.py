@@ -24,7 +24,6 @@ class Organization(models.Model):
     caseworker_scope = models.CharField(
         _("caseworkers see"), max_length=10, choices=CaseworkerScope.choices, default=CaseworkerScope.OWN
     )
-    retention_years = models.PositiveSmallIntegerField(_("retention after closure (years)"), default=10)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

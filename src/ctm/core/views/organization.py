@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from ctm.core import rules
 from ctm.core.domain import organizations as org_domain
+from ctm.core.domain import retention as retention_domain
 from ctm.core.interfaces import forms as f
 from ctm.core.models import Membership, Office, Organization
 
@@ -44,9 +46,7 @@ def _run(form: Any, action: Any) -> bool:
 def organization_page(request: HttpRequest) -> HttpResponse:
     by = _admin(request)
     org = by.organization
-    initial = {
-        k: getattr(org, k) for k in ("name", "require_two_factor", "caseworker_scope", "retention_years")
-    }
+    initial = {k: getattr(org, k) for k in ("name", "require_two_factor", "caseworker_scope")}
     form = f.OrganizationSettingsForm(request.POST if "settings" in request.POST else None, initial=initial)
     office_form = f.OfficeForm(request.POST if "office" in request.POST else None)
     if request.method == "POST":
@@ -75,6 +75,28 @@ def organization_page(request: HttpRequest) -> HttpResponse:
         "members": members,
     }
     return render(request, "core/organization.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@GET_POST
+def retention_page(request: HttpRequest) -> HttpResponse:
+    """The organization's retention rule: how long identifying data is kept and how it is erased."""
+    by = _admin(request)
+    rule = retention_domain.retention_rule_for(by.organization)
+    initial = {k: getattr(rule, k) for k in retention_domain.RULE_FIELDS}
+    form = f.RetentionRuleForm(request.POST or None, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            form,
+            lambda: retention_domain.update_retention_rule(by.organization, by=by, data=form.cleaned_data),
+        )
+    ):
+        messages.success(request, _("The retention rule was saved."))
+        return redirect("core:retention")
+    context = {"form": form, "rule": rule, "org": by.organization}
+    return render(request, "core/retention.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_required
