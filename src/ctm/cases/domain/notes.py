@@ -26,7 +26,7 @@ def add_note(case: Case, *, by: Membership, body: str) -> Note:
     return note
 
 
-def _context(attachment_org_id: int, case_id: int) -> str:
+def attachment_context(attachment_org_id: int, case_id: int) -> str:
     return f"attachment:{attachment_org_id}:{case_id}"
 
 
@@ -50,7 +50,7 @@ def add_attachment(
                 )
             }
         )
-    key_id, blob = crypto.encrypt_bytes(data, _context(case.organization_id, case.pk))
+    key_id, blob = crypto.encrypt_bytes(data, attachment_context(case.organization_id, case.pk))
     with transaction.atomic():
         att = Attachment.unscoped.create(
             organization=case.organization,
@@ -77,7 +77,7 @@ def read_attachment(case: Case, attachment: Attachment, *, by: Any) -> bytes:
     if attachment.case_id != case.pk:
         raise Attachment.DoesNotExist
     data = crypto.decrypt_bytes(
-        attachment.key_id, bytes(attachment.blob), _context(case.organization_id, case.pk)
+        attachment.key_id, bytes(attachment.blob), attachment_context(case.organization_id, case.pk)
     )
     log_case("cases.attachment.downloaded", by, case, {"attachment": [None, attachment.pk]})
     return data
