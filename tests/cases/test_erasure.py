@@ -20,6 +20,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 
 from ctm.cases.domain import erasure
 from ctm.cases.models import (
@@ -323,3 +324,12 @@ def test_due_follows_each_organizations_rule(personas):
     RetentionRule.objects.create(organization=personas.org, require_export=False)
     erasure.shred_person(home.case.person, by="test")
     assert erasure.persons_due(today) == []
+
+
+def test_the_case_page_of_an_erased_person_says_so_and_shows_nothing(client, personas, shreddable, tmp_path):
+    erasure.shred_person(shreddable.case.person, by="test", export_path=tmp_path)
+    client.force_login(personas.caseworker.user)
+    response = client.get(reverse("cases:detail", args=[shreddable.case.number]))
+    body = response.content.decode()
+    assert response.status_code == 200 and "identifying data was erased on" in body
+    assert not [n for n in d.PLAINTEXTS if n.lower() in body.lower()]

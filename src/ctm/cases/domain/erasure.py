@@ -48,6 +48,24 @@ from ctm.core.domain.retention import erasure_cutoff, retention_rule_for
 from ctm.core.fields import EncryptedTextField, encrypted_fields
 from ctm.core.models import ActivityLog, Organization, RetentionRule
 
+__all__ = [
+    "CaseStillOpen",
+    "DuePerson",
+    "ErasureError",
+    "ExportPathError",
+    "ExportRequired",
+    "NothingToErase",
+    "PersonNotFound",
+    "ShredResult",
+    "case_numbers_label",
+    "erase_person",
+    "find_person",
+    "persons_due",
+    "prepare_shred",
+    "remaining",
+    "shred_person",
+]
+
 # Plain (unencrypted) columns that identify: search keys and the place of the screening interview.
 PLAIN_IDENTIFYING: dict[type[models.Model], dict[str, Any]] = {
     Person: {"name_birth_index": ""},
@@ -56,7 +74,16 @@ PLAIN_IDENTIFYING: dict[type[models.Model], dict[str, Any]] = {
 }
 # Rows that only carry statistics; deleted when the rule does not keep statistics.
 STATISTICS_MODELS: tuple[type[models.Model], ...] = (VictimContext, TraffickingEvent, ScreeningInterview)
-PERSON_STATISTICS = {
+PERSON_IDENTIFYING: dict[str, Any] = {
+    "given_name": "",
+    "family_name": "",
+    "other_names": [],
+    "birth_date": None,
+    "contacts": [],
+    "address": "",
+    "name_birth_index": "",
+}
+PERSON_STATISTICS: dict[str, Any] = {
     "gender": Gender.UNKNOWN,
     "estimated_age": None,
     "birth_date_is_estimate": False,
@@ -231,12 +258,9 @@ def _erase_person_row(person: Person, rule: RetentionRule) -> None:
     if rule.keep_statistics and person.birth_date and person.estimated_age is None and first_case:
         # The age at the first case survives as a statistic once the birth date is gone.
         person.estimated_age = age_on(person, first_case.opened_on)
-    person.given_name = person.family_name = person.address = ""
-    person.other_names, person.contacts, person.birth_date = [], [], None
-    if not rule.keep_statistics:
-        for name, value in PERSON_STATISTICS.items():
-            setattr(person, name, value)
-    person.name_birth_index = ""
+    erased = PERSON_IDENTIFYING if rule.keep_statistics else {**PERSON_IDENTIFYING, **PERSON_STATISTICS}
+    for name, value in erased.items():
+        setattr(person, name, value)
     person.erased_at = timezone.now()
     person.version += 1
     person.save()
@@ -318,7 +342,7 @@ def prepare_shred(person: Person, export_path: Path | None) -> tuple[RetentionRu
     _check_cases_closed(person)
     if export_path is None and rule.require_export:
         raise ExportRequired(
-            _("The retention rule of %(org)s requires an export first: give --export PATH.")
+            _("The retention rule of %(org)s requires an export before erasure.")
             % {"org": person.organization.code}
         )
     if not remaining(person, rule):
