@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ctm.accounts",
     "ctm.cases",
     "ctm.linkage",
+    "ctm.privacy",
     "ctm.api",
 ]
 
@@ -132,6 +133,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
 CTM_CASE_PAGE_SIZE = env_int("CTM_CASE_PAGE_SIZE", 25)
+
+# Anonymized releases (docs/privacy.md, "Releases"): published files, privacy budget, uploads, runs
+CTM_RELEASES_DIR = Path(os.environ.get("CTM_RELEASES_DIR", VAR_DIR / "releases"))
+CTM_PRIVACY_TOTAL_EPSILON = float(os.environ.get("CTM_PRIVACY_TOTAL_EPSILON", "10"))
+CTM_PRIVACY_UPLOAD_MAX_BYTES = env_int("CTM_PRIVACY_UPLOAD_MAX_MB", 25) * 1024 * 1024
+CTM_RELEASE_STALE_MINUTES = env_int("CTM_RELEASE_STALE_MINUTES", 120)
+CTM_JOBS_INLINE = env_bool("CTM_JOBS_INLINE", False)  # run long jobs in the request (tests only)
 
 LOGGING = {
     "version": 1,
