@@ -10,4 +10,6 @@ urlpatterns = [
     path("accounts/", include("ctm.accounts.urls")),
     path("cases/", include("ctm.cases.urls")),
     path("linkage/", include("ctm.linkage.urls")),
+    path("privacy/", include("ctm.privacy.urls")),
+    path("data/", include("ctm.privacy.public_urls")),
 ]

@@ -1,0 +1,216 @@
+"""The risk and utility report of a release: measures in plain words, the 2-way TVD heat map, HTML, PDF.
+
+The same sections feed the preview page, the published HTML report and the PDF. Charts are drawn
+with matplotlib figures (no pyplot: safe in threads), as PNG bytes or a data: URL (no JavaScript).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import textwrap
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from ctm.privacy.enums import SYNTHESIS_METHODS, ReleaseMethod
+from ctm.privacy.models import Release
+
+Rows = list[tuple[str, str]]
+
+
+def num(value: Any, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.{digits}f}"
+
+
+def pct(value: Any) -> str:
+    return "—" if value is None else f"{100 * float(value):.1f} %"
+
+
+def parameter_rows(release: Release) -> Rows:
+    """The parameters under their option names, as in the manifest."""
+    out = []
+    for key, value in release.parameters.items():
+        if value is None or value == [] or value == "":
+            continue
+        out.append((key, ", ".join(map(str, value)) if isinstance(value, list) else str(value)))
+    return out
+
+
+def _risk_rows(report: dict[str, Any], when: str, title: str) -> Rows:
+    risk = report.get(when) or {}
+    prosecutor, journalist = risk.get("prosecutor") or {}, risk.get("journalist") or {}
+    uniques = risk.get("special_uniques") or {}
+    threshold = num(risk.get("threshold"), 2)
+    return [
+        (_("%(when)s: prosecutor risk, average / highest") % {"when": title},
+         f"{num(prosecutor.get('average'))} / {num(prosecutor.get('highest'))}"),
+        (_("%(when)s: records with prosecutor risk above %(t)s") % {"when": title, "t": threshold},
+         pct(prosecutor.get("share_above_threshold"))),
+        (_("%(when)s: journalist risk, average / highest") % {"when": title},
+         f"{num(journalist.get('average'))} / {num(journalist.get('highest'))}"),
+        (_("%(when)s: marketer risk (expected share re-identified)") % {"when": title},
+         num((risk.get("marketer") or {}).get("average"))),
+        (_("%(when)s: records with a special unique (SUDA)") % {"when": title},
+         num(uniques.get("records_with_msu"))),
+    ]  # fmt: skip
+
+
+def kanon_sections(report: dict[str, Any]) -> list[dict[str, Any]]:
+    privacy, loss = report.get("privacy") or {}, report.get("information_loss") or {}
+    protection = [
+        (_("Achieved k (smallest group sharing the quasi-identifiers)"), num(privacy.get("k_achieved"))),
+        (_("Records suppressed"),
+         f"{num(privacy.get('records_suppressed'))} ({pct(privacy.get('share_suppressed'))})"),
+        (_("Groups (equivalence classes)"), num(privacy.get("equivalence_classes"))),
+    ]  # fmt: skip
+    if "l_distinct_achieved" in privacy:
+        protection += [
+            (_("Achieved l (distinct sensitive values per group)"), num(privacy.get("l_distinct_achieved"))),
+            (_("Achieved l (entropy)"), num(privacy.get("l_entropy_achieved"), 2)),
+            (_("Achieved t (largest distance of a group to the whole)"), num(privacy.get("t_achieved"))),
+        ]
+    information = [
+        (_("Non-uniform entropy (share of the loss of suppressing everything)"),
+         num(loss.get("non_uniform_entropy_normalized"))),
+        (_("Generalization intensity (0 = as recorded, 1 = everything *)"),
+         num(loss.get("generalization_intensity"))),
+        (_("Discernibility (normalized)"), num(loss.get("discernibility_normalized"))),
+    ]  # fmt: skip
+    hierarchies = report.get("hierarchies") or {}
+    levels = [
+        (column, _("level %(level)s of %(height)s (%(kind)s)")
+         % {"level": level, "height": (hierarchies.get(column) or {}).get("height", 1) - 1,
+            "kind": (hierarchies.get(column) or {}).get("kind", "")})
+        for column, level in (report.get("levels") or {}).items()
+    ]  # fmt: skip
+    risk = _risk_rows(report, "risk_before", _("Before")) + _risk_rows(report, "risk_after", _("After"))
+    return [
+        {"title": _("Protection"), "rows": protection},
+        {"title": _("Re-identification risk"), "rows": risk},
+        {"title": _("Information loss"), "rows": information},
+        {"title": _("Generalization of each quasi-identifier"), "rows": levels},
+    ]
+
+
+def synthetic_sections(report: dict[str, Any]) -> list[dict[str, Any]]:
+    utility = report.get("utility") or {}
+    tvd = [
+        (_("%(n)s-way marginals: mean / max total variation distance") % {"n": n},
+         f"{num((utility.get(f'tvd_{n}way') or {}).get('mean'))} / {num((utility.get(f'tvd_{n}way') or {}).get('max'))}")
+        for n in (1, 2, 3) if f"tvd_{n}way" in utility
+    ]  # fmt: skip
+    combos = []
+    for n in (2, 3):
+        c = utility.get(f"combinations_{n}way")
+        if c:
+            combos += [
+                (_("%(n)s-way: rare real combinations lost") % {"n": n},
+                 f"{num(c.get('rare_lost'))} / {num(c.get('rare_real'))} ({pct(c.get('rare_lost_share'))})"),
+                (_("%(n)s-way: combinations fabricated (absent from the real data)") % {"n": n},
+                 num(c.get("fabricated"))),
+            ]  # fmt: skip
+    privacy = [
+        (_("Epsilon spent"), num(report.get("epsilon"), 2)),
+        (_("Delta"), f"{report.get('delta', 0):.2e}" if report.get("delta") is not None else "—"),
+        (_("Method"), str(SYNTHESIS_METHODS.get(report.get("method", ""), report.get("method", "")))),
+        (_("Synthetic rows identical to a real row"), pct(utility.get("identical_row_share"))),
+    ]
+    return [
+        {"title": _("Privacy"), "rows": privacy},
+        {"title": _("Utility: distance of the marginals"), "rows": tvd},
+        {"title": _("Rare and fabricated combinations"), "rows": combos},
+    ]
+
+
+def sections(release: Release) -> list[dict[str, Any]]:
+    if not release.report:
+        return []
+    if release.method == ReleaseMethod.SYNTHETIC:
+        return synthetic_sections(release.report)
+    return kanon_sections(release.report)
+
+
+def heatmap_figure(matrix: dict[str, Any], title: str = "") -> Figure | None:
+    """Heat map of the 2-way TVD per column pair (1-way on the diagonal)."""
+    columns, values = matrix.get("columns") or [], matrix.get("values") or []
+    if not columns:
+        return None
+    size = max(4.0, 0.55 * len(columns) + 2.5)
+    fig = Figure(figsize=(size, size * 0.85))
+    ax = fig.add_subplot()
+    top = max((max(row) for row in values), default=0.0)
+    image = ax.imshow(values, cmap="viridis", vmin=0.0, vmax=max(float(top), 1e-9))
+    ax.set_xticks(range(len(columns)), columns, rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(len(columns)), columns, fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.colorbar(image, ax=ax, label=_("total variation distance"))
+    fig.tight_layout()
+    return fig
+
+
+def heatmap_data_url(release: Release) -> str:
+    fig = heatmap_figure((release.report.get("utility") or {}).get("tvd_2way_matrix") or {})
+    if fig is None:
+        return ""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def context(release: Release) -> dict[str, Any]:
+    return {
+        "release": release,
+        "parameters": parameter_rows(release),
+        "sections": sections(release),
+        "heatmap": heatmap_data_url(release) if release.is_synthetic else "",
+    }
+
+
+def html_report(release: Release, extra: dict[str, Any]) -> str:
+    return render_to_string("privacy/report.html", {**context(release), **extra})
+
+
+def _text_page(pdf: PdfPages, title: str, lines: list[str]) -> None:
+    fig = Figure(figsize=(8.27, 11.69))
+    fig.text(0.08, 0.95, title, fontsize=14, weight="bold", va="top")
+    y = 0.90
+    for line in lines:
+        wrapped = textwrap.wrap(line, 100) or [""]
+        fig.text(0.08, y, "\n".join(wrapped), fontsize=9, va="top", family="DejaVu Sans")
+        y -= 0.017 * len(wrapped) + 0.008
+        if y < 0.06:
+            pdf.savefig(fig)
+            fig, y = Figure(figsize=(8.27, 11.69)), 0.95
+    pdf.savefig(fig)
+
+
+def pdf_report(release: Release, intro: list[str]) -> bytes:
+    """The same report as a PDF (matplotlib's PdfPages, as the linkage reports do)."""
+    ctx = context(release)
+    lines = [*intro, "", _("Parameters")]
+    lines += [f"  {key}: {value}" for key, value in ctx["parameters"]]
+    for section in ctx["sections"]:
+        lines += ["", str(section["title"])]
+        lines += [f"  {label}: {value}" for label, value in section["rows"]]
+    buffer = io.BytesIO()
+    title = _("Risk and utility report: %(label)s") % {"label": release.label}
+    with PdfPages(buffer) as pdf:
+        _text_page(pdf, title, lines)
+        utility = release.report.get("utility") or {}
+        fig = heatmap_figure(utility.get("tvd_2way_matrix") or {}, _("2-way total variation distance"))
+        if fig is not None:
+            pdf.savefig(fig)
+        info = pdf.infodict()
+        info["Title"] = title
+        info["Creator"] = "CTM"
+    return buffer.getvalue()

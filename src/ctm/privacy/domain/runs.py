@@ -1,0 +1,148 @@
+"""The run of a release, in the background: read the source, call the engine, store the encrypted preview.
+
+Progress is written on the release row (throttled); any failure ends the run as `failed` with a
+message for the user. Nothing about the data is logged: only the release id and the kind of error.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from types import SimpleNamespace
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ctm.core import crypto
+from ctm.core.domain.activity import record
+from ctm.privacy.domain.queries.releases import frame_to_bytes, release_context, upload_frame
+from ctm.privacy.domain.queries.research_view import research_case_ids, research_view
+from ctm.privacy.engine import AnonymizeConfig, InputError, anonymize, synthesize
+from ctm.privacy.enums import STAGES, DatasetSource, ReleaseMethod, ReleaseStatus
+from ctm.privacy.models import Release
+
+logger = logging.getLogger("ctm.privacy.runs")
+KANON_KEYS = ("k", "qi", "sensitive", "l", "suppression_limit")
+WRITE_EVERY = 1.0  # seconds between two progress writes
+
+
+class Progress:
+    """Writes the stage and percentage on the release row, at most once a second."""
+
+    def __init__(self, pk: int) -> None:
+        self.pk, self.last = pk, 0.0
+
+    def stage(self, stage: str, detail: str = "", **fields: Any) -> None:
+        self._write(stage=stage, progress=STAGES[stage][0], detail=detail[:200], **fields)
+
+    def within(self, stage: str, fraction: float, detail: str) -> None:
+        if time.monotonic() - self.last < WRITE_EVERY:
+            return
+        start, end = STAGES[stage][0], STAGES["storing"][0]
+        self._write(stage=stage, progress=int(start + (end - start) * min(fraction, 0.99)), detail=detail[:200])
+
+    def _write(self, **fields: Any) -> None:
+        self.last = time.monotonic()
+        Release.unscoped.filter(pk=self.pk, status__in=[ReleaseStatus.QUEUED, ReleaseStatus.RUNNING]).update(
+            updated_at=timezone.now(), **fields
+        )
+
+
+def source_frame(release: Release) -> tuple[pd.DataFrame, list[int]]:
+    """The source table (and, for own cases, the ids of the cases in it)."""
+    dataset = release.dataset
+    if dataset.source == DatasetSource.UPLOAD:
+        return upload_frame(dataset), []
+    day = timezone.localdate()
+    by = SimpleNamespace(user=release.created_by, organization=release.organization)
+    ids = research_case_ids([release.organization_id], day)
+    return research_view([release.organization_id], by=by, on=day), ids
+
+
+def _engine(release: Release, frame: pd.DataFrame, progress: Progress) -> tuple[pd.DataFrame, dict[str, Any]]:
+    p = release.parameters
+    if release.method == ReleaseMethod.SYNTHETIC:
+        progress.stage("synthesizing")
+        ticks = [0]
+
+        def tick(message: str) -> None:
+            ticks[0] += 1
+            progress.within("synthesizing", ticks[0] / (ticks[0] + 3), message)
+
+        return synthesize(frame, p, tick=tick)
+    progress.stage("anonymizing")
+    config = AnonymizeConfig.from_dict({k: p[k] for k in KANON_KEYS if k in p})
+    return anonymize(
+        frame[p.get("columns") or list(frame.columns)],
+        config,
+        progress=lambda n: progress.within("anonymizing", n / (n + 20000), str(n)),
+    )
+
+
+def _failure_message(exc: BaseException) -> str:
+    if isinstance(exc, InputError | ValueError | KeyError):
+        return _("The engine could not make this release: %(reason)s") % {"reason": str(exc)[:300]}
+    if type(exc).__name__ == "PanicException":  # pac-synth (Rust) on too few records for its noise
+        return _(
+            "The synthesizer stopped: %(reason)s. With few records pac-synth can fail: try a larger ε, another method or more records."
+        ) % {"reason": str(exc)[:200]}
+    if isinstance(exc, MemoryError):
+        return _("The run needed more memory than the server has: choose fewer columns or records.")
+    return _("An unexpected error stopped the run (%(kind)s). Nothing was released.") % {"kind": type(exc).__name__}
+
+
+def run_release(pk: int) -> None:
+    """The background job of one release (it runs once: a release that is not queued is left alone)."""
+    release = Release.unscoped.select_related("dataset", "organization", "created_by").get(pk=pk)
+    if release.status != ReleaseStatus.QUEUED:
+        return
+    progress = Progress(pk)
+    progress.stage("reading", status=ReleaseStatus.RUNNING, ran_at=timezone.now())
+    try:
+        frame, case_ids = source_frame(release)
+        if len(frame) < 2:
+            raise InputError(_("the source has fewer than two records"))
+        released, report = _engine(release, frame, progress)
+    except BaseException as exc:  # pac-synth's Rust panics derive from BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        logger.warning("release %s failed: %s", pk, type(exc).__name__)
+        _fail(release, _failure_message(exc))
+        return
+    progress.stage("storing")
+    _store(release, released, report, len(frame), case_ids)
+
+
+def _fail(release: Release, message: str) -> None:
+    with transaction.atomic():
+        Release.unscoped.filter(pk=release.pk, status=ReleaseStatus.RUNNING).update(
+            status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now()
+        )
+        record("privacy.release.failed", actor=release.created_by, organization=release.organization,
+               obj=release, label=release.label)  # fmt: skip
+
+
+def _store(release: Release, released: pd.DataFrame, report: dict[str, Any], source_rows: int, ids: list[int]) -> None:
+    if release.method == ReleaseMethod.SYNTHETIC:
+        report.pop("total_epsilon", None)
+    key_id, blob = crypto.encrypt_bytes(frame_to_bytes(released), release_context(release))
+    with transaction.atomic():
+        Release.unscoped.filter(pk=release.pk, status=ReleaseStatus.RUNNING).update(
+            status=ReleaseStatus.READY,
+            progress=100,
+            stage="done",
+            detail="",
+            report=report,
+            rows=len(released),
+            source_rows=source_rows,
+            case_ids=ids,
+            key_id=key_id,
+            blob=blob,
+            updated_at=timezone.now(),
+        )
+        record("privacy.release.previewed", actor=release.created_by, organization=release.organization,
+               obj=release, label=release.label, changes={"rows": [None, len(released)]})  # fmt: skip
+
