@@ -63,3 +63,10 @@ def personas(db) -> Personas:
 def _fast_password_hashing(settings):
     """Argon2 is the production hasher (tested in tests/accounts); tests use a fast one for speed."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _release_files(settings, tmp_path_factory):
+    """Published releases go to a temporary folder; a release's run happens inline (no thread)."""
+    settings.CTM_RELEASES_DIR = tmp_path_factory.mktemp("releases")
+    settings.CTM_JOBS_INLINE = True

@@ -18,6 +18,7 @@ from ctm.cases.domain import persons as person_domain
 from ctm.cases.domain import screening as screening_domain
 from ctm.cases.domain.cases import close_case
 from tests.linkage_platform.objects import linkage_objects
+from tests.privacy_platform import objects as privacy_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,9 @@ ACTIVITY = expect(403, anonymous=302, org_admin=200, auditor=200)
 TOKENS = expect(200, anonymous=302, platform_admin=403)
 LINKAGE = expect(403, anonymous=302, data_manager=200)
 LINKAGE_POST = expect(403, anonymous=302, data_manager=302)
+RELEASES = expect(403, anonymous=302, data_manager=200, auditor=200)
+RELEASES_PREPARE = expect(403, anonymous=302, data_manager=200)
+PUBLIC = expect(200)
 HOME = expect(302, org_admin=200, data_manager=200, fund_reviewer=200, platform_admin=200)
 
 
@@ -175,6 +179,35 @@ MATRIX = {
         LINKAGE_POST,
     ),
     "linkage:delete_run": ("get", lambda p, o: {"pk": linkage_objects(p)["run"]}, None, LINKAGE),
+    "privacy:releases": ("get", lambda p, o: {}, None, RELEASES),
+    "privacy:new_release": ("get", lambda p, o: {}, None, RELEASES_PREPARE),
+    "privacy:release": (
+        "get",
+        lambda p, o: {"pk": privacy_objects.make_release(p.data_manager).pk},
+        None,
+        RELEASES,
+    ),
+    "privacy:review_release": (
+        "post",
+        lambda p, o: {"pk": privacy_objects.make_release(p.data_manager).pk},
+        {"decision": "approve", "reason": "Low risk."},
+        expect(403, anonymous=302, auditor=302),
+    ),
+    "privacy:publish_release": (
+        "post",
+        lambda p, o: {"pk": privacy_objects.approved(p).pk},
+        {},
+        expect(403, anonymous=302, data_manager=302),
+    ),
+    "privacy:ledger": ("get", lambda p, o: {}, None, RELEASES),
+    "published:list": ("get", lambda p, o: {}, None, PUBLIC),
+    "published:release": ("get", lambda p, o: {"pk": privacy_objects.published(p).pk}, None, PUBLIC),
+    "published:download": (
+        "get",
+        lambda p, o: {"pk": privacy_objects.published(p).pk, "name": "data.csv"},
+        None,
+        PUBLIC,
+    ),
 }
 
 

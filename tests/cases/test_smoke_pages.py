@@ -190,3 +190,13 @@ def test_two_first_screenings_do_not_overwrite_each_other(client, personas):
     assert second.status_code == 400
     assert "Someone else changed this record" in second.content.decode()
     assert VictimContext.unscoped.get(case=personas.case).recruitment_country == "MD"
+
+
+def test_public_page_of_published_releases_renders_without_login(client, personas):
+    from tests.privacy_platform.objects import published
+
+    assert "Nothing has been published yet" in client.get(reverse("published:list")).content.decode()
+    release = published(personas)
+    body = client.get(reverse("published:list")).content.decode()
+    assert release.label in body and reverse("published:release", args=[release.pk]) in body
+    assert client.get(reverse("published:release", args=[release.pk])).status_code == 200

@@ -1,0 +1,249 @@
+"""The release workflow end to end: prepare (upload or own cases) → preview → approval by another person
+→ publish → public page → files that match their manifest; and what the workflow refuses."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from django.urls import reverse
+
+from ctm.core.enums import Role
+from ctm.core.errors import InvalidTransition
+from ctm.core.models import ActivityLog
+from ctm.privacy.domain import releases as domain
+from ctm.privacy.domain.files import release_dir
+from ctm.privacy.enums import PUBLISHED_FILES
+from ctm.privacy.models import Dataset, Release
+from tests.privacy_platform.objects import (
+    NOTICE,
+    QI,
+    approved,
+    ctdc_csv,
+    ctdc_frame,
+    kanon_form,
+    make_release,
+    post_new,
+    published,
+    synthetic_form,
+    xlsx_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def only_release(personas) -> Release:
+    return Release.objects.in_orgs([personas.org.pk]).get()
+
+
+def test_upload_preview_approve_publish_and_download(dm, auditor, anonymous, personas):
+    response = post_new(dm, kanon_form(), ctdc_csv(ctdc_frame()))
+    assert response.status_code == 302, response.context["form"].errors
+    release = only_release(personas)
+    assert release.status == "ready" and release.progress == 100
+    assert release.report["privacy"]["k_achieved"] >= 4
+    page = dm.get(reverse("privacy:release", args=[release.pk])).content.decode()
+    assert "Achieved k" in page and "Re-identification risk" in page and "Information loss" in page
+    assert "Record my decision" not in page  # the preparer cannot review
+
+    response = auditor.post(
+        reverse("privacy:review_release", args=[release.pk]), {"decision": "approve", "reason": "Low risk."}
+    )
+    assert response.status_code == 302
+    response = dm.post(reverse("privacy:publish_release", args=[release.pk]))
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert release.status == "published" and release.published_by == personas.data_manager.user
+
+    listing = anonymous.get(reverse("published:list")).content.decode()
+    assert "Shelter data 2019-2021" in listing and personas.org.name in listing
+    page = anonymous.get(reverse("published:release", args=[release.pk]))
+    assert page.status_code == 200 and release.manifest_sha256 in page.content.decode()
+
+    manifest = json.loads(_download(anonymous, release, "manifest.json").content)
+    assert (
+        hashlib.sha256(_download(anonymous, release, "manifest.json").content).hexdigest()
+        == release.manifest_sha256
+    )
+    assert manifest["method"] == "k-anonymity" and manifest["rows"] == 120 and manifest["epsilon_spent"] == 0
+    assert manifest["parameters"]["k"] == 4 and manifest["parameters"]["qi"] == QI
+    assert {"suppression_limit", "sensitive", "l", "columns"} <= set(manifest["parameters"])
+    assert manifest["date"] and manifest["notice"] == NOTICE
+    assert [f["name"] for f in manifest["files"]] == [n for n in PUBLISHED_FILES if n != "manifest.json"]
+    for entry in manifest["files"]:
+        response = _download(anonymous, release, entry["name"])
+        assert response["Content-Type"] == PUBLISHED_FILES[entry["name"]]
+        assert hashlib.sha256(response.content).hexdigest() == entry["sha256"]
+        assert len(response.content) == entry["bytes"]
+    data_csv = _download(anonymous, release, "data.csv").content.decode()
+    assert data_csv.splitlines()[0].startswith(NOTICE + ",gender")
+    assert _download(anonymous, release, "report.pdf").content.startswith(b"%PDF")
+    assert "Achieved k" in _download(anonymous, release, "report.html").content.decode()
+    assert "quasi-identifier" in _download(anonymous, release, "dictionary.csv").content.decode()
+    assert not ActivityLog.objects.filter(action="privacy.release.downloaded").exists()  # anonymous
+    _download(auditor, release, "data.parquet")
+    logged = ActivityLog.objects.get(action="privacy.release.downloaded")
+    assert logged.actor == personas.auditor.user and logged.changes == {"file": [None, "data.parquet"]}
+    actions = set(ActivityLog.objects.filter(object_id=str(release.pk)).values_list("action", flat=True))
+    assert {"privacy.release.created", "privacy.release.previewed", "privacy.release.approved"} <= actions
+    assert "privacy.release.published" in actions
+
+
+def _download(client, release, name):
+    response = client.get(reverse("published:download", args=[release.pk, name]))
+    assert response.status_code == 200, name
+    assert response["Content-Disposition"] == f'attachment; filename="ctm-release-{release.pk}-{name}"'
+    return response
+
+
+def test_synthetic_release_from_xlsx_shows_utility_and_heat_map(dm, personas):
+    form = synthetic_form(synthesis_method="mst", columns="gender,ageBroad,citizenship,isForcedLabour")
+    response = post_new(dm, form, xlsx_bytes(ctdc_frame(200)), name="ctdc.xlsx")
+    assert response.status_code == 302, response.context["form"].errors
+    release = only_release(personas)
+    assert release.status == "ready", release.error
+    assert release.epsilon == 1.0 and release.rows == 200
+    page = dm.get(reverse("privacy:release", args=[release.pk])).content.decode()
+    for text in ("3-way marginals", "rare real combinations lost", "fabricated", "identical to a real row"):
+        assert text in page
+    assert 'src="data:image/png;base64,' in page
+
+
+def test_the_creator_can_never_approve_their_own_release(client, personas):
+    release = make_release(personas.data_manager)
+    # the data manager becomes an auditor: still the person who prepared it
+    personas.data_manager.role = Role.AUDITOR
+    personas.data_manager.save(update_fields=["role"])
+    client.force_login(personas.data_manager.user)
+    page = client.get(reverse("privacy:release", args=[release.pk])).content.decode()
+    assert "Record my decision" not in page and "another person must review" not in page
+    response = client.post(
+        reverse("privacy:review_release", args=[release.pk]), {"decision": "approve", "reason": "Mine."}
+    )
+    assert response.status_code == 400
+    assert "You prepared this release" in response.content.decode()
+    with pytest.raises(InvalidTransition):
+        domain.review_release(release, by=personas.data_manager, decision="approve", reason="Mine.")
+    release.refresh_from_db()
+    assert release.status == "ready" and release.reviewed_by is None
+
+
+def test_review_needs_a_reason_and_rejected_is_never_published(auditor, dm, personas):
+    release = make_release(personas.data_manager)
+    url = reverse("privacy:review_release", args=[release.pk])
+    response = auditor.post(url, {"decision": "reject", "reason": ""})
+    assert response.status_code == 400 and "error-summary" in response.content.decode()
+    assert auditor.post(url, {"decision": "reject", "reason": "Too few records."}).status_code == 302
+    response = dm.post(reverse("privacy:publish_release", args=[release.pk]), follow=True)
+    assert "Only an approved release can be published" in response.content.decode()
+    release.refresh_from_db()
+    assert release.status == "rejected" and not release_dir(release).exists()
+
+
+def test_a_published_release_never_changes(personas):
+    release = published(personas)
+    before = {p.name: p.read_bytes() for p in release_dir(release).iterdir()}
+    with pytest.raises(InvalidTransition):
+        domain.publish_release(release, by=personas.data_manager)
+    with pytest.raises(InvalidTransition):
+        domain.review_release(release, by=personas.auditor, decision="reject", reason="Changed my mind.")
+    fresh = Release.unscoped.get(pk=release.pk)
+    fresh.label = "rewritten"
+    with pytest.raises(InvalidTransition):
+        fresh.save()
+    with pytest.raises(InvalidTransition):
+        Release.unscoped.get(pk=release.pk).delete()
+    assert Release.unscoped.get(pk=release.pk).label == "fixture release"
+    assert {p.name: p.read_bytes() for p in release_dir(release).iterdir()} == before
+    assert all(not p.stat().st_mode & 0o222 for p in release_dir(release).iterdir())  # read-only
+
+
+def test_a_changed_file_is_withheld(anonymous, personas):
+    release = published(personas)
+    path = release_dir(release) / "data.csv"
+    path.chmod(0o644)
+    path.write_text("tampered\n")
+    response = anonymous.get(reverse("published:download", args=[release.pk, "data.csv"]))
+    assert response.status_code == 409
+    assert anonymous.get(reverse("published:download", args=[release.pk, "secret.txt"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "empty.csv", "file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "photo.csv", "not a CSV, XLSX or Parquet"),
+        (b"PAR1 not really parquet", "broken.parquet", "cannot be read"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old.xls", "old Excel file"),
+        (b"given_name;gender;ageBroad\nOlga;Female;18--20\nIrina;Female;21--23\n", "names.csv",
+         "not in the CTDC schema"),
+        (b"gender;ageBroad\nFemale;18--20\n", "one.csv", "at least two rows"),
+    ],
+)  # fmt: skip
+def test_a_bad_upload_is_refused_with_a_clear_error_and_nothing_written(
+    dm, personas, caplog, content, name, message
+):
+    caplog.set_level("DEBUG")
+    logged = ActivityLog.objects.count()
+    response = post_new(dm, kanon_form(), content, name=name)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "error-summary" in body and message in body
+    assert "Olga" not in body and "Olga" not in caplog.text and "Irina" not in caplog.text
+    assert not Dataset.unscoped.exists() and not Release.unscoped.exists()
+    assert ActivityLog.objects.count() == logged
+
+
+def test_parameters_are_checked_at_the_form(dm, personas):
+    response = post_new(dm, kanon_form(qi="gender,nationality"), ctdc_csv(ctdc_frame()))
+    assert response.status_code == 400
+    assert "nationality" in response.context["form"].errors["qi"][0]
+    response = post_new(dm, kanon_form(k=""), ctdc_csv(ctdc_frame()))
+    assert "k" in response.context["form"].errors
+    response = post_new(dm, kanon_form(source="cases"))
+    assert "nothing to release" in response.content.decode()  # no case allows research use yet
+    assert not Dataset.unscoped.filter(source="upload").exists() and not Release.unscoped.exists()
+
+
+def test_the_uploaded_dataset_is_encrypted_at_rest(dm, personas):
+    frame = ctdc_frame(source="Shelter Zeta-Secret")
+    assert post_new(dm, kanon_form(), ctdc_csv(frame), name="zeta-victims.csv").status_code == 302
+    dataset = Dataset.unscoped.get()
+    assert b"Zeta-Secret" not in bytes(dataset.blob) and dataset.filename == "zeta-victims.csv"
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT filename FROM privacy_dataset WHERE id = %s", [dataset.pk])
+        assert "zeta" not in cursor.fetchone()[0]
+    release = only_release(personas)
+    assert b"Zeta-Secret" not in bytes(release.blob)
+    # the same content uploaded again is the same dataset (and the same privacy budget)
+    assert post_new(dm, kanon_form(), ctdc_csv(frame, sep=","), name="again.csv").status_code == 302
+    assert Dataset.unscoped.count() == 1 and Release.unscoped.count() == 2
+
+
+def test_an_engine_failure_is_shown_never_a_500(dm, personas, monkeypatch):
+    def boom(*args, **kwargs):
+        raise ValueError("the model did not converge")
+
+    monkeypatch.setattr("ctm.privacy.domain.runs.synthesize", boom)
+    assert post_new(dm, synthetic_form(), ctdc_csv(ctdc_frame())).status_code == 302
+    release = only_release(personas)
+    assert release.status == "failed"
+    page = dm.get(reverse("privacy:release", args=[release.pk]))
+    assert page.status_code == 200 and "the model did not converge" in page.content.decode()
+
+
+def test_a_running_release_shows_its_progress_and_refreshes(dm, personas, settings):
+    release = approved(personas)
+    Release.unscoped.filter(pk=release.pk).update(status="running", progress=42, stage="anonymizing")
+    response = dm.get(reverse("privacy:release", args=[release.pk]))
+    assert response["Refresh"] == "2"
+    body = response.content.decode()
+    assert 'value="42"' in body and "Searching the generalization lattice" in body
+    # a run with no sign of life for too long was interrupted by a restart
+    settings.CTM_RELEASE_STALE_MINUTES = 0
+    response = dm.get(reverse("privacy:release", args=[release.pk]))
+    assert "Refresh" not in response and "interrupted" in response.content.decode()
+    assert Release.unscoped.get(pk=release.pk).status == "failed"
