@@ -247,3 +247,28 @@ def test_a_running_release_shows_its_progress_and_refreshes(dm, personas, settin
     response = dm.get(reverse("privacy:release", args=[release.pk]))
     assert "Refresh" not in response and "interrupted" in response.content.decode()
     assert Release.unscoped.get(pk=release.pk).status == "failed"
+
+
+def test_an_upload_stays_in_memory_and_its_size_is_limited(dm, personas, settings, monkeypatch):
+    def no_temporary_file(*args, **kwargs):
+        raise AssertionError("an upload was spooled to a plaintext temporary file")
+
+    monkeypatch.setattr("django.core.files.uploadedfile.TemporaryUploadedFile.__init__", no_temporary_file)
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100  # Django's own handlers would spool this upload to disk
+    assert post_new(dm, kanon_form(), ctdc_csv(ctdc_frame())).status_code == 302
+    settings.CTM_PRIVACY_UPLOAD_MAX_BYTES = 2**20
+    big = ctdc_csv(ctdc_frame(30_000))
+    assert len(big) > 2**20
+    response = post_new(dm, kanon_form(), big)
+    assert response.status_code == 400 and "larger than 1 MB" in response.content.decode()
+    assert Dataset.unscoped.count() == 1
+
+
+def test_the_new_release_form_still_checks_csrf(personas):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.data_manager.user)
+    assert client.get(reverse("privacy:new_release")).status_code == 200
+    assert post_new(client, kanon_form(), ctdc_csv(ctdc_frame())).status_code == 403
+    assert not Dataset.unscoped.exists()
