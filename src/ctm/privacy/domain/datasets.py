@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ctm.core import crypto
@@ -44,6 +45,15 @@ def own_cases_dataset(*, by: Any) -> Dataset:
         return Dataset.objects.in_orgs([by.organization_id]).get(source=DatasetSource.CASES)
 
 
+def upload_label(frame: pd.DataFrame) -> str:
+    """A label that says what the upload is without its file name (which may name someone)."""
+    return _("Upload of %(date)s: %(rows)s rows, %(columns)s columns") % {
+        "date": timezone.localdate().isoformat(),
+        "rows": f"{len(frame):,}",
+        "columns": len(frame.columns),
+    }
+
+
 def upload_dataset(*, by: Any, frame: pd.DataFrame, filename: str, label: str = "") -> Dataset:
     """Store an uploaded table encrypted (or find the earlier upload with the same content)."""
     require_preparer(by)
@@ -57,7 +67,7 @@ def upload_dataset(*, by: Any, frame: pd.DataFrame, filename: str, label: str = 
     dataset = Dataset(
         organization=by.organization,
         source=DatasetSource.UPLOAD,
-        label=(label or str(_("Uploaded dataset")))[:200],
+        label=(label or upload_label(frame))[:200],
         filename=filename[:200],
         created_by=by.user,
         total_epsilon=settings.CTM_PRIVACY_TOTAL_EPSILON,

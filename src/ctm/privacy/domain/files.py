@@ -150,7 +150,7 @@ def manifest(release: Release, files: list[dict[str, Any]], published_at: str) -
         "source": release.dataset.source,
         "source_rows": release.source_rows,
         "date": published_at,
-        "approved_at": release.reviewed_at.isoformat() if release.reviewed_at else None,
+        "approved_at": release.reviewed_at.isoformat(timespec="seconds") if release.reviewed_at else None,
         "notice": release.report.get("notice"),
         "files": files,
     }

@@ -35,11 +35,13 @@ def pct(value: Any) -> str:
     return "—" if value is None else f"{100 * float(value):.1f} %"
 
 
-def parameter_rows(release: Release) -> Rows:
-    """The parameters under their option names, as in the manifest."""
+def parameter_rows(parameters: dict[str, Any], keep_empty: bool = False) -> Rows:
+    """The parameters under their option names, as in the manifest (lists comma-separated)."""
     out = []
-    for key, value in release.parameters.items():
+    for key, value in parameters.items():
         if value is None or value == [] or value == "":
+            if keep_empty:
+                out.append((key, "—"))
             continue
         out.append((key, ", ".join(map(str, value)) if isinstance(value, list) else str(value)))
     return out
@@ -170,7 +172,7 @@ def heatmap_data_url(release: Release) -> str:
 def context(release: Release) -> dict[str, Any]:
     return {
         "release": release,
-        "parameters": parameter_rows(release),
+        "parameters": parameter_rows(release.parameters),
         "sections": sections(release),
         "heatmap": heatmap_data_url(release) if release.is_synthetic else "",
     }

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from ctm.privacy.domain import files
+from ctm.privacy.domain import files, report
 from ctm.privacy.domain import releases as domain
 from ctm.privacy.domain.queries.releases import get_published_release, published_releases
 from ctm.privacy.enums import PUBLISHED_FILES
@@ -26,7 +26,12 @@ def published_list(request: HttpRequest) -> HttpResponse:
 
 def published_release(request: HttpRequest, pk: int) -> HttpResponse:
     release = get_published_release(pk)
-    context = {"release": release, "manifest": release.manifest, "manifest_text": domain.manifest_text(release)}
+    context = {
+        "release": release,
+        "manifest": release.manifest,
+        "parameters": report.parameter_rows(release.manifest.get("parameters") or {}, keep_empty=True),
+        "manifest_text": domain.manifest_text(release),
+    }
     return render(request, "privacy/public_release.html", context)
 
 

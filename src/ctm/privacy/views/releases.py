@@ -66,9 +66,7 @@ def _new_release(request: HttpRequest) -> HttpResponse:
 def _create(membership: Any, d: dict[str, Any]) -> Release:
     with transaction.atomic():  # an upload is kept only with the release made from it
         if d["source"] == DatasetSource.UPLOAD:
-            dataset = dataset_domain.upload_dataset(
-                by=membership, frame=d["frame"], filename=d["filename"], label=d["label"] or d["filename"]
-            )
+            dataset = dataset_domain.upload_dataset(by=membership, frame=d["frame"], filename=d["filename"])
         elif d["source"] == EARLIER:
             dataset = d["dataset"]
         else:
