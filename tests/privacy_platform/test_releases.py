@@ -272,3 +272,26 @@ def test_the_new_release_form_still_checks_csrf(personas):
     assert client.get(reverse("privacy:new_release")).status_code == 200
     assert post_new(client, kanon_form(), ctdc_csv(ctdc_frame())).status_code == 403
     assert not Dataset.unscoped.exists()
+
+
+@pytest.mark.parametrize("kind", ["comma", "tab", "parquet"])
+def test_every_upload_format_is_read(dm, personas, kind, tmp_path):
+    frame = ctdc_frame()
+    if kind == "parquet":
+        frame.to_parquet(tmp_path / "ctdc.parquet", index=False)
+        content, name = (tmp_path / "ctdc.parquet").read_bytes(), "ctdc.parquet"
+    else:
+        content, name = ctdc_csv(frame, notice=False, sep="," if kind == "comma" else "\t"), "ctdc.csv"
+    assert post_new(dm, kanon_form(), content, name=name).status_code == 302
+    dataset = Dataset.unscoped.get()
+    assert dataset.rows == 120 and dataset.columns == list(frame.columns)
+
+
+def test_a_publication_that_cannot_write_its_files_says_so(dm, personas, settings, tmp_path):
+    release = approved(personas)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the releases folder should be")
+    settings.CTM_RELEASES_DIR = blocker
+    response = dm.post(reverse("privacy:publish_release", args=[release.pk]), follow=True)
+    assert response.status_code == 200 and "could not be written" in response.content.decode()
+    assert Release.unscoped.get(pk=release.pk).status == "approved"

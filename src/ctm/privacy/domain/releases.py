@@ -170,8 +170,13 @@ def publish_release(release: Release, *, by: Any) -> Release:
         raise InvalidTransition(_("Only an approved release can be published."))
     _check_consent_still_holds(release)
     now = timezone.now()
-    with translation.override(settings.LANGUAGE_CODE):  # public files speak the installation's language
-        work, manifest = files.write_release(release, release_frame(release), now.isoformat(timespec="seconds"))
+    try:
+        with translation.override(settings.LANGUAGE_CODE):  # public files speak the installation's language
+            work, manifest = files.write_release(release, release_frame(release), now.isoformat(timespec="seconds"))
+    except OSError as exc:
+        raise InvalidTransition(
+            _("The files could not be written (%(reason)s); nothing was published.") % {"reason": exc.strerror or exc}
+        ) from exc
     try:
         with transaction.atomic():
             release.status, release.published_by, release.published_at = ReleaseStatus.PUBLISHED, by.user, now
