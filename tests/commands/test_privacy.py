@@ -127,18 +127,17 @@ def test_due_usage_errors(shreddable, args, message):
 
 
 def test_the_console_shows_a_message_never_a_traceback(shreddable, capsys, monkeypatch):
+    """The path `ctm privacy …` takes from the shell: a CommandError becomes one line and an exit code."""
     from django.db import connections
-
-    from ctm.cli import main
 
     monkeypatch.setattr(connections, "close_all", lambda: None)  # keep the test database open
     with pytest.raises(SystemExit) as exit_info:
-        main(["privacy", "shred", "NO-SUCH-CASE", "--yes"])
+        privacy.Command().run_from_argv(["ctm", "privacy", "shred", "NO-SUCH-CASE", "--yes"])
     err = capsys.readouterr().err
     assert exit_info.value.code == 1 and "No case number or person id NO-SUCH-CASE" in err
     assert "Traceback" not in err
     with pytest.raises(SystemExit) as exit_info:
-        main(["privacy"])
+        privacy.Command().run_from_argv(["ctm", "privacy"])
     assert exit_info.value.code == 2 and "Traceback" not in capsys.readouterr().err
 
 
