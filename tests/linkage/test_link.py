@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from ctm.linkage.engine import (
+    LINK_STAGES,
     LinkageInputError,
     ReviewDecisions,
     cluster_pairs,
@@ -144,7 +145,9 @@ def test_generator_is_labelled_and_noisy(generated):
 
 def test_linkage_f1_on_generated_lists(generated):
     lists, truth = generated
-    result = link_lists(lists)
+    stages: list[str] = []
+    result = link_lists(lists, progress=stages.append)
+    assert tuple(stages) == LINK_STAGES  # each stage once, in order
     scores = evaluate(result.clusters, truth)
     assert scores.f1 >= 0.9, scores
     assert set(result.clusters.columns) == {"list", "record_id", "cluster_id"}

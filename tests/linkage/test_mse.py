@@ -124,6 +124,16 @@ def test_bootstrap_is_seeded_and_independent_of_workers():
     assert one.lower < one.estimate < one.upper
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bootstrap_reports_each_replicate(workers):
+    t = table("A,B,C,count\n1,0,0,60\n0,1,0,50\n0,0,1,40\n1,1,0,12\n1,0,1,9\n0,1,1,7\n1,1,1,2")
+    seen: list[tuple[int, int]] = []
+    result = estimate_population(t, n_boot=60, seed=7, workers=workers, progress=lambda d, n: seen.append((d, n)))
+    assert seen == [(i, 60) for i in range(1, 61)]
+    assert (result.lower, result.upper) == (estimate_population(t, n_boot=60, seed=7).lower,
+                                            estimate_population(t, n_boot=60, seed=7).upper)
+
+
 def test_quantile_type8_matches_numpy_median_unbiased():
     values = np.random.default_rng(1).normal(size=37)
     probs = np.array([0.01, 0.025, 0.3, 0.5, 0.975, 0.999])

@@ -7,6 +7,7 @@ generate labelled test lists (`generate_lists`) and score a linkage against the 
 
 from .link import (
     BACKENDS,
+    LINK_STAGES,
     LinkageInputError,
     LinkageScores,
     LinkResult,
@@ -25,6 +26,7 @@ from .mse.selection import METHODS
 
 __all__ = [
     "BACKENDS",
+    "LINK_STAGES",
     "METHODS",
     "CaptureTable",
     "EstimateResult",

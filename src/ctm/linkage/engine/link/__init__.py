@@ -3,11 +3,13 @@
 from .clusters import ReviewDecisions, cluster_pairs, match_weight_histogram, pairs_for_review
 from .evaluate import LinkageScores, evaluate
 from .generate import generate_lists
+from .linking import STAGES as LINK_STAGES
 from .linking import LinkageInputError, LinkResult, link_lists, overlap_table
 from .splink_model import BACKENDS, LinkSettings
 
 __all__ = [
     "BACKENDS",
+    "LINK_STAGES",
     "LinkResult",
     "LinkSettings",
     "LinkageInputError",

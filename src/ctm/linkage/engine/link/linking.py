@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +13,9 @@ from .normalize import INPUT_COLUMNS, normalise_records
 from .splink_model import LinkSettings, train_and_predict
 
 KEEP_PROBABILITY = 0.01  # pairs kept in the result (histogram, review queue)
+# The stages `link_lists` reports, in order, to its `progress` callback.
+STAGES = ("preparing", "training", "comparing", "clustering")
+Stage = Callable[[str], None]
 
 
 class LinkageInputError(ValueError):
@@ -47,24 +50,34 @@ def check_list(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None = None,
-               decisions: ReviewDecisions | None = None) -> LinkResult:
-    """Deduplicate and link the lists (name -> records); clusters are people."""
+               decisions: ReviewDecisions | None = None, progress: Stage | None = None) -> LinkResult:
+    """Deduplicate and link the lists (name -> records); clusters are people.
+
+    `progress(stage)` is called as each of `STAGES` begins (normalising the names, training the model,
+    scoring the blocked pairs, clustering)."""
     config = settings or LinkSettings()
+    report = progress or _no_progress
     if not lists:
         raise LinkageInputError("no list given")
+    report("preparing")
     parts = [normalise_records(check_list(name, frame), name) for name, frame in lists.items()]
     records = pd.concat(parts, ignore_index=True)
     warnings = _warnings(records)
     if len(records) < 2:
         scored = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"])
     else:
-        scored = train_and_predict(records, config)
+        scored = train_and_predict(records, config, report)
+    report("clustering")
     pairs = scored[scored["match_probability"].astype(float) >= KEEP_PROBABILITY].reset_index(drop=True)
     ids = records["unique_id"].tolist()
     cluster_of = cluster_pairs(ids, scored, config.threshold, decisions, config.conflict_probability)
     clusters = pd.DataFrame({"list": records["source_list"], "record_id": records["record_id"],
                              "cluster_id": [cluster_of[i] for i in ids]})
     return LinkResult(clusters, pairs, config, warnings)
+
+
+def _no_progress(stage: str) -> None:
+    return None
 
 
 def _warnings(records: pd.DataFrame) -> list[str]:

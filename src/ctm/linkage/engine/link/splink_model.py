@@ -8,6 +8,7 @@ removes duplicates inside a list and links people across lists.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -213,10 +214,14 @@ def with_floored_m(linker: Linker, table: Any, n_records: int) -> Linker:
     return Linker(table, model, log_level=logging.ERROR)
 
 
-def train_and_predict(records: pd.DataFrame, config: LinkSettings) -> pd.DataFrame:
-    """Every blocked pair, scored (unique_id_l, unique_id_r, match_weight, match_probability)."""
+def train_and_predict(records: pd.DataFrame, config: LinkSettings,
+                      progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """Every blocked pair, scored (unique_id_l, unique_id_r, match_weight, match_probability).
+    `progress` hears "training" before the model is trained and "comparing" before the pairs are scored."""
     api = db_api(config)
+    report = progress or (lambda stage: None)
     try:
+        report("training")
         table = api.register(records)
         linker = Linker(table, settings(), log_level=logging.ERROR)
         training = linker.training
@@ -227,6 +232,7 @@ def train_and_predict(records: pd.DataFrame, config: LinkSettings) -> pd.DataFra
         for rules in EM_RULES:
             _train_em(training, rules)
         linker = with_floored_m(linker, table, len(records))
+        report("comparing")
         # Every blocked pair: the low-scoring ones are evidence that two records are different people.
         predictions = linker.inference.predict(warning_mode="never")
         frame = predictions.as_pandas_dataframe()[list(PAIR_COLUMNS)]

@@ -18,6 +18,7 @@ from scipy.stats import norm
 from .table import FloatArray, IntArray
 
 Estimator = Callable[[IntArray], float]
+Progress = Callable[[int, int], None]  # (replicates done, replicates in all)
 
 
 @dataclass(frozen=True)
@@ -46,15 +47,15 @@ def quantile_type8(values: FloatArray, probs: FloatArray) -> FloatArray:
 
 
 def bca_interval(counts: IntArray, estimate: float, estimator: Estimator, n_boot: int, seed: int,
-                 level: float = 0.95, workers: int = 1) -> BootstrapResult:
+                 level: float = 0.95, workers: int = 1, progress: Progress | None = None) -> BootstrapResult:
     """BCa interval; replicates are drawn up front from one seeded generator, so the result does not
-    depend on the number of worker processes."""
+    depend on the number of worker processes. `progress(done, n_boot)` is called as replicates finish."""
     rng = np.random.default_rng(seed)
     cells = np.flatnonzero(counts)
     n = int(counts.sum())
     draws = rng.multinomial(n, counts[cells] / n, size=n_boot)
     tables = [_expand(counts, cells, d) for d in draws]
-    reps = _run_replicates(estimator, tables, workers)
+    reps = _run_replicates(estimator, tables, workers, progress)
     acceleration = _acceleration(counts, cells, estimator)
     below = float(np.mean(reps < estimate))
     z0 = float(norm.ppf(min(max(below, 0.5 / n_boot), 1.0 - 0.5 / n_boot)))
@@ -74,18 +75,34 @@ def _run_one(counts: IntArray) -> float:
     return _safe(_JOB, counts)
 
 
-def _run_replicates(estimator: Estimator, tables: list[IntArray], workers: int) -> FloatArray:
+def _run_replicates(estimator: Estimator, tables: list[IntArray], workers: int,
+                    progress: Progress | None = None) -> FloatArray:
     """Replicates in this process, or in forked workers (POSIX only) when workers > 1."""
     global _JOB
-    if workers <= 1 or len(tables) < 50 or "fork" not in multiprocessing.get_all_start_methods():
-        return np.array([_safe(estimator, t) for t in tables])
+    report = progress or _no_progress
+    n = len(tables)
+    if workers <= 1 or n < 50 or "fork" not in multiprocessing.get_all_start_methods():
+        values = []
+        for table in tables:
+            values.append(_safe(estimator, table))
+            report(len(values), n)
+        return np.array(values)
     _JOB = estimator
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunk = max(1, len(tables) // (4 * workers))
-            return np.array(pool.map(_run_one, tables, chunksize=chunk))
+            # small chunks, in order: the count of finished replicates moves steadily
+            chunk = max(1, min(25, n // (4 * workers)))
+            values = []
+            for value in pool.imap(_run_one, tables, chunksize=chunk):
+                values.append(value)
+                report(len(values), n)
+            return np.array(values)
     finally:
         _JOB = None
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
 
 
 def _expand(counts: IntArray, cells: IntArray, draw: IntArray) -> IntArray:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .bootstrap import bca_interval
+from .bootstrap import Progress, bca_interval
 from .design import all_pairs, term_name, term_totals
 from .intervals import model_based_interval, profile_interval
 from .models import ModelRefused
@@ -63,9 +63,11 @@ def _clean(value: Any) -> Any:
 
 def estimate_population(table: CaptureTable, method: str = "stepwise", threshold: float | None = None,
                         max_order: int = 2, n_boot: int = 1000, seed: int = 1234,
-                        level: float = 0.95, profile: bool = True, workers: int = 1) -> EstimateResult:
+                        level: float = 0.95, profile: bool = True, workers: int = 1,
+                        progress: Progress | None = None) -> EstimateResult:
     """Estimate the population size (observed + unseen) from a capture-history table.
 
+    `progress(done, n_boot)` is called as bootstrap replicates finish (the rest takes a moment).
     Raises MSEInputError with a one-line reason when no sensible estimate can be given.
     """
     if method not in METHODS:
@@ -78,7 +80,7 @@ def estimate_population(table: CaptureTable, method: str = "stepwise", threshold
     warnings += list(selection.notes)
     result = _base_result(table, tidy, selection, method, threshold, max_order, level)
     _add_intervals(result, tidy, selection, Options(method, threshold, max_order, n_boot, seed, level, profile,
-                                                    workers))
+                                                    workers, progress))
     result.warnings = warnings + _sanity_warnings(tidy, result)
     return result
 
@@ -137,6 +139,7 @@ class Options:
     level: float
     profile: bool
     workers: int
+    progress: Progress | None = None
 
 
 def _add_intervals(result: EstimateResult, table: CaptureTable, selection: Selection, opts: Options) -> None:
@@ -159,7 +162,7 @@ def _bootstrap(result: EstimateResult, table: CaptureTable, selection: Selection
 
     n_boot, seed = opts.n_boot, opts.seed
     boot = bca_interval(table.counts, selection.fit.estimate, estimator, n_boot, seed, opts.level,
-                        opts.workers)
+                        opts.workers, opts.progress)
     result.intervals["bca_bootstrap"] = [boot.lower + shift, boot.upper + shift]
     result.lower, result.upper, result.interval = boot.lower + shift, boot.upper + shift, "bca-bootstrap"
     result.bootstrap = {"replicates": n_boot, "seed": seed, "acceleration": boot.acceleration,
