@@ -140,6 +140,8 @@ CTM_PRIVACY_TOTAL_EPSILON = float(os.environ.get("CTM_PRIVACY_TOTAL_EPSILON", "1
 CTM_PRIVACY_UPLOAD_MAX_BYTES = env_int("CTM_PRIVACY_UPLOAD_MAX_MB", 25) * 1024 * 1024
 CTM_RELEASE_STALE_MINUTES = env_int("CTM_RELEASE_STALE_MINUTES", 120)
 CTM_JOBS_INLINE = env_bool("CTM_JOBS_INLINE", False)  # run long jobs in the request (tests only)
+# A linkage run or estimate silent this long was interrupted (a restart): marked failed (docs/linkage-platform.md)
+CTM_JOB_STALE_MINUTES = env_int("CTM_JOB_STALE_MINUTES", 60)
 
 LOGGING = {
     "version": 1,

@@ -10,8 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from ctm.linkage.domain.estimates import sensitivity, table_json
+from ctm.linkage.domain.estimate_job import sensitivity, table_json
 from ctm.linkage.engine import estimate_population, table_from_frame
+from ctm.linkage.enums import JobStatus
 from ctm.linkage.models import Estimate, LinkageRun, LinkedRecord, ScoredPair
 
 SMALL_TABLE = pd.DataFrame(
@@ -47,6 +48,8 @@ def make_run(membership: Any) -> LinkageRun:
         threshold=0.9,
         summary={"records": 2, "clusters": 1, "linked_clusters": 1, "scored_pairs": 1},
         histogram=[{"lower": 0.0, "upper": 1.0, "count": 1, "probability_at_lower": 0.5}],
+        status=JobStatus.DONE,
+        progress=100,
     )
     a = LinkedRecord.unscoped.create(organization=org, run=run, list_name="A", record_id="1", cluster_id=1)
     b = LinkedRecord.unscoped.create(organization=org, run=run, list_name="B", record_id="2", cluster_id=1)
@@ -67,6 +70,8 @@ def make_estimate(membership: Any, run: LinkageRun | None = None) -> Estimate:
         parameters=PARAMS,
         result=result,
         sensitivity=rows,
+        status=JobStatus.DONE,
+        progress=100,
     )
 
 

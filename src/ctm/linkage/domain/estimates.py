@@ -1,74 +1,42 @@
-"""Estimates of the hidden population: run the engine on an overlap table, store, export, delete."""
+"""Estimates of the hidden population: check the table, start the estimate in the background, export,
+delete. The job itself is in `estimate_job`."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ctm.core.domain import jobs
 from ctm.core.errors import InvalidTransition
 from ctm.linkage.domain.common import log, require_data_manager
-from ctm.linkage.engine import METHODS, CaptureTable, MSEInputError, estimate_population
+from ctm.linkage.domain.estimate_job import run_estimate, table_json
+from ctm.linkage.engine import CaptureTable, MSEInputError, estimate_population
+from ctm.linkage.enums import JobStatus
 from ctm.linkage.models import Estimate, LinkageRun
 
-WORKERS = min(2, os.cpu_count() or 1)
 
-
-def table_json(table: CaptureTable) -> dict[str, Any]:
-    frame = table.to_frame()
-    return {"lists": list(table.lists), "rows": [[int(v) for v in row] for row in frame.to_numpy()]}
-
-
-def _run_engine(table: CaptureTable, p: dict[str, Any]) -> dict[str, Any]:
+def check_table(table: CaptureTable, p: dict[str, Any]) -> None:
+    """The engine's checks and model selection, without intervals (quick): an unusable table is refused
+    on the form, not after a wait."""
     try:
-        result = estimate_population(
-            table, p["method"], p["threshold"], p["max_order"], p["bootstrap"], p["seed"], workers=WORKERS
-        )
+        estimate_population(table, p["method"], p["threshold"], p["max_order"], 0, p["seed"], profile=False)
     except MSEInputError as exc:
         raise InvalidTransition(
             _("No estimate can be made from this table: %(reason)s") % {"reason": exc}
         ) from exc
-    return result.to_dict()
-
-
-def sensitivity(table: CaptureTable, p: dict[str, Any], main: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every method on the same table, without bootstrap (model-based intervals)."""
-    rows = []
-    for method in METHODS:
-        if method == p["method"]:
-            rows.append(_row(method, main, main["intervals"].get("model_based")))
-            continue
-        try:
-            other = estimate_population(table, method, None, p["max_order"], 0, p["seed"]).to_dict()
-        except MSEInputError as exc:
-            rows.append({"method": method, "error": str(exc)})
-            continue
-        rows.append(_row(method, other, other["intervals"].get("model_based")))
-    return rows
-
-
-def _row(method: str, data: dict[str, Any], interval: list[float | None] | None) -> dict[str, Any]:
-    lower, upper = interval or (None, None)
-    return {
-        "method": method,
-        "estimate": data["estimate"],
-        "lower": lower,
-        "upper": upper,
-        "model": data["model"],
-        "threshold": data["threshold"],
-        "warnings": len(data["warnings"]),
-    }
 
 
 def create_estimate(
     *, by: Any, table: CaptureTable, label: str, parameters: dict[str, Any], run: LinkageRun | None = None
 ) -> Estimate:
-    """Select a model, estimate with its intervals, compare the methods; store and log the result."""
+    """Check the table, store it with the parameters and start the estimate in the background."""
     require_data_manager(by, run)
-    result = _run_engine(table, parameters)
-    rows = sensitivity(table, parameters, result)
+    if run is not None and run.status != JobStatus.DONE:
+        raise InvalidTransition({"run": _("This run has not finished linking: its clusters are not ready.")})
+    check_table(table, parameters)
     with transaction.atomic():
         estimate = Estimate.unscoped.create(
             organization=by.organization,
@@ -77,16 +45,12 @@ def create_estimate(
             run=run,
             table=table_json(table),
             parameters=parameters,
-            result=result,
-            sensitivity=rows,
         )
-        log(
-            "linkage.estimate.created",
-            by,
-            estimate,
-            estimate.label,
-            {"method": [None, parameters["method"]], "estimate": [None, round(result["estimate"], 2)]},
-        )
+        changes = {"method": [None, parameters["method"]], "bootstrap": [None, parameters["bootstrap"]]}
+        log("linkage.estimate.created", by, estimate, estimate.label, changes)
+        language = translation.get_language()
+        jobs.submit(f"linkage-estimate-{estimate.pk}", lambda: run_estimate(estimate.pk, language))
+    estimate.refresh_from_db()  # the job may already have moved it on
     return estimate
 
 
@@ -96,7 +60,10 @@ def record_export(estimate: Estimate, *, by: Any, fmt: str) -> None:
 
 
 def delete_estimate(estimate: Estimate, *, by: Any) -> None:
+    """Delete an estimate; one still computing is not deleted (its job is working on it)."""
     require_data_manager(by, estimate)
+    if estimate.running:
+        raise InvalidTransition(_("This estimate is still being computed: wait until it has finished or failed, then delete it."))
     with transaction.atomic():
         log("linkage.estimate.deleted", by, estimate, estimate.label)
         estimate.delete()

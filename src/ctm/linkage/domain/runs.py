@@ -1,4 +1,5 @@
-"""Linkage runs: link the lists with the engine, store references only, re-cluster, review, delete."""
+"""Linkage runs: start one (the lists are stored encrypted, the linking runs in the background),
+re-cluster, review, delete. The job itself is in `run_job`."""
 
 from __future__ import annotations
 
@@ -6,42 +7,24 @@ from typing import Any
 
 import pandas as pd
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from splink.internals.exceptions import SplinkException
 
 from ctm.core import crypto
+from ctm.core.domain import jobs
 from ctm.core.errors import InvalidTransition
 from ctm.linkage.domain.common import log, require_data_manager
 from ctm.linkage.domain.queries.records import (
     PERSONS,
     UPLOAD,
     frame_to_bytes,
-    person_records,
+    person_count,
     upload_context,
 )
-from ctm.linkage.engine import (
-    LinkageInputError,
-    LinkResult,
-    LinkSettings,
-    ReviewDecisions,
-    cluster_pairs,
-    link_lists,
-)
-from ctm.linkage.enums import Decision
+from ctm.linkage.domain.run_job import BATCH, run_linkage, summarise
+from ctm.linkage.engine import ReviewDecisions, cluster_pairs
+from ctm.linkage.enums import Decision, JobStatus
 from ctm.linkage.models import LinkageRun, LinkedRecord, ListUpload, ScoredPair
-
-BATCH = 2000
-SEP = "\x1f"  # the engine's unique_id is "<list>\x1f<record_id>"
-
-
-def _link(frames: dict[str, pd.DataFrame], threshold: float, seed: int) -> LinkResult:
-    try:
-        return link_lists(frames, LinkSettings(threshold=threshold, seed=seed))
-    except (LinkageInputError, SplinkException, ValueError, ZeroDivisionError) as exc:
-        # splink refuses some small or uniform lists (e.g. no pair for an EM training rule).
-        reason = " ".join(str(exc).split())[:300]
-        raise InvalidTransition(_("The lists could not be linked: %(reason)s") % {"reason": reason}) from exc
 
 
 def start_run(
@@ -53,40 +36,28 @@ def start_run(
     seed: int = 42,
     label: str = "",
 ) -> LinkageRun:
-    """Link the organization's persons and/or uploaded lists; store references, weights and clusters."""
+    """Store the uploaded lists (encrypted) with a queued run and start linking in the background."""
     require_data_manager(by)
-    frames: dict[str, pd.DataFrame] = {}
-    if include_persons:
-        frames[by.organization.code] = person_records(by.organization_id)
-    frames.update(uploads)
-    if not frames:
+    lists = [{"name": by.organization.code, "source": PERSONS, "records": person_count(by.organization_id)}]
+    lists = lists if include_persons else []
+    lists += [{"name": name, "source": UPLOAD, "records": len(frame)} for name, frame in uploads.items()]
+    if not lists:
         raise InvalidTransition(_("Choose at least one list."))
-    result = _link(frames, threshold, seed)
-    lists = [
-        {"name": name, "source": PERSONS if name not in uploads else UPLOAD, "records": len(frame)}
-        for name, frame in frames.items()
-    ]
+    names = [item["name"] for item in lists]
     with transaction.atomic():
         run = LinkageRun.unscoped.create(
             organization=by.organization,
             created_by=by.user,
-            label=label or ", ".join(frames),
+            label=(label or ", ".join(names))[:200],
             lists=lists,
-            settings=result.settings.to_dict(),
+            settings={"seed": seed},
             threshold=threshold,
-            summary={},
-            histogram=result.histogram(),
-            warnings=list(result.warnings),
         )
         _store_uploads(run, uploads)
-        records = _store_records(run, result.clusters)
-        _store_pairs(run, result.pairs, records)
-        _summarise(run, records.values())
-        run.save(update_fields=["summary"])
-        changes = {"lists": [None, [item["name"] for item in lists]], "threshold": [None, threshold]}
-        log("linkage.run.created", by, run, run.label, changes)
-        if include_persons:
-            log("linkage.persons.linked", by, run, run.label, {"persons": [None, lists[0]["records"]]})
+        log("linkage.run.created", by, run, run.label, {"lists": [None, names], "threshold": [None, threshold]})
+        language = translation.get_language()
+        jobs.submit(f"linkage-run-{run.pk}", lambda: run_linkage(run.pk, language))
+    run.refresh_from_db()  # the job may already have moved it on
     return run
 
 
@@ -100,54 +71,9 @@ def _store_uploads(run: LinkageRun, uploads: dict[str, pd.DataFrame]) -> None:
         )
 
 
-def _store_records(run: LinkageRun, clusters: pd.DataFrame) -> dict[str, LinkedRecord]:
-    rows = [
-        LinkedRecord(
-            organization_id=run.organization_id,
-            run=run,
-            list_name=str(lst),
-            record_id=str(rid),
-            cluster_id=int(cid),
-        )
-        for lst, rid, cid in clusters[["list", "record_id", "cluster_id"]].itertuples(index=False)
-    ]
-    LinkedRecord.unscoped.bulk_create(rows, batch_size=BATCH)
-    if rows and rows[0].pk is None:  # a backend that does not return ids from bulk inserts
-        rows = list(LinkedRecord.unscoped.filter(run=run))
-    return {f"{r.list_name}{SEP}{r.record_id}": r for r in rows}
-
-
-def _store_pairs(run: LinkageRun, pairs: pd.DataFrame, records: dict[str, LinkedRecord]) -> None:
-    rows = []
-    for left, right, weight, probability in pairs[
-        ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
-    ].itertuples(index=False):
-        a, b = records.get(str(left)), records.get(str(right))
-        if a is None or b is None:
-            raise InvalidTransition(_("The linkage engine returned a pair of unknown records."))
-        rows.append(
-            ScoredPair(
-                organization_id=run.organization_id,
-                run=run,
-                left=a,
-                right=b,
-                match_weight=float(weight),
-                match_probability=float(probability),
-            )
-        )
-    ScoredPair.unscoped.bulk_create(rows, batch_size=BATCH)
-
-
-def _summarise(run: LinkageRun, records: Any) -> None:
-    sizes: dict[int, int] = {}
-    for r in records:
-        sizes[r.cluster_id] = sizes.get(r.cluster_id, 0) + 1
-    run.summary = {
-        "records": sum(sizes.values()),
-        "clusters": len(sizes),
-        "linked_clusters": sum(1 for n in sizes.values() if n > 1),
-        "scored_pairs": ScoredPair.unscoped.filter(run=run).count(),
-    }
+def _require_done(run: LinkageRun) -> None:
+    if run.status != JobStatus.DONE:
+        raise InvalidTransition(_("This run has not finished linking: there is nothing to cluster or review yet."))
 
 
 def _cluster(run: LinkageRun, threshold: float) -> None:
@@ -178,13 +104,14 @@ def _cluster(run: LinkageRun, threshold: float) -> None:
             changed.append(r)
     LinkedRecord.unscoped.bulk_update(changed, ["cluster_id"], batch_size=BATCH)
     run.threshold = threshold
-    _summarise(run, records)
+    run.summary = summarise(run, records)
     run.save(update_fields=["threshold", "summary", "updated_at"])
 
 
 def recluster(run: LinkageRun, *, by: Any, threshold: float) -> None:
     """Cluster again at another threshold (the scored pairs are kept, so no new linkage is needed)."""
     require_data_manager(by, run)
+    _require_done(run)
     if not 0.0 < threshold < 1.0:
         raise InvalidTransition({"threshold": _("The threshold must lie strictly between 0 and 1.")})
     old = run.threshold
@@ -196,6 +123,7 @@ def recluster(run: LinkageRun, *, by: Any, threshold: float) -> None:
 def decide_pair(pair: ScoredPair, *, by: Any, decision: str) -> None:
     """Accept (same person) or reject (different people) a pair; the clusters follow at once."""
     require_data_manager(by, pair)
+    _require_done(pair.run)
     if decision not in (Decision.ACCEPTED, Decision.REJECTED):
         raise InvalidTransition(_("Unknown decision."))
     run = pair.run
@@ -208,8 +136,11 @@ def decide_pair(pair: ScoredPair, *, by: Any, decision: str) -> None:
 
 
 def delete_run(run: LinkageRun, *, by: Any) -> None:
-    """Delete the run with its uploaded lists, records, pairs and decisions (estimates keep their table)."""
+    """Delete the run with its uploaded lists, records, pairs and decisions (estimates keep their table).
+    A run still linking is not deleted: its job is working on it."""
     require_data_manager(by, run)
+    if run.running:
+        raise InvalidTransition(_("This run is still linking: wait until it has finished or failed, then delete it."))
     with transaction.atomic():
         log("linkage.run.deleted", by, run, run.label, {"lists": [run.list_names, None]})
         run.delete()

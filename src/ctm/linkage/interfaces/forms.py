@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ctm.linkage.domain.queries.runs import run_overlap_table, runs_for_user
 from ctm.linkage.engine import METHODS, MSEInputError
-from ctm.linkage.enums import METHOD_LABELS, Decision, EstimateSource
+from ctm.linkage.enums import METHOD_LABELS, Decision, EstimateSource, JobStatus
 from ctm.linkage.interfaces.uploads import read_overlap_table, read_people_list
 
 MAX_LISTS = 10
@@ -66,7 +66,9 @@ class EstimateForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["run"].queryset = runs_for_user(membership).order_by("-created_at", "-id")
+        # only runs that have finished linking have clusters
+        finished = runs_for_user(membership).filter(status=JobStatus.DONE)
+        self.fields["run"].queryset = finished.order_by("-created_at", "-id")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -6,9 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ctm.core.models import TenantModel
+from ctm.linkage.models.job import JobState
 
 
-class Estimate(TenantModel):
+class Estimate(JobState, TenantModel):
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     label = models.CharField(_("label"), max_length=200)
     run = models.ForeignKey(

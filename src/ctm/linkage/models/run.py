@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ctm.core.models import TenantModel
 from ctm.linkage.enums import Decision
+from ctm.linkage.models.job import JobState
 
 
-class LinkageRun(TenantModel):
+class LinkageRun(JobState, TenantModel):
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     label = models.CharField(_("label"), max_length=200)
     # [{"name": ..., "source": "persons" | "upload", "records": n}]

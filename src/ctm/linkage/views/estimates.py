@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ctm.linkage.domain import estimates as domain
+from ctm.linkage.domain.estimate_job import mark_interrupted
 from ctm.linkage.domain.queries.estimates import estimates_for_user, get_estimate_for_user
 from ctm.linkage.domain.queries.runs import runs_for_user
-from ctm.linkage.enums import EstimateSource
+from ctm.linkage.enums import ESTIMATE_STAGES, EstimateSource, JobStatus
 from ctm.linkage.interfaces.forms import EstimateForm
 from ctm.linkage.interfaces.reports import estimate_context, html_report, pdf_report
-from ctm.linkage.views.helpers import add_errors, data_manager, page_of
+from ctm.linkage.views.helpers import add_errors, data_manager, job_context, page_of
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -32,7 +34,7 @@ def new_estimate(request: HttpRequest) -> HttpResponse:
     membership = data_manager(request)
     initial = {}
     run_id = request.GET.get("run", "")
-    if run_id.isdigit() and runs_for_user(membership).filter(pk=int(run_id)).exists():
+    if run_id.isdigit() and runs_for_user(membership).filter(pk=int(run_id), status=JobStatus.DONE).exists():
         initial = {"source": EstimateSource.RUN, "run": int(run_id)}
     form = EstimateForm(request.POST or None, request.FILES or None, membership=membership, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -54,6 +56,10 @@ def new_estimate(request: HttpRequest) -> HttpResponse:
 def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = data_manager(request)
     estimate = get_estimate_for_user(membership, pk)
+    mark_interrupted(estimate)
+    if not estimate.done:  # queued, running or failed: its progress or its error
+        context = {"estimate": estimate, **job_context(request, estimate, ESTIMATE_STAGES)}
+        return render(request, "linkage/estimate.html", context)
     return render(request, "linkage/estimate.html", estimate_context(estimate))
 
 
@@ -61,6 +67,8 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def estimate_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     membership = data_manager(request)
     estimate = get_estimate_for_user(membership, pk)
+    if not estimate.done:
+        return redirect("linkage:estimate", pk=estimate.pk)
     if fmt == "html":
         response = HttpResponse(html_report(estimate), content_type="text/html; charset=utf-8")
     elif fmt == "pdf":
@@ -78,7 +86,12 @@ def estimate_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def delete_estimate(request: HttpRequest, pk: int) -> HttpResponse:
     membership = data_manager(request)
     estimate = get_estimate_for_user(membership, pk)
+    mark_interrupted(estimate)
     if request.method == "POST":
-        domain.delete_estimate(estimate, by=membership)
+        try:
+            domain.delete_estimate(estimate, by=membership)
+        except ValidationError as exc:  # still being computed
+            messages.error(request, " ".join(exc.messages))
+            return redirect("linkage:estimate", pk=estimate.pk)
         return redirect("linkage:estimates")
     return render(request, "linkage/confirm_delete.html", {"object": estimate, "kind": "estimate"})

@@ -1,7 +1,9 @@
-"""Linkage runs: list, new run, the run (histogram, threshold, clusters), clerical review, delete."""
+"""Linkage runs: list, new run, the run (its progress while it links; then histogram, threshold,
+clusters), clerical review, delete."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -19,9 +21,12 @@ from ctm.linkage.domain.queries.runs import (
     runs_for_user,
     view_pair,
 )
+from ctm.linkage.domain.run_job import mark_interrupted
+from ctm.linkage.enums import RUN_STAGES
 from ctm.linkage.interfaces import charts
 from ctm.linkage.interfaces.forms import DecisionForm, RunForm, ThresholdForm
-from ctm.linkage.views.helpers import add_errors, data_manager, page_of
+from ctm.linkage.models import LinkageRun
+from ctm.linkage.views.helpers import add_errors, data_manager, job_context, page_of
 
 GET_POST = require_http_methods(["GET", "POST"])
 FIELDS = [
@@ -66,7 +71,9 @@ def new_run(request: HttpRequest) -> HttpResponse:
     return render(request, "linkage/run_new.html", {"form": form, "org_code": code}, status=status)
 
 
-def _run_page(request: HttpRequest, run: object, form: ThresholdForm, status: int = 200) -> HttpResponse:
+def _run_page(request: HttpRequest, run: LinkageRun, form: ThresholdForm, status: int = 200) -> HttpResponse:
+    if not run.done:  # queued, running or failed: its progress or its error
+        return render(request, "linkage/run.html", {"run": run, **job_context(request, run, RUN_STAGES)})
     lists, rows = run_overlap_rows(run)
     context = {
         "run": run,
@@ -83,6 +90,7 @@ def _run_page(request: HttpRequest, run: object, form: ThresholdForm, status: in
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = data_manager(request)
     run = get_run_for_user(membership, pk)
+    mark_interrupted(run)
     return _run_page(request, run, ThresholdForm(initial={"threshold": run.threshold}))
 
 
@@ -91,6 +99,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def recluster(request: HttpRequest, pk: int) -> HttpResponse:
     membership = data_manager(request)
     run = get_run_for_user(membership, pk)
+    if not run.done:
+        return redirect("linkage:run", pk=run.pk)
     form = ThresholdForm(request.POST)
     if form.is_valid():
         try:
@@ -106,6 +116,8 @@ def recluster(request: HttpRequest, pk: int) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     membership = data_manager(request)
     run = get_run_for_user(membership, pk)
+    if not run.done:
+        return redirect("linkage:run", pk=run.pk)
     context = {"run": run, "pairs": review_queue(run), "margin": REVIEW_MARGIN}
     return render(request, "linkage/review.html", context)
 
@@ -144,7 +156,12 @@ def decide(request: HttpRequest, pk: int, pair_pk: int) -> HttpResponse:
 def delete_run(request: HttpRequest, pk: int) -> HttpResponse:
     membership = data_manager(request)
     run = get_run_for_user(membership, pk)
+    mark_interrupted(run)
     if request.method == "POST":
-        domain.delete_run(run, by=membership)
+        try:
+            domain.delete_run(run, by=membership)
+        except ValidationError as exc:  # still linking
+            messages.error(request, " ".join(exc.messages))
+            return redirect("linkage:run", pk=run.pk)
         return redirect("linkage:runs")
     return render(request, "linkage/confirm_delete.html", {"object": run, "kind": "run"})

@@ -34,6 +34,10 @@ def _person_row(person: Person) -> dict[str, str]:
     }
 
 
+def person_count(organization_id: int) -> int:
+    return Person.objects.in_orgs([organization_id]).filter(erased_at__isnull=True).count()
+
+
 def person_records(organization_id: int, ids: list[str] | None = None) -> pd.DataFrame:
     """The organization's persons (not erased) as a list for the engine; plaintext in memory only."""
     qs = Person.objects.in_orgs([organization_id]).filter(erased_at__isnull=True)

@@ -1,0 +1,111 @@
+"""The progress of a background run or estimate, written on its own row for the page to read.
+
+A write also touches `updated_at`: the job's sign of life (see `interrupt`). Writes within a step are
+throttled (at most one a second); a new step is always written. Only a queued or running row is
+written, so a job marked interrupted meanwhile cannot bring itself back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from ctm.core.domain.activity import record
+from ctm.linkage.enums import RUNNING_STATES, JobStatus
+
+WRITE_EVERY = 1.0  # seconds between two writes within a step
+
+
+def even_steps(stages: list[str]) -> dict[str, int]:
+    """Step i of n reached: i/n done (the queue is step 0)."""
+    return {stage: 100 * i // len(stages) for i, stage in enumerate(stages)}
+
+
+class Progress:
+    """`stage(code)` moves on to a step (`stages` maps each, in order, to the percentage done when it
+    begins); `count(code, done, total)` reports a counted step, from its percentage to the next one's."""
+
+    def __init__(self, model: type[models.Model], pk: int, stages: dict[str, int]) -> None:
+        self.model, self.pk, self.stages = model, pk, stages
+        self.current, self.last = "", 0.0
+
+    def start(self, stage: str) -> None:
+        self.current = stage
+        self._write(
+            status=JobStatus.RUNNING, stage=stage, progress=self.stages[stage], message="",
+            started_at=timezone.now(),
+        )  # fmt: skip
+
+    def stage(self, stage: str) -> None:
+        if stage == self.current:
+            return
+        self.current = stage
+        self._write(stage=stage, progress=self.stages[stage], message="")
+
+    def count(self, stage: str, done: int, total: int) -> None:
+        if stage == self.current and done < total and time.monotonic() - self.last < WRITE_EVERY:
+            return
+        self.current = stage
+        start, end = self.stages[stage], self._next(stage)
+        share = done / total if total else 1.0
+        self._write(stage=stage, progress=int(start + (end - start) * share), message=f"{done}/{total}")
+
+    def _next(self, stage: str) -> int:
+        return min((p for p in self.stages.values() if p > self.stages[stage]), default=100)
+
+    def _write(self, **fields: Any) -> None:
+        self.last = time.monotonic()
+        self.model._base_manager.filter(pk=self.pk, status__in=list(RUNNING_STATES)).update(
+            updated_at=timezone.now(), **fields
+        )
+
+
+def finish(obj: Any, **fields: Any) -> bool:
+    """Mark a running job done with its results (in the caller's transaction); False when it was not
+    running any more (marked interrupted meanwhile): then nothing is written."""
+    now = timezone.now()
+    changed = type(obj)._base_manager.filter(pk=obj.pk, status=JobStatus.RUNNING).update(
+        status=JobStatus.DONE, stage="", progress=100, message="", finished_at=now, updated_at=now, **fields
+    )
+    return bool(changed)
+
+
+def fail(obj: Any, message: str, action: str) -> bool:
+    """Mark a queued or running job failed with a plain message for the user, and log it."""
+    now = timezone.now()
+    with transaction.atomic():
+        changed = type(obj)._base_manager.filter(pk=obj.pk, status__in=list(RUNNING_STATES)).update(
+            status=JobStatus.FAILED, error=message, finished_at=now, updated_at=now
+        )
+        if changed:
+            record(action, actor=obj.created_by, organization=obj.organization, obj=obj, label=obj.label)
+    return bool(changed)
+
+
+def stale_limit() -> datetime.datetime:
+    """A job silent since before this moment was interrupted (a restart)."""
+    return timezone.now() - datetime.timedelta(minutes=settings.CTM_JOB_STALE_MINUTES)
+
+
+def interrupt(obj: Any, message: str, action: str) -> bool:
+    """A queued or running job with no sign of life for CTM_JOB_STALE_MINUTES was interrupted: failed.
+
+    Called when its page is opened. The log entry has no actor: nobody did it."""
+    limit = stale_limit()
+    if obj.status not in RUNNING_STATES or obj.updated_at > limit:
+        return False
+    now = timezone.now()
+    with transaction.atomic():
+        changed = type(obj)._base_manager.filter(
+            pk=obj.pk, status__in=list(RUNNING_STATES), updated_at__lte=limit
+        ).update(status=JobStatus.FAILED, error=message, finished_at=now, updated_at=now)
+        if changed:
+            record(action, actor=None, organization=obj.organization, obj=obj, label=obj.label)
+    if changed:
+        obj.refresh_from_db()
+    return bool(changed)

@@ -1,0 +1,171 @@
+"""The background job of a linkage run: read the lists, link them with the engine, store the references.
+
+The lists are decrypted in memory only. Progress is written on the run row step by step (the engine
+reports its stages); any failure ends the run as `failed` with one plain sentence for the user, and
+its uploaded lists are deleted (a failed run is never linked again). Nothing about the data is logged:
+only the run id and the kind of error.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from splink.internals.exceptions import SplinkException
+
+from ctm.core.errors import InvalidTransition
+from ctm.linkage.domain.common import log
+from ctm.linkage.domain.progress import Progress, even_steps, fail, finish, interrupt
+from ctm.linkage.domain.queries.records import PERSONS, person_records, upload_frame
+from ctm.linkage.engine import LINK_STAGES, LinkageInputError, LinkResult, LinkSettings, link_lists
+from ctm.linkage.enums import JobStatus
+from ctm.linkage.models import LinkageRun, LinkedRecord, ListUpload, ScoredPair
+
+logger = logging.getLogger("ctm.linkage.jobs")
+BATCH = 2000
+SEP = "\x1f"  # the engine's unique_id is "<list>\x1f<record_id>"
+STEPS = even_steps(["queued", "reading", *LINK_STAGES, "storing"])  # each has its label in RUN_STAGES
+
+
+def run_linkage(pk: int, language: str | None = None) -> None:
+    """The job of one run (it runs once: a run that is not queued is left alone)."""
+    run = LinkageRun.unscoped.select_related("organization", "created_by").get(pk=pk)
+    if run.status != JobStatus.QUEUED:
+        return
+    with translation.override(language):
+        progress = Progress(LinkageRun, pk, STEPS)
+        progress.start("reading")
+        try:
+            frames = _read_lists(run)
+            result = link_lists(frames, LinkSettings(threshold=run.threshold, seed=_seed(run)), progress=progress.stage)
+            progress.stage("storing")
+            _store(run, frames, result)
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            logger.warning("linkage run %s failed: %s", pk, type(exc).__name__)
+            _fail(run, failure_message(exc))
+
+
+def _seed(run: LinkageRun) -> int:
+    return int((run.settings or {}).get("seed", 42))
+
+
+def _read_lists(run: LinkageRun) -> dict[str, pd.DataFrame]:
+    """The run's lists in their order: the organization's persons (read now) and the uploads."""
+    uploads = {u.name: u for u in ListUpload.unscoped.filter(run=run)}
+    frames: dict[str, pd.DataFrame] = {}
+    for item in run.lists:
+        if item["source"] == PERSONS:
+            frames[item["name"]] = person_records(run.organization_id)
+        else:
+            frames[item["name"]] = upload_frame(uploads[item["name"]])
+    return frames
+
+
+def failure_message(exc: BaseException) -> str:
+    """One plain sentence: the engine's own reason for a bad input, never a traceback or a record."""
+    if isinstance(exc, InvalidTransition):
+        return " ".join(exc.messages)
+    if isinstance(exc, LinkageInputError):
+        reason = " ".join(str(exc).split())[:300]
+        return _("The lists could not be linked: %(reason)s") % {"reason": reason}
+    if isinstance(exc, SplinkException | ValueError | ZeroDivisionError):
+        # splink refuses some small or uniform lists (e.g. no pair for an EM training rule)
+        return _(
+            "The lists could not be linked: the model could not be trained on them (they may be too small or too alike). Add records or lists and start a new run."
+        )
+    if isinstance(exc, MemoryError):
+        return _("The run needed more memory than the server has: link fewer or smaller lists.")
+    return _("An unexpected error stopped the run (%(kind)s). Nothing was linked.") % {"kind": type(exc).__name__}
+
+
+def _fail(run: LinkageRun, message: str) -> None:
+    with transaction.atomic():
+        if fail(run, message, "linkage.run.failed"):
+            ListUpload.unscoped.filter(run=run).delete()
+
+
+def mark_interrupted(run: LinkageRun) -> bool:
+    """A run with no sign of life for CTM_JOB_STALE_MINUTES was interrupted (a restart): failed."""
+    message = _("The run was interrupted (the server restarted?). Nothing was linked; start a new run.")
+    with transaction.atomic():
+        if not interrupt(run, message, "linkage.run.interrupted"):
+            return False
+        ListUpload.unscoped.filter(run=run).delete()
+    return True
+
+
+def _store(run: LinkageRun, frames: dict[str, pd.DataFrame], result: LinkResult) -> None:
+    """References, weights and clusters in one transaction; nothing if the run is not running any more."""
+    by = SimpleNamespace(user=run.created_by, organization=run.organization)
+    lists = [{**item, "records": len(frames[item["name"]])} for item in run.lists]
+    with transaction.atomic():
+        run = LinkageRun.unscoped.select_for_update().select_related("organization", "created_by").get(pk=run.pk)
+        if run.status != JobStatus.RUNNING:
+            return
+        records = _store_records(run, result.clusters)
+        _store_pairs(run, result.pairs, records)
+        summary = summarise(run, records.values())
+        fields = {"lists": lists, "settings": result.settings.to_dict(), "summary": summary,
+                  "histogram": result.histogram(), "warnings": list(result.warnings)}  # fmt: skip
+        finish(run, **fields)
+        persons = [item["records"] for item in lists if item["source"] == PERSONS]
+        if persons:
+            log("linkage.persons.linked", by, run, run.label, {"persons": [None, persons[0]]})
+        log("linkage.run.linked", by, run, run.label, {"clusters": [None, summary["clusters"]]})
+
+
+def _store_records(run: LinkageRun, clusters: pd.DataFrame) -> dict[str, LinkedRecord]:
+    rows = [
+        LinkedRecord(
+            organization_id=run.organization_id,
+            run=run,
+            list_name=str(lst),
+            record_id=str(rid),
+            cluster_id=int(cid),
+        )
+        for lst, rid, cid in clusters[["list", "record_id", "cluster_id"]].itertuples(index=False)
+    ]
+    LinkedRecord.unscoped.bulk_create(rows, batch_size=BATCH)
+    if rows and rows[0].pk is None:  # a backend that does not return ids from bulk inserts
+        rows = list(LinkedRecord.unscoped.filter(run=run))
+    return {f"{r.list_name}{SEP}{r.record_id}": r for r in rows}
+
+
+def _store_pairs(run: LinkageRun, pairs: pd.DataFrame, records: dict[str, LinkedRecord]) -> None:
+    rows = []
+    for left, right, weight, probability in pairs[
+        ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+    ].itertuples(index=False):
+        a, b = records.get(str(left)), records.get(str(right))
+        if a is None or b is None:
+            raise InvalidTransition(_("The linkage engine returned a pair of unknown records."))
+        rows.append(
+            ScoredPair(
+                organization_id=run.organization_id,
+                run=run,
+                left=a,
+                right=b,
+                match_weight=float(weight),
+                match_probability=float(probability),
+            )
+        )
+    ScoredPair.unscoped.bulk_create(rows, batch_size=BATCH)
+
+
+def summarise(run: LinkageRun, records: Any) -> dict[str, int]:
+    sizes: dict[int, int] = {}
+    for r in records:
+        sizes[r.cluster_id] = sizes.get(r.cluster_id, 0) + 1
+    return {
+        "records": sum(sizes.values()),
+        "clusters": len(sizes),
+        "linked_clusters": sum(1 for n in sizes.values() if n > 1),
+        "scored_pairs": ScoredPair.unscoped.filter(run=run).count(),
+    }
