@@ -1,92 +1,232 @@
-"""`ctm keys rotate`: every value ends under the new key and still decrypts to the same plaintext."""
+"""`ctm keys rotate`: every encrypted value CTM stores ends under the new key and still decrypts to the
+same plaintext — person fields and every other encrypted column, attachments, uploaded datasets and
+release previews (privacy), uploaded lists (linkage); `ctm keys status` counts all of them."""
 
 from __future__ import annotations
 
 import io
 import json
 
+import pandas as pd
 import pytest
+from django.core import checks
 from django.core.management import CommandError, call_command
 
 from ctm.cases.domain.consent import add_guardian
 from ctm.cases.domain.notes import add_attachment, add_note, read_attachment
 from ctm.cases.domain.persons import add_document
 from ctm.cases.models import Attachment, Case, Person
-from ctm.core import crypto
-from ctm.core.enums import Role
+from ctm.core import crypto, encrypted
+from ctm.core.domain.rotation import key_counts, raw
+from ctm.core.encrypted import encrypted_columns, registered_blobs
 from ctm.core.keys import new_key_material
-from ctm.core.management.commands.keys import encrypted_models, key_counts, raw
 from ctm.core.models import ActivityLog
-from tests import factories as f
+from ctm.linkage.domain.queries import records as linkage_records
+from ctm.linkage.models import LinkageRun, ListUpload
+from ctm.privacy.domain.queries.releases import release_frame, upload_frame
+from ctm.privacy.enums import ReleaseStatus
+from ctm.privacy.models import Dataset, Release
+from tests.privacy_platform import objects as privacy_objects
 
 FILE = b"Fictional interview summary.\n"
+LIST = pd.DataFrame(
+    {
+        "record_id": ["1", "2"],
+        "given_name": ["Olga", "Ion"],
+        "family_name": ["Rusu", "Ceban"],
+        "birth_date": ["1990-03-01", "1985-07-12"],
+        "sex": ["F", "M"],
+        "citizenship": ["MD", "MD"],
+        "document_number": ["AB1234567", ""],
+    }
+)
+
+
+def uploaded_list(member) -> ListUpload:
+    """A linkage run's uploaded list, stored as `start_run` stores it (without running the engine)."""
+    run = LinkageRun.unscoped.create(
+        organization=member.organization, created_by=member.user, label="fixture run", threshold=0.9
+    )
+    key_id, blob = crypto.encrypt_bytes(
+        linkage_records.frame_to_bytes(LIST), linkage_records.upload_context(run.organization_id, run.pk)
+    )
+    return ListUpload.unscoped.create(
+        organization=member.organization, run=run, name="shelter", rows=len(LIST), key_id=key_id, blob=blob
+    )
 
 
 @pytest.fixture
-def data(db):
-    org = f.make_org("CHI", "MD")
-    member = f.make_member(org, Role.CASEWORKER, "cw")
-    member.user.totp_secret = "JBSWY3DPEHPK3PXP"
-    member.user.save(update_fields=["totp_secret"])
-    cases = [f.make_case(member, given=g, family="Rusu") for g in ("Olga", "Ion", "Мария")]
-    add_note(cases[0], by=member, body="A confidential note.")
+def data(personas):
+    p = personas
+    p.caseworker.user.totp_secret = "JBSWY3DPEHPK3PXP"
+    p.caseworker.user.save(update_fields=["totp_secret"])
+    case = p.case
+    add_note(case, by=p.caseworker, body="A confidential note.")
     add_document(
-        cases[1], by=member, data={"kind": "passport", "number": "AB1234567", "issuing_country": "MD"}
+        case, by=p.caseworker, data={"kind": "passport", "number": "AB1234567", "issuing_country": "MD"}
     )
-    add_guardian(cases[2], by=member, data={"name": "Ana Rusu", "relationship": "Mother"})
-    add_attachment(cases[0], by=member, filename="summary.txt", data=FILE)
-    return member, cases
+    add_guardian(case, by=p.caseworker, data={"name": "Ana Rusu", "relationship": "Mother"})
+    add_attachment(case, by=p.caseworker, filename="summary.txt", data=FILE)
+    dataset = privacy_objects.upload(p.data_manager)  # encrypted rows and an encrypted file name
+    privacy_objects.make_release(p.data_manager, dataset=dataset)  # an encrypted preview awaiting approval
+    privacy_objects.published(p, dataset=dataset)  # a published release keeps its encrypted preview
+    uploaded_list(p.data_manager)
+    return p
 
 
-def stored_values() -> dict[tuple[str, str, int], str]:
+def stored_columns() -> dict[tuple[str, str, int], str]:
     """(table, column, pk) → the raw stored text of every non-empty encrypted value."""
     out = {}
-    for model, fields in encrypted_models():
+    for model, fields in encrypted_columns():
         for field in fields:
-            rows = model._base_manager.annotate(_raw=raw(field)).values_list("pk", "_raw")
-            for pk, value in rows:
+            for pk, value in model._base_manager.annotate(_raw=raw(field)).values_list("pk", "_raw"):
                 if value:
                     out[(model._meta.db_table, field.column, pk)] = value
     return out
 
 
-def plaintexts(member) -> list:
+def stored_blobs() -> dict[tuple[str, int], tuple[str, bytes, str]]:
+    """(what, pk) → (key id, stored bytes, context) of every declared encrypted blob."""
+    out = {}
+    for blobs in registered_blobs():
+        for row in blobs.stored():
+            key_id, blob = getattr(row, blobs.key_field), bytes(getattr(row, blobs.blob_field))
+            out[(blobs.name, row.pk)] = (key_id, blob, blobs.context(row))
+    return out
+
+
+def plaintexts(p) -> list:
+    """What the application reads back, through its own read functions."""
     persons = [
-        (p.given_name, p.family_name, p.birth_date, p.contacts, p.address)
-        for p in Person.unscoped.order_by("pk")
+        (x.given_name, x.family_name, x.birth_date, x.contacts, x.address)
+        for x in Person.unscoped.order_by("pk")
     ]
-    member.user.refresh_from_db()
-    return [persons, member.user.totp_secret]
+    p.caseworker.user.refresh_from_db()
+    attachment = Attachment.unscoped.get()
+    dataset = Dataset.unscoped.get(source="upload")
+    return [
+        persons,
+        p.caseworker.user.totp_secret,
+        read_attachment(p.case, attachment, by=p.caseworker),
+        dataset.filename,
+        upload_frame(dataset).to_dict(),
+        [release_frame(r).to_dict() for r in Release.unscoped.order_by("pk")],
+        linkage_records.upload_frame(ListUpload.unscoped.get()).to_dict(),
+    ]
+
+
+def add_new_key(settings, key_id: str = "k99") -> str:
+    old_id = crypto.current_key_id()
+    settings.CTM_ENCRYPTION_KEYS = f"{key_id}:{new_key_material()},{settings.CTM_ENCRYPTION_KEYS}"
+    return old_id
+
+
+def test_every_kind_of_encrypted_bytes_is_declared():
+    names = {b.name for b in registered_blobs()}
+    assert names == {
+        "cases_attachment.blob",
+        "privacy_dataset.blob",
+        "privacy_release.blob",
+        "linkage_listupload.blob",
+    }
+    assert encrypted.undeclared_binary_fields() == []
+    assert not [m for m in checks.run_checks() if m.id == "ctm.E001"]
+
+
+def test_an_undeclared_binary_field_fails_the_check(monkeypatch):
+    monkeypatch.setattr(
+        encrypted, "_blobs", {k: v for k, v in encrypted._blobs.items() if "release" not in k}
+    )
+    errors = [m for m in checks.run_checks() if m.id == "ctm.E001"]
+    assert [e.msg for e in errors] == ["privacy.Release.blob is a BinaryField that `ctm keys` does not know."]
 
 
 def test_rotate_moves_every_value_to_the_new_key(data, settings):
-    member, cases = data
-    old_id = crypto.current_key_id()
-    before_plain = plaintexts(member)
-    before = stored_values()
+    p = data
+    before_plain = plaintexts(p)
+    before, before_blobs = stored_columns(), stored_blobs()
+    old_id = add_new_key(settings)
     assert before and all(crypto.key_id_of(v) == old_id for v in before.values())
-    settings.CTM_ENCRYPTION_KEYS = f"k99:{new_key_material()},{settings.CTM_ENCRYPTION_KEYS}"
+    assert {what for what, _pk in before_blobs} == {b.name for b in registered_blobs()}
+    assert {key for key, _blob, _ctx in before_blobs.values()} == {old_id}
+    published = Release.unscoped.get(status=ReleaseStatus.PUBLISHED)
 
     call_command("keys", "rotate", stdout=io.StringIO())
 
-    after = stored_values()
+    after, after_blobs = stored_columns(), stored_blobs()
     assert after.keys() == before.keys()
-    assert all(crypto.key_id_of(v) == "k99" for v in after.values())
-    for where, value in after.items():
-        table, column, _pk = where
+    assert after_blobs.keys() == before_blobs.keys()
+    for (table, column, pk), value in after.items():
         context = f"{table}.{column}"
-        assert crypto.decrypt(value, context) == crypto.decrypt(before[where], context)
-    assert plaintexts(member) == before_plain
-    attachment = Attachment.unscoped.get()
-    assert attachment.key_id == "k99"
-    assert read_attachment(cases[0], attachment, by=member) == FILE
+        assert crypto.key_id_of(value) == "k99"
+        assert crypto.decrypt(value, context) == crypto.decrypt(before[(table, column, pk)], context)
+    for where, (key_id, blob, context) in after_blobs.items():
+        old_key, old_blob, _ = before_blobs[where]
+        assert key_id == "k99" and blob != old_blob
+        assert crypto.decrypt_bytes(key_id, blob, context) == crypto.decrypt_bytes(old_key, old_blob, context)
+    assert plaintexts(p) == before_plain
+    again = Release.unscoped.get(pk=published.pk)
+    assert (again.status, again.manifest_sha256, again.updated_at) == (
+        ReleaseStatus.PUBLISHED,
+        published.manifest_sha256,
+        published.updated_at,
+    )
     assert {key for (_what, key) in key_counts()} == {"k99"}
     entry = ActivityLog.objects.filter(action="core.keys.rotated").get()
-    assert entry.changes["key_id"] == [None, "k99"]
+    assert entry.changes == {
+        "key_id": [None, "k99"],
+        "rows": [None, entry.changes["rows"][1]],
+        "blobs": [None, 5],
+    }
 
     # Run again: nothing left to do, nothing changes.
     call_command("keys", "rotate", stdout=io.StringIO())
-    assert stored_values() == after
+    assert stored_columns() == after
+    assert stored_blobs() == after_blobs
+
+
+def test_status_reports_every_kind_and_zero_under_the_old_key(data, settings):
+    old_id = add_new_key(settings)
+    out = io.StringIO()
+    call_command("keys", "status", stdout=out)
+    text = out.getvalue()
+    n = len(stored_columns()) + len(stored_blobs())
+    for where in ("cases_person.given_name", "privacy_dataset.filename", "cases_attachment.blob"):
+        assert where in text
+    for where in ("privacy_dataset.blob", "privacy_release.blob", "linkage_listupload.blob"):
+        assert where in text
+    assert f"Total: k99: 0, {old_id}: {n}" in text
+
+    call_command("keys", "rotate", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("keys", "status", stdout=out)
+    assert f"Total: k99: {n}, {old_id}: 0" in out.getvalue()
+
+
+def test_a_failed_rotation_leaves_every_value_readable_and_a_second_run_finishes(data, settings, monkeypatch):
+    p = data
+    before_plain = plaintexts(p)
+    old_id = add_new_key(settings)
+    real = crypto.encrypt_bytes
+    calls = []
+
+    def failing(data_: bytes, context: str):
+        calls.append(context)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(data_, context)
+
+    monkeypatch.setattr(crypto, "encrypt_bytes", failing)
+    with pytest.raises(OSError):
+        call_command("keys", "rotate", stdout=io.StringIO())
+    keys = {key for (_what, key) in key_counts()}
+    assert keys == {old_id, "k99"}  # the columns are done, the batch of blobs rolled back
+    assert plaintexts(p) == before_plain
+
+    monkeypatch.setattr(crypto, "encrypt_bytes", real)
+    call_command("keys", "rotate", stdout=io.StringIO())
+    assert {key for (_what, key) in key_counts()} == {"k99"}
+    assert plaintexts(p) == before_plain
 
 
 def test_rotate_generate_adds_a_key_to_the_dev_secrets(data, settings, tmp_path, monkeypatch):
@@ -111,8 +251,9 @@ def test_rotate_generate_adds_a_key_to_the_dev_secrets(data, settings, tmp_path,
     new_id = ring.split(":", 1)[0]
     assert ring.endswith(old_ring) and new_id != old_ring.split(":", 1)[0]
     assert crypto.current_key_id() == new_id
-    assert {crypto.key_id_of(v) for v in stored_values().values()} == {new_id}
-    assert Case.unscoped.get(pk=data[1][0].pk).person.given_name == "Olga"
+    assert {crypto.key_id_of(v) for v in stored_columns().values()} == {new_id}
+    assert {key for key, _blob, _ctx in stored_blobs().values()} == {new_id}
+    assert Case.unscoped.get(pk=data.case.pk).person.given_name == "Olga"
     assert "Nothing is left under an older key" in out.getvalue()
 
 
@@ -127,4 +268,4 @@ def test_status_counts_values_per_key(data):
     call_command("keys", "status", stdout=out)
     current = crypto.current_key_id()
     assert "cases_person.given_name" in out.getvalue()
-    assert f"Total: {current}: {len(stored_values()) + 1}" in out.getvalue()  # + the attachment
+    assert f"Total: {current}: {len(stored_columns()) + len(stored_blobs())}" in out.getvalue()
