@@ -11,6 +11,10 @@ from ctm.core.fields import EncryptedTextField
 from ctm.core.models import TenantModel
 
 
+def _listed_by(field: str, name: str) -> models.Index:
+    return models.Index(fields=["organization", field, "-opened_on", "-id"], name=name)
+
+
 class Case(TenantModel):
     number = models.CharField(_("case number"), max_length=32, unique=True)
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="cases")
@@ -49,12 +53,22 @@ class Case(TenantModel):
     class Meta:
         verbose_name = _("case")
         indexes = [
-            models.Index(fields=["organization", "status", "stage"], name="case_org_status_stage"),
-            models.Index(fields=["organization", "-opened_on"], name="case_org_opened"),
-            models.Index(fields=["organization", "owner"], name="case_org_owner"),
-            models.Index(fields=["organization", "office"], name="case_org_office"),
-            models.Index(fields=["organization", "citizenship"], name="case_org_citizenship"),
-            models.Index(fields=["organization", "exploitation_country"], name="case_org_exploit_country"),
+            # The case list: the organization's cases in the list's order, then one index per filter
+            # giving its matches in that order (no sort, and counts read the index only).
+            models.Index(fields=["organization", "-opened_on", "-id"], name="case_org_opened_id"),
+            _listed_by("status", "case_org_status_opened"),
+            _listed_by("stage", "case_org_stage_opened"),
+            _listed_by("owner", "case_org_owner_opened"),
+            _listed_by("office", "case_org_office_opened"),
+            _listed_by("citizenship", "case_org_citizenship_opened"),
+            _listed_by("exploitation_country", "case_org_country_opened"),
+            _listed_by("is_minor", "case_org_minor_opened"),
+            # The type is matched inside "|A|B|": a count reads these small (deduplicated) indexes.
+            models.Index(fields=["organization", "exploitation_types"], name="case_org_exploit_types"),
+            models.Index(
+                fields=["organization", "exploitation_country", "exploitation_types"],
+                name="case_org_country_types",
+            ),
         ]
 
     def __str__(self) -> str:
