@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,13 +15,14 @@ from ctm.accounts.models import User
 from ctm.cases.domain.cases import open_case
 from ctm.cases.domain.queries.cases import (
     CaseFilters,
-    case_list,
     duplicate_candidates,
     may_write_case,
     search_by_document,
     search_by_name_and_birth,
     view_person,
 )
+from ctm.cases.domain.queries.listing import case_rows
+from ctm.cases.domain.queries.paging import CappedPaginator
 from ctm.cases.domain.queries.timeline import case_timeline
 from ctm.cases.interfaces.forms import CaseFilterForm, DocumentSearchForm, NameSearchForm, NewCaseForm
 from ctm.cases.models import (
@@ -75,7 +75,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             opened_to=d["opened_to"],
             number=d["number"],
         )
-    page = Paginator(case_list(membership, filters), settings.CTM_CASE_PAGE_SIZE).get_page(
+    page = CappedPaginator(case_rows(membership, filters), settings.CTM_CASE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

@@ -14,6 +14,8 @@ from ctm.cases.models import Case, IdentityDocument, Person, PersonPhoneticKey
 from ctm.core import crypto
 from ctm.core.domain.activity import record
 
+LIST_ORDER = ("-opened_on", "-id")
+
 
 def cases_for_user(membership: Any) -> QuerySet[Case]:
     """Every case the membership may read (own organization, or shared with it)."""
@@ -60,12 +62,19 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
     return qs.filter(**lookups)
 
 
-def case_list(membership: Any, f: CaseFilters) -> QuerySet[Case]:
+def listed(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases as a list shows them, newest first: with their owner, office and organization, and
+    without reading (or decrypting) a secret."""
     return (
-        filter_cases(cases_for_user(membership), f)
-        .select_related("owner", "office", "organization")
-        .order_by("-opened_on", "-id")
+        qs.select_related("owner", "office", "organization")
+        .defer("closure_note", "owner__password", "owner__totp_secret")
+        .order_by(*LIST_ORDER)
     )
+
+
+def case_list(membership: Any, f: CaseFilters) -> QuerySet[Case]:
+    """The filtered list as one query (the API's); pages of the case list come from `CaseRows`."""
+    return listed(filter_cases(cases_for_user(membership), f))
 
 
 def get_case_for_user(membership: Any, number: str, *, write: bool = False) -> Case:

@@ -1,0 +1,65 @@
+"""The case list's pages and count, read part by part through indexes that begin with the
+organization (see `CaseRows`)."""
+
+from __future__ import annotations
+
+import datetime
+from functools import cached_property
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ctm.cases.domain.queries.cases import LIST_ORDER, CaseFilters, filter_cases, listed
+from ctm.cases.domain.queries.paging import COUNT_CAP
+from ctm.cases.domain.queries.scoping import visible_case_parts
+from ctm.cases.models import Case
+
+
+class CaseRows:
+    """The cases of `case_list(membership, f)`, newest first, as a sequence a Paginator can page.
+
+    A membership's scope is one or two disjoint parts: its organization's cases and, for a case
+    manager, those other organizations share with it. Under one OR no index serves both a filter and
+    the order, so the organization's part is read on its own, through an index that begins with the
+    organization and the filtered column (its count reads that index only); the shared-in part, a few
+    thousand cases at most, is read once as (opened on, id) pairs and merged into each page.
+    """
+
+    ordered = True  # for the Paginator's check
+
+    def __init__(self, membership: Any, f: CaseFilters) -> None:
+        parts = [filter_cases(Case.unscoped.filter(q), f) for q in visible_case_parts(membership)]
+        self.own: QuerySet[Case] = parts[0] if parts else Case.unscoped.none()
+        self.others: list[QuerySet[Case]] = parts[1:]
+
+    @cached_property
+    def other_keys(self) -> list[tuple[datetime.date, int]]:
+        """(opened on, id) of the matching cases shared in, newest first (no more than the cap + 1)."""
+        keys: list[tuple[datetime.date, int]] = []
+        for part in self.others:
+            keys += part.order_by(*LIST_ORDER).values_list("opened_on", "pk")[: COUNT_CAP + 1]
+        return sorted(keys, reverse=True)
+
+    def count(self, cap: int | None = None) -> int:
+        """How many cases match; with a cap, the organization's own are counted up to `cap` + 1."""
+        own = self.own.values("pk")
+        return int((own if cap is None else own[: cap + 1]).count()) + len(self.other_keys)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Case]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("CaseRows are read by slices, one page at a time")
+        start, stop = index.start or 0, index.stop
+        if not self.other_keys:
+            return list(listed(self.own)[start:stop])
+        own_keys = list(self.own.order_by(*LIST_ORDER).values_list("opened_on", "pk")[:stop])
+        ids = [pk for _, pk in sorted(own_keys + self.other_keys, reverse=True)[start:stop]]
+        found = {case.pk: case for case in listed(Case.unscoped.filter(pk__in=ids))}
+        return [found[pk] for pk in ids]
+
+
+def case_rows(membership: Any, f: CaseFilters) -> CaseRows:
+    """The case list of this membership and filter, for a `CappedPaginator`."""
+    return CaseRows(membership, f)
