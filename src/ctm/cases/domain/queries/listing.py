@@ -56,7 +56,7 @@ class CaseRows:
             return list(listed(self.own)[start:stop])
         own_keys = list(self.own.order_by(*LIST_ORDER).values_list("opened_on", "pk")[:stop])
         ids = [pk for _, pk in sorted(own_keys + self.other_keys, reverse=True)[start:stop]]
-        found = {case.pk: case for case in listed(Case.unscoped.filter(pk__in=ids))}
+        found = {case.pk: case for case in listed(Case.unscoped.filter(pk__in=ids)).order_by()}
         return [found[pk] for pk in ids]
 
 

@@ -41,4 +41,4 @@ class CappedPaginator(Paginator):  # type: ignore[misc]  # Django ships no type 
     def num_pages(self) -> int:
         if self.count == 0 and not self.allow_empty_first_page:
             return 0
-        return int(math.ceil(max(1, min(self.count, self.cap) - self.orphans) / self.per_page))
+        return math.ceil(max(1, min(self.count, self.cap) - self.orphans) / self.per_page)  # type: ignore[no-any-return]

@@ -13,7 +13,8 @@ import operator
 from functools import reduce
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import F, Lookup, Q, QuerySet
 
 from ctm.cases.models import CaseAssignment, CaseShare
 from ctm.cases.rules import can_read_cases, can_write_cases
@@ -24,13 +25,29 @@ from ctm.core.enums import CaseworkerScope, Role
 ID_LIST_LIMIT = 200
 
 
+class _AnyOf(Lookup):  # type: ignore[misc]  # Django ships no type hints
+    """`lhs = ANY(rhs)`, rhs an array: with `ARRAY(SELECT ...)` PostgreSQL probes the primary key for
+    each id, where for `IN (SELECT ...)` it would read an index of every case (4× slower here)."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
 def _case_ids(rows: QuerySet[Any]) -> Q | None:
     """`pk IN (ids)` for the cases these assignment or share rows point at (a subquery when many);
     None when there are none."""
     ids = list(rows.values_list("case_id", flat=True)[: ID_LIST_LIMIT + 1])
-    if len(ids) > ID_LIST_LIMIT:
-        return Q(pk__in=rows.values("case_id"))
-    return Q(pk__in=ids) if ids else None
+    if len(ids) <= ID_LIST_LIMIT:
+        return Q(pk__in=ids) if ids else None
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        return Q(_AnyOf(F("pk"), ArraySubquery(rows.values("case_id"))))
+    return Q(pk__in=rows.values("case_id"))
 
 
 def assigned_case_ids_q(membership: Any) -> Q | None:
