@@ -1,5 +1,14 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def list_blob_context(upload: Any) -> str:
+    # imported when used: the domain loads pandas, which django.setup() should not
+    from ctm.linkage.domain.queries.records import upload_context
+
+    return upload_context(upload.organization_id, upload.run_id)
 
 
 class LinkageConfig(AppConfig):
@@ -9,12 +18,7 @@ class LinkageConfig(AppConfig):
 
     def ready(self) -> None:
         from ctm.core.encrypted import register_blobs
-        from ctm.linkage.domain.queries.records import upload_context
         from ctm.linkage.models import ListUpload
 
         # an uploaded list's records, for `ctm keys`
-        register_blobs(
-            ListUpload,
-            lambda u: upload_context(u.organization_id, u.run_id),
-            context_fields=("organization_id", "run_id"),
-        )
+        register_blobs(ListUpload, list_blob_context, context_fields=("organization_id", "run_id"))

@@ -1,5 +1,21 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+# The contexts of the encrypted bytes, imported when used: the domain loads pandas and the engine,
+# which django.setup() should not.
+def dataset_blob_context(dataset: Any) -> str:
+    from ctm.privacy.domain.queries.releases import dataset_context
+
+    return dataset_context(dataset)
+
+
+def release_blob_context(release: Any) -> str:
+    from ctm.privacy.domain.queries.releases import release_context
+
+    return release_context(release)
 
 
 class PrivacyConfig(AppConfig):
@@ -9,9 +25,8 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from ctm.core.encrypted import register_blobs
-        from ctm.privacy.domain.queries.releases import dataset_context, release_context
         from ctm.privacy.models import Dataset, Release
 
         # an uploaded dataset's rows and a release's preview table, for `ctm keys`
-        register_blobs(Dataset, dataset_context, context_fields=("organization_id", "content_digest"))
-        register_blobs(Release, release_context, context_fields=("organization_id",))
+        register_blobs(Dataset, dataset_blob_context, context_fields=("organization_id", "content_digest"))
+        register_blobs(Release, release_blob_context, context_fields=("organization_id",))
