@@ -32,6 +32,7 @@ def test_upload_estimate_end_to_end(dm, personas):
     assert response.status_code == 302
     estimate = Estimate.objects.in_orgs([personas.org.pk]).get()
     assert response["Location"] == reverse("linkage:estimate", args=[estimate.pk])
+    assert estimate.status == "done" and estimate.progress == 100  # the job ran inline (tests)
     assert estimate.created_by == personas.data_manager.user
     assert estimate.table["lists"] == ["A", "B", "C"]
     assert estimate.parameters == {
@@ -51,6 +52,7 @@ def test_upload_estimate_end_to_end(dm, personas):
     assert "data:image/png;base64," in page  # the UpSet chart, drawn on the server
     assert "Bootstrap (BCa)" in page and "Profile likelihood" in page
     assert ActivityLog.objects.filter(action="linkage.estimate.created", object_id=str(estimate.pk)).exists()
+    assert ActivityLog.objects.filter(action="linkage.estimate.computed", object_id=str(estimate.pk)).exists()
 
 
 @pytest.mark.shared_data

@@ -56,7 +56,10 @@ def stored_text(run: LinkageRun) -> str:
 def run(dm, personas, registered_people):
     response = start(dm, [upload("shelter.csv", list_csv(SHELTER)), upload("police.csv", list_csv(POLICE))])
     assert response.status_code == 302, response.context["form"].errors if response.context else response
-    return LinkageRun.objects.in_orgs([personas.org.pk]).get()
+    run = LinkageRun.objects.in_orgs([personas.org.pk]).get()
+    assert response["Location"] == reverse("linkage:run", args=[run.pk])
+    assert run.status == "done", run.error  # the job ran inline (tests)
+    return run
 
 
 def test_run_on_persons_and_lists_stores_no_plaintext(dm, personas, registered_people, run):
