@@ -63,6 +63,21 @@ class Case(TenantModel):
             _listed_by("citizenship", "case_org_citizenship_opened"),
             _listed_by("exploitation_country", "case_org_country_opened"),
             _listed_by("is_minor", "case_org_minor_opened"),
+            # Every filtered column: a count on several of them reads this index only (no case row).
+            models.Index(
+                fields=[
+                    "organization",
+                    "status",
+                    "stage",
+                    "is_minor",
+                    "office",
+                    "owner",
+                    "citizenship",
+                    "exploitation_country",
+                    "exploitation_types",
+                ],
+                name="case_org_filters",
+            ),
             # The type is matched inside "|A|B|": a count reads these small (deduplicated) indexes.
             models.Index(fields=["organization", "exploitation_types"], name="case_org_exploit_types"),
             models.Index(

@@ -9,14 +9,33 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from ctm.cases.domain.queries.cases import LIST_ORDER, CaseFilters, filter_cases, listed
+from ctm.cases.domain.queries.cases import LIST_ORDER, CaseFilters, filter_cases
 from ctm.cases.domain.queries.paging import COUNT_CAP
 from ctm.cases.domain.queries.scoping import visible_case_parts
 from ctm.cases.models import Case
 
+# What a row of the case list shows (cases/list.html), and nothing else: no identifying data, no secret.
+SHOWN = (
+    "number",
+    "status",
+    "stage",
+    "opened_on",
+    "is_minor",
+    "high_risk",
+    "sensitive",
+    "organization_id",
+    "office__name",
+    "owner__username",
+)
+
+
+def _shown(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("owner", "office").only(*SHOWN)
+
 
 class CaseRows:
-    """The cases of `case_list(membership, f)`, newest first, as a sequence a Paginator can page.
+    """The cases of `case_list(membership, f)`, newest first, as a sequence a Paginator can page
+    (with the columns the list shows only).
 
     A membership's scope is one or two disjoint parts: its organization's cases and, for a case
     manager, those other organizations share with it. Under one OR no index serves both a filter and
@@ -53,10 +72,10 @@ class CaseRows:
             raise TypeError("CaseRows are read by slices, one page at a time")
         start, stop = index.start or 0, index.stop
         if not self.other_keys:
-            return list(listed(self.own)[start:stop])
+            return list(_shown(self.own).order_by(*LIST_ORDER)[start:stop])
         own_keys = list(self.own.order_by(*LIST_ORDER).values_list("opened_on", "pk")[:stop])
         ids = [pk for _, pk in sorted(own_keys + self.other_keys, reverse=True)[start:stop]]
-        found = {case.pk: case for case in listed(Case.unscoped.filter(pk__in=ids)).order_by()}
+        found = {case.pk: case for case in _shown(Case.unscoped.filter(pk__in=ids))}
         return [found[pk] for pk in ids]
 
 
