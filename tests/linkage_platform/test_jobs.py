@@ -247,3 +247,23 @@ def test_a_job_with_recent_progress_keeps_running_and_cannot_be_deleted(dm, pers
     assert response.status_code == 400 and "run" in response.context["form"].errors
     listing = dm.get(reverse("linkage:runs")).content.decode()
     assert "Running" in listing
+
+
+@pytest.mark.django_db
+def test_a_busy_database_skips_a_progress_write_and_the_job_goes_on(personas, monkeypatch):
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    estimate = make_estimate(personas.data_manager)
+    _running(estimate, 0, "selecting")
+    progress = Progress(Estimate, estimate.pk, estimate_job.STEPS_BOOTSTRAP)
+
+    def locked(self, **kwargs):
+        raise OperationalError("database table is locked")
+
+    with monkeypatch.context() as m:
+        m.setattr(QuerySet, "update", locked)
+        progress.count("bootstrap", 1, 10)  # skipped, no error
+    progress.count("bootstrap", 10, 10)
+    estimate.refresh_from_db()
+    assert estimate.stage == "bootstrap" and estimate.message == "10/10" and estimate.progress == 95

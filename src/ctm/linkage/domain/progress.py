@@ -2,22 +2,25 @@
 
 A write also touches `updated_at`: the job's sign of life (see `interrupt`). Writes within a step are
 throttled (at most one a second); a new step is always written. Only a queued or running row is
-written, so a job marked interrupted meanwhile cannot bring itself back.
+written, so a job marked interrupted meanwhile cannot bring itself back. A progress write that meets
+a busy database (SQLite locked by a request) is skipped: the job goes on, the next write catches up.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 import time
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import OperationalError, models, transaction
 from django.utils import timezone
 
 from ctm.core.domain.activity import record
 from ctm.linkage.enums import RUNNING_STATES, JobStatus
 
+logger = logging.getLogger("ctm.linkage.jobs")
 WRITE_EVERY = 1.0  # seconds between two writes within a step
 
 
@@ -60,16 +63,20 @@ class Progress:
 
     def _write(self, **fields: Any) -> None:
         self.last = time.monotonic()
-        self.model._base_manager.filter(pk=self.pk, status__in=list(RUNNING_STATES)).update(
-            updated_at=timezone.now(), **fields
-        )
+        try:
+            with transaction.atomic():  # a savepoint when the job runs inline, in the request
+                self.model._base_manager.filter(pk=self.pk, status__in=list(RUNNING_STATES)).update(
+                    updated_at=timezone.now(), **fields
+                )
+        except OperationalError as exc:
+            logger.info("progress of %s %s not written: %s", self.model.__name__, self.pk, type(exc).__name__)
 
 
 def finish(obj: Any, **fields: Any) -> bool:
-    """Mark a running job done with its results (in the caller's transaction); False when it was not
+    """Mark a job done with its results (in the caller's transaction); False when it was not queued or
     running any more (marked interrupted meanwhile): then nothing is written."""
     now = timezone.now()
-    changed = type(obj)._base_manager.filter(pk=obj.pk, status=JobStatus.RUNNING).update(
+    changed = type(obj)._base_manager.filter(pk=obj.pk, status__in=list(RUNNING_STATES)).update(
         status=JobStatus.DONE, stage="", progress=100, message="", finished_at=now, updated_at=now, **fields
     )
     return bool(changed)

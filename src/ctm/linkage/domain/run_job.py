@@ -107,7 +107,7 @@ def _store(run: LinkageRun, frames: dict[str, pd.DataFrame], result: LinkResult)
     lists = [{**item, "records": len(frames[item["name"]])} for item in run.lists]
     with transaction.atomic():
         run = LinkageRun.unscoped.select_for_update().select_related("organization", "created_by").get(pk=run.pk)
-        if run.status != JobStatus.RUNNING:
+        if not run.running:  # marked interrupted meanwhile
             return
         records = _store_records(run, result.clusters)
         _store_pairs(run, result.pairs, records)
