@@ -7,7 +7,6 @@ with one plain sentence for the user. The table holds counts of people only.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
@@ -24,7 +23,11 @@ from ctm.linkage.enums import JobStatus
 from ctm.linkage.models import Estimate
 
 logger = logging.getLogger("ctm.linkage.jobs")
-WORKERS = min(2, os.cpu_count() or 1)
+# One process: the job runs in a thread of the web server, and forking a multi-threaded process (database
+# connections, JAX's threads once the privacy engine is loaded) can deadlock the child. The bootstrap
+# then takes about twice as long (4 s for the six-list UK data), shown with its progress; the command
+# line (`ctm estimate`) still uses two worker processes.
+WORKERS = 1
 # With a bootstrap, the replicates are nearly all the work; without, four model selections are.
 STEPS_BOOTSTRAP = {"queued": 0, "selecting": 2, "bootstrap": 5, "sensitivity": 95, "storing": 99}
 STEPS_PLAIN = even_steps(["queued", "selecting", "sensitivity", "storing"])
