@@ -10,8 +10,15 @@ from django.urls import reverse
 from ctm.cases.domain import cases as case_domain
 from ctm.cases.domain import consent as consent_domain
 from ctm.cases.domain.queries import paging, scoping
-from ctm.cases.domain.queries.cases import CaseFilters, case_list, get_case_for_user, may_write_case
-from ctm.cases.domain.queries.listing import case_rows
+from ctm.cases.domain.queries.cases import (
+    CaseFilters,
+    case_list,
+    cases_for_user,
+    filter_cases,
+    get_case_for_user,
+    may_write_case,
+)
+from ctm.cases.domain.queries.listing import LIST_ORDER, case_rows
 from ctm.cases.domain.queries.paging import CappedPaginator
 from ctm.core.enums import CaseworkerScope, Role
 from tests import factories as f
@@ -53,13 +60,19 @@ def _share(case, by, *, to):
     return consent
 
 
+def one_query(membership, f) -> list[str]:
+    """The same list as one query over `cases_for_user` (the scope as one OR): the oracle."""
+    qs = filter_cases(cases_for_user(membership), f).order_by(*LIST_ORDER)
+    return list(qs.values_list("number", flat=True))
+
+
 def listed(membership, **filters) -> set[str]:
-    """The numbers the list shows (read part by part), checked against the one-query list (the API's)."""
+    """The numbers the list page shows (read part by part), checked against the oracle and the API's list."""
     f = CaseFilters(**filters)
-    rows = case_rows(membership, f)
+    rows, api = case_rows(membership, f), case_list(membership, f)
     numbers = [c.number for c in rows[0:100]]
-    assert len(numbers) == len(set(numbers)) == rows.count() == rows.count(cap=100)
-    assert numbers == list(case_list(membership, f).values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers)) == rows.count() == rows.count(cap=100) == api.count()
+    assert numbers == one_query(membership, f) == [c.number for c in api[0:100]]
     return set(numbers)
 
 
@@ -144,7 +157,7 @@ def test_pages_merge_own_and_shared_cases_in_order(personas, register):
     for k, case in enumerate(sorted(register.values(), key=lambda c: c.pk)):
         Case.unscoped.filter(pk=case.pk).update(opened_on=day + datetime.timedelta(days=(k * 5) % 7))
     manager, f = personas.case_manager, CaseFilters()
-    expected = list(case_list(manager, f).values_list("number", flat=True))
+    expected = one_query(manager, f)
     paginator = CappedPaginator(case_rows(manager, f), 2)
     pages = [paginator.page(n).object_list for n in paginator.page_range]
     assert [c.number for page in pages for c in page] == expected

@@ -9,12 +9,27 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from ctm.cases.domain.queries.listing import CaseFilters, case_list, case_rows, filter_cases, listed
 from ctm.cases.domain.queries.scoping import visible_cases_q, writable_cases_q
 from ctm.cases.models import Case, IdentityDocument, Person, PersonPhoneticKey
 from ctm.core import crypto
 from ctm.core.domain.activity import record
 
-LIST_ORDER = ("-opened_on", "-id")
+__all__ = [  # the list's doors live in listing.py; they are named here with the others
+    "CaseFilters",
+    "DuplicateCandidate",
+    "case_list",
+    "case_rows",
+    "cases_for_user",
+    "duplicate_candidates",
+    "filter_cases",
+    "get_case_for_user",
+    "listed",
+    "may_write_case",
+    "search_by_document",
+    "search_by_name_and_birth",
+    "view_person",
+]
 
 
 def cases_for_user(membership: Any) -> QuerySet[Case]:
@@ -23,58 +38,6 @@ def cases_for_user(membership: Any) -> QuerySet[Case]:
     if q is None:
         return Case.unscoped.none()
     return Case.unscoped.filter(q)
-
-
-@dataclass
-class CaseFilters:
-    status: str = ""
-    stage: str = ""
-    office: int | None = None
-    owner: int | None = None
-    citizenship: str = ""
-    exploitation_country: str = ""
-    exploitation_type: str = ""
-    minor: bool | None = None
-    opened_from: datetime.date | None = None
-    opened_to: datetime.date | None = None
-    number: str = ""
-
-
-def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
-    lookups: dict[str, Any] = {}
-    for name in ("status", "stage", "citizenship", "exploitation_country"):
-        if getattr(f, name):
-            lookups[name] = getattr(f, name)
-    if f.office:
-        lookups["office_id"] = f.office
-    if f.owner:
-        lookups["owner_id"] = f.owner
-    if f.minor is not None:
-        lookups["is_minor"] = f.minor
-    if f.opened_from:
-        lookups["opened_on__gte"] = f.opened_from
-    if f.opened_to:
-        lookups["opened_on__lte"] = f.opened_to
-    if f.exploitation_type:
-        lookups["exploitation_types__contains"] = f"|{f.exploitation_type}|"
-    if f.number:
-        lookups["number"] = f.number.strip().upper()
-    return qs.filter(**lookups)
-
-
-def listed(qs: QuerySet[Case]) -> QuerySet[Case]:
-    """Cases as a list shows them, newest first: with their owner, office and organization, and
-    without reading (or decrypting) a secret."""
-    return (
-        qs.select_related("owner", "office", "organization")
-        .defer("closure_note", "owner__password", "owner__totp_secret")
-        .order_by(*LIST_ORDER)
-    )
-
-
-def case_list(membership: Any, f: CaseFilters) -> QuerySet[Case]:
-    """The filtered list as one query (the API's); pages of the case list come from `CaseRows`."""
-    return listed(filter_cases(cases_for_user(membership), f))
 
 
 def get_case_for_user(membership: Any, number: str, *, write: bool = False) -> Case:

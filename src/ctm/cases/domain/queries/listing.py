@@ -1,18 +1,69 @@
-"""The case list's pages and count, read part by part through indexes that begin with the
-organization (see `CaseRows`)."""
+"""The case list: its filters, its pages and its count, read part by part through indexes that begin
+with the organization (see `CaseRows`)."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
 
-from ctm.cases.domain.queries.cases import LIST_ORDER, CaseFilters, filter_cases
 from ctm.cases.domain.queries.paging import COUNT_CAP
 from ctm.cases.domain.queries.scoping import visible_case_parts
 from ctm.cases.models import Case
+
+LIST_ORDER = ("-opened_on", "-id")
+
+
+@dataclass
+class CaseFilters:
+    status: str = ""
+    stage: str = ""
+    office: int | None = None
+    owner: int | None = None
+    citizenship: str = ""
+    exploitation_country: str = ""
+    exploitation_type: str = ""
+    minor: bool | None = None
+    opened_from: datetime.date | None = None
+    opened_to: datetime.date | None = None
+    number: str = ""
+
+
+def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
+    lookups: dict[str, Any] = {}
+    for name in ("status", "stage", "citizenship", "exploitation_country"):
+        if getattr(f, name):
+            lookups[name] = getattr(f, name)
+    if f.office:
+        lookups["office_id"] = f.office
+    if f.owner:
+        lookups["owner_id"] = f.owner
+    if f.minor is not None:
+        lookups["is_minor"] = f.minor
+    if f.opened_from:
+        lookups["opened_on__gte"] = f.opened_from
+    if f.opened_to:
+        lookups["opened_on__lte"] = f.opened_to
+    if f.exploitation_type:
+        lookups["exploitation_types__contains"] = f"|{f.exploitation_type}|"
+    if f.number:
+        lookups["number"] = f.number.strip().upper()
+    return qs.filter(**lookups)
+
+
+def listed(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases as a list shows them, newest first: with their owner, office and organization, and
+    without reading (or decrypting) a secret."""
+    return (
+        qs.select_related("owner", "office", "organization")
+        .defer("closure_note", "owner__password", "owner__totp_secret")
+        .order_by(*LIST_ORDER)
+    )
+
 
 # What a row of the case list shows (cases/list.html), and nothing else: no identifying data, no secret.
 SHOWN = (
@@ -29,13 +80,13 @@ SHOWN = (
 )
 
 
-def _shown(qs: QuerySet[Case]) -> QuerySet[Case]:
+def shown_in_list(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.select_related("owner", "office").only(*SHOWN)
 
 
 class CaseRows:
-    """The cases of `case_list(membership, f)`, newest first, as a sequence a Paginator can page
-    (with the columns the list shows only).
+    """The cases a membership may read that match the filters, newest first, as a sequence that a
+    Paginator pages and the API slices and counts; `columns` chooses what each row loads.
 
     A membership's scope is one or two disjoint parts: its organization's cases and, for a case
     manager, those other organizations share with it. Under one OR no index serves both a filter and
@@ -46,7 +97,14 @@ class CaseRows:
 
     ordered = True  # for the Paginator's check
 
-    def __init__(self, membership: Any, f: CaseFilters) -> None:
+    def __init__(
+        self,
+        membership: Any,
+        f: CaseFilters,
+        *,
+        columns: Callable[[QuerySet[Case]], QuerySet[Case]] = shown_in_list,
+    ) -> None:
+        self.columns = columns
         parts = [filter_cases(Case.unscoped.filter(q), f) for q in visible_case_parts(membership)]
         self.own: QuerySet[Case] = parts[0] if parts else Case.unscoped.none()
         self.others: list[QuerySet[Case]] = parts[1:]
@@ -72,13 +130,23 @@ class CaseRows:
             raise TypeError("CaseRows are read by slices, one page at a time")
         start, stop = index.start or 0, index.stop
         if not self.other_keys:
-            return list(_shown(self.own).order_by(*LIST_ORDER)[start:stop])
+            return list(self.columns(self.own).order_by(*LIST_ORDER)[start:stop])
         own_keys = list(self.own.order_by(*LIST_ORDER).values_list("opened_on", "pk")[:stop])
         ids = [pk for _, pk in sorted(own_keys + self.other_keys, reverse=True)[start:stop]]
-        found = {case.pk: case for case in _shown(Case.unscoped.filter(pk__in=ids))}
+        found = {case.pk: case for case in self.columns(Case.unscoped.filter(pk__in=ids))}
         return [found[pk] for pk in ids]
 
 
-def case_rows(membership: Any, f: CaseFilters) -> CaseRows:
-    """The case list of this membership and filter, for a `CappedPaginator`."""
-    return CaseRows(membership, f)
+def case_list(membership: Any, f: CaseFilters) -> CaseRows:
+    """The filtered cases with every column but the secrets (the API's list): `rows[a:b]`, `rows.count()`."""
+    return CaseRows(membership, f, columns=listed)
+
+
+def case_rows(
+    membership: Any,
+    f: CaseFilters,
+    *,
+    columns: Callable[[QuerySet[Case]], QuerySet[Case]] = shown_in_list,
+) -> CaseRows:
+    """The case list page's rows (the columns it shows), for a `CappedPaginator`."""
+    return CaseRows(membership, f, columns=columns)
