@@ -33,7 +33,16 @@ def test_open_redirect_is_refused(client, personas):
         reverse("accounts:login"),
         {"username": "manager", "password": PASSWORD, "next": "https://evil.example/"},
     )
-    assert r["Location"] == "/cases/"
+    assert r["Location"] == "/"
+
+
+@pytest.mark.parametrize("role", ["caseworker", "data_manager", "fund_reviewer", "auditor"])
+def test_every_role_lands_on_a_page_it_may_see_after_login(client, personas, role):
+    """Login goes home, and home sends each role to its work: never to a page that refuses it."""
+    membership = getattr(personas, role)
+    r = client.post(reverse("accounts:login"), {"username": membership.user.username, "password": PASSWORD},
+                    follow=True)
+    assert r.status_code == 200, (role, r.redirect_chain)
 
 
 def test_idle_session_is_logged_out(client, personas, settings):

@@ -20,11 +20,14 @@ from ctm.accounts.middleware import SESSION_2FA_OK, SESSION_ORG
 from ctm.accounts.models import User
 from ctm.core.domain.queries.memberships import memberships_for_user
 
+# The home page sends each role where its work is (the case list for those who read cases).
+HOME = "/"
+
 
 def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/cases/"
+    target = request.POST.get("next") or request.GET.get("next") or HOME
     return (
-        target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/cases/"
+        target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else HOME
     )
 
 
@@ -93,7 +96,7 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if auth_domain.confirm_totp(user, form.cleaned_data["code"]):
             request.session[SESSION_2FA_OK] = True
-            return redirect("/cases/")
+            return redirect(HOME)
         form.add_error(
             "code", _("This code is not valid. Scan the code again and enter the current six digits.")
         )
@@ -114,4 +117,4 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
     for membership in memberships_for_user(request.user):
         if str(membership.organization_id) == wanted:
             request.session[SESSION_ORG] = membership.organization_id
-    return redirect("/cases/")
+    return redirect(HOME)
