@@ -3,7 +3,7 @@
 Two consumers share the generation here: `ctm demo`, which writes every case through the domain
 functions (so the activity log is real), and `bench/bench_cases.py`, which bulk-loads the same plans.
 Nothing here is real: names come from Faker, and only one-way aggregate counts of the CTDC global
-k-anonymized dataset (data/ctdc_marginals.csv, see data/README.md) shape the distributions.
+k-anonymized dataset (data/demo_marginals.csv, see data/README.md) shape the distributions.
 
 Generation is seeded: the same seed and case count give the same organizations, numbers and stages.
 """
@@ -41,7 +41,7 @@ from ctm.cases.enums import (
 )
 from ctm.core.enums import OrganizationType, Role
 
-MARGINALS_PATH = Path(__file__).resolve().parent / "data" / "ctdc_marginals.csv"
+MARGINALS_PATH = Path(__file__).resolve().parent / "data" / "demo_marginals.csv"
 DEMO_PASSWORD = "ctm-demo-2026!"  # fictional accounts on a demo installation; printed on purpose
 PLATFORM_ADMIN = "demo-platform-admin"
 # Every date is relative to this day, so that the same seed gives the same data on any day after it.
