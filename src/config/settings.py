@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "ctm.core",
     "ctm.accounts",
     "ctm.cases",
@@ -52,8 +55,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "axes.middleware.AxesMiddleware",
     "ctm.accounts.middleware.IdleTimeoutMiddleware",
-    "ctm.accounts.middleware.TwoFactorRequiredMiddleware",
+    "ctm.accounts.middleware.AccountStepMiddleware",  # the account choke point (2FA, password)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ctm.core.middleware.SecurityHeadersMiddleware",
@@ -94,6 +99,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # zxcvbn's estimate: refuses what the three above let through (aaaaaaaaaaaa, keyboard walks, dates)
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
+]
+PASSWORD_MINIMAL_STRENGTH = 3  # zxcvbn score 0-4; 3 = "safely unguessable" against offline attacks
+PASSWORD_EXTRA_DICTIONARY = ["ctm", "counter-trafficking", "trafficking"]
+# django-axes first: it refuses a locked-out username before the password is even hashed
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -102,6 +116,22 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Login protection and sessions
 CTM_LOCKOUT_THRESHOLD = env_int("CTM_LOCKOUT_THRESHOLD", 5)
 CTM_LOCKOUT_MINUTES = env_int("CTM_LOCKOUT_MINUTES", 15)
+# django-axes (docs/data-protection.md, "Login"): failures are counted per username, known or not, so a
+# locked account and an unknown name get the same answer; the login page itself shows the answer.
+AXES_FAILURE_LIMIT = CTM_LOCKOUT_THRESHOLD
+AXES_COOLOFF_TIME = timedelta(minutes=CTM_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ctm.accounts.views.auth.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the activity log; no second, unchained record
+AXES_VERBOSE = False
+# Locking by IP address too would lock a whole office behind one NAT or proxy address after one
+# person's typos; spraying one password over many names meets the zxcvbn strength rule instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# django-otp: wrong codes double the wait before the next try (1 s, 2 s, 4 s …); a code is accepted once
+OTP_TOTP_ISSUER = "CTM"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 CTM_IDLE_TIMEOUT = timedelta(minutes=env_int("CTM_IDLE_TIMEOUT_MINUTES", 30))
 SESSION_COOKIE_AGE = env_int("CTM_SESSION_MAX_HOURS", 12) * 3600
 SESSION_COOKIE_HTTPONLY = True

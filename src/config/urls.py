@@ -1,10 +1,12 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from ctm.accounts.middleware import ALL_STEPS, account_flow
 from ctm.api.urls import api
 
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
+    # the language switch works on the login and two-factor pages too (a view of the login flow)
+    path("i18n/setlang/", account_flow(*ALL_STEPS)(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("", include("ctm.core.urls")),
     path("accounts/", include("ctm.accounts.urls")),

@@ -48,7 +48,7 @@ def enrol(username: str) -> str:
     login(client, username)
     secret = secret_on_page(client.get(reverse("accounts:two_factor_setup")))
     response = client.post(reverse("accounts:two_factor_setup"), {"code": code_for(secret)})
-    assert response.status_code == 302, response.content.decode()[:500]
+    assert response.status_code in (200, 302) and b'class="secret"' not in response.content
     return secret
 
 
@@ -119,7 +119,9 @@ def test_setup_page_does_not_reenrol_a_password_only_session(strict):
 # --- guessing and replaying codes ----------------------------------------------------------------
 
 
-def test_sixty_wrong_codes_then_the_right_one_is_refused(strict):
+def test_sixty_wrong_codes_then_the_right_one_is_refused(strict, otp_clock):
+    """django-otp's throttle: after a wrong code the next try waits 1 s, then 2, 4, 8 … (clock frozen
+    here, so the test does not depend on how fast the machine posts 61 forms)."""
     client = password_only()
     right = code_for(strict.manager_secret)
     wrong = [f"{(int(right) + n) % 1_000_000:06d}" for n in range(1000, 1060)]

@@ -12,6 +12,7 @@ import pytest
 from django.core import checks
 from django.core.management import CommandError, call_command
 
+from ctm.accounts.models import TotpDevice
 from ctm.cases.domain.consent import add_guardian
 from ctm.cases.domain.notes import add_attachment, add_note, read_attachment
 from ctm.cases.domain.persons import add_document
@@ -58,8 +59,7 @@ def uploaded_list(member) -> ListUpload:
 @pytest.fixture
 def data(personas):
     p = personas
-    p.caseworker.user.totp_secret = "JBSWY3DPEHPK3PXP"
-    p.caseworker.user.save(update_fields=["totp_secret"])
+    TotpDevice.objects.create(user=p.caseworker.user, name="app", key="3132333435363738393031323334353637383930")
     case = p.case
     add_note(case, by=p.caseworker, body="A confidential note.")
     add_document(
@@ -106,7 +106,7 @@ def plaintexts(p) -> list:
     dataset = Dataset.unscoped.get(source="upload")
     return [
         persons,
-        p.caseworker.user.totp_secret,
+        TotpDevice.objects.get(user=p.caseworker.user).key,
         read_attachment(p.case, attachment, by=p.caseworker),
         dataset.filename,
         upload_frame(dataset).to_dict(),

@@ -19,22 +19,30 @@ def test_org_admin_adds_a_user_who_can_then_log_in(client, personas):
         {"username": "newcw", "password": "a-long-enough-passphrase", "role": "caseworker"},
     )
     assert r.status_code == 302
-    m = Membership.objects.get(user__username="newcw")
+    m = Membership.objects.get(user__username="newcw.chi")  # the organization's namespace
     assert m.organization == personas.org and m.role == "caseworker"
     assert ActivityLog.objects.filter(action="core.membership.created").exists()
     client.logout()
-    r = client.post(reverse("accounts:login"), {"username": "newcw", "password": "a-long-enough-passphrase"})
-    assert r.status_code == 302
+    r = client.post(
+        reverse("accounts:login"), {"username": "newcw.chi", "password": "a-long-enough-passphrase"}, follow=True
+    )
+    # the admin knew the initial password: the person chooses their own before anything else
+    assert r.redirect_chain[-1][0].startswith("/accounts/password/")
+    assert client.get(reverse("cases:list"))["Location"].startswith("/accounts/password/")
 
 
 def test_weak_password_and_taken_username_are_field_errors(client, personas):
     client.force_login(personas.org_admin.user)
+    client.post(
+        reverse("core:new_member"),
+        {"username": "twin", "password": "a-long-enough-passphrase", "role": "caseworker"},
+    )
     r = client.post(
-        reverse("core:new_member"), {"username": "caseworker", "password": "short", "role": "caseworker"}
+        reverse("core:new_member"), {"username": "twin", "password": "short", "role": "caseworker"}
     )
     assert r.status_code == 400
     body = r.content.decode()
-    assert "taken" in body
+    assert "twin.chi is already used in your organization" in body
 
 
 def test_org_admin_cannot_touch_another_organization(personas):

@@ -6,3 +6,15 @@ class AccountsConfig(AppConfig):
     name = "ctm.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+
+        user_locked_out.connect(_locked_out, dispatch_uid="ctm.accounts.locked_out")
+
+
+def _locked_out(sender: object, request: object = None, username: str | None = None, **kwargs: object) -> None:
+    """django-axes locked a username out: one entry in the activity log."""
+    from ctm.accounts.domain.auth import register_lockout
+
+    register_lockout(username or "")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,11 +12,15 @@ class LoginForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
 class TotpForm(forms.Form):
+    """The six digits of the app being set up."""
+
     code = forms.RegexField(
         label=_("Six-digit code from your authenticator app"),
         regex=r"^\s*\d{3}\s?\d{3}\s*$",
@@ -23,6 +28,60 @@ class TotpForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
         error_messages={"invalid": _("Enter the six digits shown by your app.")},
+    )
+
+
+class SecondFactorForm(forms.Form):
+    """At login: the app's six digits, or one of the recovery codes."""
+
+    code = forms.RegexField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        regex=r"^\s*(\d{3}\s?\d{3}|[A-Za-z2-7]{4}-?[A-Za-z2-7]{4})\s*$",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+        help_text=_("Six digits from the app; if you lost it, one of your recovery codes (like abcd-ef23)."),
+        error_messages={"invalid": _("Enter the six digits shown by your app, or a recovery code.")},
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("Current password"),
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # the rules, in the language of this request (validators: settings.AUTH_PASSWORD_VALIDATORS)
+        self.fields["new_password1"].help_text = password_validation.password_validators_help_text_html()
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        one, two = data.get("new_password1"), data.get("new_password2")
+        if one and two and one != two:
+            self.add_error("new_password2", _("The two new passwords are not the same."))
+        return data
+
+
+class ResetPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Temporary password"),
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Give it to the person by a safe channel; they must choose their own at the next login."
+        ),
     )
 
 

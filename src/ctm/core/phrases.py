@@ -13,6 +13,11 @@ ACTIONS = {
     "accounts.login.succeeded": _("Logged in"),
     "accounts.login.failed": _("Login failed"),
     "accounts.two_factor.enabled": _("Two-factor authentication enabled"),
+    "accounts.two_factor.replaced": _("Authenticator app replaced (new recovery codes)"),
+    "accounts.two_factor.recovery_code_used": _("Signed in with a recovery code"),
+    "accounts.two_factor.reset": _("Second factor reset by an organization admin"),
+    "accounts.password.changed": _("Password changed"),
+    "accounts.password.reset": _("Password reset by an organization admin"),
     "accounts.api_token.created": _("API token created"),
     "accounts.api_token.revoked": _("API token revoked"),
     # organizations, retention, keys

@@ -1,4 +1,8 @@
-"""Login protection, two-factor and API tokens: one function per state change."""
+"""Login events, who must use two-factor, and API tokens: one function per state change.
+
+Failed logins and lockouts are counted by django-axes (settings `AXES_*`); the functions here only
+write the activity log for them.
+"""
 
 from __future__ import annotations
 
@@ -6,44 +10,53 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-import pyotp
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ctm.accounts.models import ApiToken, User, hash_token
+from ctm.accounts.models import ApiToken, TotpDevice, User, hash_token
 from ctm.core.domain.activity import record
 from ctm.core.enums import IDENTIFYING_ROLES
+from ctm.core.errors import NotAllowed
 
 
-def is_locked(user: User) -> bool:
-    return bool(user.locked_until and user.locked_until > timezone.now())
+def register_failed_login(username: str) -> None:
+    """One entry per failed login, with the same work for a known and an unknown name (no timing
+    difference); an unknown name is not written down, since it is often a password typed in the
+    wrong field."""
+    user = User.objects.filter(username=username).first()
+    record("accounts.login.failed", actor="anonymous", obj=user, label=user.username if user else "")
 
 
-def register_failed_login(user: User) -> None:
-    with transaction.atomic():
-        user.failed_logins += 1
-        fields = ["failed_logins"]
-        if user.failed_logins >= settings.CTM_LOCKOUT_THRESHOLD:
-            user.locked_until = timezone.now() + timedelta(minutes=settings.CTM_LOCKOUT_MINUTES)
-            user.failed_logins = 0
-            fields.append("locked_until")
-            record("accounts.user.locked", actor=user, obj=user, label=user.username)
-        user.save(update_fields=fields)
-        record("accounts.login.failed", actor=user, obj=user, label=user.username)
+def register_lockout(username: str) -> None:
+    """Axes locked a username out (known or not: the log says which name, never the password).
+
+    Axes signals again at every attempt during the lockout; one entry per lockout period is enough.
+    """
+    from django.conf import settings
+
+    from ctm.core.models import ActivityLog
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    label = username[:120]
+    if ActivityLog.objects.filter(action="accounts.user.locked", object_label=label, created_at__gte=since).exists():
+        return
+    user = User.objects.filter(username=username).first()
+    record("accounts.user.locked", actor=user or "anonymous", obj=user, label=label)
 
 
 def register_successful_login(user: User) -> None:
-    with transaction.atomic():
-        user.failed_logins = 0
-        user.locked_until = None
-        user.save(update_fields=["failed_logins", "locked_until"])
-        record("accounts.login.succeeded", actor=user, obj=user, label=user.username)
+    record("accounts.login.succeeded", actor=user, obj=user, label=user.username)
 
 
-def needs_two_factor(user: User, membership: Any) -> bool:
-    if user.totp_confirmed:
-        return True
+def has_second_factor(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and TotpDevice.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+def organization_requires_two_factor(membership: Any) -> bool:
     return bool(
         membership is not None
         and membership.organization.require_two_factor
@@ -51,38 +64,30 @@ def needs_two_factor(user: User, membership: Any) -> bool:
     )
 
 
-def start_totp_setup(user: User) -> str:
-    user.totp_secret = pyotp.random_base32()
-    user.totp_confirmed = False
-    user.save(update_fields=["totp_secret", "totp_confirmed"])
-    return user.totp_secret
+def needs_two_factor(user: Any, membership: Any) -> bool:
+    """A user with a second factor always uses it; others when their organization requires it."""
+    return organization_requires_two_factor(membership) or has_second_factor(user)
 
 
-def totp_uri(user: User) -> str:
-    return str(pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name="CTM"))
+def create_api_token(
+    membership: Any, *, name: str, by: User, verified: bool = False
+) -> tuple[ApiToken, str]:
+    """A new token for the membership; `verified` says the creating session passed two-factor.
 
-
-def check_totp(user: User, code: str) -> bool:
-    if not user.totp_secret:
-        return False
-    return bool(pyotp.TOTP(user.totp_secret).verify((code or "").strip().replace(" ", ""), valid_window=1))
-
-
-def confirm_totp(user: User, code: str) -> bool:
-    if not check_totp(user, code):
-        return False
-    with transaction.atomic():
-        user.totp_confirmed = True
-        user.save(update_fields=["totp_confirmed"])
-        record("accounts.two_factor.enabled", actor=user, obj=user, label=user.username)
-    return True
-
-
-def create_api_token(membership: Any, *, name: str, by: User) -> tuple[ApiToken, str]:
+    A token is never created for a membership that requires two-factor from a session that did not
+    pass it (docs/decisions/0701-api-tokens-and-two-factor.md).
+    """
+    if not verified and needs_two_factor(membership.user, membership):
+        raise NotAllowed(_("Sign in with your second factor before creating an API token."))
     raw = "ctm_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=membership.user, membership=membership, name=name, prefix=raw[:12], digest=hash_token(raw)
+            user=membership.user,
+            membership=membership,
+            name=name,
+            prefix=raw[:12],
+            digest=hash_token(raw),
+            verified_at=timezone.now() if verified else None,
         )
         record(
             "accounts.api_token.created",
@@ -90,14 +95,16 @@ def create_api_token(membership: Any, *, name: str, by: User) -> tuple[ApiToken,
             organization=membership.organization,
             obj=token,
             label=name,
+            changes={"two_factor": [None, verified]},
         )
     return token, raw
 
 
-def revoke_api_token(token: ApiToken, *, by: User) -> None:
-    if token.revoked_at:
-        return
+def revoke_api_token(token: ApiToken, *, by: Any) -> None:
     with transaction.atomic():
+        token = ApiToken.objects.select_for_update().select_related("membership__organization").get(pk=token.pk)
+        if token.revoked_at:
+            return
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record(
@@ -110,12 +117,15 @@ def revoke_api_token(token: ApiToken, *, by: User) -> None:
 
 
 def authenticate_token(raw: str) -> ApiToken | None:
+    """The active token with this value, or None (unknown, revoked, inactive, or two-factor unmet)."""
     token = (
         ApiToken.objects.select_related("user", "membership__organization", "membership__office")
         .filter(digest=hash_token(raw or ""), revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.user.is_active or not token.membership.is_active:
+        return None
+    if token.verified_at is None and needs_two_factor(token.user, token.membership):
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):

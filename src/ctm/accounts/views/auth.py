@@ -1,27 +1,40 @@
-"""Login with lockout, logout, two-factor verification and setup."""
+"""Login (django-axes lockout), logout, the second factor (django-otp), password change, own account.
+
+These are the only views a session that has not finished logging in may reach, each for its step
+(`account_flow`, checked in `ctm.accounts.middleware.AccountStepMiddleware`).
+"""
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
+import django_otp
 import qrcode
 import qrcode.image.svg
-from django.contrib.auth import authenticate, login, logout
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ctm.accounts.domain import auth as auth_domain
-from ctm.accounts.forms import LoginForm, TotpForm
-from ctm.accounts.middleware import SESSION_2FA_OK, SESSION_ORG
-from ctm.accounts.models import User
+from ctm.accounts.domain import passwords
+from ctm.accounts.domain import two_factor as tf
+from ctm.accounts.forms import LoginForm, PasswordChangeForm, SecondFactorForm, TotpForm
+from ctm.accounts.middleware import ALL_STEPS, ENROL, PASSWORD, SESSION_ORG, VERIFY, account_flow
 from ctm.core.domain.queries.memberships import memberships_for_user
+from ctm.core.errors import InvalidTransition
 
 # The home page sends each role where its work is (the case list for those who read cases).
 HOME = "/"
+GET_POST = require_http_methods(["GET", "POST"])
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -31,83 +44,162 @@ def _next_url(request: HttpRequest) -> str:
     )
 
 
-@require_http_methods(["GET", "POST"])
+def _status(request: HttpRequest) -> int:
+    return 400 if request.method == "POST" else 200
+
+
+def lockout_response(request: HttpRequest, response: HttpResponse, credentials: Any = None) -> HttpResponse:
+    """django-axes' lockout answer: the login page already says it, the same way for every name."""
+    return response
+
+
+@account_flow(*ALL_STEPS)
+@GET_POST
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
-        user = User.objects.filter(username=username).first()
-        if user is not None and auth_domain.is_locked(user):
+        username, password = form.cleaned_data["username"], form.cleaned_data["password"]
+        authed = authenticate(request, username=username, password=password)
+        if authed is not None:
+            login(request, authed)
+            auth_domain.register_successful_login(authed)
+            return redirect(_next_url(request))
+        auth_domain.register_failed_login(username)
+        # Axes counts failures per username, known or not: a locked and an unknown name read alike.
+        if AxesProxyHandler.is_locked(request, {"username": username}):
             form.add_error(
                 None,
                 _(
-                    "Too many failed attempts: this account is locked for a while. Try again later or ask your administrator."
+                    "Too many failed attempts with this username: it is locked for a while. Try again later or ask your administrator."
                 ),
             )
         else:
-            authed = authenticate(request, username=username, password=form.cleaned_data["password"])
-            if authed is None:
-                if user is not None:
-                    auth_domain.register_failed_login(user)
-                form.add_error(None, _("The username or password is not right."))
-            else:
-                login(request, authed)
-                auth_domain.register_successful_login(authed)
-                return redirect(_next_url(request))
-    status = 400 if request.method == "POST" else 200
+            form.add_error(None, _("The username or password is not right."))
     return render(
         request,
         "accounts/login.html",
         {"form": form, "timeout": "timeout" in request.GET, "next": _next_url(request)},
-        status=status,
+        status=_status(request),
     )
 
 
+@account_flow(*ALL_STEPS)
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("accounts:login")
 
 
+def _wait_message(until: Any) -> str:
+    seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
+    return ngettext(
+        "Too many wrong codes: wait %(n)d second before the next try.",
+        "Too many wrong codes: wait %(n)d seconds before the next try.",
+        seconds,
+    ) % {"n": seconds}
+
+
+def _verified(request: HttpRequest, device: Any) -> None:
+    request.session.cycle_key()  # a new session id once the second factor is passed
+    django_otp.login(request, device)
+
+
+@account_flow(VERIFY)
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def two_factor_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not user.totp_confirmed:
+    """The second step of a login: the app's code, or a recovery code."""
+    step = getattr(request, "account_step", None)
+    if step == ENROL:
         return redirect("accounts:two_factor_setup")
-    form = TotpForm(request.POST or None)
+    if step != VERIFY:
+        return redirect(_next_url(request))
+    form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if auth_domain.check_totp(user, form.cleaned_data["code"]):
-            request.session[SESSION_2FA_OK] = True
+        result = tf.verify_code(request.user, form.cleaned_data["code"])
+        if result.device is not None:
+            _verified(request, result.device)
             return redirect(_next_url(request))
-        form.add_error("code", _("This code is not valid. Check your device's clock and try again."))
+        if result.throttled_until is not None:
+            form.add_error("code", _wait_message(result.throttled_until))
+        else:
+            form.add_error(
+                "code", _("This code is not valid. Check your device's clock and try again.")
+            )
     return render(
-        request, "accounts/two_factor.html", {"form": form}, status=400 if request.method == "POST" else 200
+        request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)}, status=_status(request)
     )
 
 
+def _qr_svg(device: Any) -> str:
+    buffer = io.BytesIO()
+    qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
+    return buffer.getvalue().decode()
+
+
+@account_flow(ENROL)
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app; with one already, only from a session that passed it."""
     user = request.user
-    if request.method == "GET" or not user.totp_secret:
-        auth_domain.start_totp_setup(user)
+    if auth_domain.has_second_factor(user) and not user.is_verified():
+        return redirect("accounts:two_factor")  # the middleware already did; never re-enrol on a password
+    device = tf.pending_app(user, new=request.method == "GET")
+    if device is None:  # the setup expired between the page and the answer
+        return redirect("accounts:two_factor_setup")
     form = TotpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if auth_domain.confirm_totp(user, form.cleaned_data["code"]):
-            request.session[SESSION_2FA_OK] = True
-            return redirect(HOME)
-        form.add_error(
-            "code", _("This code is not valid. Scan the code again and enter the current six digits.")
-        )
-    buffer = io.BytesIO()
-    qrcode.make(auth_domain.totp_uri(user), image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
-    return render(
-        request,
-        "accounts/two_factor_setup.html",
-        {"form": form, "qr_svg": buffer.getvalue().decode(), "secret": user.totp_secret},
-        status=400 if request.method == "POST" else 200,
-    )
+        result, codes = tf.confirm_app(user, device, form.cleaned_data["code"])
+        if result.device is not None:
+            _verified(request, result.device)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": HOME})
+        if result.throttled_until is not None:
+            form.add_error("code", _wait_message(result.throttled_until))
+        else:
+            form.add_error(
+                "code", _("This code is not valid. Scan the code again and enter the current six digits.")
+            )
+    context = {
+        "form": form,
+        "qr_svg": _qr_svg(device),
+        "secret": device.base32_key,
+        "replacing": auth_domain.has_second_factor(user),
+    }
+    return render(request, "accounts/two_factor_setup.html", context, status=_status(request))
+
+
+@account_flow(PASSWORD)
+@login_required
+@GET_POST
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            passwords.change_password(user, old=d["old_password"], new=d["new_password1"])
+        except InvalidTransition as exc:
+            for field, errors in exc.error_dict.items():
+                form.add_error(field, errors)
+        else:
+            update_session_auth_hash(request, user)  # this session stays signed in; others end
+            messages.success(request, _("Your password was changed."))
+            return redirect(_next_url(request))
+    context = {"form": form, "forced": user.must_change_password, "next": _next_url(request)}
+    return render(request, "accounts/password_change.html", context, status=_status(request))
+
+
+@login_required
+@require_http_methods(["GET"])
+def account_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "has_app": auth_domain.has_second_factor(user),
+        "codes_left": tf.recovery_codes_left(user),
+        "required": auth_domain.organization_requires_two_factor(request.membership),
+    }
+    return render(request, "accounts/account.html", context)
 
 
 @login_required

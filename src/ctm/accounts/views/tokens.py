@@ -1,4 +1,8 @@
-"""API tokens: a user creates and revokes their own tokens (shown once, stored hashed)."""
+"""API tokens: a user creates and revokes their own tokens (shown once, stored hashed).
+
+A token created here records whether this session passed two-factor: a token of a membership that
+requires two-factor works only if it did (docs/decisions/0701-api-tokens-and-two-factor.md).
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,9 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = create_api_token(membership, name=form.cleaned_data["name"], by=request.user)
+        _token, new_token = create_api_token(
+            membership, name=form.cleaned_data["name"], by=request.user, verified=request.user.is_verified()
+        )
         form = TokenForm()
     tokens = ApiToken.objects.filter(user=request.user).select_related("membership__organization")
     return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, "new_token": new_token})

@@ -68,14 +68,33 @@ def add_office(organization: Organization, *, by: Any, data: dict[str, Any]) -> 
     return office
 
 
+def member_username(organization: Organization, name: str) -> str:
+    """The organization's namespace for the usernames its admin creates: `name.code` (e.g. olga.chi).
+
+    An admin can then only ever collide with a name of their own organization, so the add-member
+    form reveals nothing about the usernames of other organizations.
+    """
+    suffix = f".{organization.code.lower()}"
+    name = name.strip()
+    return name if name.lower().endswith(suffix) else f"{name}{suffix}"
+
+
 def add_member(
     organization: Organization, *, by: Any, username: str, password: str, role: str, office: Any = None
 ) -> Membership:
-    """Create a new user account with a membership in the admin's organization."""
+    """Create a new user account `username.code` with a membership in the admin's organization.
+
+    The admin knows the initial password, so the person must choose their own at the first login.
+    """
     _require_org_admin(by, organization)
     User = get_user_model()
+    username = member_username(organization, username)
+    if len(username) > 150:
+        raise InvalidTransition({"username": _("This username is too long.")})
     if User.objects.filter(username__iexact=username).exists():
-        raise InvalidTransition({"username": _("This username is taken. Choose another one.")})
+        raise InvalidTransition(
+            {"username": _("%(name)s is already used in your organization. Choose another one.") % {"name": username}}
+        )
     if office is not None and office.organization_id != organization.pk:
         raise NotAllowed(_("That office belongs to another organization."))
     user = User(username=username)
@@ -85,6 +104,7 @@ def add_member(
         raise InvalidTransition({"password": list(getattr(exc, "messages", [str(exc)]))}) from exc
     with transaction.atomic():
         user.set_password(password)
+        user.must_change_password = True
         user.save()
         membership = Membership.objects.create(user=user, organization=organization, role=role, office=office)
         record(

@@ -66,11 +66,19 @@ class OfficeForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    username = forms.RegexField(label=_("Username"), regex=r"^[\w.@+-]{3,150}$", max_length=150)
+    username = forms.RegexField(
+        label=_("Username"),
+        regex=r"^[\w.@+-]{3,140}$",
+        max_length=140,
+        error_messages={"invalid": _("3 to 140 letters, digits and . @ + - _ only.")},
+    )
     password = forms.CharField(
         label=_("Initial password"),
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("At least 12 characters; the person changes it later."),
+        max_length=4096,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 12 characters and hard to guess; the person must choose their own at the first login."
+        ),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     office = forms.ModelChoiceField(label=_("Office"), queryset=None, required=False)

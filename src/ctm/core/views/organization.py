@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -65,6 +66,7 @@ def organization_page(request: HttpRequest) -> HttpResponse:
     members = (
         Membership.objects.filter(organization=org)
         .select_related("user", "office")
+        .annotate(two_factor=Count("user__totpdevice", filter=Q(user__totpdevice__confirmed=True)))
         .order_by("user__username")
     )
     context = {
@@ -105,6 +107,9 @@ def new_member(request: HttpRequest) -> HttpResponse:
     by = _admin(request)
     offices = Office.objects.filter(organization=by.organization)
     form = f.MemberForm(request.POST or None, offices=offices)
+    form.fields["username"].help_text = _("The account is created as NAME%(suffix)s.") % {
+        "suffix": org_domain.member_username(by.organization, "")
+    }
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         if _run(
@@ -118,6 +123,11 @@ def new_member(request: HttpRequest) -> HttpResponse:
                 office=d["office"],
             ),
         ):
+            messages.success(
+                request,
+                _("%(user)s was created; they choose their own password at the first login.")
+                % {"user": org_domain.member_username(by.organization, d["username"])},
+            )
             return redirect("core:organization")
     return render(
         request,
@@ -153,8 +163,8 @@ def edit_member(request: HttpRequest, pk: int) -> HttpResponse:
     title = _("Role of %(user)s") % {"user": membership.user.username}
     return render(
         request,
-        "core/simple_form.html",
-        {"form": form, "title": title},
+        "core/member.html",
+        {"form": form, "title": title, "member": membership},
         status=400 if request.method == "POST" else 200,
     )
 

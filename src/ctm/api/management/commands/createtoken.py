@@ -1,4 +1,6 @@
-"""`ctm createtoken USERNAME --org CODE [--name NAME]`: create an API token and print it once."""
+"""`ctm createtoken USERNAME --org CODE [--name NAME]`: create an API token and print it once.
+
+Refused for a user who signs in with two-factor (a command proves no second factor)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ctm.accounts.domain.auth import create_api_token
+from ctm.accounts.domain.auth import create_api_token, needs_two_factor
 from ctm.core.models import Membership
 
 
@@ -26,5 +28,11 @@ class Command(BaseCommand):  # type: ignore[misc]  # Django ships without type s
         )
         if membership is None:
             raise CommandError(f"{username} has no active membership in {org}")
+        if needs_two_factor(membership.user, membership):
+            # docs/decisions/0701-api-tokens-and-two-factor.md: only a session that passed two-factor
+            raise CommandError(
+                f"{username} signs in with two-factor in {membership.organization.code}: they create their "
+                "token on the API tokens page after signing in with their second factor."
+            )
         _token, raw = create_api_token(membership, name=name[:100], by=membership.user)
         self.stdout.write(raw)

@@ -60,7 +60,7 @@ def listed(qs: QuerySet[Case]) -> QuerySet[Case]:
     without reading (or decrypting) a secret."""
     return (
         qs.select_related("owner", "office", "organization")
-        .defer("closure_note", "owner__password", "owner__totp_secret")
+        .defer("closure_note", "owner__password")
         .order_by(*LIST_ORDER)
     )
 
