@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ctm.accounts.domain.auth import create_api_token
+from ctm.accounts.models import TotpDevice
 from ctm.cases.domain.cases import close_case
 from ctm.cases.domain.consent import add_guardian, record_consent
 from ctm.cases.domain.notes import add_note
@@ -42,6 +43,7 @@ ROLES = [
     "auditor",
     "platform_admin",
     "outsider",
+    "two_factor_pending",  # a case manager with an authenticator app, holding a token no verified session made
 ]
 SECRET_NOTE = "Secret note: Olga hides at her aunt's"
 DOCUMENT = "AB1234567"
@@ -96,6 +98,8 @@ class World:
     def membership(self, role: str) -> Membership:
         if role == "platform_admin":
             return self.platform_membership
+        if role == "two_factor_pending":
+            return self.pending_membership
         return getattr(self.personas, role)  # type: ignore[no-any-return]
 
     @property
@@ -113,10 +117,14 @@ def build_world(personas: Any) -> World:
     world.platform_membership = Membership.objects.create(  # type: ignore[attr-defined]
         user=personas.platform_admin, organization=platform_org, role=Role.ORG_ADMIN
     )
+    # A case manager whose token was made before they set up an authenticator app (or through a
+    # password-only session): the token must not work (docs/decisions/0701-api-tokens-and-two-factor.md).
+    world.pending_membership = f.make_member(personas.org, Role.CASE_MANAGER, "pending")  # type: ignore[attr-defined]
     for role in ROLES:
         membership = world.membership(role)
         _token, raw = create_api_token(membership, name=f"{role} token", by=membership.user)
         world.tokens[role] = raw
+    TotpDevice.objects.create(user=world.pending_membership.user, name="app", confirmed=True)  # type: ignore[attr-defined]
     world.ids = fill_case(personas.case, personas.caseworker)
     world.ids["number"] = personas.case.number
     closed = f.make_case(personas.caseworker, given="Ion", family="Rusu", birth=datetime.date(1990, 1, 1))

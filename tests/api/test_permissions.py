@@ -161,6 +161,8 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
 
 
 def expected(kind: str, role: str, ok: int) -> int | None:
+    if role == "two_factor_pending":
+        return 401  # every operation: the token was not made by a session that passed two-factor
     got = EXPECTED[kind].get(role, DEFAULT_REFUSAL[kind])
     return ok if got == "ok" else got  # type: ignore[return-value]
 

@@ -33,13 +33,47 @@ ROLES = [
     "auditor",
     "outsider",
     "platform_admin",
+    # the case manager's sessions that have not finished logging in (ctm.accounts.middleware):
+    "two_factor_pending",  # has an authenticator app; this session typed only the password
+    "enrolment_pending",  # the organization requires two-factor; no app set up yet
+    "password_pending",  # an admin reset the password; the new one is not chosen yet
 ]
+PENDING = {
+    "two_factor_pending": "/accounts/two-factor/",
+    "enrolment_pending": "/accounts/two-factor/setup/",
+    "password_pending": "/accounts/password/",
+}
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
+    """Expected codes per role; a pending session is sent to its step (302) unless overridden."""
     table = dict.fromkeys(ROLES, default)
+    table.update(dict.fromkeys(PENDING, 302))
     table.update(overrides)
     return table
+
+
+def sign_in(client, personas, role: str) -> None:
+    """Log the role's user in; a pending role is a case manager whose session still owes a step."""
+    from ctm.accounts.models import TotpDevice
+    from ctm.core.domain import organizations as org_domain
+
+    if role == "anonymous":
+        return
+    if role in PENDING:
+        user = personas.case_manager.user
+        if role == "two_factor_pending":
+            TotpDevice.objects.create(user=user, name="app", confirmed=True)
+        elif role == "enrolment_pending":
+            org_domain.update_organization(
+                personas.org, by=personas.org_admin, data={"require_two_factor": True}
+            )
+        else:
+            user.must_change_password = True
+            user.save(update_fields=["must_change_password"])
+        client.force_login(user)  # the password step, and nothing more
+        return
+    client.force_login(personas.platform_admin if role == "platform_admin" else getattr(personas, role).user)
 
 
 NON_READERS = {"org_admin": 403, "data_manager": 403, "fund_reviewer": 403, "platform_admin": 403}
@@ -90,13 +124,33 @@ MATRIX = {
     "core:retention": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
     "core:edit_member": ("get", lambda p, o: {"pk": p.caseworker.pk}, None, expect(403, anonymous=302, org_admin=200)),
     "core:platform_organizations": ("get", lambda p, o: {}, None, expect(403, anonymous=302, platform_admin=200)),
-    "accounts:login": ("get", lambda p, o: {}, None, expect(200)),
+    # the login flow: each pending session reaches its own step (and login, logout, language) only
+    "accounts:login": ("get", lambda p, o: {}, None, expect(200, **dict.fromkeys(PENDING, 200))),
     "accounts:logout": ("post", lambda p, o: {}, {}, expect(302)),
-    "accounts:two_factor": ("get", lambda p, o: {}, None, expect(302)),
-    "accounts:two_factor_setup": ("get", lambda p, o: {}, None, expect(200, anonymous=302)),
+    "accounts:two_factor": ("get", lambda p, o: {}, None, expect(302, two_factor_pending=200)),
+    "accounts:two_factor_setup": (
+        "get",
+        lambda p, o: {},
+        None,
+        expect(200, anonymous=302, enrolment_pending=200),
+    ),
+    "accounts:password_change": ("get", lambda p, o: {}, None, expect(200, anonymous=302, password_pending=200)),
+    "accounts:account": ("get", lambda p, o: {}, None, expect(200, anonymous=302)),
     "accounts:switch_organization": ("post", lambda p, o: {}, {"organization": "1"}, expect(302)),
     "accounts:tokens": ("get", lambda p, o: {}, None, TOKENS),
     "accounts:revoke_token": ("post", lambda p, o: {"pk": 999999}, {}, expect(404, anonymous=302)),
+    "accounts:reset_member_password": (
+        "get",
+        lambda p, o: {"pk": p.caseworker.pk},
+        None,
+        expect(403, anonymous=302, org_admin=200),
+    ),
+    "accounts:reset_member_two_factor": (
+        "get",
+        lambda p, o: {"pk": p.caseworker.pk},
+        None,
+        expect(403, anonymous=302, org_admin=200),
+    ),
     "set_language": ("post", lambda p, o: {}, {"language": "fr", "next": "/"}, expect(302)),
     "cases:list": ("get", lambda p, o: {}, None, LIST),
     "cases:new": ("get", lambda p, o: {}, None, NEW),
@@ -233,12 +287,12 @@ def test_every_url_is_in_the_matrix():
 def test_permission(client, personas, name, role):
     method, kwargs, data, expected = MATRIX[name]
     objects = _objects(personas)
-    if role != "anonymous":
-        user = personas.platform_admin if role == "platform_admin" else getattr(personas, role).user
-        client.force_login(user)
+    sign_in(client, personas, role)
     url = reverse(name, kwargs=kwargs(personas, objects))
     response = getattr(client, method)(url, data) if method == "post" else client.get(url)
     assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
+    if role in PENDING and response.status_code == 302 and name not in ("accounts:logout", "set_language"):
+        assert response["Location"].startswith(PENDING[role]), f"{role} {url} → {response['Location']}"
     if response.status_code in (403, 404):
         body = response.content.decode(errors="replace")
         assert "Petrova" not in body and personas.case.number not in body
@@ -277,9 +331,7 @@ def test_refused_roles_cannot_post_either(client, personas, role):
     """A page refused on GET is refused on POST too, before any form is validated and nothing is written."""
     from ctm.core.models import ActivityLog
 
-    if role != "anonymous":
-        user = personas.platform_admin if role == "platform_admin" else getattr(personas, role).user
-        client.force_login(user)
+    sign_in(client, personas, role)
     objects = _objects(personas)
     login_url = reverse("accounts:login")
     checked = 0
@@ -288,14 +340,78 @@ def test_refused_roles_cannot_post_either(client, personas, role):
         if method != "get" or expected[role] not in (*REFUSED, 302):
             continue
         url = reverse(name, kwargs=kwargs(personas, objects))
-        if expected[role] == 302 and role != "anonymous":
+        if expected[role] == 302 and role not in ("anonymous", *PENDING):
             continue  # a redirect on GET for a signed-in role (e.g. home) is not a refusal
+        if role in PENDING and name in ("accounts:login",):
+            continue
         before = ActivityLog.objects.count()
         response = client.post(url, {"version": 0})
         if role == "anonymous":
             assert response.status_code == 302 and response["Location"].startswith(login_url), url
+        elif role in PENDING:
+            assert response.status_code == 302 and response["Location"].startswith(PENDING[role]), url
         else:
             assert response.status_code in (*REFUSED, 405), f"{role} POST {url}: {response.status_code}"
         assert ActivityLog.objects.count() == before, f"{role} POST {url} wrote to the activity log"
         checked += 1
     assert checked or role in {"case_manager", "caseworker"}
+
+
+# --- every URL of the URLconf, the API's included, for a session that owes a login step ----------
+# Built from the URLconf itself, so a URL added later is covered without a row: only the views of the
+# login flow (marked with `account_flow`) may answer a pending session, and they are listed here.
+FLOW_VIEWS = {
+    "accounts:login": set(PENDING),
+    "accounts:logout": set(PENDING),
+    "set_language": set(PENDING),
+    "accounts:two_factor": {"two_factor_pending"},
+    "accounts:two_factor_setup": {"enrolment_pending"},
+    "accounts:password_change": {"password_pending"},
+}
+
+
+def _every_pattern(resolver: URLResolver, prefix: str = "", ns: str = "") -> list[tuple[str, str, object]]:
+    """(name, concrete path, view) for every URL pattern, parameters filled with placeholder values."""
+    import re
+
+    out = []
+    for p in resolver.url_patterns:
+        route = getattr(p.pattern, "_route", None)
+        assert route is not None, f"a regex URL pattern ({p.pattern}) is not covered by this test"
+        path = prefix + re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "1" if m.group(1) == "int" else "x1", route)
+        if isinstance(p, URLResolver):
+            out += _every_pattern(p, path, f"{ns}{p.namespace}:" if p.namespace else ns)
+        else:
+            out.append((ns + (p.name or ""), "/" + path, p.callback))
+    return out
+
+
+def test_flow_views_are_exactly_the_marked_views():
+    from ctm.accounts.middleware import FLOW_ATTRIBUTE
+
+    marked = {name for name, _path, view in _every_pattern(get_resolver()) if hasattr(view, FLOW_ATTRIBUTE)}
+    assert marked == set(FLOW_VIEWS)
+
+
+@pytest.mark.parametrize("role", sorted(PENDING))
+def test_pending_session_reaches_no_url_outside_its_step(client, personas, role):
+    """GET and POST on every URL (pages, API, public pages) as a session that owes a step: 0 successes."""
+    from ctm.core.models import ActivityLog
+
+    sign_in(client, personas, role)
+    before = ActivityLog.objects.count()
+    patterns = _every_pattern(get_resolver())
+    assert len(patterns) > 80  # pages and API operations
+    for name, path, _view in patterns:
+        if role in FLOW_VIEWS.get(name, ()):
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(path)
+            target = response.get("Location", "")
+            if name in FLOW_VIEWS:  # login, logout, language: their own answer, never a page of data
+                assert response.status_code in (200, 302, 400, 405), f"{role} {method} {path}"
+                continue
+            assert response.status_code == 302 and target.startswith(PENDING[role]), (
+                f"{role} {method.upper()} {path} ({name}): {response.status_code} {target}"
+            )
+    assert ActivityLog.objects.count() == before
