@@ -48,8 +48,9 @@ def reset_password_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             passwords.reset_password(member, by=by, password=form.cleaned_data["password"])
         except InvalidTransition as exc:
-            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, messages_ in errors.items():
+                form.add_error(field if field in form.fields else None, messages_)
         except NotAllowed as exc:
             form.add_error(None, str(exc))
         else:
