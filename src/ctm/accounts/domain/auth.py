@@ -118,7 +118,7 @@ def revoke_api_token(token: ApiToken, *, by: Any) -> None:
 
 def authenticate_token(raw: str) -> ApiToken | None:
     """The active token with this value, or None (unknown, revoked, inactive, or two-factor unmet)."""
-    token = (
+    token: ApiToken | None = (
         ApiToken.objects.select_related("user", "membership__organization", "membership__office")
         .filter(digest=hash_token(raw or ""), revoked_at__isnull=True)
         .first()

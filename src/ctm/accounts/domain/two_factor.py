@@ -38,7 +38,8 @@ def _normalize(code: str) -> str:
 
 
 def confirmed_app(user: User) -> TotpDevice | None:
-    return TotpDevice.objects.filter(user=user, confirmed=True).first()
+    device: TotpDevice | None = TotpDevice.objects.filter(user=user, confirmed=True).first()
+    return device
 
 
 def pending_app(user: User, *, new: bool = False) -> TotpDevice | None:
@@ -46,7 +47,7 @@ def pending_app(user: User, *, new: bool = False) -> TotpDevice | None:
     fresh = timezone.now() - SETUP_MINUTES
     with transaction.atomic():
         TotpDevice.objects.filter(user=user, confirmed=False, created_at__lt=fresh).delete()
-        device = TotpDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+        device: TotpDevice | None = TotpDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
         if device is None and new:
             device = TotpDevice.objects.create(user=user, name="authenticator", confirmed=False)
         return device
@@ -56,7 +57,8 @@ def _throttled_until(device: Any) -> datetime | None:
     allowed, data = device.verify_is_allowed()
     if allowed:
         return None
-    return (data or {}).get("locked_until") or timezone.now()
+    until: datetime = (data or {}).get("locked_until") or timezone.now()
+    return until
 
 
 def verify_code(user: User, code: str) -> Verification:
@@ -121,7 +123,7 @@ def _new_recovery_codes(user: User) -> list[str]:
 
 
 def recovery_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user).count()
+    return int(StaticToken.objects.filter(device__user=user).count())
 
 
 def reset_two_factor(membership: Any, *, by: Any) -> int:
@@ -146,4 +148,4 @@ def reset_two_factor(membership: Any, *, by: Any) -> int:
             label=user.username,
             changes={"devices_removed": [removed, 0], "api_tokens_revoked": [None, revoked]},
         )
-    return revoked
+    return int(revoked)
