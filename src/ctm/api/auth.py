@@ -12,7 +12,11 @@ from ctm.core.models import Membership
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer ctm_…`: a token bound to one membership; revoked or unknown tokens get 401."""
+    """`Authorization: Bearer ctm_…`: a token bound to one membership; revoked or unknown tokens get 401.
+
+    So does a token of a user who must use two-factor that no two-factor session made
+    (`authenticate_token`; docs/decisions/0701-api-tokens-and-two-factor.md).
+    """
 
     def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
         if not token.startswith("ctm_") or len(token) > 100:
