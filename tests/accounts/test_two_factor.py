@@ -199,3 +199,20 @@ def test_password_only_login_of_unenrolled_user_in_lenient_organization_is_compl
     assert client.get(reverse("cases:list")).status_code == 200
     assert client.post(LOGIN_URL := reverse("accounts:login"), {"username": "x", "password": PASSWORD}).status_code == 400
     assert LOGIN_URL == "/accounts/login/"
+
+
+def test_renewed_recovery_codes_replace_the_old_ones(personas, otp_clock):
+    _secret, old, client = enrol_with_codes("caseworker")
+    response = client.post(reverse("accounts:renew_recovery_codes"))
+    new = CODE.findall(response.content.decode())
+    assert response.status_code == 200 and len(new) == 10 and not set(new) & set(old)
+    assert ActivityLog.objects.filter(action="accounts.two_factor.recovery_codes_renewed").count() == 1
+    for code, works in ((old[0], False), (new[0], True)):
+        other = password_only("caseworker")
+        expected = 302 if works else 400
+        assert other.post(reverse("accounts:two_factor"), {"code": code}).status_code == expected
+        otp_clock.advance(1)  # the wait after a wrong code    # a password-only session cannot renew them (it is sent to the second factor first)
+    other = password_only("caseworker")
+    response = other.post(reverse("accounts:renew_recovery_codes"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/")
+    assert tf.recovery_codes_left(personas.caseworker.user) == 9

@@ -136,6 +136,8 @@ MATRIX = {
     ),
     "accounts:password_change": ("get", lambda p, o: {}, None, expect(200, anonymous=302, password_pending=200)),
     "accounts:account": ("get", lambda p, o: {}, None, expect(200, anonymous=302)),
+    # no app, no codes: back to the account page
+    "accounts:renew_recovery_codes": ("post", lambda p, o: {}, {}, expect(302)),
     "accounts:switch_organization": ("post", lambda p, o: {}, {"organization": "1"}, expect(302)),
     "accounts:tokens": ("get", lambda p, o: {}, None, TOKENS),
     "accounts:revoke_token": ("post", lambda p, o: {"pk": 999999}, {}, expect(404, anonymous=302)),

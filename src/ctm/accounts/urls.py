@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth.logout_view, name="logout"),
     path("two-factor/", auth.two_factor_view, name="two_factor"),
     path("two-factor/setup/", auth.two_factor_setup_view, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", auth.renew_recovery_codes_view, name="renew_recovery_codes"),
     path("password/", auth.password_change_view, name="password_change"),
     path("me/", auth.account_view, name="account"),
     path("organization/", auth.switch_organization, name="switch_organization"),

@@ -15,6 +15,7 @@ ACTIONS = {
     "accounts.two_factor.enabled": _("Two-factor authentication enabled"),
     "accounts.two_factor.replaced": _("Authenticator app replaced (new recovery codes)"),
     "accounts.two_factor.recovery_code_used": _("Signed in with a recovery code"),
+    "accounts.two_factor.recovery_codes_renewed": _("New recovery codes made"),
     "accounts.two_factor.reset": _("Second factor reset by an organization admin"),
     "accounts.password.changed": _("Password changed"),
     "accounts.password.reset": _("Password reset by an organization admin"),

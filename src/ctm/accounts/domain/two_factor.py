@@ -15,10 +15,12 @@ from typing import Any
 import django_otp
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticToken
 
 from ctm.accounts.models import ApiToken, RecoveryCodes, TotpDevice, User, recovery_code_digest
 from ctm.core.domain.activity import record
+from ctm.core.errors import InvalidTransition
 
 RECOVERY_CODE_COUNT = 10
 SETUP_MINUTES = timedelta(minutes=15)
@@ -120,6 +122,17 @@ def _new_recovery_codes(user: User) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=holder, token=recovery_code_digest(c)) for c in codes)
     return [f"{c[:4]}-{c[4:]}" for c in codes]
+
+
+def renew_recovery_codes(user: User) -> list[str]:
+    """Ten new recovery codes for a user with an app (the old ones stop working); logged."""
+    if confirmed_app(user) is None:
+        raise InvalidTransition(_("Set up an authenticator app first: recovery codes come with it."))
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        codes = _new_recovery_codes(user)
+        record("accounts.two_factor.recovery_codes_renewed", actor=user, obj=user, label=user.username)
+    return codes
 
 
 def recovery_codes_left(user: User) -> int:

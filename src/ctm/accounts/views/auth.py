@@ -169,6 +169,17 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_setup.html", context, status=_status(request))
 
 
+@login_required
+@require_POST
+def renew_recovery_codes_view(request: HttpRequest) -> HttpResponse:
+    """New recovery codes, shown once; only a session that passed the app gets here (choke point)."""
+    try:
+        codes = tf.renew_recovery_codes(request.user)
+    except InvalidTransition:
+        return redirect("accounts:account")
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/accounts/me/", "renewed": True})
+
+
 @account_flow(PASSWORD)
 @login_required
 @GET_POST
