@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "axes.middleware.AxesMiddleware",
     "ctm.accounts.middleware.IdleTimeoutMiddleware",
-    "ctm.accounts.middleware.AccountStepMiddleware",  # the account choke point (2FA, password)
+    "ctm.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ctm.core.middleware.SecurityHeadersMiddleware",

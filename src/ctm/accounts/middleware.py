@@ -1,6 +1,6 @@
 """Per-request account checks: idle timeout, the active membership, and the account choke point.
 
-`AccountStepMiddleware.process_view` is the one place where a signed-in session that has not
+`TwoFactorRequiredMiddleware.process_view` is the one place where a signed-in session that has not
 finished logging in is stopped. A session is *pending* while it still owes a step:
 
 - ``verify``: the user has a second factor, or their organization requires one for their role,
@@ -90,8 +90,11 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-class AccountStepMiddleware:
-    """Sets `request.membership` and stops a pending session at every view outside its step."""
+class TwoFactorRequiredMiddleware:
+    """Sets `request.membership` and stops a pending session at every view outside its step.
+
+    (The name predates the password step; it is the account choke point described above.)
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -1,7 +1,7 @@
 """Login (django-axes lockout), logout, the second factor (django-otp), password change, own account.
 
 These are the only views a session that has not finished logging in may reach, each for its step
-(`account_flow`, checked in `ctm.accounts.middleware.AccountStepMiddleware`).
+(`account_flow`, checked in `ctm.accounts.middleware.TwoFactorRequiredMiddleware`).
 """
 
 from __future__ import annotations
