@@ -165,3 +165,17 @@ SECRET_KEY, CTM_ENCRYPTION_KEYS, CTM_BLIND_INDEX_KEY = load_dev_secrets(
     CTM_BLIND_INDEX_KEY,
     require=not DEBUG and env_bool("CTM_PRODUCTION", False),
 )
+
+# The activity log (docs/data-protection.md, "The activity log"): the chain's keys, kept outside the
+# database, and where signed checkpoints of its head are written.
+from ctm.core.keys import load_audit_keys  # noqa: E402
+
+CTM_AUDIT_KEYS = load_audit_keys(
+    VAR_DIR,
+    os.environ.get("CTM_AUDIT_KEYS", ""),
+    require=not DEBUG and env_bool("CTM_PRODUCTION", False),
+)
+CTM_AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("CTM_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl")
+)
+CTM_AUDIT_SYSLOG = os.environ.get("CTM_AUDIT_SYSLOG", "")  # udp://host:514, tcp://host:601 or /dev/log
