@@ -143,6 +143,11 @@ CTM_JOBS_INLINE = env_bool("CTM_JOBS_INLINE", False)  # run long jobs in the req
 # A linkage run or estimate silent this long was interrupted (a restart): marked failed (docs/linkage-platform.md)
 CTM_JOB_STALE_MINUTES = env_int("CTM_JOB_STALE_MINUTES", 60)
 
+# One upload policy (ctm.core.uploads): every uploaded file stays in memory, never a temporary file,
+# up to the largest size any form accepts (attachments, release datasets, linkage lists of 20 MB).
+FILE_UPLOAD_HANDLERS = ["ctm.core.uploads.InMemoryUploadHandler"]
+CTM_UPLOAD_MAX_BYTES = max(CTM_ATTACHMENT_MAX_BYTES, CTM_PRIVACY_UPLOAD_MAX_BYTES, 20 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
