@@ -218,3 +218,6 @@ def test_a_legacy_chain_changed_before_the_upgrade_is_recorded_not_laundered(era
     entry = ActivityLog.objects.order_by("-id").first()
     assert entry.changes["legacy_problem_count"][1] >= 1  # ... and it says what was wrong before
     assert any(p[1] == "content changed" for p in entry.changes["legacy_problems"][1])
+    code, text = verify()
+    assert code == 0 and "records 1 problem(s) in the log as it was before the keyed chain" in text
+    assert "content changed" in text

@@ -42,3 +42,13 @@ def entries_per_audit_key() -> dict[str, int]:
     """How many activity-log entries each audit key sealed ("" = never sealed: before the keyed chain)."""
     rows = ActivityLog.objects.order_by().values_list("key_id").annotate(n=Count("id"))
     return dict(rows)
+
+
+def legacy_problems_recorded() -> list[tuple[int, int, list[Any]]]:
+    """(entry id, number of problems, problems listed) of each re-key that found the old chain changed."""
+    out = []
+    for entry in ActivityLog.objects.filter(action="core.audit.rekeyed").order_by("id"):
+        count = (entry.changes.get("legacy_problem_count") or [None, 0])[-1] or 0
+        if count:
+            out.append((entry.pk, int(count), list((entry.changes.get("legacy_problems") or [None, []])[-1])))
+    return out

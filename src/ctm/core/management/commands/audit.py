@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ctm.core import audit_crypto
 from ctm.core.domain.activity import ChainProblem, verify_chain
 from ctm.core.domain.checkpoints import LogNotIntact, verify_checkpoints, write_checkpoint
+from ctm.core.domain.queries.activity import legacy_problems_recorded
 
 
 class Command(BaseCommand):
@@ -67,6 +68,17 @@ class Command(BaseCommand):
         self.print_problems(problems + report.problems)
         for note in report.skipped:
             self.stdout.write(self.style.WARNING(note))
+        for entry_id, n, listed in legacy_problems_recorded():
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Entry {entry_id} (re-key on upgrade) records {n} problem(s) in the log as it was "
+                    "before the keyed chain:"
+                )
+            )
+            for where, text in listed:
+                self.stdout.write(
+                    self.style.WARNING(f"  {'entry ' + str(where) if where else 'end of the log'}: {text}")
+                )
         if report.latest is None:
             self.stdout.write(
                 self.style.WARNING(
