@@ -70,3 +70,10 @@ def _release_files(settings, tmp_path_factory):
     """Published releases go to a temporary folder; a release's run happens inline (no thread)."""
     settings.CTM_RELEASES_DIR = tmp_path_factory.mktemp("releases")
     settings.CTM_JOBS_INLINE = True
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path_factory):
+    """Checkpoints of the activity log go to a temporary file (never var/ of the working copy)."""
+    settings.CTM_AUDIT_CHECKPOINT_FILE = tmp_path_factory.mktemp("audit") / "checkpoints.jsonl"
+    settings.CTM_AUDIT_SYSLOG = ""

@@ -173,6 +173,11 @@ CTM_JOBS_INLINE = env_bool("CTM_JOBS_INLINE", False)  # run long jobs in the req
 # A linkage run or estimate silent this long was interrupted (a restart): marked failed (docs/linkage-platform.md)
 CTM_JOB_STALE_MINUTES = env_int("CTM_JOB_STALE_MINUTES", 60)
 
+# One upload policy (ctm.core.uploads): every uploaded file stays in memory, never a temporary file,
+# up to the largest size any form accepts (attachments, release datasets, linkage lists of 20 MB).
+FILE_UPLOAD_HANDLERS = ["ctm.core.uploads.InMemoryUploadHandler"]
+CTM_UPLOAD_MAX_BYTES = max(CTM_ATTACHMENT_MAX_BYTES, CTM_PRIVACY_UPLOAD_MAX_BYTES, 20 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -195,3 +200,17 @@ SECRET_KEY, CTM_ENCRYPTION_KEYS, CTM_BLIND_INDEX_KEY = load_dev_secrets(
     CTM_BLIND_INDEX_KEY,
     require=not DEBUG and env_bool("CTM_PRODUCTION", False),
 )
+
+# The activity log (docs/data-protection.md, "The activity log"): the chain's keys, kept outside the
+# database, and where signed checkpoints of its head are written.
+from ctm.core.keys import load_audit_keys  # noqa: E402
+
+CTM_AUDIT_KEYS = load_audit_keys(
+    VAR_DIR,
+    os.environ.get("CTM_AUDIT_KEYS", ""),
+    require=not DEBUG and env_bool("CTM_PRODUCTION", False),
+)
+CTM_AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("CTM_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl")
+)
+CTM_AUDIT_SYSLOG = os.environ.get("CTM_AUDIT_SYSLOG", "")  # udp://host:514, tcp://host:601 or /dev/log

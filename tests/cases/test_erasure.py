@@ -145,7 +145,12 @@ def test_activity_log_is_redacted_not_deleted_and_still_verifies(personas, shred
 
     entries_after = ActivityLog.objects.filter(pk__in=[e.pk for e in entries_before])
     assert entries_after.count() == len(entries_before)
-    assert all(e.redacted and e.changes == {"redacted": True} and e.object_label == "" for e in entries_after)
+    erased = ActivityLog.objects.get(action="cases.person.erased", object_id=str(case.person_id))
+    assert all(
+        e.redacted and e.changes == {"redacted": True, "erasure": erased.pk} and e.object_label == ""
+        for e in entries_after
+    )
+    assert erased.changes["entries_redacted"] == [None, len(entries_before)]
     assert all(
         e.action == b.action for e, b in zip(entries_after.order_by("pk"), entries_before, strict=True)
     )

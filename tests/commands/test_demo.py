@@ -92,7 +92,7 @@ def test_reset_refuses_postgresql_without_yes(monkeypatch):
 
     from django.core.management import CommandError
 
-    from ctm.core.management.commands import demo
+    from ctm.cases.management.commands import demo
 
     fake = SimpleNamespace(DATABASES={"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "ctm"}})
     monkeypatch.setattr(demo, "settings", fake)

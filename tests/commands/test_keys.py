@@ -269,3 +269,15 @@ def test_status_counts_values_per_key(data):
     current = crypto.current_key_id()
     assert "cases_person.given_name" in out.getvalue()
     assert f"Total: {current}: {len(stored_columns()) + len(stored_blobs())}" in out.getvalue()
+
+
+def test_status_covers_the_activity_log_keys(data, settings):
+    from ctm.core import audit_crypto
+    from ctm.core.models import ActivityLog
+
+    out = io.StringIO()
+    call_command("keys", "status", stdout=out)
+    text = " ".join(out.getvalue().split())
+    key_id = audit_crypto.current_key_id()
+    assert f"Activity-log keys (current: {key_id}; ring: {key_id}). Entries: {key_id}: {ActivityLog.objects.count()}" in text
+    assert audit_crypto.public_key(key_id) in text

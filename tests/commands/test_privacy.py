@@ -9,8 +9,8 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
+from ctm.cases.management.commands import privacy
 from ctm.cases.models import Case, Person
-from ctm.core.management.commands import privacy
 from ctm.core.models import ActivityLog, RetentionRule
 from tests.cases import erasure_data as d
 

@@ -9,6 +9,8 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ctm.core.uploads import check_zip
+
 _MAGIC = (
     (b"%PDF-", "application/pdf"),
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -33,12 +35,17 @@ def sniff_content_type(data: bytes) -> str | None:
 
 
 def _zip_kind(data: bytes) -> str | None:
+    """DOCX, XLSX or ODT by their members. A zip bomb is refused first (`check_zip` raises a
+    ValidationError with a clear message), so nothing here decompresses more than the limits allow."""
+    check_zip(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
-            if "mimetype" in names and zf.read("mimetype") == b"application/vnd.oasis.opendocument.text":
-                return "application/vnd.oasis.opendocument.text"
-    except zipfile.BadZipFile:
+            if "mimetype" in names:
+                with zf.open("mimetype") as member:
+                    if member.read(100) == b"application/vnd.oasis.opendocument.text":
+                        return "application/vnd.oasis.opendocument.text"
+    except (zipfile.BadZipFile, OSError):
         return None
     for prefix, kind in _OOXML.items():
         if any(n.startswith(prefix) for n in names):

@@ -1,6 +1,7 @@
-"""Secrets: the Django secret key, the data-encryption keys and the blind-index key.
+"""Secrets: the Django secret key, the data-encryption keys, the blind-index key and the activity-log keys.
 
-In production they come from the environment (CTM_SECRET_KEY, CTM_ENCRYPTION_KEYS, CTM_BLIND_INDEX_KEY).
+In production they come from the environment (CTM_SECRET_KEY, CTM_ENCRYPTION_KEYS, CTM_BLIND_INDEX_KEY,
+CTM_AUDIT_KEYS).
 On a developer's machine or the demo, missing ones are generated once into var/secrets.json (mode 0600),
 so that the demo works out of the box and data stays readable across restarts.
 """
@@ -78,3 +79,17 @@ def add_dev_encryption_key(var_dir: Path) -> str:
     )
     _write(path, data)
     return key_id
+
+
+def load_audit_keys(var_dir: Path, audit_keys: str, *, require: bool) -> str:
+    """The activity-log key ring (`id:base64key,…`): from the environment, else var/secrets.json."""
+    if audit_keys:
+        return audit_keys
+    if require:
+        raise RuntimeError("CTM_AUDIT_KEYS must be set in production (the activity log's keys)")
+    path = secrets_file(var_dir)
+    data = _read(path)
+    if "audit_keys" not in data:
+        data["audit_keys"] = f"a1:{new_key_material()}"
+        _write(path, data)
+    return data["audit_keys"]

@@ -29,6 +29,7 @@ ACTIONS = {
     "core.membership.changed": _("Member's role, office or access changed"),
     "core.retention_rule.updated": _("Retention rule changed"),
     "core.keys.rotated": _("Encryption keys rotated"),
+    "core.audit.rekeyed": _("Activity log sealed under the audit key (upgrade)"),
     # case register
     "cases.case.opened": _("Case opened"),
     "cases.case.updated": _("Case details changed"),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ctm.core.cells import neutralize_frame
 from ctm.linkage.engine import (
     BACKENDS,
     METHODS,
@@ -161,9 +162,9 @@ def link_main(argv: list[str]) -> int:
                                                 postgres_url=args.postgres_url))
     except LinkageInputError as exc:
         return _fail("link", str(exc))
-    result.clusters.to_csv(args.out, index=False)
+    neutralize_frame(result.clusters).to_csv(args.out, index=False)  # opened in spreadsheets
     if args.pairs:
-        result.pairs.to_csv(args.pairs, index=False)
+        neutralize_frame(result.pairs).to_csv(args.pairs, index=False)
     report = result.summary()
     if args.truth:
         try:
@@ -184,7 +185,7 @@ def overlaps_main(argv: list[str]) -> int:
         table = overlap_table(_read_list_csv(args.clusters))
     except LinkageInputError as exc:
         return _fail("overlaps", str(exc))
-    table.to_csv(args.out, index=False)
+    neutralize_frame(table).to_csv(args.out, index=False)
     return 0
 
 

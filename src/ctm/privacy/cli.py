@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ctm.core.cells import neutralize_frame, spreadsheet_suffix
 from ctm.privacy.engine import (
     METHODS,
     RECOMMENDED_METHOD,
@@ -128,12 +129,17 @@ def _anonymize(args: argparse.Namespace) -> int:
         say(f"searching the generalization lattice ({len(frame)} records)")
         released, report = anonymize(frame, config, progress=lambda n: say(f"lattice: {n} nodes visited"))
         say("writing output")
-        write_table(released, args.out)
+        write_table(_for_people(released, args.out), args.out)
     report["input"], report["out"] = str(args.input), str(args.out)
     _write_json(report, args.report)
     _summary(f"k={report['privacy']['k_achieved']} suppressed={report['privacy']['share_suppressed']:.2%} "
              f"loss={report['information_loss']['non_uniform_entropy_normalized']:.3f}", args.quiet)
     return 0
+
+
+def _for_people(frame: Any, out: Any) -> Any:
+    """CSV and XLSX outputs are opened in spreadsheets: formulas neutralized (Parquet kept exact)."""
+    return neutralize_frame(frame) if spreadsheet_suffix(out) else frame
 
 
 def _synthesize(args: argparse.Namespace) -> int:
@@ -152,7 +158,7 @@ def _synthesize(args: argparse.Namespace) -> int:
         release = budget.Release(config.epsilon, report["delta"], config.method, len(synthetic), budget.now(),
                                  str(args.out))
         spent = ledger.spend(source, release, args.total_epsilon)
-        write_table(synthetic, args.out)
+        write_table(_for_people(synthetic, args.out), args.out)
         budget.save_ledger(ledger, args.budget)
         image = args.heatmap or Path(args.report).with_suffix(".heatmap.png")
         heatmap(report["utility"], image, f"2-way TVD, {config.method}, epsilon={config.epsilon:g}")

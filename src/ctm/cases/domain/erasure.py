@@ -3,10 +3,11 @@
 `shred_person` runs in one transaction: it writes the export archive (when the organization's rule asks
 for one, or the operator gives a path), overwrites every encrypted value of every row that belongs to
 the person, removes their search keys (blind indexes, phonetic keys), deletes their attachments,
-redacts (never deletes) their activity-log entries so that the hash chain still verifies, and records
-the erasure. The case number, status, stage, dates and, unless the rule says otherwise, the
-non-identifying statistics (gender, age, citizenship, victim context, the countries and dates of the
-trafficking events) stay. Running it again finds nothing left and says so.
+records the erasure (with a digest of the entries it redacts), then redacts (never deletes) those
+activity-log entries, each naming the erasure: the chain and the redaction both still verify. The
+case number, status, stage, dates and, unless the rule says otherwise, the non-identifying
+statistics (gender, age, citizenship, victim context, the countries and dates of the trafficking
+events) stay. Running it again finds nothing left and says so.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from ctm.cases.models import (
     TraffickingEvent,
     VictimContext,
 )
-from ctm.core.domain.activity import record, redact_entries
+from ctm.core.domain.activity import record, redact_entries, redaction_record
 from ctm.core.domain.retention import erasure_cutoff, retention_rule_for
 from ctm.core.fields import EncryptedTextField, encrypted_fields
 from ctm.core.models import ActivityLog, Organization, RetentionRule
@@ -291,8 +292,7 @@ def erase_person(person: Person, *, by: Any, rule: RetentionRule) -> dict[str, i
         "statistics_rows_deleted": 0 if rule.keep_statistics else _drop_statistics(rows),
     }
     _erase_person_row(person, rule)
-    done["entries_redacted"] = redact_entries(entries)
-    record(
+    erased = record(  # first, so that each redacted entry can name it (and it lists them)
         "cases.person.erased",
         actor=by,
         organization=person.organization,
@@ -300,9 +300,11 @@ def erase_person(person: Person, *, by: Any, rule: RetentionRule) -> dict[str, i
         label=case_numbers_label(person),
         changes={
             **{k: [None, v] for k, v in done.items()},
+            **redaction_record(entries),
             "statistics_kept": [None, rule.keep_statistics],
         },
     )
+    done["entries_redacted"] = redact_entries(entries, erasure=erased)
     return done
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -41,7 +42,10 @@ def add_attachment(
                 % {"mb": settings.CTM_ATTACHMENT_MAX_BYTES // 2**20}
             }
         )
-    content_type = sniff_content_type(data)
+    try:
+        content_type = sniff_content_type(data)
+    except ValidationError as exc:  # a zip bomb or a damaged container
+        raise InvalidTransition({"file": exc.messages}) from exc
     if content_type is None:
         raise InvalidTransition(
             {

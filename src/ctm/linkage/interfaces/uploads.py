@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import pandas as pd
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from ctm.core.uploads import SheetLimits, read_xlsx
 from ctm.linkage.domain.queries.records import COLUMNS
 from ctm.linkage.engine import CaptureTable, MSEInputError, table_from_frame
 
@@ -20,6 +20,7 @@ MAX_TABLE_BYTES = 1 * 2**20
 MAX_LIST_BYTES = 20 * 2**20
 MAX_LIST_ROWS = 200_000
 MAX_RECORD_ID = 100
+SHEET_LIMITS = SheetLimits(max_rows=MAX_LIST_ROWS, max_columns=100, max_cells=MAX_LIST_ROWS * 20)
 ZIP_MAGIC = b"PK\x03\x04"
 _BAD_NAME = re.compile(r"[^\w .()-]+")
 
@@ -69,11 +70,20 @@ def list_name(filename: str) -> str:
     return stem[:60]
 
 
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _excel_frame(data: bytes) -> pd.DataFrame:
-    try:
-        return pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl").fillna("")
-    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-        raise ValidationError(_("The spreadsheet cannot be read (expected an XLSX file).")) from exc
+    """The first sheet, streamed by the project's safe reader (zip bombs, XML entities and oversized
+    sheets are refused while reading: `ctm.core.uploads`)."""
+    header, rows = read_xlsx(data, SHEET_LIMITS)
+    names = [h or f"column {i + 1}" for i, h in enumerate(header)]
+    return pd.DataFrame([[_cell_text(v) for v in row] for row in rows], columns=names, dtype=str)
 
 
 def _check_people(frame: pd.DataFrame) -> pd.DataFrame:

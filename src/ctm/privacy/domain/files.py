@@ -21,6 +21,7 @@ import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ctm.core.cells import neutralize_frame, neutralize_rows
 from ctm.privacy.domain import report as report_docs
 from ctm.privacy.engine import write_table
 from ctm.privacy.enums import PUBLISHED_FILES, SYNTHESIS_METHODS, ReleaseMethod
@@ -124,7 +125,7 @@ def _dictionary_csv(rows: list[dict[str, Any]]) -> bytes:
         buffer, fieldnames=["column", "description", "role", "generalization", "missing", "values"]
     )
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(neutralize_rows(rows))
     return buffer.getvalue().encode("utf-8")
 
 
@@ -162,7 +163,7 @@ def write_release(release: Release, frame: pd.DataFrame, published_at: str) -> t
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".release-{release.pk}-", dir=root))
     try:
-        write_table(frame, work / "data.csv")
+        write_table(neutralize_frame(frame), work / "data.csv")  # spreadsheet formulas never run
         write_table(frame, work / "data.parquet")
         (work / "dictionary.csv").write_bytes(_dictionary_csv(dictionary_rows(release, frame)))
         intro = [

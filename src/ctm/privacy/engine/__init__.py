@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import budget
 from .anonymize import AnonymizeConfig, anonymize, build_hierarchies
 from .hierarchies import Hierarchy, read_hierarchy_csv
-from .io import InputError, read_table, read_table_bytes, write_table
+from .io import InputError, normalise_table, read_table, read_table_bytes, write_table
 from .lattice import Criteria
 from .measures import privacy_measures
 from .risk import reidentification_risk, special_uniques
@@ -29,6 +29,7 @@ __all__ = [
     "budget",
     "build_hierarchies",
     "heatmap",
+    "normalise_table",
     "privacy_measures",
     "read_hierarchy_csv",
     "read_table",

@@ -64,6 +64,11 @@ def _read(source: Path | io.BytesIO, suffix: str, name: str) -> pd.DataFrame:
     return _normalise(_strip_notice(frame))
 
 
+def normalise_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Like ``read_table``, for a table already read (an uploaded XLSX streamed by a safe reader)."""
+    return _normalise(_strip_notice(frame))
+
+
 def _read_csv(source: Path | io.BytesIO, name: str) -> pd.DataFrame:
     if isinstance(source, Path):
         with source.open("r", encoding="utf-8-sig", errors="strict", newline="") as handle:

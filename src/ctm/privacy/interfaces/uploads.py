@@ -1,53 +1,31 @@
-"""Uploaded datasets: kept in memory (never a plaintext temporary file), read with the engine's reader
-(CSV with any delimiter and CTDC's terms-of-use header cell, XLSX, Parquet), checked against the CTDC
-schema. Error messages name the problem, never a cell's content."""
+"""Uploaded datasets: kept in memory (never a plaintext temporary file: `ctm.core.uploads`), read with
+the engine's reader (CSV with any delimiter and CTDC's terms-of-use header cell, Parquet) or, for XLSX,
+streamed by the project's safe reader with limits checked while reading (`ctm.core.uploads.read_xlsx`),
+checked against the CTDC schema. Error messages name the problem, never a cell's content."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
-from ctm.privacy.engine import InputError, budget, read_table_bytes
+from ctm.core.uploads import SheetLimits, ZipLimits, read_xlsx
+from ctm.privacy.engine import InputError, budget, normalise_table, read_table_bytes
 from ctm.privacy.validators import check_ctdc_columns
 
 MAX_ROWS = 1_000_000
+MAX_COLUMNS = 200  # CTDC has 63 (+ the notice column)
+# CTDC's 97,750 x 63 dataset has 6.2 million cells; a sheet is refused as soon as it passes these.
+SHEET_LIMITS = SheetLimits(
+    max_rows=MAX_ROWS, max_columns=MAX_COLUMNS, max_cells=8_000_000, zip=ZipLimits(max_uncompressed=400 * 2**20)
+)
+MAX_PARQUET_UNCOMPRESSED = 400 * 2**20
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 ZIP_MAGIC = b"PK\x03\x04"
 PARQUET_MAGIC = b"PAR1"
-
-
-class InMemoryUploadHandler(FileUploadHandler):
-    """Keeps every uploaded file in memory, whatever its size, up to the upload limit (the rest is
-    counted, not kept): Django would otherwise spool a large file to a plaintext temporary file."""
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
-        self.buffer, self.received = io.BytesIO(), 0
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        self.received += len(raw_data)
-        if self.received <= settings.CTM_PRIVACY_UPLOAD_MAX_BYTES:
-            self.buffer.write(raw_data)
-        return None
-
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
-        self.buffer.seek(0)
-        return InMemoryUploadedFile(
-            file=self.buffer,
-            field_name=self.field_name,
-            name=self.file_name,
-            content_type=self.content_type,
-            size=self.received,
-            charset=self.charset,
-            content_type_extra=self.content_type_extra,
-        )
 
 
 def _bytes(upload: Any) -> bytes:
@@ -70,7 +48,12 @@ def read_ctdc_upload(upload: Any) -> pd.DataFrame:
     """The uploaded table, in memory, with CTDC columns only (any other column is refused)."""
     data = _bytes(upload)
     try:
-        frame = read_table_bytes(data, "upload")
+        if data.startswith(ZIP_MAGIC):
+            frame = _xlsx_frame(data)
+        else:
+            if data.startswith(PARQUET_MAGIC):
+                _check_parquet(data)
+            frame = read_table_bytes(data, "upload")
     except InputError as exc:
         raise ValidationError(
             _("The file cannot be read as CSV, XLSX or Parquet (%(reason)s).") % {"reason": _reason(exc)}
@@ -81,6 +64,37 @@ def read_ctdc_upload(upload: Any) -> pd.DataFrame:
     if len(frame) > MAX_ROWS:
         raise ValidationError(_("The dataset has more than %(n)s rows.") % {"n": f"{MAX_ROWS:,}"})
     return frame
+
+
+def _xlsx_frame(data: bytes) -> pd.DataFrame:
+    header, rows = read_xlsx(data, SHEET_LIMITS)
+    names = [h or f"column {i + 1}" for i, h in enumerate(header)]
+    return normalise_table(pd.DataFrame(rows, columns=names, dtype=object))
+
+
+def _check_parquet(data: bytes) -> None:
+    """Refuse a Parquet file whose metadata declares too many rows, columns or bytes (before reading).
+    Pages are then decompressed into buffers of their declared size, which pyarrow enforces."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(pa.BufferReader(data)).metadata
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise ValidationError(_("The file cannot be read as CSV, XLSX or Parquet (damaged Parquet).")) from exc
+    if meta.num_rows > MAX_ROWS:
+        raise ValidationError(_("The dataset has more than %(n)s rows.") % {"n": f"{MAX_ROWS:,}"})
+    if meta.num_columns > MAX_COLUMNS:
+        raise ValidationError(_("The sheet has more than %(n)s columns.") % {"n": f"{MAX_COLUMNS:,}"})
+    declared = sum(
+        meta.row_group(g).column(c).total_uncompressed_size
+        for g in range(meta.num_row_groups)
+        for c in range(meta.num_columns)
+    )
+    if declared > MAX_PARQUET_UNCOMPRESSED:
+        raise ValidationError(
+            _("The file expands to far more than its size when opened (a \"zip bomb\"); it was refused.")
+        )
 
 
 def _reason(exc: InputError) -> str:

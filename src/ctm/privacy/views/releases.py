@@ -12,7 +12,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ctm.privacy.domain import datasets as dataset_domain
@@ -22,7 +21,6 @@ from ctm.privacy.domain.queries.ledger import ledger_for_user
 from ctm.privacy.domain.queries.releases import get_release_for_user, release_frame, releases_for_user
 from ctm.privacy.enums import RUNNING_STATES, STAGES, DatasetSource, ReleaseStatus
 from ctm.privacy.interfaces.forms import EARLIER, ReleaseForm, ReviewForm, add_errors
-from ctm.privacy.interfaces.uploads import InMemoryUploadHandler
 from ctm.privacy.models import Release
 from ctm.privacy.rules import can_prepare_releases, can_review_releases
 from ctm.privacy.views.helpers import page_of, preparer, reader, reviewer
@@ -39,18 +37,10 @@ def release_list(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/releases.html", {"page": page, "running": RUNNING_STATES})
 
 
-@csrf_exempt  # CSRF is checked below, once the upload handler is in place
 @login_required
 @GET_POST
 def new_release(request: HttpRequest) -> HttpResponse:
-    preparer(request)
-    request.upload_handlers = [InMemoryUploadHandler(request)]  # never a plaintext temporary file
-    return _new_release(request)
-
-
-@csrf_protect
-def _new_release(request: HttpRequest) -> HttpResponse:
-    membership = preparer(request)
+    membership = preparer(request)  # the upload stays in memory: settings.FILE_UPLOAD_HANDLERS
     form = ReleaseForm(request.POST or None, request.FILES or None, membership=membership)
     if request.method == "POST" and form.is_valid():
         try:

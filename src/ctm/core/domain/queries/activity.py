@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from ctm.core.models import ActivityLog
 from ctm.core.rules import can_read_activity_log
@@ -36,3 +36,19 @@ def activity_for_user(membership: Any, f: ActivityFilters) -> QuerySet[ActivityL
     if f.date_to:
         qs = qs.filter(created_at__date__lte=f.date_to)
     return qs.order_by("-id")
+
+
+def entries_per_audit_key() -> dict[str, int]:
+    """How many activity-log entries each audit key sealed ("" = never sealed: before the keyed chain)."""
+    rows = ActivityLog.objects.order_by().values_list("key_id").annotate(n=Count("id"))
+    return dict(rows)
+
+
+def legacy_problems_recorded() -> list[tuple[int, int, list[Any]]]:
+    """(entry id, number of problems, problems listed) of each re-key that found the old chain changed."""
+    out = []
+    for entry in ActivityLog.objects.filter(action="core.audit.rekeyed").order_by("id"):
+        count = (entry.changes.get("legacy_problem_count") or [None, 0])[-1] or 0
+        if count:
+            out.append((entry.pk, int(count), list((entry.changes.get("legacy_problems") or [None, []])[-1])))
+    return out

@@ -1,32 +1,121 @@
-"""`ctm audit verify`: walk the activity log's hash chain and report every entry changed or removed.
+"""`ctm audit`: the activity log's integrity.
 
-Exit code 0 when the chain is intact, 1 when any problem is found.
+    ctm audit verify [--checkpoints PATH ...]       walk the keyed chain and compare it with the checkpoints
+    ctm audit checkpoint [--file PATH] [--syslog ADDRESS] [--no-file]
+                                                   verify, then write a signed checkpoint of the head
+    ctm audit public-key                           print the key that verifies checkpoints
+
+`verify` reads CTM_AUDIT_CHECKPOINT_FILE when it exists, plus every `--checkpoints` file (a copy kept
+elsewhere, or a syslog server's file: lines without a checkpoint are ignored). Exit code 0 when the
+log is intact, 1 when any problem is found. `checkpoint` exits 1 and writes nothing when the chain
+does not verify. Run it on a schedule (docs/data-protection.md, "Checkpoints").
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ctm.core.domain.activity import verify_chain
+from ctm.core import audit_crypto
+from ctm.core.domain.activity import ChainProblem, verify_chain
+from ctm.core.domain.checkpoints import LogNotIntact, verify_checkpoints, write_checkpoint
+from ctm.core.domain.queries.activity import legacy_problems_recorded
 
 
 class Command(BaseCommand):
-    help = "Check the activity log: `ctm audit verify` reports entries that were changed or removed."
+    help = "The activity log: `ctm audit verify`, `ctm audit checkpoint`, `ctm audit public-key`."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="verify")
-        sub.add_parser("verify", help="verify the hash chain of the activity log")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{verify,checkpoint,public-key}")
+        verify = sub.add_parser(
+            "verify", help="verify the keyed chain and the checkpoints of the activity log"
+        )
+        verify.add_argument(
+            "--checkpoints", action="append", default=[], metavar="PATH",
+            help="another file of checkpoints (a copy, a syslog file); may be repeated",
+        )  # fmt: skip
+        checkpoint = sub.add_parser("checkpoint", help="verify, then write a signed checkpoint of the head")
+        checkpoint.add_argument("--file", metavar="PATH", help="default: CTM_AUDIT_CHECKPOINT_FILE")
+        checkpoint.add_argument("--no-file", action="store_true", help="only send to syslog")
+        checkpoint.add_argument(
+            "--syslog",
+            metavar="ADDRESS",
+            help="udp://host:514, tcp://host:601 or /dev/log (default: CTM_AUDIT_SYSLOG)",
+        )
+        sub.add_parser("public-key", help="print the public key that verifies checkpoints")
 
-    def handle(self, *args: Any, action: str, **options: Any) -> None:
+    def handle(self, *args: Any, action: str, **opts: Any) -> None:
+        if action == "verify":
+            self.verify([Path(p) for p in opts["checkpoints"]])
+        elif action == "checkpoint":
+            self.checkpoint(opts)
+        else:
+            key_id = audit_crypto.current_key_id()
+            self.stdout.write(f"{key_id} ed25519 {audit_crypto.public_key(key_id)}")
+
+    def verify(self, extra: list[Path]) -> None:
         count, problems = verify_chain()
         self.stdout.write(f"Checked {count} activity-log entries.")
+        default = Path(settings.CTM_AUDIT_CHECKPOINT_FILE)
+        missing = [p for p in extra if not p.is_file()]
+        if missing:
+            raise CommandError(f"No such file: {', '.join(map(str, missing))}", returncode=2)
+        paths = ([default] if default.is_file() else []) + extra
+        report = verify_checkpoints(paths)
+        self.print_problems(problems + report.problems)
+        for note in report.skipped:
+            self.stdout.write(self.style.WARNING(note))
+        for entry_id, n, listed in legacy_problems_recorded():
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Entry {entry_id} (re-key on upgrade) records {n} problem(s) in the log as it was "
+                    "before the keyed chain:"
+                )
+            )
+            for where, text in listed:
+                self.stdout.write(
+                    self.style.WARNING(f"  {'entry ' + str(where) if where else 'end of the log'}: {text}")
+                )
+        if report.latest is None:
+            self.stdout.write(
+                self.style.WARNING(
+                    "No checkpoint found: only the chain head's seal protects the newest entries "
+                    "(run `ctm audit checkpoint` on a schedule)."
+                )
+            )
+        else:
+            self.stdout.write(
+                f"Compared with {report.checked} checkpoint(s); the latest, of {report.latest.written_at}, "
+                f"holds entry {report.latest.entry_id}."
+            )
+        if problems or report.problems:
+            n = len(problems) + len(report.problems)
+            raise CommandError(f"{n} problem(s) found: the activity log was changed.", returncode=1)
+        self.stdout.write(self.style.SUCCESS("The activity log is intact."))
+
+    def print_problems(self, problems: list[ChainProblem]) -> None:
         for problem in problems:
             where = f"entry {problem.entry_id}" if problem.entry_id is not None else "end of the log"
             self.stdout.write(self.style.ERROR(f"{where}: {problem.problem}"))
-        if problems:
-            raise CommandError(
-                f"{len(problems)} problem(s) found: the activity log was changed.", returncode=1
+
+    def checkpoint(self, opts: dict[str, Any]) -> None:
+        path = "" if opts["no_file"] else opts["file"]
+        try:
+            cp = write_checkpoint(path=path, syslog=opts["syslog"])
+        except LogNotIntact as exc:
+            self.print_problems(exc.problems)
+            raise CommandError(str(exc), returncode=1) from exc
+        except (ValueError, OSError) as exc:
+            raise CommandError(f"The checkpoint could not be written: {exc}", returncode=1) from exc
+        where = [str(opts["file"] or settings.CTM_AUDIT_CHECKPOINT_FILE)] if path != "" else []
+        if opts["syslog"] or settings.CTM_AUDIT_SYSLOG:
+            where.append(f"syslog {opts['syslog'] or settings.CTM_AUDIT_SYSLOG}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Checkpoint of entry {cp.entry_id} ({cp.entries} entries, key {cp.key_id}) written to "
+                f"{' and '.join(where)}."
             )
-        self.stdout.write(self.style.SUCCESS("The activity log is intact."))
+        )

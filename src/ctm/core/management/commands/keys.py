@@ -1,4 +1,5 @@
-"""`ctm keys status` and `ctm keys rotate [--generate]`: the data-encryption keys.
+"""`ctm keys status` and `ctm keys rotate [--generate]`: the data-encryption keys (and, in `status`,
+the activity log's keys: entries sealed under each audit key, the public key of checkpoints).
 
 `rotate` re-encrypts, under the current (first) key, every encrypted value written under an older one:
 every encrypted column of every model and every kind of encrypted bytes an app declared (attachments,
@@ -19,8 +20,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ctm.core import crypto
+from ctm.core import audit_crypto, crypto
 from ctm.core.domain import rotation
+from ctm.core.domain.queries.activity import entries_per_audit_key
 from ctm.core.encrypted import undeclared_binary_fields
 from ctm.core.keys import add_dev_encryption_key, load_dev_secrets
 
@@ -61,6 +63,22 @@ class Command(BaseCommand):
         # every key of the ring, in ring order (0 for an old key means it may be removed), then strays
         keys = ring + sorted(set(per_key) - set(ring))
         self.console.print("Total: " + ", ".join(f"{k}: {per_key[k]}" for k in keys))
+        self.audit_status()
+
+    def audit_status(self) -> None:
+        """The activity log's keys (CTM_AUDIT_KEYS): entries sealed under each, the checkpoint key."""
+        ring = audit_crypto.ring_ids()
+        per_key = entries_per_audit_key()
+        counts = ", ".join(
+            f"{k or 'none (before the keyed chain)'}: {per_key.get(k, 0)}"
+            + ("" if not k or k in ring else " (not in the ring!)")
+            for k in ring + sorted(set(per_key) - set(ring))
+        )
+        self.console.print(f"Activity-log keys (current: {ring[0]}; ring: {', '.join(ring)}). Entries: {counts}")
+        self.console.print(
+            f"Checkpoints are signed with Ed25519, public key {audit_crypto.public_key(ring[0])} "
+            "(`ctm audit public-key`)."
+        )
 
     def rotate(self, *, generate: bool) -> None:
         if generate:
