@@ -118,6 +118,12 @@ def far_row_bomb() -> bytes:
     return xlsx([SHEET_HEAD, header_row(), '<row r="1048576">', cell("x", "A1048576"), "</row>", SHEET_TAIL])
 
 
+def far_header_bomb() -> bytes:
+    """Nothing until a header a million rows down: the rows before it are padded too."""
+    cells = "".join(cell(h, f"{chr(65 + i)}1048576") for i, h in enumerate(HEADER))
+    return xlsx([SHEET_HEAD, f'<row r="1048576">{cells}</row>', SHEET_TAIL])
+
+
 def wide_row_bomb(rows: int = 200_000) -> bytes:
     """Rows with one cell in the last column (XFD): a reader pads 16,384 cells per row."""
     row = "<row>" + cell("x", "XFD{n}") + "</row>"

@@ -187,16 +187,7 @@ def read_xlsx(data: bytes, limits: SheetLimits) -> tuple[list[str], list[tuple[A
             raise ValidationError(
                 _("The sheet has more than %(n)s columns.") % {"n": f"{limits.max_columns:,}"}, code="columns"
             )
-        if header is None:
-            if row:
-                header = ["" if v is None else str(v).strip() for v in row]
-            continue
-        seen += 1  # blank rows count against the limit (a row a million rows down), but are not kept
-        if seen > limits.max_rows:
-            raise ValidationError(
-                _("The sheet has more than %(n)s rows.") % {"n": f"{limits.max_rows:,}"}, code="rows"
-            )
-        if not row:
+        if not row:  # blank rows (a row a million rows down) are counted, never kept
             blank += 1
             if blank > limits.max_blank_run:
                 raise ValidationError(
@@ -204,8 +195,19 @@ def read_xlsx(data: bytes, limits: SheetLimits) -> tuple[list[str], list[tuple[A
                     % {"n": f"{limits.max_blank_run:,}"},
                     code="rows",
                 )
+        else:
+            blank = 0
+        if header is None:
+            if row:
+                header = ["" if v is None else str(v).strip() for v in row]
             continue
-        blank = 0
+        seen += 1
+        if seen > limits.max_rows:
+            raise ValidationError(
+                _("The sheet has more than %(n)s rows.") % {"n": f"{limits.max_rows:,}"}, code="rows"
+            )
+        if not row:
+            continue
         cells += sum(v is not None for v in row)
         if cells > limits.max_cells:
             raise ValidationError(
