@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 from ctm.api.urls import api
 
 urlpatterns = [
+    path("", include("ctm.runtime.urls")),  # /healthz and /readyz
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("", include("ctm.core.urls")),

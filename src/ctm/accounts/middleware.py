@@ -16,7 +16,16 @@ from ctm.core.domain.queries.memberships import active_membership
 SESSION_LAST_SEEN = "ctm_last_seen"
 SESSION_ORG = "ctm_org"
 SESSION_2FA_OK = "ctm_2fa_ok"
+# The idle stamp is written at most once a minute: a page read does not rewrite the session each time
+# (a write per request made SQLite's single writer the bottleneck under load).
+STAMP_EVERY = 60
 OPEN_PATHS = ("/accounts/", "/static/", "/i18n/", "/api/", "/favicon.ico")
+
+
+def stamp_login(sender: object, request: HttpRequest, **kwargs: object) -> None:
+    """The idle clock starts at login (connected in AccountsConfig.ready)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_LAST_SEEN] = time.time()
 
 
 class IdleTimeoutMiddleware:
@@ -30,7 +39,8 @@ class IdleTimeoutMiddleware:
             if last and now - last > settings.CTM_IDLE_TIMEOUT.total_seconds():
                 logout(request)
                 return redirect(f"{settings.LOGIN_URL and '/accounts/login/'}?timeout=1")
-            request.session[SESSION_LAST_SEEN] = now
+            if not last or now - last >= STAMP_EVERY:
+                request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
 

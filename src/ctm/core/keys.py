@@ -78,3 +78,13 @@ def add_dev_encryption_key(var_dir: Path) -> str:
     )
     _write(path, data)
     return key_id
+
+
+def dev_secret(var_dir: Path, name: str) -> str:
+    """One more generated secret in var/secrets.json (e.g. the backup key), made once on first use."""
+    path = secrets_file(var_dir)
+    data = _read(path)
+    if name not in data:
+        data[name] = new_key_material()
+        _write(path, data)
+    return data[name]
