@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ctm.core.enums import Role
 from ctm.core.errors import NotAllowed
-from tests.runtime.queue import database_queue
+from tests.runtime.thread_queue import database_queue
 from ctm.privacy.domain import releases as domain
 from ctm.privacy.models import Dataset, Release
 from tests.factories import make_member

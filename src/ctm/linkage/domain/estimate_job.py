@@ -140,5 +140,5 @@ def after_interruption(pk: int, again: bool) -> None:
     """Its worker stopped (a restart): queue the estimate again, or mark it failed."""
     if again and requeue(Estimate, pk):
         return
-    message = _("The estimate was interrupted (the server restarted). Nothing was stored; make it again.")
+    message = _("The estimate stopped before it finished (the server restarted, or it needed more memory than a job may use). Nothing was stored; make it again.")
     abandon(Estimate, pk, message, "linkage.estimate.interrupted")

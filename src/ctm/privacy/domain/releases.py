@@ -118,7 +118,7 @@ def start_run(release: Release) -> None:
 def after_interruption(pk: int, again: bool) -> None:
     """The worker running this release stopped (a restart): failed at once (never run again by itself:
     see ctm.privacy.domain.tasks); its ε is given back like any failed run's."""
-    message = _("The run was interrupted (the server restarted). Nothing was released; prepare it again.")
+    message = _("The run stopped before it finished (the server restarted, or it needed more memory than a job may use). Nothing was released; prepare it again.")
     with transaction.atomic():
         release = Release.unscoped.select_for_update().filter(pk=pk, status__in=list(RUNNING_STATES)).first()
         if release is None:

@@ -3,8 +3,9 @@
 - Bounded concurrency: at most `concurrency` jobs at once (CTM_WORKER_CONCURRENCY); several workers,
   on one machine or many, share the queue through the database (a job is claimed under a row lock,
   `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, an exclusive transaction on SQLite).
-- A memory ceiling per job: the job's process gets `RLIMIT_AS` (CTM_JOB_MEMORY_MB); past it an
-  allocation fails with MemoryError, which the job turns into a plain message on its page.
+- A memory ceiling per job: the job's process gets `RLIMIT_DATA` (CTM_JOB_MEMORY_MB); past it an
+  allocation fails (MemoryError), which the job turns into a plain message on its page. The job's
+  process dies with the worker (Linux's parent-death signal): no job runs on unwatched.
 - A heartbeat row per worker (its name, default the host name), written every few seconds: /readyz
   reads it, and the other workers read it to find the jobs of a worker that stopped.
 - Interrupted jobs are settled at once: when a worker stops (SIGTERM, Ctrl+C) it stops its jobs and
@@ -20,7 +21,10 @@ The job's own body reports its progress on its own row (the job page reads it), 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime
+import importlib
+import importlib.util
 import logging
 import os
 import resource
@@ -31,6 +35,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import OperationalError, close_old_connections, connections, transaction
 from django.utils import timezone
@@ -160,6 +165,7 @@ class Worker:
                 defaults={"worker_id": self.worker_id, "hostname": host, "pid": os.getpid(), "started_at": now,
                           "seen_at": now, "running": 0, "stopped_at": None},
             )  # fmt: skip
+        import_jobs()
         settled = settle_abandoned(name=self.name)
         logger.info("worker %s started (%s job(s) at once); %s interrupted job(s) settled", self.name,
                     self.concurrency, settled)  # fmt: skip
@@ -267,19 +273,19 @@ class Worker:
                 code = os.waitstatus_to_exitcode(status)
                 logger.error("job %s: its process ended without an outcome (exit %s)", task_id, code)
                 record_failure(row, JobProcessDied())
-                kind = _kind(row)
-                args = row.args_kwargs.get("args", [])
-                if kind and args:
-                    kind.on_interrupted(int(args[0]), False)
+                _give_up(row)
 
 
 def run_job(row: DBTaskResult, memory_mb: int) -> int:
     """In the job's own process: limits, run, record the outcome. The exit code is 0 when recorded."""
+    _die_with_parent()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the worker, which stops its jobs
     if memory_mb:
+        # The data segment (heap and private writable memory): what a job really allocates; the address
+        # space (RLIMIT_AS) would also count what DuckDB and the thread stacks only reserve.
         limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     try:
         return 0 if execute(row) else 2
     finally:
@@ -287,17 +293,53 @@ def run_job(row: DBTaskResult, memory_mb: int) -> int:
 
 
 def execute(row: DBTaskResult) -> bool:
-    """Run a claimed job here and record its outcome; False if even that could not be written."""
+    """Run a claimed job here and record its outcome; False if even that could not be written.
+
+    A job body records its own failures on its row; an exception that escapes it (or its import) is
+    recorded on the task, and the job's row is marked failed so that its page does not wait forever."""
     try:
         task = row.task
         result = row.task_result
         row.set_successful(task.call(*result.args, **result.kwargs))
-    except BaseException as exc:  # noqa: BLE001  (recorded: class and code locations only)
+    except BaseException as exc:
+        logger.error("job %s failed: %s", row.pk, type(exc).__name__)
         try:
             record_failure(row, exc)
-        except BaseException:  # noqa: BLE001
+            _give_up(row)
+        except BaseException:
             return False
     return True
+
+
+def _give_up(row: DBTaskResult) -> None:
+    kind = _kind(row)
+    args = row.args_kwargs.get("args", [])
+    if kind and args:
+        kind.on_interrupted(int(args[0]), False)
+
+
+def _die_with_parent() -> None:
+    """Linux: this process is killed when the worker dies (even by SIGKILL), so that a job never runs
+    on, unwatched, while a restarted worker settles it."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the worker died before the line above
+        os._exit(3)
+
+
+def import_jobs() -> list[str]:
+    """Import every app's `domain.tasks` (the job kinds) once, before forking: each job's process then
+    starts with the engines already loaded, and an import cannot fail inside the memory ceiling."""
+    found = []
+    for app in apps.get_app_configs():
+        name = f"{app.name}.domain.tasks"
+        if importlib.util.find_spec(f"{app.name}.domain") and importlib.util.find_spec(name):
+            importlib.import_module(name)
+            found.append(name)
+    return found
 
 
 def _signal(pid: int, sig: int) -> None:
