@@ -20,8 +20,7 @@ from tests.linkage_platform.conftest import TABLE_CSV, list_csv, upload
 from tests.linkage_platform.objects import make_estimate, make_run
 from tests.linkage_platform.test_estimates import post_table
 from tests.linkage_platform.test_runs import POLICE, SHELTER, start
-
-from tests.runtime.thread_queue import database_queue  # noqa: E402
+from tests.runtime.thread_queue import database_queue
 
 META_REFRESH = '<meta http-equiv="refresh" content="2">'
 WAIT = 120  # seconds: a generous limit for a slow machine; the jobs take a few seconds

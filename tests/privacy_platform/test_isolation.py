@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from ctm.core.enums import Role
 from ctm.core.errors import NotAllowed
-from tests.runtime.thread_queue import database_queue
 from ctm.privacy.domain import releases as domain
 from ctm.privacy.models import Dataset, Release
 from tests.factories import make_member
@@ -24,6 +23,7 @@ from tests.privacy_platform.objects import (
     post_new,
     upload,
 )
+from tests.runtime.thread_queue import database_queue
 
 pytestmark = pytest.mark.django_db
 

@@ -54,6 +54,54 @@ def setup(spec: dict) -> dict:
     return made
 
 
+def seed_backup() -> dict:
+    """Cases with attachments, an uploaded dataset, a published release (jobs run at once here)."""
+    from django.conf import settings
+
+    from ctm.cases.domain.notes import add_attachment
+    from tests import factories as f
+    from tests.conftest import Personas
+    from tests.privacy_platform.objects import published
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    p = Personas()
+    add_attachment(p.case, by=p.caseworker, filename="statement.txt", data="Déclaration de Olga Petrova".encode())
+    for i in range(5):
+        case = f.make_case(p.caseworker, given=f"Ana{i}", family="Moraru")
+        add_attachment(case, by=p.caseworker, filename=f"note{i}.txt", data=f"Note {i} of {case.number}".encode() * (50 + i))
+    release = published(p)
+    return {"case": p.case.number, "release": release.pk}
+
+
+def fingerprint() -> dict:
+    """What must read back after a restore: rows per table, every person's decrypted identity, every
+    encrypted file's decrypted bytes, every published file (as SHA-256 sums)."""
+    import hashlib
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from ctm.cases.models import Person
+    from ctm.core import crypto
+    from ctm.core.encrypted import registered_blobs
+    from ctm.runtime.domain.backup import table_counts
+
+    def sha(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+    persons = {str(p.pk): sha(f"{p.given_name}|{p.family_name}|{p.birth_date}".encode())
+               for p in Person._base_manager.all()}  # fmt: skip
+    blobs = {}
+    for entry in registered_blobs():
+        for row in entry.model._base_manager.all():
+            data = crypto.decrypt_bytes(getattr(row, entry.key_field), bytes(getattr(row, entry.blob_field)),
+                                        entry.context(row))  # fmt: skip
+            blobs[f"{entry.name}:{row.pk}"] = sha(data)
+    root = Path(settings.CTM_RELEASES_DIR)
+    files = {str(path.relative_to(root)): sha(path.read_bytes()) for path in sorted(root.rglob("*")) if path.is_file()}
+    return {"rows": table_counts(), "persons": persons, "blobs": blobs, "files": files}
+
+
 def state() -> dict:
     from django_tasks_db.models import DBTaskResult
 
@@ -85,6 +133,10 @@ def main() -> None:
     django.setup()
     if sys.argv[1] == "setup":
         print(json.dumps(setup(json.loads(sys.argv[2]))))
+    elif sys.argv[1] == "seed-backup":
+        print(json.dumps(seed_backup()))
+    elif sys.argv[1] == "fingerprint":
+        print(json.dumps(fingerprint()))
     else:
         print(json.dumps(state()))
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from ctm.runtime.production import new_backup_key
+
 ROOT = Path(__file__).resolve().parents[2]
 SRC = os.environ.get("CTM_TEST_SRC", str(ROOT / "src"))  # another checkout's code, to see these fail on it
 
@@ -30,7 +32,7 @@ def documented_production(tmp_path: Path) -> dict[str, str]:
         "CTM_SECRET_KEY": base64.urlsafe_b64encode(os.urandom(50)).decode(),
         "CTM_ENCRYPTION_KEYS": f"k1:{key()}",
         "CTM_BLIND_INDEX_KEY": key(),
-        "CTM_BACKUP_KEY": key(),
+        "CTM_BACKUP_KEY": new_backup_key(),
         "CTM_ALLOWED_HOSTS": "ctm.example.org",
         "CTM_CSRF_TRUSTED_ORIGINS": "https://ctm.example.org",
         "CTM_PROXY_SSL_HEADER": "x-forwarded-proto",

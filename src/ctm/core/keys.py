@@ -11,6 +11,7 @@ import base64
 import json
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -80,11 +81,11 @@ def add_dev_encryption_key(var_dir: Path) -> str:
     return key_id
 
 
-def dev_secret(var_dir: Path, name: str) -> str:
+def dev_secret(var_dir: Path, name: str, make: Callable[[], str] = new_key_material) -> str:
     """One more generated secret in var/secrets.json (e.g. the backup key), made once on first use."""
     path = secrets_file(var_dir)
     data = _read(path)
     if name not in data:
-        data[name] = new_key_material()
+        data[name] = make()
         _write(path, data)
     return data[name]

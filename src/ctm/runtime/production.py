@@ -123,7 +123,8 @@ def use_log_format(logging: dict[str, Any], fmt: str) -> None:
 
 
 def backup_key(var_dir: Path, env: Mapping[str, str], *, production: bool) -> str:
-    """CTM_BACKUP_KEY, or (outside production) one generated into var/secrets.json like the others.
+    """CTM_BACKUP_KEY (an age identity, `AGE-SECRET-KEY-1…`), or (outside production) one generated
+    into var/secrets.json like the other keys.
 
     In production a missing key is not generated: `ctm backup` and `ctm restore` refuse to run."""
     key = env.get("CTM_BACKUP_KEY", "").strip()
@@ -131,4 +132,10 @@ def backup_key(var_dir: Path, env: Mapping[str, str], *, production: bool) -> st
         return key
     from ctm.core.keys import dev_secret
 
-    return dev_secret(var_dir, "backup_key")
+    return dev_secret(var_dir, "backup_key", new_backup_key)
+
+
+def new_backup_key() -> str:
+    from pyrage import x25519
+
+    return str(x25519.Identity.generate())
