@@ -121,9 +121,9 @@ def state() -> dict:
             {"task": t.task_path.rsplit(".", 1)[-1], "args": t.args_kwargs["args"], "status": t.status,
              "workers": t.worker_ids, "exception": t.exception_class_path, "traceback": t.traceback}
             for t in DBTaskResult.objects.order_by("enqueued_at")
-        ],  # fmt: skip
+        ],
         "workers": [{"name": w.name, "stopped": w.stopped_at is not None, "pid": w.pid}
-                    for w in WorkerHeartbeat.objects.all()],  # fmt: skip
+                    for w in WorkerHeartbeat.objects.all()],
     }
 
 
