@@ -183,6 +183,7 @@ TASKS = {
 }
 CTM_WORKER_CONCURRENCY = env_int("CTM_WORKER_CONCURRENCY", 1)  # jobs run at once by one `ctm worker`
 CTM_JOB_MEMORY_MB = env_int("CTM_JOB_MEMORY_MB", 4096)  # memory ceiling of one job's process (0: none)
+CTM_JOB_NICE = env_int("CTM_JOB_NICE", 10)  # CPU priority of a job's process below the web's (0: same)
 CTM_JOB_MAX_ATTEMPTS = env_int("CTM_JOB_MAX_ATTEMPTS", 2)  # an idempotent job interrupted is run again
 CTM_WORKER_HEARTBEAT_SECONDS = env_int("CTM_WORKER_HEARTBEAT_SECONDS", 10)
 CTM_WORKER_STALE_SECONDS = env_int("CTM_WORKER_STALE_SECONDS", 60)  # a worker silent this long is gone

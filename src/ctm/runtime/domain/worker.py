@@ -5,7 +5,8 @@
   `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, an exclusive transaction on SQLite).
 - A memory ceiling per job: the job's process gets `RLIMIT_DATA` (CTM_JOB_MEMORY_MB); past it an
   allocation fails (MemoryError), which the job turns into a plain message on its page. The job's
-  process dies with the worker (Linux's parent-death signal): no job runs on unwatched.
+  process dies with the worker (Linux's parent-death signal): no job runs on unwatched. It runs at a
+  lower CPU priority (CTM_JOB_NICE): on a shared machine the pages stay quick while a job works.
 - A heartbeat row per worker (its name, default the host name), written every few seconds: /readyz
   reads it, and the other workers read it to find the jobs of a worker that stopped.
 - Interrupted jobs are settled at once: when a worker stops (SIGTERM, Ctrl+C) it stops its jobs and
@@ -281,6 +282,8 @@ def run_job(row: DBTaskResult, memory_mb: int) -> int:
     _die_with_parent()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the worker, which stops its jobs
+    if settings.CTM_JOB_NICE:
+        os.nice(settings.CTM_JOB_NICE)  # the web pages come first when both want the processor
     if memory_mb:
         # The data segment (heap and private writable memory): what a job really allocates; the address
         # space (RLIMIT_AS) would also count what DuckDB and the thread stacks only reserve.
