@@ -48,7 +48,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
 VAR = ROOT / "var" / "bench"
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Load and job isolation"
-PASSWORD = "ctm-demo-2026!"  # the demo users' password (fictional data)
+PASSWORD = "ctm-demo-2026!"  # noqa: S105  (the fictional demo users' printed password)
 PORT = 8765
 GOAL_PG_MS = 150.0
 GOAL_SQLITE_MS = 1000.0
@@ -216,7 +216,7 @@ class Server:
     def __init__(self, kind: str, env: dict[str, str]) -> None:
         self.kind, self.env = kind, env
         args = ["serve", "--no-worker", "--port", str(PORT)] if kind == "gunicorn" else ["runserver", "--noreload", f"127.0.0.1:{PORT}"]
-        self.proc = subprocess.Popen([sys.executable, "-m", "ctm.cli", *args], env=env,  # noqa: S603
+        self.proc = subprocess.Popen([sys.executable, "-m", "ctm.cli", *args], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -269,7 +269,7 @@ def ensure_pg(args: argparse.Namespace) -> str:
     from bench_cases import PG_URL, pg_database_mark
 
     if pg_database_mark(args.pg_db) is None:
-        subprocess.run([sys.executable, str(ROOT / "bench" / "bench_cases.py"), "--backends", "postgres",  # noqa: S603
+        subprocess.run([sys.executable, str(ROOT / "bench" / "bench_cases.py"), "--backends", "postgres",
                         "--pg-db", args.pg_db, "--samples", "20", "--no-record"], check=True)  # fmt: skip
     return PG_URL.format(name=args.pg_db)
 
@@ -287,7 +287,7 @@ def run_isolation(url: str, probes: list[Probe], args: argparse.Namespace) -> di
     try:
         quiet = summary(drive(probes, 20, args.seconds, pauses=True, only="case page"), args.seconds)
         run_id = start_linkage(env, args.records)
-        worker = subprocess.Popen([sys.executable, "-m", "ctm.cli", "worker", "--name", "bench-isolation"], env=env,  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "-m", "ctm.cli", "worker", "--name", "bench-isolation"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
         wait_running(env, run_id)
         busy = summary(drive(probes, 20, args.seconds, pauses=True, only="case page"), args.seconds)

@@ -61,10 +61,8 @@ def test_not_ready_without_a_live_worker(client, seconds_ago, stopped):
 
 
 def test_not_ready_with_a_pending_migration(client, monkeypatch):
-    from ctm.runtime.management.commands import serve
-
     beat()
-    monkeypatch.setattr(serve, "pending_migrations", lambda: ["cases.0099_future"])
+    monkeypatch.setattr(health, "pending_migrations", lambda: ["cases.0099_future"])
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json()["checks"]["migrations"] == "fail"
     assert "0099" not in response.content.decode()  # the reason goes to the log only

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
+from ctm.runtime.domain.queries import health
 from ctm.runtime.management.commands import serve
 
 
@@ -21,11 +22,11 @@ def started(monkeypatch):
 
 
 def test_no_pending_migrations_on_the_test_database(db):
-    assert serve.pending_migrations() == []
+    assert health.pending_migrations() == []
 
 
 def test_refuses_to_serve_with_pending_migrations(db, monkeypatch, started):
-    monkeypatch.setattr(serve, "pending_migrations", lambda: ["cases.0099_future"])
+    monkeypatch.setattr(health, "pending_migrations", lambda: ["cases.0099_future"])
     with pytest.raises(CommandError, match=r"cases\.0099_future"):
         call_command("serve")
     assert started["gunicorn"] == [] and started["worker"] == []

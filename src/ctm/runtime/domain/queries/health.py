@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from ctm.core import crypto
@@ -30,9 +31,13 @@ def check_database() -> str:
     return "ok"
 
 
-def check_migrations() -> str:
-    from ctm.runtime.management.commands.serve import pending_migrations
+def pending_migrations() -> list[str]:
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
 
+
+def check_migrations() -> str:
     pending = pending_migrations()
     return "ok" if not pending else f"{len(pending)} migration(s) not applied"
 

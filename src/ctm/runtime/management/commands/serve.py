@@ -23,20 +23,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
-from django.db.migrations.executor import MigrationExecutor
+
+from ctm.runtime.domain.queries import health
 
 ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 
-def pending_migrations() -> list[str]:
-    connection = connections["default"]
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
-
-
 def refuse_pending_migrations() -> None:
-    pending = pending_migrations()
+    pending = health.pending_migrations()
     if pending:
         raise CommandError(
             f"{len(pending)} migration(s) not applied ({', '.join(pending[:3])}{'…' if len(pending) > 3 else ''}): "
