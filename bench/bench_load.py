@@ -11,9 +11,10 @@ and job isolation: the case page under 20 users with and without a 100,000-recor
   in with a session of its own, pausing 1–3 s between requests (an office at its busiest). Each loop
   picks the case list (with a filter), a case page, a search (name + birth date, POST) or a case edit
   (GET the form, POST it back) on cases that user may see and write.
-- Servers: `ctm serve --no-worker` (gunicorn, default processes) and `ctm runserver --noreload`
-  (Django's threaded development server), one after the other, on the same data, over real HTTP on
-  127.0.0.1 with templates rendered.
+- Servers: `ctm serve --no-worker` (gunicorn, default processes), `ctm runserver --noreload`
+  (Django's threaded development server) and, on PostgreSQL, granian (the Rust server the issue names
+  as the alternative; same processes, same WSGI application), one after the other, on the same data,
+  over real HTTP on 127.0.0.1 with templates rendered.
 - Saturation: the same mix with no pauses (10 users, 30 s): requests per second.
 - Isolation: 20 users on the case page only, 60 s with no job, then 60 s while `ctm worker` links
   four generated lists (100,000 records) in the same database; p95 of both.
@@ -424,11 +425,16 @@ def record_in_doc(text: str) -> None:
     DOC.write_text(doc[:start] + text + ("\n" if following != -1 else "") + doc[end:])
 
 
-def load_runs(url: str, data: str, args: argparse.Namespace, users: int, seconds: float, pauses: bool) -> dict[str, Any]:
+SERVERS = (("gunicorn", "ctm serve"), ("dev", "dev server"))
+WITH_GRANIAN = (*SERVERS, ("granian", "granian"))
+
+
+def load_runs(url: str, data: str, args: argparse.Namespace, users: int, seconds: float, pauses: bool,
+              servers: tuple[tuple[str, str], ...] = SERVERS) -> dict[str, Any]:  # fmt: skip
     env = env_for(url)
     probes = probes_for(env)
     runs = {}
-    for kind, label in (("gunicorn", "ctm serve"), ("dev", "dev server")):
+    for kind, label in servers:
         print(f"-- {label} on {data}: {users} users, {seconds:g} s{'' if pauses else ', no pauses'}", flush=True)
         server = Server(kind, env)
         try:
@@ -460,12 +466,12 @@ def main(argv: list[str]) -> int:
     pg = ensure_pg(args) if {"pg-load", "saturation", "isolation"} & set(parts) else ""
     pg_data = f"PostgreSQL, {args.pg_db} (200,000 cases from bench_cases.py)"
     if "pg-load" in parts:
-        results["load-postgres"] = load_runs(pg, pg_data, args, args.users, args.seconds, True)
+        results["load-postgres"] = load_runs(pg, pg_data, args, args.users, args.seconds, True, WITH_GRANIAN)
     if "sqlite-load" in parts:
         results["load-sqlite"] = load_runs(ensure_sqlite(args), "SQLite, the demo data (2,000 cases)", args,
                                            args.users, args.seconds, True)  # fmt: skip
     if "saturation" in parts:
-        results["saturation"] = load_runs(pg, pg_data, args, 10, 30, False)
+        results["saturation"] = load_runs(pg, pg_data, args, 10, 30, False, WITH_GRANIAN)
     if "isolation" in parts:
         print(f"-- isolation: 20 users on the case page, {args.records:,}-record linkage run", flush=True)
         env = env_for(pg)
