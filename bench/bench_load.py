@@ -436,11 +436,16 @@ def load_runs(url: str, data: str, args: argparse.Namespace, users: int, seconds
     runs = {}
     for kind, label in servers:
         print(f"-- {label} on {data}: {users} users, {seconds:g} s{'' if pauses else ', no pauses'}", flush=True)
-        server = Server(kind, env)
+        try:
+            server = Server(kind, env)
+        except (SystemExit, OSError) as exc:  # e.g. granian missing: the others are still measured
+            print(f"   {label} did not start: {exc}", flush=True)
+            continue
         try:
             runs[label] = summary(drive(probes, users, seconds, pauses), seconds)
         finally:
-            runs[label]["server_errors"] = server.stop()
+            errors = server.stop()
+        runs[label]["server_errors"] = errors
         s = runs[label]
         print(f"   {s['requests']} requests, {s['errors']} errors, {s['rps']:.1f} req/s; "
               + ", ".join(f"{p} p95 {v['p95']:.0f} ms" for p, v in s["pages"].items()), flush=True)  # fmt: skip
