@@ -266,6 +266,13 @@ print(json.dumps(out))
     return [Probe(**p) for p in json.loads(done.stdout.strip().splitlines()[-1]) if p["numbers"]]
 
 
+def case_count(env: dict[str, str]) -> int:
+    code = "import django;django.setup();from ctm.cases.models import Case;print(Case.unscoped.count())"
+    done = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return int(done.stdout.strip().splitlines()[-1])
+
+
 def ensure_pg(args: argparse.Namespace) -> str:
     from bench_cases import PG_URL, pg_database_mark
 
@@ -469,11 +476,12 @@ def main(argv: list[str]) -> int:
     load_start = os.getloadavg()[0]
     results: dict[str, Any] = {}
     pg = ensure_pg(args) if {"pg-load", "saturation", "isolation"} & set(parts) else ""
-    pg_data = f"PostgreSQL, {args.pg_db} (200,000 cases from bench_cases.py)"
+    pg_data = f"PostgreSQL, {case_count(env_for(pg)):,} cases seeded by bench_cases.py" if pg else ""
     if "pg-load" in parts:
         results["load-postgres"] = load_runs(pg, pg_data, args, args.users, args.seconds, True, WITH_GRANIAN)
     if "sqlite-load" in parts:
-        results["load-sqlite"] = load_runs(ensure_sqlite(args), "SQLite, the demo data (2,000 cases)", args,
+        sqlite = ensure_sqlite(args)
+        results["load-sqlite"] = load_runs(sqlite, f"SQLite, the demo data ({case_count(env_for(sqlite)):,} cases)", args,
                                            args.users, args.seconds, True)  # fmt: skip
     if "saturation" in parts:
         results["saturation"] = load_runs(pg, pg_data, args, 10, 30, False, WITH_GRANIAN)
