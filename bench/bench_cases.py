@@ -166,7 +166,7 @@ def render(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
         + ", ".join(f"{b}: {results[b]['server']}" for b in backends)
         + ".",
         "",
-        f"{args.cases:,} fictional cases (demo generator, CTDC-shaped; three organizations, the largest with "
+        f"{results[backends[0]].get('cases', args.cases):,} fictional cases (demo generator, CTDC-shaped; three organizations, the largest with "
         f"{results[backends[0]]['largest_org_cases']:,} cases), every identifying value encrypted and the blind "
         "indexes computed as in production; each case with its screening, eligibility decision, victim context, "
         "route, consents, notes and two activity-log entries. Timings in milliseconds, in-process (ORM and "
@@ -311,6 +311,7 @@ def worker(args: argparse.Namespace) -> int:
     timings = measure(probes, args.samples)
     result = {"timings": timings, "seed_seconds": seconds, "server": server}
     result["largest_org_cases"] = probes["largest_org_cases"]
+    result["cases"] = probes["cases"]  # what the database holds (a --measure-only run may differ from --cases)
     result["largest_org_shared_in"] = probes["largest_org_shared_in"]
     print("RESULT " + json.dumps(result), flush=True)
     return 0
@@ -446,6 +447,7 @@ def collect_probes() -> dict[str, Any]:
         "teams": teams,
         "largest": largest,
         "largest_org_cases": sizes[largest],
+        "cases": sum(sizes.values()),
         "largest_org_shared_in": shared_in.count(),
         "numbers": [c.number for c in cases],
         "names": [(c.person.full_name, c.person.birth_date) for c in cases],
