@@ -469,7 +469,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--parts", default="load,saturation,isolation")
     parser.add_argument("--no-record", action="store_true")
     parser.add_argument("--json", help="also write the raw results here")
+    parser.add_argument("--render", nargs="+", metavar="JSON", help="record results saved by earlier --json runs")
     args = parser.parse_args(argv)
+    if args.render:  # parts run separately (e.g. PostgreSQL, then SQLite), recorded together
+        saved = [json.loads(Path(f).read_text()) for f in args.render]
+        merged = {k: v for s in saved for k, v in s["results"].items()}
+        parts = sorted({p for s in saved for p in s["args"]["parts"].split(",")})
+        args = argparse.Namespace(**{**saved[0]["args"], "parts": ",".join(parts)})
+        record_in_doc(render(merged, args, "; ".join(s["load"] for s in saved)))
+        return 0
     VAR.mkdir(parents=True, exist_ok=True)
     parts = args.parts.replace("load", "pg-load,sqlite-load").replace("pg-pg-load,sqlite-load", "pg-load").replace(
         "sqlite-pg-load,sqlite-load", "sqlite-load").split(",")
