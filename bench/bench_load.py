@@ -385,6 +385,11 @@ def render(results: dict[str, Any], args: argparse.Namespace, load: str) -> str:
              f"Run on {datetime.date.today().isoformat()} with `{cmd}` (`make bench BENCH_ARGS=\"load --pg-db {args.pg_db}\"`); "  # noqa: DTZ011
              f"machine: {machine()}; load average {load}. Server, database and load generator share the 2 cores. "
              "Milliseconds per request over HTTP on 127.0.0.1, templates rendered, sessions signed in.", ""]  # fmt: skip
+    if overloaded(load):
+        lines += ["**The machine was overloaded while this ran** (load average above its "
+                  f"{os.cpu_count()} cores, from other work): the figures measure how the processor was shared "
+                  "more than the servers, and a server with more threads gets a larger share. Re-run on a quiet "
+                  "machine before comparing servers or reading the goals.", ""]  # fmt: skip
     for db in ("postgres", "sqlite"):
         if f"load-{db}" in results:
             r = results[f"load-{db}"]
@@ -411,6 +416,12 @@ def render(results: dict[str, Any], args: argparse.Namespace, load: str) -> str:
                   f"the job at the end of the window: {r['job_during_window']['status']}, stage {r['job_during_window']['stage']}, "
                   f"{r['job_during_window']['progress']} %. The job runs in `ctm worker`'s own process at CTM_JOB_NICE=10.", ""]  # fmt: skip
     return "\n".join(lines)
+
+
+def overloaded(load: str) -> bool:
+    """True when a load average recorded in `load` is above the machine's cores."""
+    numbers = [float(n) for n in re.findall(r"\d+\.\d+", load)]
+    return any(n > (os.cpu_count() or 1) for n in numbers)
 
 
 def _errors(r: dict[str, Any]) -> str:
