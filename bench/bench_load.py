@@ -382,7 +382,9 @@ def table(runs: dict[str, dict[str, Any]]) -> list[str]:
 def render(results: dict[str, Any], args: argparse.Namespace, load: str) -> str:
     cmd = f"python bench/bench_load.py --pg-db {args.pg_db} --users {args.users} --seconds {args.seconds:g} --parts {args.parts}"
     lines = [SECTION, "", "(see `bench/bench_load.py`)", "",
-             f"Run on {datetime.date.today().isoformat()} with `{cmd}` (`make bench BENCH_ARGS=\"load --pg-db {args.pg_db}\"`); "  # noqa: DTZ011
+             f"Run on {datetime.datetime.now(datetime.UTC).date().isoformat()} with `{cmd}`"
+             + (f" ({args.merged} runs of some parts each, recorded together with `--render`)" if getattr(args, "merged", 1) > 1 else "")
+             + f" (`make bench BENCH_ARGS=\"load --pg-db {args.pg_db}\"`); "
              f"machine: {machine()}; load average {load}. Server, database and load generator share the 2 cores. "
              "Milliseconds per request over HTTP on 127.0.0.1, templates rendered, sessions signed in.", ""]  # fmt: skip
     if overloaded(load):
@@ -486,7 +488,7 @@ def main(argv: list[str]) -> int:
         saved = [json.loads(Path(f).read_text()) for f in args.render]
         merged = {k: v for s in saved for k, v in s["results"].items()}
         parts = sorted({p for s in saved for p in s["args"]["parts"].split(",")})
-        args = argparse.Namespace(**{**saved[0]["args"], "parts": ",".join(parts)})
+        args = argparse.Namespace(**{**saved[0]["args"], "parts": ",".join(parts), "merged": len(saved)})
         record_in_doc(render(merged, args, "; ".join(s["load"] for s in saved)))
         return 0
     VAR.mkdir(parents=True, exist_ok=True)
