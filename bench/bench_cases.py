@@ -1,10 +1,11 @@
 """Case register benchmark: 200,000 fictional cases in SQLite and in PostgreSQL; p50/p95 of the reads.
 
     python bench/bench_cases.py [--cases 200000] [--samples 300] [--backends sqlite,postgres] [--no-record]
-                                [--measure-only] [--json FILE]
+                                [--measure-only] [--json FILE] [--pg-db NAME] [--sqlite-file PATH]
 
-For each backend a worker process gets its own database (SQLite: var/bench/bench.sqlite3; PostgreSQL:
-database `ctm_bench` on 127.0.0.1:5432, user postgres, created afresh), migrates it, bulk-loads the
+For each backend a worker process gets its own database (SQLite: var/bench/bench.sqlite3 or
+--sqlite-file; PostgreSQL: database --pg-db, default `ctm_bench`, on 127.0.0.1:5432, user postgres),
+migrates it, bulk-loads the
 cases planned by `ctm.cases.demo_data.CaseSampler` (the demo's CTDC-shaped generator) with the real
 encryption and blind indexes, gives each caseworker a realistic caseload, shares each case closed as
 referred with the organization it was referred to, runs ANALYZE (VACUUM ANALYZE on PostgreSQL, the
@@ -19,7 +20,10 @@ seeding but still migrates, so a seeded database can be re-measured after a sche
 - case page: the queries of `case_detail_view` (get_case_for_user, view_person and every part of the
   page, timeline included), without template rendering.
 
-Results go to docs/benchmarks.md, section "## Case register" only.
+The bench creates its PostgreSQL database and marks it with a comment; it drops and re-creates only a
+database that carries its mark (or none that exists), and refuses any other: it never drops a database
+it did not create. Results go to docs/benchmarks.md, section "## Case register" only; nothing but what
+this run measured is written there.
 """
 
 from __future__ import annotations
@@ -42,10 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
 DOC = ROOT / "docs" / "benchmarks.md"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-BACKENDS = {
-    "sqlite": f"sqlite:///{VAR / 'bench.sqlite3'}",
-    "postgres": "postgres://postgres@127.0.0.1:5432/ctm_bench",
-}
+PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
+MARK = "created by CTM's bench/bench_cases.py"
 GOAL_MS = 50.0
 CHUNK = 5000
 CASELOAD = 200  # cases per caseworker
@@ -54,25 +56,54 @@ CASELOAD = 200  # cases per caseworker
 # --- parent: prepare databases, run workers, record --------------------------------------------------
 
 
-def prepare(backend: str) -> None:
-    VAR.mkdir(parents=True, exist_ok=True)
+def database_url(backend: str, args: argparse.Namespace) -> str:
     if backend == "sqlite":
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{VAR / 'bench.sqlite3'}{suffix}").unlink(missing_ok=True)
-        return
+        return f"sqlite:///{args.sqlite_file}"
+    return PG_URL.format(name=args.pg_db)
+
+
+def pg_database_mark(name: str) -> str | None:
+    """The comment on database `name` ("" when it has none), or None when it does not exist."""
     import psycopg
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS ctm_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE ctm_bench")
+        row = conn.execute(
+            "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def prepare(backend: str, args: argparse.Namespace) -> None:
+    VAR.mkdir(parents=True, exist_ok=True)
+    if backend == "sqlite":
+        if Path(args.sqlite_file).exists() and Path(args.sqlite_file).resolve() != (VAR / "bench.sqlite3").resolve():
+            raise SystemExit(f"{args.sqlite_file} exists and is not the bench's own file: give a new path.")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{args.sqlite_file}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+    from psycopg import sql
+
+    mark = pg_database_mark(args.pg_db)
+    if mark is not None and mark != MARK:
+        raise SystemExit(
+            f"database {args.pg_db!r} exists and was not created by this bench: it is left alone. "
+            "Choose another name with --pg-db (or drop it yourself)."
+        )
+    name = sql.Identifier(args.pg_db)
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        if mark is not None:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+        conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(name, sql.Literal(MARK)))
 
 
 def run_worker(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     if not args.measure_only:
-        prepare(backend)
+        prepare(backend, args)
     env = {
         **os.environ,
-        "CTM_DATABASE_URL": BACKENDS[backend],
+        "CTM_DATABASE_URL": database_url(backend, args),
         "CTM_VAR_DIR": str(VAR),
         "CTM_LOG_LEVEL": "WARNING",
     }
@@ -87,6 +118,8 @@ def run_worker(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         "--samples",
         str(args.samples),
         *(["--measure-only"] if args.measure_only else []),
+        "--pg-db",
+        args.pg_db,
     ]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     sys.stderr.write(proc.stderr[-4000:])
@@ -111,6 +144,8 @@ def machine() -> str:
 
 def command(args: argparse.Namespace) -> str:
     words = ["python bench/bench_cases.py", f"--cases {args.cases}", f"--samples {args.samples}"]
+    if args.pg_db != "ctm_bench" and "postgres" in args.backends:
+        words.append(f"--pg-db {args.pg_db}")
     if args.backends != "sqlite,postgres":
         words.append(f"--backends {args.backends}")
     if args.measure_only:
@@ -131,7 +166,7 @@ def render(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
         + ", ".join(f"{b}: {results[b]['server']}" for b in backends)
         + ".",
         "",
-        f"{args.cases:,} fictional cases (demo generator, CTDC-shaped; three organizations, the largest with "
+        f"{results[backends[0]].get('cases', args.cases):,} fictional cases (demo generator, CTDC-shaped; three organizations, the largest with "
         f"{results[backends[0]]['largest_org_cases']:,} cases), every identifying value encrypted and the blind "
         "indexes computed as in production; each case with its screening, eligibility decision, victim context, "
         "route, consents, notes and two activity-log entries. Timings in milliseconds, in-process (ORM and "
@@ -170,7 +205,7 @@ def render(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
             if not missed
             else "Goal missed on PostgreSQL for: " + ", ".join(missed) + "."
         )
-    lines += ["", LIST_DESIGN, "", BEFORE]
+    lines += ["", LIST_DESIGN]
     return "\n".join(lines) + "\n"
 
 
@@ -181,20 +216,8 @@ LIST_DESIGN = (
     "own cases are read through an index led by the organization and the filtered column, in the list's "
     "order; the cases shared in are read once per page as (opened on, id) pairs and merged in; the "
     'count stops at 10,001 (the page then says "More than 10,000 cases") and reads indexes only. The '
-    "API list (`case_list`) reads the same way and counts exactly. What remains for a case manager is "
-    "mostly the shared-in cases (8–15 ms here, by load) and the ORM (about 8 ms for five queries and "
-    "25 rows). Three runs of the final code on 2026-12-03 (load average 1.5–2.5) gave the case "
-    "manager's list 49.1, 23.4 and 25.1 ms p95 on PostgreSQL: the machine is shared, read the table "
-    "with that spread in mind."
-)
-
-BEFORE = (
-    "Before (2026-12-03, same data, shares and machine, load average 2–3, the case list's code and "
-    "indexes as of commit 57aa7f8, `--measure-only`): PostgreSQL case list p50 / p95 184.8 / 1413.5 ms "
-    "(case manager) and 110.1 / 272.1 ms (caseworker), search by number 11.4 / 17.8, by name "
-    "18.9 / 24.5, case page 63.6 / 78.6; SQLite case list 113.5 / 750.7 and 91.8 / 269.4, search by "
-    "number 3.6 / 12.2, by name 28.0 / 39.8, case page 54.3 / 84.7. The 2026-11-24 run (no shared "
-    "cases, quieter machine) had the case manager's list at 205.4 / 360.6 ms on PostgreSQL."
+    "API list (`case_list`) reads the same way and counts exactly. The machine is shared: read the "
+    "table with the load average above in mind. Earlier runs are under \"Case register: history\" below."
 )
 
 
@@ -212,6 +235,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--cases", type=int, default=200_000)
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--pg-db", default="ctm_bench", help="PostgreSQL database of the bench (default ctm_bench)")
+    parser.add_argument("--sqlite-file", default=str(VAR / "bench.sqlite3"), help="SQLite file of the bench")
     parser.add_argument("--no-record", action="store_true", help="print the results, leave docs/ alone")
     parser.add_argument(
         "--measure-only",
@@ -231,6 +256,7 @@ def main(argv: list[str]) -> int:
         results = {b: r for s in saved for b, r in s["results"].items()}
         args.cases, args.samples = saved[0]["cases"], saved[0]["samples"]
         args.measure_only = saved[0].get("measure_only", False)
+        args.pg_db = saved[0].get("pg_db", "ctm_bench")
         args.backends = ",".join(results)
         args.load = "; ".join(s.get("load", "not recorded") for s in saved)
         record_in_doc(render(results, args))
@@ -245,7 +271,7 @@ def main(argv: list[str]) -> int:
             print(f"   {name:<45} p50 {t['p50']:7.1f} ms   p95 {t['p95']:7.1f} ms", flush=True)
     args.load = f"{load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     if args.json:
-        saved = {"cases": args.cases, "samples": args.samples, "measure_only": args.measure_only}
+        saved = {"cases": args.cases, "samples": args.samples, "measure_only": args.measure_only, "pg_db": args.pg_db}
         Path(args.json).write_text(json.dumps({**saved, "load": args.load, "results": results}))
     text = render(results, args)
     print(text)
@@ -285,6 +311,7 @@ def worker(args: argparse.Namespace) -> int:
     timings = measure(probes, args.samples)
     result = {"timings": timings, "seed_seconds": seconds, "server": server}
     result["largest_org_cases"] = probes["largest_org_cases"]
+    result["cases"] = probes["cases"]  # what the database holds (a --measure-only run may differ from --cases)
     result["largest_org_shared_in"] = probes["largest_org_shared_in"]
     print("RESULT " + json.dumps(result), flush=True)
     return 0
@@ -420,6 +447,7 @@ def collect_probes() -> dict[str, Any]:
         "teams": teams,
         "largest": largest,
         "largest_org_cases": sizes[largest],
+        "cases": sum(sizes.values()),
         "largest_org_shared_in": shared_in.count(),
         "numbers": [c.number for c in cases],
         "names": [(c.person.full_name, c.person.birth_date) for c in cases],

@@ -1,7 +1,8 @@
 """Run every benchmark script (bench/bench_*.py) in turn; each records its results in docs/benchmarks.md.
 
 Benchmarks are not tests: they are run by `make bench`, never by `make test`.
-Pass names to run only some: `make bench BENCH_ARGS="privacy"`.
+Pass names to run only some: `make bench BENCH_ARGS="privacy"`; words from the first option on go to
+each script run: `make bench BENCH_ARGS="cases --pg-db ctm_bench_mine"`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ HERE = Path(__file__).resolve().parent
 
 
 def main(argv: list[str]) -> int:
+    first_option = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
+    names, options = argv[:first_option], argv[first_option:]
     scripts = sorted(HERE.glob("bench_*.py"))
-    if argv:
-        scripts = [s for s in scripts if any(a in s.stem for a in argv)]
+    if names:
+        scripts = [s for s in scripts if any(a in s.stem for a in names)]
     failed = 0
     for script in scripts:
         print(f"== {script.name} ==", flush=True)
-        failed += subprocess.call([sys.executable, str(script)]) != 0
+        failed += subprocess.call([sys.executable, str(script), *options]) != 0
     return 1 if failed else 0
 
 

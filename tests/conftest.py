@@ -67,9 +67,10 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _release_files(settings, tmp_path_factory):
-    """Published releases go to a temporary folder; a release's run happens inline (no thread)."""
+    """Published releases go to a temporary folder; jobs run at once, in the caller (django-tasks'
+    immediate backend; tests/runtime runs a real `ctm worker` on the database backend)."""
     settings.CTM_RELEASES_DIR = tmp_path_factory.mktemp("releases")
-    settings.CTM_JOBS_INLINE = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)

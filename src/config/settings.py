@@ -46,10 +46,14 @@ INSTALLED_APPS = [
     "ctm.linkage",
     "ctm.privacy",
     "ctm.api",
+    "django_tasks",
+    "django_tasks_db",
+    "ctm.runtime",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,7 +93,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    # WAL: readers never wait for the writer; a busy writer is waited for (timeout, seconds) instead of
+    # failing with "database is locked"; synchronous=NORMAL is WAL's documented safe setting.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": env_int("CTM_SQLITE_BUSY_TIMEOUT", 20),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -161,6 +171,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise serves the static files: hashed names, gzip-compressed copies and far-future caching for
+# what `collectstatic` wrote (`ctm serve` runs it); the apps' own folders as a fallback (`ctm runserver`).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "ctm.runtime.staticfiles.StaticStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 3600  # unhashed names (the fallback); hashed names are cached for ten years
 
 CTM_CASE_PAGE_SIZE = env_int("CTM_CASE_PAGE_SIZE", 25)
 
@@ -169,7 +187,6 @@ CTM_RELEASES_DIR = Path(os.environ.get("CTM_RELEASES_DIR", VAR_DIR / "releases")
 CTM_PRIVACY_TOTAL_EPSILON = float(os.environ.get("CTM_PRIVACY_TOTAL_EPSILON", "10"))
 CTM_PRIVACY_UPLOAD_MAX_BYTES = env_int("CTM_PRIVACY_UPLOAD_MAX_MB", 25) * 1024 * 1024
 CTM_RELEASE_STALE_MINUTES = env_int("CTM_RELEASE_STALE_MINUTES", 120)
-CTM_JOBS_INLINE = env_bool("CTM_JOBS_INLINE", False)  # run long jobs in the request (tests only)
 # A linkage run or estimate silent this long was interrupted (a restart): marked failed (docs/linkage-platform.md)
 CTM_JOB_STALE_MINUTES = env_int("CTM_JOB_STALE_MINUTES", 60)
 
@@ -186,10 +203,39 @@ LOGGING = {
     # Request bodies and query strings are never logged: identifying data never reaches a log.
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "ctm": {"handlers": ["console"], "level": os.environ.get("CTM_LOG_LEVEL", "INFO")},
+        "ctm": {"handlers": ["console"], "level": os.environ.get("CTM_LOG_LEVEL", "INFO"), "propagate": False},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The job queue (docs/operations.md, "Background jobs"): Django's tasks framework, stored in the database
+# and run by `ctm worker`; tests use the immediate backend (the job runs at once, in the caller).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("CTM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+CTM_WORKER_CONCURRENCY = env_int("CTM_WORKER_CONCURRENCY", 1)  # jobs run at once by one `ctm worker`
+CTM_JOB_MEMORY_MB = env_int("CTM_JOB_MEMORY_MB", 4096)  # memory ceiling of one job's process (0: none)
+CTM_JOB_NICE = env_int("CTM_JOB_NICE", 10)  # CPU priority of a job's process below the web's (0: same)
+CTM_JOB_MAX_ATTEMPTS = env_int("CTM_JOB_MAX_ATTEMPTS", 2)  # an idempotent job interrupted is run again
+CTM_WORKER_HEARTBEAT_SECONDS = env_int("CTM_WORKER_HEARTBEAT_SECONDS", 10)
+CTM_WORKER_STALE_SECONDS = env_int("CTM_WORKER_STALE_SECONDS", 60)  # a worker silent this long is gone
+CTM_WEB_WORKERS = env_int("CTM_WEB_WORKERS", 0)  # gunicorn processes of `ctm serve` (0: 2 × cores + 1)
+CTM_LOG_FORMAT = os.environ.get("CTM_LOG_FORMAT", "text")  # "json": one JSON object per line
+
+from ctm.runtime import production  # noqa: E402  (HTTPS settings, owner-only files, JSON logs)
+
+CTM_PRODUCTION = env_bool("CTM_PRODUCTION", False)
+globals().update(production.https_settings(os.environ, production=CTM_PRODUCTION))
+production.use_log_format(LOGGING, CTM_LOG_FORMAT)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    production.private_file(Path(DATABASES["default"]["NAME"]))
+production.private_dir(VAR_DIR)
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder (filled by `ctm serve`)
+if CTM_PRODUCTION:  # refuse to start unsafe: debug on, a missing secret, HTTPS not configured
+    production.refuse_unsafe(globals(), os.environ)
 
 from ctm.core.keys import load_dev_secrets  # noqa: E402  (needs VAR_DIR above; fills unset secrets)
 
@@ -214,3 +260,4 @@ CTM_AUDIT_CHECKPOINT_FILE = Path(
     os.environ.get("CTM_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl")
 )
 CTM_AUDIT_SYSLOG = os.environ.get("CTM_AUDIT_SYSLOG", "")  # udp://host:514, tcp://host:601 or /dev/log
+CTM_BACKUP_KEY = production.backup_key(VAR_DIR, os.environ, production=CTM_PRODUCTION)

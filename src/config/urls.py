@@ -5,6 +5,7 @@ from ctm.accounts.middleware import ALL_STEPS, account_flow
 from ctm.api.urls import api
 
 urlpatterns = [
+    path("", include("ctm.runtime.urls")),  # /healthz and /readyz
     # the language switch works on the login and two-factor pages too (a view of the login flow)
     path("i18n/setlang/", account_flow(*ALL_STEPS)(set_language), name="set_language"),
     path("api/v1/", api.urls),

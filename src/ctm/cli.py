@@ -24,7 +24,10 @@ ENGINE_COMMANDS: dict[str, str] = {
 HELP = """usage: ctm COMMAND [ARGS...]
 
 Platform commands (Django):
-  serve [--host H] [--port P]   serve CTM (default http://127.0.0.1:8000)
+  serve [--host H] [--port P]   serve CTM with gunicorn and a job worker (default http://127.0.0.1:8000)
+  worker                        run the queued jobs (linkage runs, estimates, releases)
+  backup --out DIR              an encrypted backup (database, files, releases); restore DIR
+  runserver                     Django's development server (development only)
   demo [--cases N] [--seed S] [--reset [--yes]]
                                 migrate and load fictional demo data, print demo users
   createuser                    create a user with a membership and role
@@ -60,9 +63,14 @@ def main(argv: list[str] | None = None) -> int:
     if args[0] in ENGINE_COMMANDS:
         return _run_engine(ENGINE_COMMANDS[args[0]], args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["ctm", *args])
+    try:
+        execute_from_command_line(["ctm", *args])
+    except ImproperlyConfigured as exc:  # e.g. CTM_PRODUCTION=1 refusing unsafe settings
+        sys.stderr.write(f"ctm: {exc}\n")
+        return 2
     return 0
 
 

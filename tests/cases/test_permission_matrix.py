@@ -256,6 +256,8 @@ MATRIX = {
         expect(403, anonymous=302, data_manager=302),
     ),
     "privacy:ledger": ("get", lambda p, o: {}, None, RELEASES),
+    "runtime:healthz": ("get", lambda p, o: {}, None, expect(200)),
+    "runtime:readyz": ("get", lambda p, o: {}, None, expect(503)),  # no worker in the tests: not ready
     "published:list": ("get", lambda p, o: {}, None, PUBLIC),
     "published:release": ("get", lambda p, o: {"pk": privacy_objects.published(p).pk}, None, PUBLIC),
     "published:download": (

@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ctm.core.domain.jobs import wait_all
 from ctm.core.models import ActivityLog
 from ctm.linkage.domain import estimate_job, run_job
 from ctm.linkage.domain.progress import Progress
@@ -21,6 +20,7 @@ from tests.linkage_platform.conftest import TABLE_CSV, list_csv, upload
 from tests.linkage_platform.objects import make_estimate, make_run
 from tests.linkage_platform.test_estimates import post_table
 from tests.linkage_platform.test_runs import POLICE, SHELTER, start
+from tests.runtime.thread_queue import database_queue
 
 META_REFRESH = '<meta http-equiv="refresh" content="2">'
 WAIT = 120  # seconds: a generous limit for a slow machine; the jobs take a few seconds
@@ -66,14 +66,15 @@ def hold(monkeypatch, method: str, when) -> Gates:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_estimate_runs_in_a_background_thread_and_its_page_follows_it(client, settings, personas, monkeypatch):
-    settings.CTM_JOBS_INLINE = False
+def test_an_estimate_runs_on_the_queue_and_its_page_follows_it(client, settings, personas, monkeypatch):
+    queue = database_queue(settings)
     client.force_login(personas.data_manager.user)
     gates = hold(monkeypatch, "count", lambda stage, done, total: done == 1)
     try:
         response = post_table(client, TABLE_CSV, bootstrap=40)
         assert response.status_code == 302
         assert Estimate.objects.in_orgs([personas.org.pk]).get().status == "queued"
+        queue.start()  # a worker takes the job (here in a thread, so that the test can hold it)
         gates.begin.set()
         assert gates.reached.wait(WAIT), "the job never reached the bootstrap"
         estimate = Estimate.objects.in_orgs([personas.org.pk]).get()
@@ -87,7 +88,7 @@ def test_an_estimate_runs_in_a_background_thread_and_its_page_follows_it(client,
         assert "Download the report" not in body
     finally:
         gates.release()
-        wait_all()
+        queue.wait()
     estimate.refresh_from_db()
     assert estimate.status == "done", estimate.error
     assert estimate.progress == 100 and estimate.finished_at >= estimate.started_at
@@ -99,10 +100,10 @@ def test_an_estimate_runs_in_a_background_thread_and_its_page_follows_it(client,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_run_links_in_a_background_thread_and_its_page_follows_it(
+def test_a_run_links_on_the_queue_and_its_page_follows_it(
     client, settings, personas, registered_people, monkeypatch
 ):
-    settings.CTM_JOBS_INLINE = False
+    queue = database_queue(settings)
     client.force_login(personas.data_manager.user)
     gates = hold(monkeypatch, "stage", lambda stage: stage == "comparing")
     try:
@@ -110,6 +111,7 @@ def test_a_run_links_in_a_background_thread_and_its_page_follows_it(
         assert response.status_code == 302
         queued = client.get(response["Location"]).content.decode()
         assert META_REFRESH in queued and "Waiting to start…" in queued
+        queue.start()
         gates.begin.set()
         assert gates.reached.wait(WAIT), "the job never reached the comparison of pairs"
         run = LinkageRun.objects.in_orgs([personas.org.pk]).get()
@@ -123,7 +125,7 @@ def test_a_run_links_in_a_background_thread_and_its_page_follows_it(
         assert client.get(reverse("linkage:review", args=[run.pk]))["Location"] == response["Location"]
     finally:
         gates.release()
-        wait_all()
+        queue.wait()
     run.refresh_from_db()
     assert run.status == "done", run.error
     assert run.summary["records"] == LinkedRecord.unscoped.filter(run=run).count() > 0

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from ctm.core.enums import Role
 from ctm.core.errors import NotAllowed
-from ctm.privacy.domain import jobs
 from ctm.privacy.domain import releases as domain
 from ctm.privacy.models import Dataset, Release
 from tests.factories import make_member
@@ -24,6 +23,7 @@ from tests.privacy_platform.objects import (
     post_new,
     upload,
 )
+from tests.runtime.thread_queue import database_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -95,13 +95,15 @@ def test_the_same_file_in_two_organizations_is_two_datasets(client, personas):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_run_happens_in_a_background_thread(settings, personas):
-    settings.CTM_JOBS_INLINE = False
+def test_the_run_happens_on_the_queue(settings, personas):
+    queue = database_queue(settings)
     release = domain.create_release(
         by=personas.data_manager, dataset=upload(personas.data_manager), label="", method="kanon",
         parameters=dict(KANON),
     )  # fmt: skip
-    jobs.wait_all()
+    assert release.status == "queued"
+    queue.start()
+    queue.wait()
     release.refresh_from_db()
     assert release.status == "ready", release.error
     assert release.progress == 100 and release.report["privacy"]["k_achieved"] >= 3

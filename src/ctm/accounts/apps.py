@@ -9,8 +9,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in
+
+        from ctm.accounts.middleware import stamp_login
 
         user_locked_out.connect(_locked_out, dispatch_uid="ctm.accounts.locked_out")
+        user_logged_in.connect(stamp_login, dispatch_uid="ctm.accounts.stamp_login")
 
 
 def _locked_out(sender: object, request: object = None, username: str | None = None, **kwargs: object) -> None:

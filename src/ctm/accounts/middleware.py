@@ -73,6 +73,15 @@ def pending_step(request: HttpRequest) -> str | None:
     if getattr(user, "must_change_password", False):
         return PASSWORD
     return None
+# The idle stamp is written at most once a minute: a page read does not rewrite the session each time
+# (a write per request made SQLite's single writer the bottleneck under load).
+STAMP_EVERY = 60
+
+
+def stamp_login(sender: object, request: HttpRequest, **kwargs: object) -> None:
+    """The idle clock starts at login (connected in AccountsConfig.ready)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_LAST_SEEN] = time.time()
 
 
 class IdleTimeoutMiddleware:
@@ -86,7 +95,8 @@ class IdleTimeoutMiddleware:
             if last and now - last > settings.CTM_IDLE_TIMEOUT.total_seconds():
                 logout(request)
                 return redirect("/accounts/login/?timeout=1")
-            request.session[SESSION_LAST_SEEN] = now
+            if not last or now - last >= STAMP_EVERY:
+                request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
 

@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -93,3 +94,13 @@ def load_audit_keys(var_dir: Path, audit_keys: str, *, require: bool) -> str:
         data["audit_keys"] = f"a1:{new_key_material()}"
         _write(path, data)
     return data["audit_keys"]
+
+
+def dev_secret(var_dir: Path, name: str, make: Callable[[], str] = new_key_material) -> str:
+    """One more generated secret in var/secrets.json (e.g. the backup key), made once on first use."""
+    path = secrets_file(var_dir)
+    data = _read(path)
+    if name not in data:
+        data[name] = make()
+        _write(path, data)
+    return data[name]

@@ -1,57 +1,55 @@
-"""Long jobs in a background thread, started once the transaction that asked for them has committed.
+"""Long jobs on Django's tasks framework (the `django-tasks` backport), run by `ctm worker`.
 
-The request that starts a job returns at once; the job reports its progress on its own row, which the
-page reads. A thread is enough for CTM's size (one server process, a few releases, linkage runs and
-estimates a month); a job interrupted by a restart is marked failed when its page is next opened (each
-app's `mark_interrupted`). With `CTM_JOBS_INLINE` (tests) the job runs in the caller, at once.
+Each app declares its jobs with `@job(...)` in its `domain/tasks.py`: a task that takes plain ids (never
+identifying data: the arguments are stored in the queue's table), and says
 
-Used by privacy (releases) and linkage (runs and estimates).
+- `idempotent`: running it again after an interruption gives the same result and stores it once (its
+  body starts only from `queued` and stores in one transaction only while `running`), so a job cut off
+  by a restart is queued again, up to CTM_JOB_MAX_ATTEMPTS; any other job is marked failed;
+- `on_interrupted(pk, again)`: puts the job's own row back to `queued` (again=True) or marks it failed
+  with a plain sentence for its page (again=False).
+
+`submit(task, pk, ...)` enqueues inside the caller's transaction: with the database backend the task row
+commits (or rolls back) with the row that asked for it, so the worker never sees a job whose row does
+not exist. With the immediate backend (tests: CTM_TASKS_BACKEND) the job runs at once, in the caller.
+docs/decisions/0301-web-server-and-job-queue.md says why this queue and how the worker runs jobs.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from django.conf import settings
-from django.db import close_old_connections, connections, transaction
-
-logger = logging.getLogger("ctm.jobs")
-_threads: set[threading.Thread] = set()
-_lock = threading.Lock()
+from django_tasks import task as django_task
+from django_tasks.base import Task
 
 
-def submit(name: str, job: Callable[[], None]) -> None:
-    """Run `job` after the current transaction commits: in a thread, or inline with CTM_JOBS_INLINE."""
-    if settings.CTM_JOBS_INLINE:
-        job()
-        return
-    transaction.on_commit(lambda: _start(name, job))
+@dataclass(frozen=True)
+class JobKind:
+    task: Task[Any, Any]
+    idempotent: bool
+    on_interrupted: Callable[[int, bool], None]
 
 
-def _start(name: str, job: Callable[[], None]) -> None:
-    thread = threading.Thread(target=_run, args=(job,), name=name, daemon=True)
-    with _lock:
-        _threads.add(thread)
-    thread.start()
+JOBS: dict[str, JobKind] = {}  # task path -> kind (filled as the apps' tasks modules are imported)
 
 
-def _run(job: Callable[[], None]) -> None:
-    close_old_connections()
-    try:
-        job()
-    except Exception as exc:  # the job records its own failures; this is the last resort
-        logger.error("background job failed: %s", type(exc).__name__)
-    finally:
-        connections.close_all()
-        with _lock:
-            _threads.discard(threading.current_thread())
+def job(*, idempotent: bool, on_interrupted: Callable[[int, bool], None]) -> Callable[..., Task[Any, Any]]:
+    """Declare a long job: a django-tasks task, with what to do when a restart interrupts it."""
+
+    def declare(func: Callable[..., Any]) -> Task[Any, Any]:
+        task: Task[Any, Any] = django_task()(func)
+        JOBS[task.module_path] = JobKind(task, idempotent, on_interrupted)
+        return task
+
+    return declare
 
 
-def wait_all(timeout: float = 600.0) -> None:
-    """Wait for the jobs started by this process (tests and management commands)."""
-    with _lock:
-        running = list(_threads)
-    for thread in running:
-        thread.join(timeout)
+def kind_of(task_path: str) -> JobKind | None:
+    return JOBS.get(task_path)
+
+
+def submit(task: Task[Any, Any], *args: Any) -> None:
+    """Queue `task(*args)` in the current transaction (run at once with the immediate backend)."""
+    task.enqueue(*args)

@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ctm.linkage.domain.common import log
-from ctm.linkage.domain.progress import Progress, even_steps, fail, finish, interrupt
+from ctm.linkage.domain.progress import Progress, abandon, even_steps, fail, finish, interrupt, requeue
 from ctm.linkage.engine import METHODS, CaptureTable, MSEInputError, estimate_population, table_from_frame
 from ctm.linkage.enums import JobStatus
 from ctm.linkage.models import Estimate
@@ -134,3 +134,11 @@ def mark_interrupted(estimate: Estimate) -> bool:
     """An estimate with no sign of life for CTM_JOB_STALE_MINUTES was interrupted (a restart): failed."""
     message = _("The estimate was interrupted (the server restarted?). Nothing was stored; make it again.")
     return interrupt(estimate, message, "linkage.estimate.interrupted")
+
+
+def after_interruption(pk: int, again: bool) -> None:
+    """Its worker stopped (a restart): queue the estimate again, or mark it failed."""
+    if again and requeue(Estimate, pk):
+        return
+    message = _("The estimate stopped before it finished (the server restarted, or it needed more memory than a job may use). Nothing was stored; make it again.")
+    abandon(Estimate, pk, message, "linkage.estimate.interrupted")

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from ctm.core.domain import jobs
 from ctm.core.errors import InvalidTransition
+from ctm.linkage.domain import tasks
 from ctm.linkage.domain.common import log, require_data_manager
-from ctm.linkage.domain.estimate_job import run_estimate, table_json
+from ctm.linkage.domain.estimate_job import table_json
 from ctm.linkage.engine import CaptureTable, MSEInputError, estimate_population
 from ctm.linkage.enums import JobStatus
 from ctm.linkage.models import Estimate, LinkageRun
@@ -49,7 +50,7 @@ def create_estimate(
         changes = {"method": [None, parameters["method"]], "bootstrap": [None, parameters["bootstrap"]]}
         log("linkage.estimate.created", by, estimate, estimate.label, changes)
         language = translation.get_language()
-        jobs.submit(f"linkage-estimate-{estimate.pk}", lambda: run_estimate(estimate.pk, language))
+        jobs.submit(tasks.estimate_population, estimate.pk, language)
     estimate.refresh_from_db()  # the job may already have moved it on
     return estimate
 

@@ -100,19 +100,45 @@ def stale_limit() -> datetime.datetime:
 
 
 def interrupt(obj: Any, message: str, action: str) -> bool:
-    """A queued or running job with no sign of life for CTM_JOB_STALE_MINUTES was interrupted: failed.
+    """A running job with no sign of life for CTM_JOB_STALE_MINUTES was interrupted: failed.
 
-    Called when its page is opened. The log entry has no actor: nobody did it."""
+    Called when its page is opened: the last resort, when no worker came back to say so (`ctm worker`
+    settles the jobs of a worker that stopped as soon as it or another worker starts). A queued job is
+    left alone: it waits for a worker. The log entry has no actor: nobody did it."""
     limit = stale_limit()
-    if obj.status not in RUNNING_STATES or obj.updated_at > limit:
+    if obj.status != JobStatus.RUNNING or obj.updated_at > limit:
         return False
     now = timezone.now()
     with transaction.atomic():
         changed = type(obj)._base_manager.filter(
-            pk=obj.pk, status__in=list(RUNNING_STATES), updated_at__lte=limit
+            pk=obj.pk, status=JobStatus.RUNNING, updated_at__lte=limit
         ).update(status=JobStatus.FAILED, error=message, finished_at=now, updated_at=now)
         if changed:
             record(action, actor=None, organization=obj.organization, obj=obj, label=obj.label)
     if changed:
         obj.refresh_from_db()
+    return bool(changed)
+
+
+def abandon(model: type[models.Model], pk: int, message: str, action: str) -> Any:
+    """The worker running this job stopped (a restart): mark it failed at once. The job's row, or None
+    when it was not queued or running any more."""
+    now = timezone.now()
+    with transaction.atomic():
+        obj = model._base_manager.select_for_update().filter(pk=pk, status__in=list(RUNNING_STATES)).first()
+        if obj is None:
+            return None
+        type(obj)._base_manager.filter(pk=pk).update(
+            status=JobStatus.FAILED, error=message, finished_at=now, updated_at=now
+        )
+        record(action, actor=None, organization=obj.organization, obj=obj, label=obj.label)
+    return obj
+
+
+def requeue(model: type[models.Model], pk: int) -> bool:
+    """The worker running this (idempotent) job stopped: back to the queue, to be run again from the
+    start. Nothing it did is kept: it stores its results only when it finishes."""
+    changed = model._base_manager.filter(pk=pk, status__in=list(RUNNING_STATES)).update(
+        status=JobStatus.QUEUED, stage="queued", progress=0, message="", updated_at=timezone.now()
+    )
     return bool(changed)

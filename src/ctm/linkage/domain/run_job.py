@@ -20,7 +20,7 @@ from splink.internals.exceptions import SplinkException
 
 from ctm.core.errors import InvalidTransition
 from ctm.linkage.domain.common import log
-from ctm.linkage.domain.progress import Progress, even_steps, fail, finish, interrupt
+from ctm.linkage.domain.progress import Progress, abandon, even_steps, fail, finish, interrupt, requeue
 from ctm.linkage.domain.queries.records import PERSONS, person_records, upload_frame
 from ctm.linkage.engine import LINK_STAGES, LinkageInputError, LinkResult, LinkSettings, link_lists
 from ctm.linkage.enums import JobStatus
@@ -80,7 +80,7 @@ def failure_message(exc: BaseException) -> str:
         return _(
             "The lists could not be linked: the model could not be trained on them (they may be too small or too alike). Add records or lists and start a new run."
         )
-    if isinstance(exc, MemoryError):
+    if isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryException":  # DuckDB's own
         return _("The run needed more memory than the server has: link fewer or smaller lists.")
     return _("An unexpected error stopped the run (%(kind)s). Nothing was linked.") % {"kind": type(exc).__name__}
 
@@ -99,6 +99,16 @@ def mark_interrupted(run: LinkageRun) -> bool:
             return False
         ListUpload.unscoped.filter(run=run).delete()
     return True
+
+
+def after_interruption(pk: int, again: bool) -> None:
+    """Its worker stopped (a restart): queue the run again, or mark it failed and drop its lists."""
+    if again and requeue(LinkageRun, pk):
+        return
+    message = _("The run stopped before it finished (the server restarted, or it needed more memory than a job may use). Nothing was linked; start a new run.")
+    with transaction.atomic():
+        if abandon(LinkageRun, pk, message, "linkage.run.interrupted") is not None:
+            ListUpload.unscoped.filter(run_id=pk).delete()
 
 
 def _store(run: LinkageRun, frames: dict[str, pd.DataFrame], result: LinkResult) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ctm.core import crypto
 from ctm.core.domain import jobs
 from ctm.core.errors import InvalidTransition
+from ctm.linkage.domain import tasks
 from ctm.linkage.domain.common import log, require_data_manager
 from ctm.linkage.domain.queries.records import (
     PERSONS,
@@ -21,7 +22,7 @@ from ctm.linkage.domain.queries.records import (
     person_count,
     upload_context,
 )
-from ctm.linkage.domain.run_job import BATCH, run_linkage, summarise
+from ctm.linkage.domain.run_job import BATCH, summarise
 from ctm.linkage.engine import ReviewDecisions, cluster_pairs
 from ctm.linkage.enums import Decision, JobStatus
 from ctm.linkage.models import LinkageRun, LinkedRecord, ListUpload, ScoredPair
@@ -56,7 +57,7 @@ def start_run(
         _store_uploads(run, uploads)
         log("linkage.run.created", by, run, run.label, {"lists": [None, names], "threshold": [None, threshold]})
         language = translation.get_language()
-        jobs.submit(f"linkage-run-{run.pk}", lambda: run_linkage(run.pk, language))
+        jobs.submit(tasks.link_lists, run.pk, language)
     run.refresh_from_db()  # the job may already have moved it on
     return run
 

@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ctm.core.domain import jobs
 from ctm.core.domain.activity import record
 from ctm.core.errors import InvalidTransition
-from ctm.privacy.domain import files, jobs
+from ctm.privacy.domain import files
 from ctm.privacy.domain.common import log, require_preparer, require_reviewer
 from ctm.privacy.domain.queries.ledger import fits_budget, remaining_epsilon
 from ctm.privacy.domain.queries.releases import release_frame
@@ -109,18 +110,32 @@ def create_release(
 
 
 def start_run(release: Release) -> None:
-    from ctm.privacy.domain.runs import run_release  # the run imports the engines: only when needed
+    from ctm.privacy.domain import tasks
 
-    jobs.submit(f"release-{release.pk}", lambda: run_release(release.pk))
+    jobs.submit(tasks.run_release, release.pk)
+
+
+def after_interruption(pk: int, again: bool) -> None:
+    """The worker running this release stopped (a restart): failed at once (never run again by itself:
+    see ctm.privacy.domain.tasks); its ε is given back like any failed run's."""
+    message = _("The run stopped before it finished (the server restarted, or it needed more memory than a job may use). Nothing was released; prepare it again.")
+    with transaction.atomic():
+        release = Release.unscoped.select_for_update().filter(pk=pk, status__in=list(RUNNING_STATES)).first()
+        if release is None:
+            return
+        Release.unscoped.filter(pk=pk).update(status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now())
+        record("privacy.release.interrupted", actor=None, organization=release.organization, obj=release,
+               label=release.label)  # fmt: skip
 
 
 def mark_interrupted(release: Release) -> bool:
-    """A run with no sign of life for CTM_RELEASE_STALE_MINUTES was interrupted (a restart): failed."""
+    """A run with no sign of life for CTM_RELEASE_STALE_MINUTES was interrupted, and no worker came back
+    to say so: failed when its page is opened. A queued release waits for a worker."""
     limit = timezone.now() - datetime.timedelta(minutes=settings.CTM_RELEASE_STALE_MINUTES)
-    if release.status not in RUNNING_STATES or release.updated_at > limit:
+    if release.status != ReleaseStatus.RUNNING or release.updated_at > limit:
         return False
     message = _("The run was interrupted (the server restarted?). Nothing was released; prepare it again.")
-    changed = Release.unscoped.filter(pk=release.pk, status__in=list(RUNNING_STATES), updated_at__lte=limit)
+    changed = Release.unscoped.filter(pk=release.pk, status=ReleaseStatus.RUNNING, updated_at__lte=limit)
     if changed.update(status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now()):
         record("privacy.release.interrupted", actor=None, organization=release.organization, obj=release,
                label=release.label)  # fmt: skip

@@ -34,6 +34,7 @@ class Command(BaseCommand):
         console = Console(file=self.stdout, highlight=False)
         if reset:
             self.reset(yes)
+        console.print("Preparing the database (migrations)…")
         call_command("migrate", interactive=False, verbosity=0)
         from ctm.core.models import Organization
 

@@ -1,0 +1,3 @@
+from ctm.runtime.models.worker import WorkerHeartbeat
+
+__all__ = ["WorkerHeartbeat"]
