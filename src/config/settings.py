@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ctm.accounts.middleware.IdleTimeoutMiddleware",
     "ctm.accounts.middleware.TwoFactorRequiredMiddleware",
+    "ctm.core.middleware.TenantScopeMiddleware",  # after request.membership is known
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ctm.core.middleware.SecurityHeadersMiddleware",

@@ -114,8 +114,8 @@ def assign_case(case: Case, *, by: Membership, owner: Any = None, assignees: lis
         if assignees is not None:
             before = set(case.assignments.values_list("user_id", flat=True))
             after = {u.pk for u in assignees}
-            CaseAssignment._base_manager.filter(case=case, user_id__in=before - after).delete()
-            CaseAssignment._base_manager.bulk_create(
+            CaseAssignment.objects.filter(case=case, user_id__in=before - after).delete()
+            CaseAssignment.objects.bulk_create(
                 CaseAssignment(organization=case.organization, case=case, user_id=uid)
                 for uid in after - before
             )
@@ -238,12 +238,12 @@ def share_case(case: Case, *, by: Membership, consent: Consent) -> CaseShare:
         raise InvalidTransition(_("A valid referral consent naming the organization is required."))
     with transaction.atomic():
         share = (
-            CaseShare.objects.in_orgs([case.organization_id])
+            CaseShare.objects.filter(organization_id=case.organization_id)
             .filter(case=case, shared_with=target, revoked_at__isnull=True)
             .first()
         )
         if share is None:
-            share = CaseShare.unscoped.create(
+            share = CaseShare.objects.create(
                 organization=case.organization,
                 case=case,
                 shared_with=target,
@@ -255,7 +255,7 @@ def share_case(case: Case, *, by: Membership, consent: Consent) -> CaseShare:
 
 
 def revoke_shares_for_consent(consent: Consent, *, by: Membership) -> int:
-    shares = CaseShare.unscoped.filter(consent=consent, revoked_at__isnull=True)
+    shares = CaseShare.objects.filter(consent=consent, revoked_at__isnull=True)
     n = shares.update(revoked_at=timezone.now())
     if n:
         log_case("cases.case.share_revoked", by, consent.case, {"consent": [consent.pk, None]})

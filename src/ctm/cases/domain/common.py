@@ -26,7 +26,7 @@ def bump_version(obj: Model, expected: int | None) -> None:
     """Optimistic lock: refuse the save if someone saved the object since `expected` was read."""
     current = obj.version  # type: ignore[attr-defined]
     expected = current if expected is None else expected
-    updated = type(obj)._base_manager.filter(pk=obj.pk, version=expected).update(version=F("version") + 1)
+    updated = type(obj)._default_manager.filter(pk=obj.pk, version=expected).update(version=F("version") + 1)
     if not updated:
         raise ConflictError()
     obj.version = expected + 1  # type: ignore[attr-defined]

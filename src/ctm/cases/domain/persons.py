@@ -41,8 +41,8 @@ def refresh_indexes(person: Person) -> None:
     bd = person.birth_date.isoformat() if person.birth_date else ""
     person.name_birth_index = crypto.name_birth_index(person.full_name, bd) if person.full_name and bd else ""
     year = person.birth_date.year if person.birth_date else None
-    PersonPhoneticKey._base_manager.filter(person=person).delete()
-    PersonPhoneticKey._base_manager.bulk_create(
+    PersonPhoneticKey.objects.filter(person=person).delete()
+    PersonPhoneticKey.objects.bulk_create(
         PersonPhoneticKey(
             organization_id=person.organization_id, person=person, digest=crypto.phonetic_index(code, year)
         )

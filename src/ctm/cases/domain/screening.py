@@ -44,7 +44,7 @@ def record_screening(
 ) -> ScreeningInterview:
     require_write(by, case)
     with transaction.atomic():
-        screening = ScreeningInterview.unscoped.filter(case=case).first()
+        screening = ScreeningInterview.objects.filter(case=case).first()
         if screening is None:
             screening = ScreeningInterview(organization=case.organization, case=case, interviewer=by.user)
             old: dict[str, Any] = {}
@@ -109,7 +109,7 @@ def update_victim_context(
 ) -> VictimContext:
     require_write(by, case)
     with transaction.atomic():
-        context = VictimContext.unscoped.filter(case=case).first()
+        context = VictimContext.objects.filter(case=case).first()
         if context is None:
             context = VictimContext(organization=case.organization, case=case)
             old: dict[str, Any] = {}

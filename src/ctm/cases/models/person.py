@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ctm.cases.enums import DocumentKind, Gender
 from ctm.core.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
-from ctm.core.models import TenantModel
+from ctm.core.models import TenantManager, TenantModel
 
 # Fields whose values never reach a log or a URL in plaintext.
 PERSON_SENSITIVE = ("given_name", "family_name", "other_names", "birth_date", "contacts", "address")
@@ -50,6 +50,8 @@ class PersonPhoneticKey(models.Model):
     organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phonetic_keys")
     digest = models.CharField(max_length=40)
+
+    objects = TenantManager()  # tenant-owned without timestamps: the manager alone
 
     class Meta:
         indexes = [models.Index(fields=["organization", "digest"], name="phonetic_org_digest")]

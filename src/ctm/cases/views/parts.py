@@ -167,7 +167,7 @@ def closure_decision(request: HttpRequest, number: str, decision: str) -> HttpRe
 @GET_POST
 def screening(request: HttpRequest, number: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    instance = ScreeningInterview.unscoped.filter(case=case).first()
+    instance = ScreeningInterview.objects.filter(case=case).first()
     initial = {"version": instance.version if instance else 0}
     form = f.ScreeningForm(
         _data(request),
@@ -202,7 +202,7 @@ def eligibility(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def review_eligibility(request: HttpRequest, number: str, pk: int, decision: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    item = EligibilityDecision.unscoped.filter(case=case, pk=pk).first()
+    item = EligibilityDecision.objects.filter(case=case, pk=pk).first()
     if item is None:
         raise Http404
     with contextlib.suppress(InvalidTransition):  # already reviewed: the page shows its state
@@ -214,7 +214,7 @@ def review_eligibility(request: HttpRequest, number: str, pk: int, decision: str
 @GET_POST
 def victim_context(request: HttpRequest, number: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    instance = VictimContext.unscoped.filter(case=case).first()
+    instance = VictimContext.objects.filter(case=case).first()
     form = f.VictimContextForm(
         _data(request),
         instance=instance or VictimContext(case=case, organization=case.organization),
@@ -249,7 +249,7 @@ def add_event(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def remove_event(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    event = TraffickingEvent.unscoped.filter(case=case, pk=pk).first()
+    event = TraffickingEvent.objects.filter(case=case, pk=pk).first()
     if event is None:
         raise Http404
     screening_domain.remove_event(case, event, by=by)
@@ -277,7 +277,7 @@ def add_consent(request: HttpRequest, number: str) -> HttpResponse:
 @GET_POST
 def withdraw_consent(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    consent = Consent.unscoped.filter(case=case, pk=pk).first()
+    consent = Consent.objects.filter(case=case, pk=pk).first()
     if consent is None:
         raise Http404
     form = f.WithdrawConsentForm(_data(request))
@@ -379,7 +379,7 @@ def add_document(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def remove_document(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    document = IdentityDocument.unscoped.filter(person=case.person, pk=pk).first()
+    document = IdentityDocument.objects.filter(person=case.person, pk=pk).first()
     if document is None:
         raise Http404
     person_domain.remove_document(case, document, by=by)
@@ -392,7 +392,7 @@ def share(request: HttpRequest, number: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
     if not can_manage_cases(by):
         raise PermissionDenied
-    consents = Consent.unscoped.filter(case=case, scope="referral", withdrawn_on__isnull=True).select_related(
+    consents = Consent.objects.filter(case=case, scope="referral", withdrawn_on__isnull=True).select_related(
         "referral_organization"
     )
     form = f.ShareForm(_data(request), consents=consents)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ctm.core.scopes import job_scope
 from ctm.linkage.domain.common import log
 from ctm.linkage.domain.progress import Progress, even_steps, fail, finish, interrupt
 from ctm.linkage.engine import METHODS, CaptureTable, MSEInputError, estimate_population, table_from_frame
@@ -89,9 +90,10 @@ def _row(method: str, data: dict[str, Any], interval: list[float | None] | None)
     }
 
 
+@job_scope(Estimate)  # no request here: the job enters its row's organization
 def run_estimate(pk: int, language: str | None = None) -> None:
     """The job of one estimate (it runs once: an estimate that is not queued is left alone)."""
-    estimate = Estimate.unscoped.select_related("organization", "created_by").get(pk=pk)
+    estimate = Estimate.objects.select_related("organization", "created_by").get(pk=pk)
     if estimate.status != JobStatus.QUEUED:
         return
     p = estimate.parameters

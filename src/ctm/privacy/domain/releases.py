@@ -84,10 +84,10 @@ def create_release(
     _check_source(by, dataset)
     epsilon = float(parameters["epsilon"]) if method == ReleaseMethod.SYNTHETIC else None
     with transaction.atomic():
-        locked = Dataset.unscoped.select_for_update().get(pk=dataset.pk)  # one spender at a time
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)  # one spender at a time
         if epsilon is not None and not fits_budget(locked, epsilon):
             raise InvalidTransition({"epsilon": budget_message(locked, epsilon)})
-        release = Release.unscoped.create(
+        release = Release.objects.create(
             organization=by.organization,
             dataset=locked,
             created_by=by.user,
@@ -120,7 +120,7 @@ def mark_interrupted(release: Release) -> bool:
     if release.status not in RUNNING_STATES or release.updated_at > limit:
         return False
     message = _("The run was interrupted (the server restarted?). Nothing was released; prepare it again.")
-    changed = Release.unscoped.filter(pk=release.pk, status__in=list(RUNNING_STATES), updated_at__lte=limit)
+    changed = Release.objects.filter(pk=release.pk, status__in=list(RUNNING_STATES), updated_at__lte=limit)
     if changed.update(status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now()):
         record("privacy.release.interrupted", actor=None, organization=release.organization, obj=release,
                label=release.label)  # fmt: skip

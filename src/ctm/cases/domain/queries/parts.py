@@ -39,13 +39,13 @@ def log_identifying_read(membership: Any, case: Case, what: str, *, purpose: str
 
 
 def notes_for_case(membership: Any, case: Case, *, purpose: str = "case page") -> list[Note]:
-    notes = list(Note.unscoped.filter(case=case).select_related("author").order_by("-created_at", "-id"))
+    notes = list(Note.objects.filter(case=case).select_related("author").order_by("-created_at", "-id"))
     log_identifying_read(membership, case, "notes", purpose=purpose)
     return notes
 
 
 def guardians_for_case(membership: Any, case: Case, *, purpose: str = "case page") -> list[Guardian]:
-    guardians = list(Guardian.unscoped.filter(case=case).order_by("id"))
+    guardians = list(Guardian.objects.filter(case=case).order_by("id"))
     log_identifying_read(membership, case, "guardians", purpose=purpose)
     return guardians
 
@@ -54,7 +54,7 @@ def screening_for_case(
     membership: Any, case: Case, *, purpose: str = "case page"
 ) -> ScreeningInterview | None:
     screening: ScreeningInterview | None = (
-        ScreeningInterview.unscoped.filter(case=case).select_related("interviewer").first()
+        ScreeningInterview.objects.filter(case=case).select_related("interviewer").first()
     )
     if screening is not None:
         log_identifying_read(membership, case, "screening", purpose=purpose)
@@ -65,7 +65,7 @@ def eligibility_for_case(
     membership: Any, case: Case, *, purpose: str = "case page"
 ) -> list[EligibilityDecision]:
     decisions = list(
-        EligibilityDecision.unscoped.filter(case=case)
+        EligibilityDecision.objects.filter(case=case)
         .select_related("proposed_by", "reviewed_by")
         .order_by("-decided_on", "-id")
     )
@@ -75,30 +75,30 @@ def eligibility_for_case(
 
 
 def documents_for_person(case: Case) -> QuerySet[IdentityDocument]:
-    return IdentityDocument.unscoped.filter(person_id=case.person_id).order_by("id")
+    return IdentityDocument.objects.filter(person_id=case.person_id).order_by("id")
 
 
 def events_for_case(case: Case) -> QuerySet[TraffickingEvent]:
     """The route in date order; undated events last (the same on SQLite and PostgreSQL)."""
-    return TraffickingEvent.unscoped.filter(case=case).order_by(F("start_date").asc(nulls_last=True), "id")
+    return TraffickingEvent.objects.filter(case=case).order_by(F("start_date").asc(nulls_last=True), "id")
 
 
 def consents_for_case(case: Case) -> QuerySet[Consent]:
     return (
-        Consent.unscoped.filter(case=case)
+        Consent.objects.filter(case=case)
         .select_related("referral_organization")
         .order_by("-given_on", "-id")
     )
 
 
 def victim_context_for_case(case: Case) -> VictimContext | None:
-    context: VictimContext | None = VictimContext.unscoped.filter(case=case).first()
+    context: VictimContext | None = VictimContext.objects.filter(case=case).first()
     return context
 
 
 def _part(model: Any, case: Case, pk: int, **case_link: Any) -> Any:
     case_link = case_link or {"case": case}
-    obj = model.unscoped.filter(pk=pk, **case_link).first()
+    obj = model.objects.filter(pk=pk, **case_link).first()
     if obj is None:
         raise Http404("No such record")
     if "case" in case_link:

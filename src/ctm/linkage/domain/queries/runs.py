@@ -20,7 +20,7 @@ REVIEW_LIMIT = 200
 
 
 def runs_for_user(membership: Any) -> QuerySet[LinkageRun]:
-    return LinkageRun.objects.in_orgs([membership.organization_id]).select_related("created_by")
+    return LinkageRun.objects.filter(organization_id=membership.organization_id).select_related("created_by")
 
 
 def get_run_for_user(membership: Any, pk: int) -> LinkageRun:
@@ -32,7 +32,7 @@ def get_run_for_user(membership: Any, pk: int) -> LinkageRun:
 
 def get_pair(run: LinkageRun, pk: int) -> ScoredPair:
     pair = (
-        ScoredPair.objects.in_orgs([run.organization_id])
+        ScoredPair.objects.filter(organization_id=run.organization_id)
         .filter(run=run, pk=pk)
         .select_related("left", "right", "run", "decided_by")
         .first()
@@ -48,7 +48,7 @@ def review_queue(
     """Pairs whose probability lies near the threshold, closest first, and every pair already decided."""
     near = Q(match_probability__gte=run.threshold - margin, match_probability__lte=run.threshold + margin)
     qs = (
-        ScoredPair.objects.in_orgs([run.organization_id])
+        ScoredPair.objects.filter(organization_id=run.organization_id)
         .filter(run=run)
         .filter(near | ~Q(decision=Decision.NONE))
         .annotate(distance=Abs(F("match_probability") - run.threshold))
@@ -60,7 +60,7 @@ def review_queue(
 
 def clusters_frame(run: LinkageRun) -> pd.DataFrame:
     rows = (
-        LinkedRecord.objects.in_orgs([run.organization_id])
+        LinkedRecord.objects.filter(organization_id=run.organization_id)
         .filter(run=run)
         .values_list("list_name", "record_id", "cluster_id")
     )

@@ -136,7 +136,7 @@ RELATION = {
 def research_case_ids(organization_ids: Iterable[int], on: datetime.date | None = None) -> list[int]:
     """Cases whose research consent holds on `on` (today by default); a minor's needs a guardian."""
     day = on or timezone.localdate()
-    valid = Consent.unscoped.filter(
+    valid = Consent.objects.filter(
         organization_id__in=list(organization_ids), scope=ConsentScope.RESEARCH, given_on__lte=day
     )
     valid = valid.filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
@@ -223,8 +223,8 @@ def research_view(
     """One CTDC row per consenting case of these organizations; the build is logged (no identifying data)."""
     org_ids = list(organization_ids)
     ids = research_case_ids(org_ids, on)
-    cases = Case.unscoped.filter(pk__in=ids).select_related("person").order_by("pk")
-    contexts = {c.case_id: c for c in VictimContext.unscoped.filter(case_id__in=ids)}
+    cases = Case.objects.filter(pk__in=ids).select_related("person").order_by("pk")
+    contexts = {c.case_id: c for c in VictimContext.objects.filter(case_id__in=ids)}
     frame = pd.DataFrame([ctdc_row(case, contexts.get(case.pk)) for case in cases])
     if by is not None:
         record(
