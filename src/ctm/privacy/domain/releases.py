@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ctm.core.domain.activity import record
+from ctm.core.domain.locking import lock
 from ctm.core.errors import InvalidTransition
 from ctm.privacy.domain import files, jobs
 from ctm.privacy.domain.common import log, require_preparer, require_reviewer
@@ -134,14 +135,15 @@ def review_release(release: Release, *, by: Any, decision: str, reason: str) -> 
     require_reviewer(by, release)
     if release.created_by_id == by.user_id:
         raise InvalidTransition(_("You prepared this release: another person must review it."))
-    if release.status != ReleaseStatus.READY:
-        raise InvalidTransition(_("Only a release awaiting approval can be approved or rejected."))
     if decision not in (Decision.APPROVE, Decision.REJECT):
         raise InvalidTransition({"decision": _("Choose approve or reject.")})
     if not reason.strip():
         raise InvalidTransition({"reason": _("Give the reason for your decision.")})
     new = ReleaseStatus.APPROVED if decision == Decision.APPROVE else ReleaseStatus.REJECTED
     with transaction.atomic():
+        lock(release)
+        if release.status != ReleaseStatus.READY:
+            raise InvalidTransition(_("Only a release awaiting approval can be approved or rejected."))
         release.status, release.reviewed_by, release.reviewed_at = new, by.user, timezone.now()
         release.review_reason = reason.strip()
         release.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "updated_at"])
@@ -166,9 +168,15 @@ def _check_consent_still_holds(release: Release) -> None:
 def publish_release(release: Release, *, by: Any) -> Release:
     """Write the immutable files and the manifest, then mark the release published (all or nothing)."""
     require_preparer(by, release)
-    if release.status != ReleaseStatus.APPROVED:
-        raise InvalidTransition(_("Only an approved release can be published."))
-    _check_consent_still_holds(release)
+    with transaction.atomic():  # the release stays locked while its files are written
+        lock(release)
+        if release.status != ReleaseStatus.APPROVED:
+            raise InvalidTransition(_("Only an approved release can be published."))
+        _check_consent_still_holds(release)
+        return _publish(release, by=by)
+
+
+def _publish(release: Release, *, by: Any) -> Release:
     now = timezone.now()
     try:
         with translation.override(settings.LANGUAGE_CODE):  # public files speak the installation's language
