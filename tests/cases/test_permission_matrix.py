@@ -17,6 +17,7 @@ from ctm.cases.domain import notes as notes_domain
 from ctm.cases.domain import persons as person_domain
 from ctm.cases.domain import screening as screening_domain
 from ctm.cases.domain.cases import close_case
+from ctm.core.models import ActivityLog
 from tests.linkage_platform.objects import linkage_objects
 from tests.privacy_platform import objects as privacy_objects
 
@@ -237,11 +238,18 @@ def test_permission(client, personas, name, role):
         user = personas.platform_admin if role == "platform_admin" else getattr(personas, role).user
         client.force_login(user)
     url = reverse(name, kwargs=kwargs(personas, objects))
+    before = ActivityLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
     response = getattr(client, method)(url, data) if method == "post" else client.get(url)
     assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
     if response.status_code in (403, 404):
         body = response.content.decode(errors="replace")
         assert "Petrova" not in body and personas.case.number not in body
+    if response.status_code == 404 and role != "anonymous" and name not in NOT_A_REFUSAL:
+        # a refused attempt ("not yours") is a security event: who, what, when, no identifying value
+        events = ActivityLog.objects.filter(id__gt=before, action__startswith="security.")
+        assert events.exists(), f"{role} {method.upper()} {url}: refused without a security event"
+        assert {e.actor_id for e in events} == {user.pk}
+        assert "Petrova" not in str(list(events.values("object_label", "changes")))
 
 
 def test_outsider_lists_and_searches_see_nothing(client, personas):
@@ -270,13 +278,14 @@ def test_closed_case_is_still_protected(client, personas):
 
 
 REFUSED = (403, 404)
+# 404s that are not a door refusing an object of someone else: nothing to approve on the case (its
+# manager sees it), and API tokens (accounts' own pages, not tenant rows).
+NOT_A_REFUSAL = {"cases:closure_decision", "accounts:revoke_token"}
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_refused_roles_cannot_post_either(client, personas, role):
     """A page refused on GET is refused on POST too, before any form is validated and nothing is written."""
-    from ctm.core.models import ActivityLog
-
     if role != "anonymous":
         user = personas.platform_admin if role == "platform_admin" else getattr(personas, role).user
         client.force_login(user)
@@ -290,12 +299,14 @@ def test_refused_roles_cannot_post_either(client, personas, role):
         url = reverse(name, kwargs=kwargs(personas, objects))
         if expected[role] == 302 and role != "anonymous":
             continue  # a redirect on GET for a signed-in role (e.g. home) is not a refusal
-        before = ActivityLog.objects.count()
+        before = ActivityLog.objects.exclude(action__startswith="security.").count()
         response = client.post(url, {"version": 0})
         if role == "anonymous":
             assert response.status_code == 302 and response["Location"].startswith(login_url), url
         else:
             assert response.status_code in (*REFUSED, 405), f"{role} POST {url}: {response.status_code}"
-        assert ActivityLog.objects.count() == before, f"{role} POST {url} wrote to the activity log"
+        # nothing written but the security event of a refused attempt
+        after = ActivityLog.objects.exclude(action__startswith="security.").count()
+        assert after == before, f"{role} POST {url} wrote to the activity log"
         checked += 1
     assert checked or role in {"case_manager", "caseworker"}

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from ctm.core.reads import no_identifying_access
 from ctm.core.scopes import request_scope
 
 CSP = (
@@ -34,12 +35,13 @@ class TenantScopeMiddleware:
     After the accounts middleware, which sets `request.membership` from the session: a signed-in
     member's queries see their organization's rows only; an anonymous request (login, the public
     data page, the API before its token is checked) has no organization in scope, so any query on a
-    tenant-owned model raises unless the code enters a scope itself, visibly.
+    tenant-owned model raises unless the code enters a scope itself, visibly. Identifying reads start
+    closed too (`ctm.core.reads`): only a logged read opens them.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with request_scope(request, getattr(request, "membership", None)):
+        with request_scope(request, getattr(request, "membership", None)), no_identifying_access():
             return self.get_response(request)

@@ -49,18 +49,21 @@ from ctm.core.domain.activity import record, redact_entries
 from ctm.core.domain.retention import erasure_cutoff, retention_rule_for
 from ctm.core.fields import EncryptedTextField, encrypted_fields
 from ctm.core.models import ActivityLog, Organization, RetentionRule
+from ctm.core.reads import identifying_access
 from ctm.core.scopes import organization_scope, scopes_disabled
 
 Step = TypeVar("Step", bound=Callable[..., Any])
+ERASURE = "the export and erasure of a person (logged)"
 
 
 def _in_person_scope(step: Step) -> Step:
     """A step of an erasure runs in the person's organization's scope, whoever calls it: the
-    `ctm privacy` command has no request to enter one."""
+    `ctm privacy` command has no request to enter one. It reads the person's identifying data to
+    export and overwrite it; the export and the erasure are logged (cases.person.exported, erased)."""
 
     @wraps(step)
     def scoped(person: Person, *args: Any, **kwargs: Any) -> Any:
-        with organization_scope(person.organization_id):
+        with organization_scope(person.organization_id), identifying_access(ERASURE):
             return step(person, *args, **kwargs)
 
     return scoped  # type: ignore[return-value]
@@ -162,7 +165,7 @@ def find_person(reference: str) -> Person:
     platform's data protection officer names them (a read across organizations, on purpose)."""
     ref = reference.strip()
     person: Person | None
-    with scopes_disabled():
+    with scopes_disabled(), identifying_access(ERASURE):
         if ref.isdigit():
             person = Person.objects.select_related("organization").filter(pk=int(ref)).first()
         else:
@@ -190,6 +193,7 @@ def _due_in(org: Organization, today: datetime.date) -> list[DuePerson]:
     cutoff = erasure_cutoff(rule, today)
     persons = (
         Person.objects.filter(organization=org, erased_at__isnull=True)
+        .only("pk", "organization")  # nothing identifying is listed, nothing is decrypted
         .annotate(
             n_cases=Count("cases"),
             n_open=Count("cases", filter=~Q(cases__status__in=CLOSED_STATUSES)),

@@ -16,11 +16,12 @@ from ctm.cases.domain import consent as consent_domain
 from ctm.cases.domain import notes as notes_domain
 from ctm.cases.domain import persons as person_domain
 from ctm.cases.domain import screening as screening_domain
+from ctm.cases.domain.queries.cases import view_person
+from ctm.cases.domain.queries.parts import get_document, screening_for_case, victim_context_for_case
 from ctm.cases.interfaces import forms as f
 from ctm.cases.models import (
     Consent,
     EligibilityDecision,
-    IdentityDocument,
     ScreeningInterview,
     TraffickingEvent,
     VictimContext,
@@ -42,7 +43,7 @@ def _data(request: HttpRequest) -> dict | None:
 @GET_POST
 def edit_person(request: HttpRequest, number: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    person = case.person
+    person = view_person(by, case, purpose="edit form")  # the form shows the identity: a logged read
     form = f.PersonForm(_data(request), initial=f.PersonForm.initial_from(person))
     return form_page(
         request,
@@ -167,7 +168,7 @@ def closure_decision(request: HttpRequest, number: str, decision: str) -> HttpRe
 @GET_POST
 def screening(request: HttpRequest, number: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    instance = ScreeningInterview.objects.filter(case=case).first()
+    instance = screening_for_case(by, case, purpose="edit form")  # the form shows its free text
     initial = {"version": instance.version if instance else 0}
     form = f.ScreeningForm(
         _data(request),
@@ -214,7 +215,7 @@ def review_eligibility(request: HttpRequest, number: str, pk: int, decision: str
 @GET_POST
 def victim_context(request: HttpRequest, number: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    instance = VictimContext.objects.filter(case=case).first()
+    instance = victim_context_for_case(by, case, purpose="edit form")  # the form shows its place
     form = f.VictimContextForm(
         _data(request),
         instance=instance or VictimContext(case=case, organization=case.organization),
@@ -379,10 +380,7 @@ def add_document(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def remove_document(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    document = IdentityDocument.objects.filter(person=case.person, pk=pk).first()
-    if document is None:
-        raise Http404
-    person_domain.remove_document(case, document, by=by)
+    person_domain.remove_document(case, get_document(case, pk), by=by)
     return redirect(case_url(case) + "#person")
 
 

@@ -24,6 +24,7 @@ from ctm.core import crypto
 from ctm.core.domain.activity import record
 from ctm.core.encrypted import EncryptedBlobs, encrypted_columns, registered_blobs
 from ctm.core.fields import EncryptedTextField
+from ctm.core.reads import identifying_access
 
 BATCH = 500
 BLOB_BATCH = 50  # blobs are up to a few MB each
@@ -120,7 +121,7 @@ def reencrypt_columns(
         pks = list(stale_rows(model, fields, current).order_by("pk").values_list("pk", flat=True)[:BATCH])
         if not pks:
             return done
-        with transaction.atomic():
+        with transaction.atomic(), identifying_access("key rotation (logged: core.keys.rotated)"):
             # Loading decrypts (any key of the ring); bulk_update encrypts again under the current key.
             objs = list(model._default_manager.select_for_update().filter(pk__in=pks).only("pk", *names))
             model._default_manager.bulk_update(objs, names, batch_size=BATCH)

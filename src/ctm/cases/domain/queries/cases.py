@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from ctm.cases.domain.queries.listing import CaseFilters, case_list, case_rows, filter_cases, listed
+from ctm.cases.domain.queries.parts import log_identifying_read
 from ctm.cases.domain.queries.scoping import readable_scope, visible_cases_q, writable_cases_q
 from ctm.cases.models import Case, IdentityDocument, Person, PersonPhoneticKey
 from ctm.core import crypto
 from ctm.core.domain.activity import record
+from ctm.core.domain.security import record_refusal
+from ctm.core.models import Organization
+from ctm.core.reads import identifying_access
+from ctm.core.scopes import scopes_disabled
 
 __all__ = [  # the list's doors live in listing.py; they are named here with the others
     "CaseFilters",
@@ -48,16 +53,27 @@ def get_case_for_user(membership: Any, number: str, *, write: bool = False) -> C
     includes that organization (`enter_request_scope` in the views' and the API's `load_case`)."""
     q = writable_cases_q(membership) if write else visible_cases_q(membership)
     if q is None or not number:
-        raise Http404("No such case")
+        _refused(membership, number)
     with readable_scope(membership):
         case = (
             Case.objects.filter(q, number=number)
-            .select_related("person", "owner", "office", "organization")
+            .select_related("owner", "office", "organization")  # never the person: see view_person
             .first()
         )
     if case is None:
-        raise Http404("No such case")
+        _refused(membership, number)
     return case
+
+
+def _refused(membership: Any, number: str) -> NoReturn:
+    """404, and a security event: in the requester's log, and in the owner's when the number is
+    another organization's case (found across organizations, its organization only)."""
+    with scopes_disabled():
+        owner = Case.objects.filter(number=number).values_list("organization", flat=True).first()
+    record_refusal(
+        "security.case.refused", membership, number, owner=Organization.objects.filter(pk=owner).first()
+    )
+    raise Http404("No such case")
 
 
 def may_write_case(membership: Any, case: Case) -> bool:
@@ -66,16 +82,14 @@ def may_write_case(membership: Any, case: Case) -> bool:
 
 
 def view_person(membership: Any, case: Case, *, purpose: str = "case page") -> Person:
-    """The case's person with identifying data, and an activity-log entry for the read."""
-    record(
-        "cases.person.viewed",
-        actor=membership.user,
-        organization=membership.organization,
-        obj=case,
-        label=case.number,
-        changes={"purpose": purpose},
-    )
-    return case.person
+    """The case's person with identifying data (identity documents included), and one activity-log
+    entry for the read: the only door through which a page, a form or the API gets a decrypted
+    identity (`ctm.core.reads`)."""
+    log_identifying_read(membership, case, "person", purpose=purpose)
+    with identifying_access("cases.person.viewed"):
+        person = Person.objects.prefetch_related("documents").get(pk=case.person_id)
+    case.person = person
+    return person
 
 
 def search_by_name_and_birth(membership: Any, full_name: str, birth_date: datetime.date) -> QuerySet[Case]:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ctm.cases.models import Person
 from ctm.core import crypto
+from ctm.core.reads import identifying_access
 from ctm.linkage.models import LinkageRun, LinkedRecord, ListUpload
 
 COLUMNS = ("record_id", "given_name", "family_name", "birth_date", "sex", "citizenship", "document_number")
@@ -43,7 +44,9 @@ def person_records(organization_id: int, ids: list[str] | None = None) -> pd.Dat
     qs = Person.objects.filter(organization_id=organization_id).filter(erased_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=[int(i) for i in ids if i.isdigit()])
-    rows = [_person_row(p) for p in qs.prefetch_related("documents").order_by("pk")]
+    # Logged by the caller: the run (linkage.persons.linked) or the clerical review (linkage.pair.viewed).
+    with identifying_access("a linkage list of the organization's persons"):
+        rows = [_person_row(p) for p in qs.prefetch_related("documents").order_by("pk")]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Abs
 from django.http import Http404
 
 from ctm.core.domain.activity import record
+from ctm.core.domain.security import record_refusal
 from ctm.linkage.domain.queries.records import record_details
 from ctm.linkage.engine import CaptureTable, LinkageInputError, MSEInputError, overlap_table, table_from_frame
 from ctm.linkage.enums import Decision
@@ -26,6 +27,7 @@ def runs_for_user(membership: Any) -> QuerySet[LinkageRun]:
 def get_run_for_user(membership: Any, pk: int) -> LinkageRun:
     run = runs_for_user(membership).filter(pk=pk).first()
     if run is None:
+        record_refusal("security.linkage_run.refused", membership, pk)
         raise Http404("No such linkage run")
     return run
 

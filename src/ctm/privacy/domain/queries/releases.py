@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from ctm.core import crypto
+from ctm.core.domain.security import record_refusal
 from ctm.core.scopes import scopes_disabled
 from ctm.privacy.engine import read_table_bytes
 from ctm.privacy.enums import DatasetSource, ReleaseStatus
@@ -26,6 +27,7 @@ def releases_for_user(membership: Any) -> QuerySet[Release]:
 def get_release_for_user(membership: Any, pk: int) -> Release:
     release = releases_for_user(membership).filter(pk=pk).first()
     if release is None:
+        record_refusal("security.release.refused", membership, pk)
         raise Http404("No such release")
     return release
 
