@@ -288,6 +288,13 @@ def worker(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
+    from ctm.core.scopes import scopes_disabled
+
+    with scopes_disabled():  # seeds and probes every demo organization, as a platform script
+        return _worker(args)
+
+
+def _worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connection
 
@@ -375,7 +382,7 @@ def spread_caseloads() -> None:
     hashed = make_password(None)  # unusable: these staff never log in
     for code, team in load_teams().items():
         org = team.organization
-        n = max(2, Case.unscoped.filter(organization=org).count() // CASELOAD)
+        n = max(2, Case.objects.filter(organization=org).count() // CASELOAD)
         with transaction.atomic():
             names = [f"bench-cw{i:04d}-{code.lower()}" for i in range(n - 2)]
             existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
@@ -390,12 +397,12 @@ def spread_caseloads() -> None:
             pool += list(
                 User.objects.filter(username__in=names).order_by("username").values_list("id", flat=True)
             )
-            cases = Case.unscoped.filter(organization=org)
+            cases = Case.objects.filter(organization=org)
             for k, user_id in enumerate(pool):  # rows already right are left alone: no dead rows on reruns
                 cases.annotate(k=F("id") % len(pool)).filter(k=k).exclude(owner_id=user_id).update(
                     owner_id=user_id
                 )
-                CaseAssignment.unscoped.filter(organization=org).annotate(k=F("case_id") % len(pool)).filter(
+                CaseAssignment.objects.filter(organization=org).annotate(k=F("case_id") % len(pool)).filter(
                     k=(k - 1) % len(pool)
                 ).exclude(user_id=user_id).update(user_id=user_id)
 
@@ -411,13 +418,13 @@ def share_referrals() -> None:
 
     managers = {t.organization.pk: t.manager.user_id for t in load_teams().values()}
     consents = (
-        Consent.unscoped.filter(
+        Consent.objects.filter(
             scope=ConsentScope.REFERRAL, referral_organization__isnull=False, withdrawn_on__isnull=True
         )
-        .exclude(pk__in=CaseShare.unscoped.values("consent_id"))
+        .exclude(pk__in=CaseShare.objects.values("consent_id"))
         .values_list("pk", "case_id", "organization_id", "referral_organization_id")
     )
-    CaseShare.unscoped.bulk_create(
+    CaseShare.objects.bulk_create(
         (
             CaseShare(
                 organization_id=org,
@@ -437,12 +444,12 @@ def collect_probes() -> dict[str, Any]:
     from ctm.cases.models import Case, CaseShare
 
     teams = load_teams()
-    sizes = {code: Case.unscoped.filter(organization=t.organization).count() for code, t in teams.items()}
+    sizes = {code: Case.objects.filter(organization=t.organization).count() for code, t in teams.items()}
     largest = max(sizes, key=lambda code: sizes[code])
-    ids = list(Case.unscoped.filter(organization=teams[largest].organization).values_list("id", flat=True))
+    ids = list(Case.objects.filter(organization=teams[largest].organization).values_list("id", flat=True))
     sample = random.Random(7).sample(ids, min(3000, len(ids)))
-    cases = Case.unscoped.filter(pk__in=sample).select_related("person")
-    shared_in = CaseShare.unscoped.filter(shared_with=teams[largest].organization, revoked_at__isnull=True)
+    cases = Case.objects.filter(pk__in=sample).select_related("person")
+    shared_in = CaseShare.objects.filter(shared_with=teams[largest].organization, revoked_at__isnull=True)
     return {
         "teams": teams,
         "largest": largest,
@@ -474,7 +481,7 @@ def bulk_load(
             )
             p.name_birth_index = crypto.name_birth_index(p.full_name, p.birth_date.isoformat())
             persons.append(p)
-        m.Person.unscoped.bulk_create(persons, batch_size=1000)
+        m.Person.objects.bulk_create(persons, batch_size=1000)
         m.PersonPhoneticKey.objects.bulk_create(
             [
                 m.PersonPhoneticKey(
@@ -522,7 +529,7 @@ def bulk_load(
                     number=f"{team.offices[plan.office].country}-{plan.org}-{key[1]}-{sequences[key]:05d}",
                 )
             )
-        m.Case.unscoped.bulk_create(cases, batch_size=1000)
+        m.Case.objects.bulk_create(cases, batch_size=1000)
         rows: dict[type, list[Any]] = {
             k: []
             for k in (
@@ -601,7 +608,7 @@ def bulk_load(
                         told_withdrawal=True,
                     )
                 )
-        m.Consent.unscoped.bulk_create(consents, batch_size=1000)
+        m.Consent.objects.bulk_create(consents, batch_size=1000)
         chain_log(plans, cases, teams)
 
 
@@ -736,16 +743,16 @@ def case_page_queries(membership: Any, number: str) -> None:
     person = view_person(membership, case)
     may_write_case(membership, case)
     parts = [
-        m.ScreeningInterview.unscoped.filter(case=case).select_related("interviewer")[:1],
-        m.VictimContext.unscoped.filter(case=case)[:1],
-        m.EligibilityDecision.unscoped.filter(case=case).select_related("proposed_by", "reviewed_by"),
-        m.TraffickingEvent.unscoped.filter(case=case),
-        m.Consent.unscoped.filter(case=case).select_related("referral_organization", "recorded_by"),
-        m.Guardian.unscoped.filter(case=case),
-        m.BestInterestsAssessment.unscoped.filter(case=case).select_related("assessor"),
-        m.Note.unscoped.filter(case=case).select_related("author")[:100],
-        m.Attachment.unscoped.filter(case=case).defer("blob").select_related("uploaded_by"),
-        m.IdentityDocument.unscoped.filter(person=person),
+        m.ScreeningInterview.objects.filter(case=case).select_related("interviewer")[:1],
+        m.VictimContext.objects.filter(case=case)[:1],
+        m.EligibilityDecision.objects.filter(case=case).select_related("proposed_by", "reviewed_by"),
+        m.TraffickingEvent.objects.filter(case=case),
+        m.Consent.objects.filter(case=case).select_related("referral_organization", "recorded_by"),
+        m.Guardian.objects.filter(case=case),
+        m.BestInterestsAssessment.objects.filter(case=case).select_related("assessor"),
+        m.Note.objects.filter(case=case).select_related("author")[:100],
+        m.Attachment.objects.filter(case=case).defer("blob").select_related("uploaded_by"),
+        m.IdentityDocument.objects.filter(person=person),
         case.assignees.all(),
         case.shares.filter(revoked_at__isnull=True).select_related("shared_with"),
         case_timeline(case),

@@ -26,6 +26,16 @@ def ctdc_kanon_csv(shared_data: Path) -> Path:
     return path
 
 
+def as_in_production(function, *args, **kwargs):
+    """Call a command (or a job's body) outside any tenant scope, as it runs in production: what it
+    reads it must reach through a scope it enters itself."""
+    from ctm.core.reads import no_identifying_access
+    from ctm.core.scopes import no_scope
+
+    with no_scope(), no_identifying_access():
+        return function(*args, **kwargs)
+
+
 # --- personas ------------------------------------------------------------------------------------
 # One organization ("home") with a member of every role and a case owned by the caseworker, plus an
 # outsider organization whose case manager must see nothing of home's cases.
@@ -57,6 +67,20 @@ class Personas:
 @pytest.fixture
 def personas(db) -> Personas:
     return Personas()
+
+
+@pytest.fixture(autouse=True)
+def _test_bodies_see_every_organization():
+    """Fixtures and test bodies set up and inspect data of several organizations, so they run with
+    tenant scopes disabled. What they exercise enters its own scope and overrides this: a request
+    (the middleware or the API's auth hook), a job's body; a command runs through
+    `as_in_production` below. Tests of the scopes themselves use `no_scope()`. Likewise they read
+    identifying data freely, while each request starts with identifying reads closed."""
+    from ctm.core.reads import identifying_access
+    from ctm.core.scopes import scopes_disabled
+
+    with scopes_disabled(), identifying_access("test set-up and checks"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "ctm.accounts.middleware.IdleTimeoutMiddleware",
     "ctm.accounts.middleware.TwoFactorRequiredMiddleware",
+    "ctm.core.middleware.TenantScopeMiddleware",  # after request.membership is known
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ctm.core.middleware.SecurityHeadersMiddleware",

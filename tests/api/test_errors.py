@@ -129,7 +129,7 @@ def test_another_organizations_ids_are_not_usable(world: World, as_: Any) -> Non
     # a guardian of another case (the outsider's) cannot be named in a consent
     from ctm.cases.models import Guardian
 
-    foreign = Guardian.objects.in_orgs([world.personas.other_org.pk]).first()
+    foreign = Guardian.objects.filter(organization=world.personas.other_org.pk).first()
     response = caller.post(
         f"/cases/{world.number}/consents",
         {"scope": "assistance", "given_on": "2024-01-01", "given_by": "guardian", "guardian": foreign.pk},
@@ -140,7 +140,7 @@ def test_another_organizations_ids_are_not_usable(world: World, as_: Any) -> Non
     # an event of the outsider's case, addressed through the home case: 404
     from ctm.cases.models import TraffickingEvent
 
-    foreign_event = TraffickingEvent.objects.in_orgs([world.personas.other_org.pk]).first()
+    foreign_event = TraffickingEvent.objects.filter(organization=world.personas.other_org.pk).first()
     assert caller.delete(f"/cases/{world.number}/events/{foreign_event.pk}").status_code == 404
     assert Office.objects.filter(pk=other_office).exists()
 

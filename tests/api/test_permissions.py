@@ -13,6 +13,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from ctm.core.models import ActivityLog
 from tests.api.conftest import ROLES, SECRET_NOTE, Caller, World
 
 READ, WRITE, MANAGE, READERS, WRITERS, EVERYONE = "read", "write", "manage", "readers", "writers", "everyone"
@@ -182,18 +183,24 @@ def call(world: World, role: str, method: str, path: str, body: Body) -> Any:
 def test_permission_matrix(
     world: World, name: str, method: str, path: str, body: Body, kind: str, ok: int
 ) -> None:
-    got, want, leaks = {}, {}, []
+    got, want, leaks, unlogged = {}, {}, [], []
     for role in ROLES:
         with transaction.atomic():
+            security = ActivityLog.objects.filter(action__startswith="security.")
+            before = security.count()
             response = call(world, role, method, path, body)
+            logged = security.count() > before
             transaction.set_rollback(True)
         got[role], want[role] = response.status_code, expected(kind, role, ok)
+        if response.status_code == 404 and "{number}" in path and not logged:
+            unlogged.append(role)  # a refused attempt ("not yours") is a security event
         if response.status_code >= 400 and any(
             secret.encode() in response.content for secret in (world.number, "Olga", SECRET_NOTE, "Petrova")
         ):
             leaks.append(role)
     assert got == want, name
     assert leaks == [], f"{name}: a refusal shows case data to {leaks}"
+    assert unlogged == [], f"{name}: refused without a security event for {unlogged}"
 
 
 def test_matrix_covers_every_endpoint() -> None:

@@ -46,9 +46,9 @@ def test_caseworker_flow_and_language_switch(page, live_server, personas):
     page.get_by_label("Told the purpose of collecting the data").check()
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(f"**/cases/{number}/#consent")
-    case = Case.unscoped.get(number=number)
-    assert ScreeningInterview.unscoped.filter(case=case).exists()
-    assert Consent.unscoped.filter(case=case, scope="assistance").exists()
+    case = Case.objects.get(number=number)
+    assert ScreeningInterview.objects.filter(case=case).exists()
+    assert Consent.objects.filter(case=case, scope="assistance").exists()
 
     page.goto(f"{live_server.url}/cases/?number={number}")
     assert page.get_by_role("link", name=number).is_visible()

@@ -86,7 +86,7 @@ def make_shreddable(by, manager, *, closed_on: datetime.date | None = None) -> S
     second = open_case(
         by=by, person_data={"given_name": "Unrelated"}, case_data={"opened_on": datetime.date(2003, 7, 1)}
     )
-    Case.unscoped.filter(pk=second.pk).update(person=case.person)  # a second case of the same person
+    Case.objects.filter(pk=second.pk).update(person=case.person)  # a second case of the same person
     second.refresh_from_db()
     person_domain.add_document(
         case,
@@ -169,5 +169,5 @@ def make_shreddable(by, manager, *, closed_on: datetime.date | None = None) -> S
     person.refresh_from_db()
     indexes = [person.name_birth_index, crypto.document_index(DOCUMENT)]
     indexes += list(PersonPhoneticKey.objects.filter(person=person).values_list("digest", flat=True))
-    indexes += list(IdentityDocument.unscoped.filter(person=person).values_list("number_index", flat=True))
+    indexes += list(IdentityDocument.objects.filter(person=person).values_list("number_index", flat=True))
     return Shreddable(case=case, second_case=second, blind_indexes=sorted(set(indexes)))

@@ -155,7 +155,7 @@ def test_pages_merge_own_and_shared_cases_in_order(personas, register):
 
     day = datetime.date(2026, 1, 1)
     for k, case in enumerate(sorted(register.values(), key=lambda c: c.pk)):
-        Case.unscoped.filter(pk=case.pk).update(opened_on=day + datetime.timedelta(days=(k * 5) % 7))
+        Case.objects.filter(pk=case.pk).update(opened_on=day + datetime.timedelta(days=(k * 5) % 7))
     manager, f = personas.case_manager, CaseFilters()
     expected = one_query(manager, f)
     paginator = CappedPaginator(case_rows(manager, f), 2)

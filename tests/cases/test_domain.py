@@ -13,11 +13,10 @@ from ctm.cases.domain import notes as notes_domain
 from ctm.cases.domain import persons as person_domain
 from ctm.cases.domain.queries.cases import duplicate_candidates, search_by_document, search_by_name_and_birth
 from ctm.cases.domain.queries.consent import may
-from ctm.cases.models import Case, Person
+from ctm.cases.models import Person
 from ctm.core.domain.activity import verify_chain
 from ctm.core.errors import ConflictError, InvalidTransition, NotAllowed
 from ctm.core.models import ActivityLog
-from ctm.core.models.base import ScopeError
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +41,7 @@ def test_identifying_data_is_encrypted_at_rest(personas):
     for secret in ("Olga", "Petrova", "1995", "+37360000000", "Secret"):
         assert secret not in raw
     assert all(str(v).startswith("v1:") for v in row)
-    person = Person.unscoped.get(pk=personas.case.person_id)
+    person = Person.objects.get(pk=personas.case.person_id)
     assert person.given_name == "Olga" and person.birth_date == datetime.date(1995, 4, 2)
 
 
@@ -57,7 +56,7 @@ def test_tampered_ciphertext_is_refused(personas):
             "UPDATE cases_person SET family_name = %s WHERE id = %s", [stored, personas.case.person_id]
         )
     with pytest.raises(DecryptionError):
-        Person.unscoped.get(pk=personas.case.person_id)
+        Person.objects.get(pk=personas.case.person_id)
 
 
 def test_blind_index_search_normalizes_script_order_and_case(personas):
@@ -95,7 +94,7 @@ def test_version_conflict_refuses_the_second_save(personas):
     person_domain.update_person(case, by=personas.caseworker, data={"given_name": "Olha"}, version=1)
     with pytest.raises(ConflictError):
         person_domain.update_person(case, by=personas.case_manager, data={"given_name": "Olya"}, version=1)
-    assert Person.unscoped.get(pk=case.person_id).given_name == "Olha"
+    assert Person.objects.get(pk=case.person_id).given_name == "Olha"
 
 
 def test_consent_may_answers_for_scope_organization_and_date(personas):
@@ -178,12 +177,6 @@ def test_outsider_and_auditor_cannot_write(personas):
         notes_domain.add_note(personas.case, by=personas.auditor, body="x")
     with pytest.raises(NotAllowed):
         case_domain.assign_case(personas.case, by=personas.case_manager, owner=personas.outsider.user)
-
-
-def test_scoped_manager_refuses_unscoped_queries(personas):
-    with pytest.raises(ScopeError):
-        list(Case.objects.all())
-    assert list(Case.objects.in_orgs([personas.org.pk])) == [personas.case]
 
 
 def test_attachment_type_is_checked_on_content(personas):

@@ -124,10 +124,10 @@ def test_nothing_identifying_remains_in_database_files_or_search_indexes(persona
     roots = [Path(settings.VAR_DIR), tmp_path]
     assert file_hits(roots, needles, since=started, skip=result.export.path) == []
     # the search indexes answer nothing any more
-    assert not Person.unscoped.filter(name_birth_index__in=shreddable.blind_indexes).exists()
-    assert not IdentityDocument.unscoped.filter(number_index__in=shreddable.blind_indexes).exists()
+    assert not Person.objects.filter(name_birth_index__in=shreddable.blind_indexes).exists()
+    assert not IdentityDocument.objects.filter(number_index__in=shreddable.blind_indexes).exists()
     assert not PersonPhoneticKey.objects.filter(person=person).exists()
-    assert not Attachment.unscoped.filter(case__person=person).exists()
+    assert not Attachment.objects.filter(case__person=person).exists()
     # the export holds everything the hunt looks for: the hunt would have found a leak
     text = archive_text(result.export.path)
     assert all(n.lower() in text.lower() for n in d.PLAINTEXTS)
@@ -168,34 +168,34 @@ def test_statistics_stay_by_default(personas, shreddable, tmp_path):
     case = shreddable.case
     erasure.shred_person(case.person, by="test", export_path=tmp_path)
     case.refresh_from_db()
-    person = Person.unscoped.get(pk=case.person_id)
+    person = Person.objects.get(pk=case.person_id)
     assert person.erased_at is not None and person.birth_date is None and person.full_name == ""
     assert person.gender == "Feminine" and person.citizenships == ["MD"] and person.estimated_age == 15
     assert case.number and case.status == "Closed" and case.exploitation_country == "RU"
-    context = VictimContext.unscoped.get(case=case)
+    context = VictimContext.objects.get(case=case)
     assert context.exploitation_types == ["ForcedLabour"] and context.recruitment_place == ""
-    event = TraffickingEvent.unscoped.get(case=case)
+    event = TraffickingEvent.objects.get(case=case)
     assert event.country == "RU" and event.start_date == datetime.date(2002, 9, 1) and event.place == ""
-    doc = IdentityDocument.unscoped.get(person=person)
+    doc = IdentityDocument.objects.get(person=person)
     assert doc.number == "" and doc.number_index == "" and doc.held_by_trafficker and doc.expiry_date is None
-    assert Note.unscoped.get(case=case).body == ""
-    guardian = Guardian.unscoped.get(case=case)
+    assert Note.objects.get(case=case).body == ""
+    guardian = Guardian.objects.get(case=case)
     assert guardian.name == "" and guardian.contact == "" and guardian.relationship == "Aunt"
-    assert ScreeningInterview.unscoped.get(case=case).place == ""
+    assert ScreeningInterview.objects.get(case=case).place == ""
 
 
 def test_rule_without_statistics_removes_them_too(personas, shreddable, tmp_path):
     RetentionRule.objects.create(organization=personas.org, keep_statistics=False)
     case = shreddable.case
     erasure.shred_person(case.person, by="test", export_path=tmp_path)
-    person = Person.unscoped.get(pk=case.person_id)
+    person = Person.objects.get(pk=case.person_id)
     assert (
         person.gender == "NonSpecifiedUnknown" and person.citizenships == [] and person.estimated_age is None
     )
-    assert not VictimContext.unscoped.filter(case=case).exists()
-    assert not TraffickingEvent.unscoped.filter(case=case).exists()
-    assert not ScreeningInterview.unscoped.filter(case=case).exists()
-    assert Case.unscoped.get(pk=case.pk).exploitation_country == ""
+    assert not VictimContext.objects.filter(case=case).exists()
+    assert not TraffickingEvent.objects.filter(case=case).exists()
+    assert not ScreeningInterview.objects.filter(case=case).exists()
+    assert Case.objects.get(pk=case.pk).exploitation_country == ""
 
 
 def test_export_holds_the_full_decrypted_record(personas, shreddable, tmp_path):
@@ -235,7 +235,7 @@ def test_a_second_shred_finds_nothing_left(personas, shreddable, tmp_path):
     erasure.shred_person(person, by="test", export_path=tmp_path)
     entries = ActivityLog.objects.count()
     with pytest.raises(erasure.NothingToErase):
-        erasure.shred_person(Person.unscoped.get(pk=person.pk), by="test", export_path=tmp_path / "again.zip")
+        erasure.shred_person(Person.objects.get(pk=person.pk), by="test", export_path=tmp_path / "again.zip")
     assert not (tmp_path / "again.zip").exists() and ActivityLog.objects.count() == entries
 
 
@@ -244,10 +244,10 @@ def test_data_added_after_an_erasure_is_erased_by_the_next_shred(personas, shred
 
     person = shreddable.case.person
     erasure.shred_person(person, by="test", export_path=tmp_path)
-    Case.unscoped.filter(pk=shreddable.case.pk).update(status="Active")
-    add_note(Case.unscoped.get(pk=shreddable.case.pk), by=personas.caseworker, body="Vasilicaeva again")
-    Case.unscoped.filter(pk=shreddable.case.pk).update(status="Closed")
-    result = erasure.shred_person(Person.unscoped.get(pk=person.pk), by="test", export_path=tmp_path)
+    Case.objects.filter(pk=shreddable.case.pk).update(status="Active")
+    add_note(Case.objects.get(pk=shreddable.case.pk), by=personas.caseworker, body="Vasilicaeva again")
+    Case.objects.filter(pk=shreddable.case.pk).update(status="Closed")
+    result = erasure.shred_person(Person.objects.get(pk=person.pk), by="test", export_path=tmp_path)
     assert result.erased["rows_overwritten"] == 1
     assert database_hits(["Vasilicaeva"]) == []
 
@@ -264,10 +264,10 @@ def test_open_case_missing_export_and_existing_file_change_nothing(personas, tmp
     with pytest.raises(erasure.ExportPathError):
         erasure.shred_person(person, by="test", export_path=tmp_path / "missing" / "x.zip")
     assert taken.read_bytes() == b"someone else's file"
-    Case.unscoped.filter(pk=data.second_case.pk).update(status="Active")
+    Case.objects.filter(pk=data.second_case.pk).update(status="Active")
     with pytest.raises(erasure.CaseStillOpen, match=data.second_case.number):
         erasure.shred_person(person, by="test", export_path=tmp_path)
-    assert Person.unscoped.get(pk=person.pk).given_name == d.GIVEN
+    assert Person.objects.get(pk=person.pk).given_name == d.GIVEN
     assert list(tmp_path.iterdir()) == [taken]
 
 
@@ -288,7 +288,7 @@ def test_a_failure_after_the_export_removes_the_archive_and_changes_nothing(
     with pytest.raises(RuntimeError):
         erasure.shred_person(shreddable.case.person, by="test", export_path=tmp_path)
     assert list(tmp_path.iterdir()) == []
-    assert Person.unscoped.get(pk=shreddable.case.person_id).given_name == d.GIVEN
+    assert Person.objects.get(pk=shreddable.case.person_id).given_name == d.GIVEN
     assert not ActivityLog.objects.filter(action__startswith="cases.person.e").exists()
 
 

@@ -17,6 +17,7 @@ from ctm.cases.domain import notes as notes_domain
 from ctm.cases.domain import persons as person_domain
 from ctm.cases.domain import screening as screening_domain
 from ctm.cases.domain.cases import close_case
+from ctm.core.models import ActivityLog
 from tests.linkage_platform.objects import linkage_objects
 from tests.privacy_platform import objects as privacy_objects
 
@@ -53,13 +54,13 @@ def expect(default: int, **overrides: int) -> dict[str, int]:
     return table
 
 
-def sign_in(client, personas, role: str) -> None:
+def sign_in(client, personas, role: str):
     """Log the role's user in; a pending role is a case manager whose session still owes a step."""
     from ctm.accounts.models import TotpDevice
     from ctm.core.domain import organizations as org_domain
 
     if role == "anonymous":
-        return
+        return None
     if role in PENDING:
         user = personas.case_manager.user
         if role == "two_factor_pending":
@@ -72,8 +73,10 @@ def sign_in(client, personas, role: str) -> None:
             user.must_change_password = True
             user.save(update_fields=["must_change_password"])
         client.force_login(user)  # the password step, and nothing more
-        return
-    client.force_login(personas.platform_admin if role == "platform_admin" else getattr(personas, role).user)
+        return user
+    user = personas.platform_admin if role == "platform_admin" else getattr(personas, role).user
+    client.force_login(user)
+    return user
 
 
 NON_READERS = {"org_admin": 403, "data_manager": 403, "fund_reviewer": 403, "platform_admin": 403}
@@ -291,8 +294,9 @@ def test_every_url_is_in_the_matrix():
 def test_permission(client, personas, name, role):
     method, kwargs, data, expected = MATRIX[name]
     objects = _objects(personas)
-    sign_in(client, personas, role)
+    user = sign_in(client, personas, role)
     url = reverse(name, kwargs=kwargs(personas, objects))
+    before = ActivityLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
     response = getattr(client, method)(url, data) if method == "post" else client.get(url)
     assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
     if role in PENDING and response.status_code == 302 and name not in ("accounts:logout", "set_language"):
@@ -300,6 +304,12 @@ def test_permission(client, personas, name, role):
     if response.status_code in (403, 404):
         body = response.content.decode(errors="replace")
         assert "Petrova" not in body and personas.case.number not in body
+    if response.status_code == 404 and role != "anonymous" and name not in NOT_A_REFUSAL:
+        # a refused attempt ("not yours") is a security event: who, what, when, no identifying value
+        events = ActivityLog.objects.filter(id__gt=before, action__startswith="security.")
+        assert events.exists(), f"{role} {method.upper()} {url}: refused without a security event"
+        assert {e.actor_id for e in events} == {user.pk}
+        assert "Petrova" not in str(list(events.values("object_label", "changes")))
 
 
 def test_outsider_lists_and_searches_see_nothing(client, personas):
@@ -328,6 +338,9 @@ def test_closed_case_is_still_protected(client, personas):
 
 
 REFUSED = (403, 404)
+# 404s that are not a door refusing an object of someone else: nothing to approve on the case (its
+# manager sees it), and API tokens (accounts' own pages, not tenant rows).
+NOT_A_REFUSAL = {"cases:closure_decision", "accounts:revoke_token"}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -348,7 +361,7 @@ def test_refused_roles_cannot_post_either(client, personas, role):
             continue  # a redirect on GET for a signed-in role (e.g. home) is not a refusal
         if role in PENDING and name in ("accounts:login",):
             continue
-        before = ActivityLog.objects.count()
+        before = ActivityLog.objects.exclude(action__startswith="security.").count()
         response = client.post(url, {"version": 0})
         if role == "anonymous":
             assert response.status_code == 302 and response["Location"].startswith(login_url), url
@@ -356,7 +369,9 @@ def test_refused_roles_cannot_post_either(client, personas, role):
             assert response.status_code == 302 and response["Location"].startswith(PENDING[role]), url
         else:
             assert response.status_code in (*REFUSED, 405), f"{role} POST {url}: {response.status_code}"
-        assert ActivityLog.objects.count() == before, f"{role} POST {url} wrote to the activity log"
+        # nothing written but the security event of a refused attempt
+        after = ActivityLog.objects.exclude(action__startswith="security.").count()
+        assert after == before, f"{role} POST {url} wrote to the activity log"
         checked += 1
     assert checked or role in {"case_manager", "caseworker"}
 

@@ -77,7 +77,7 @@ def test_new_case_flow_with_duplicate_warning(client, personas):
     assert personas.case.number in response.content.decode()
     response = client.post(reverse("cases:new"), {**data, "confirm_not_duplicate": "on"})
     assert response.status_code == 302
-    assert Case.unscoped.filter(organization=personas.org).count() == 2
+    assert Case.objects.filter(organization=personas.org).count() == 2
 
 
 def test_screening_consent_and_list_filters(client, personas):
@@ -118,7 +118,7 @@ def test_screening_consent_and_list_filters(client, personas):
         },
     )
     assert r.status_code == 302, r.content.decode()[:2000]
-    assert Consent.unscoped.filter(case=personas.case).count() == 1
+    assert Consent.objects.filter(case=personas.case).count() == 1
     r = client.get(reverse("cases:list"), {"exploitation_type": "ForcedLabour", "exploitation_country": "RU"})
     assert number in r.content.decode()
     r = client.get(reverse("cases:list"), {"exploitation_type": "SexualExploitation"})
@@ -183,13 +183,13 @@ def test_two_first_screenings_do_not_overwrite_each_other(client, personas):
     assert 'name="version"' in page
     from ctm.cases.models import VictimContext
 
-    existing = VictimContext.unscoped.filter(case=personas.case).first()
+    existing = VictimContext.objects.filter(case=personas.case).first()
     opened = existing.version if existing else 0
     assert client.post(url, {"version": opened, "recruitment_country": "MD"}).status_code == 302
     second = client.post(url, {"version": opened, "recruitment_country": "UA"})
     assert second.status_code == 400
     assert "Someone else changed this record" in second.content.decode()
-    assert VictimContext.unscoped.get(case=personas.case).recruitment_country == "MD"
+    assert VictimContext.objects.get(case=personas.case).recruitment_country == "MD"
 
 
 def test_public_page_of_published_releases_renders_without_login(client, personas):

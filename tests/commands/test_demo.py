@@ -16,6 +16,7 @@ from ctm.cases.models import Case, Consent, Guardian
 from ctm.core.domain.activity import verify_chain
 from ctm.core.enums import Role
 from ctm.core.models import Membership, Organization
+from tests.conftest import as_in_production
 
 
 class Rollback(Exception):
@@ -24,8 +25,8 @@ class Rollback(Exception):
 
 def run_demo(seed: int, cases: int = 60) -> tuple[list[tuple[str, str]], str]:
     out = io.StringIO()
-    call_command("demo", "--cases", str(cases), "--seed", str(seed), stdout=out)
-    return list(Case.unscoped.order_by("number").values_list("number", "stage")), out.getvalue()
+    as_in_production(call_command, "demo", "--cases", str(cases), "--seed", str(seed), stdout=out)
+    return list(Case.objects.order_by("number").values_list("number", "stage")), out.getvalue()
 
 
 def test_demo_loads_every_stage_org_and_role(db):
@@ -43,12 +44,12 @@ def test_demo_loads_every_stage_org_and_role(db):
     user = User.objects.get(username="demo-case-manager-chi")
     assert user.check_password("ctm-demo-2026!")
     assert "demo-caseworker-chi" in out and "ctm-demo-2026!" in out
-    closed = Case.unscoped.filter(stage=Stage.CLOSED)
+    closed = Case.objects.filter(stage=Stage.CLOSED)
     assert closed.exclude(closure_reason="").count() == closed.count() > 0
     assert set(closed.values_list("closure_reason", flat=True)) <= set(ClosureReason.values)
-    assert Consent.unscoped.filter(withdrawn_on__isnull=False).exists()
-    assert Guardian.unscoped.exists()  # minors have a guardian
-    assert Case.unscoped.filter(is_minor=True).count() == Guardian.unscoped.values("case").distinct().count()
+    assert Consent.objects.filter(withdrawn_on__isnull=False).exists()
+    assert Guardian.objects.exists()  # minors have a guardian
+    assert Case.objects.filter(is_minor=True).count() == Guardian.objects.values("case").distinct().count()
     assert verify_chain()[1] == []
 
     # Run again on the same database: nothing is added.

@@ -27,6 +27,7 @@ from ctm.linkage.models import LinkageRun, ListUpload
 from ctm.privacy.domain.queries.releases import release_frame, upload_frame
 from ctm.privacy.enums import ReleaseStatus
 from ctm.privacy.models import Dataset, Release
+from tests.conftest import as_in_production
 from tests.privacy_platform import objects as privacy_objects
 
 FILE = b"Fictional interview summary.\n"
@@ -45,13 +46,13 @@ LIST = pd.DataFrame(
 
 def uploaded_list(member) -> ListUpload:
     """A linkage run's uploaded list, stored as `start_run` stores it (without running the engine)."""
-    run = LinkageRun.unscoped.create(
+    run = LinkageRun.objects.create(
         organization=member.organization, created_by=member.user, label="fixture run", threshold=0.9
     )
     key_id, blob = crypto.encrypt_bytes(
         linkage_records.frame_to_bytes(LIST), linkage_records.upload_context(run.organization_id, run.pk)
     )
-    return ListUpload.unscoped.create(
+    return ListUpload.objects.create(
         organization=member.organization, run=run, name="shelter", rows=len(LIST), key_id=key_id, blob=blob
     )
 
@@ -99,19 +100,19 @@ def plaintexts(p) -> list:
     """What the application reads back, through its own read functions."""
     persons = [
         (x.given_name, x.family_name, x.birth_date, x.contacts, x.address)
-        for x in Person.unscoped.order_by("pk")
+        for x in Person.objects.order_by("pk")
     ]
     p.caseworker.user.refresh_from_db()
-    attachment = Attachment.unscoped.get()
-    dataset = Dataset.unscoped.get(source="upload")
+    attachment = Attachment.objects.get()
+    dataset = Dataset.objects.get(source="upload")
     return [
         persons,
         TotpDevice.objects.get(user=p.caseworker.user).key,
         read_attachment(p.case, attachment, by=p.caseworker),
         dataset.filename,
         upload_frame(dataset).to_dict(),
-        [release_frame(r).to_dict() for r in Release.unscoped.order_by("pk")],
-        linkage_records.upload_frame(ListUpload.unscoped.get()).to_dict(),
+        [release_frame(r).to_dict() for r in Release.objects.order_by("pk")],
+        linkage_records.upload_frame(ListUpload.objects.get()).to_dict(),
     ]
 
 
@@ -149,9 +150,9 @@ def test_rotate_moves_every_value_to_the_new_key(data, settings):
     assert before and all(crypto.key_id_of(v) == old_id for v in before.values())
     assert {what for what, _pk in before_blobs} == {b.name for b in registered_blobs()}
     assert {key for key, _blob, _ctx in before_blobs.values()} == {old_id}
-    published = Release.unscoped.get(status=ReleaseStatus.PUBLISHED)
+    published = Release.objects.get(status=ReleaseStatus.PUBLISHED)
 
-    call_command("keys", "rotate", stdout=io.StringIO())
+    as_in_production(call_command, "keys", "rotate", stdout=io.StringIO())
 
     after, after_blobs = stored_columns(), stored_blobs()
     assert after.keys() == before.keys()
@@ -165,7 +166,7 @@ def test_rotate_moves_every_value_to_the_new_key(data, settings):
         assert key_id == "k99" and blob != old_blob
         assert crypto.decrypt_bytes(key_id, blob, context) == crypto.decrypt_bytes(old_key, old_blob, context)
     assert plaintexts(p) == before_plain
-    again = Release.unscoped.get(pk=published.pk)
+    again = Release.objects.get(pk=published.pk)
     assert (again.status, again.manifest_sha256, again.updated_at) == (
         ReleaseStatus.PUBLISHED,
         published.manifest_sha256,
@@ -180,7 +181,7 @@ def test_rotate_moves_every_value_to_the_new_key(data, settings):
     }
 
     # Run again: nothing left to do, nothing changes.
-    call_command("keys", "rotate", stdout=io.StringIO())
+    as_in_production(call_command, "keys", "rotate", stdout=io.StringIO())
     assert stored_columns() == after
     assert stored_blobs() == after_blobs
 
@@ -188,7 +189,7 @@ def test_rotate_moves_every_value_to_the_new_key(data, settings):
 def test_status_reports_every_kind_and_zero_under_the_old_key(data, settings):
     old_id = add_new_key(settings)
     out = io.StringIO()
-    call_command("keys", "status", stdout=out)
+    as_in_production(call_command, "keys", "status", stdout=out)
     text = out.getvalue()
     n = len(stored_columns()) + len(stored_blobs())
     for where in ("cases_person.given_name", "privacy_dataset.filename", "cases_attachment.blob"):
@@ -197,9 +198,9 @@ def test_status_reports_every_kind_and_zero_under_the_old_key(data, settings):
         assert where in text
     assert f"Total: k99: 0, {old_id}: {n}" in text
 
-    call_command("keys", "rotate", stdout=io.StringIO())
+    as_in_production(call_command, "keys", "rotate", stdout=io.StringIO())
     out = io.StringIO()
-    call_command("keys", "status", stdout=out)
+    as_in_production(call_command, "keys", "status", stdout=out)
     assert f"Total: k99: {n}, {old_id}: 0" in out.getvalue()
 
 
@@ -218,13 +219,13 @@ def test_a_failed_rotation_leaves_every_value_readable_and_a_second_run_finishes
 
     monkeypatch.setattr(crypto, "encrypt_bytes", failing)
     with pytest.raises(OSError):
-        call_command("keys", "rotate", stdout=io.StringIO())
+        as_in_production(call_command, "keys", "rotate", stdout=io.StringIO())
     keys = {key for (_what, key) in key_counts()}
     assert keys == {old_id, "k99"}  # the columns are done, the batch of blobs rolled back
     assert plaintexts(p) == before_plain
 
     monkeypatch.setattr(crypto, "encrypt_bytes", real)
-    call_command("keys", "rotate", stdout=io.StringIO())
+    as_in_production(call_command, "keys", "rotate", stdout=io.StringIO())
     assert {key for (_what, key) in key_counts()} == {"k99"}
     assert plaintexts(p) == before_plain
 
@@ -245,7 +246,7 @@ def test_rotate_generate_adds_a_key_to_the_dev_secrets(data, settings, tmp_path,
     )
     out = io.StringIO()
 
-    call_command("keys", "rotate", "--generate", stdout=out)
+    as_in_production(call_command, "keys", "rotate", "--generate", stdout=out)
 
     ring = json.loads((tmp_path / "secrets.json").read_text())["encryption_keys"]
     new_id = ring.split(":", 1)[0]
@@ -253,19 +254,19 @@ def test_rotate_generate_adds_a_key_to_the_dev_secrets(data, settings, tmp_path,
     assert crypto.current_key_id() == new_id
     assert {crypto.key_id_of(v) for v in stored_columns().values()} == {new_id}
     assert {key for key, _blob, _ctx in stored_blobs().values()} == {new_id}
-    assert Case.unscoped.get(pk=data.case.pk).person.given_name == "Olga"
+    assert Case.objects.get(pk=data.case.pk).person.given_name == "Olga"
     assert "Nothing is left under an older key" in out.getvalue()
 
 
 def test_generate_refuses_when_keys_come_from_the_environment(data, monkeypatch):
     monkeypatch.setenv("CTM_ENCRYPTION_KEYS", "k1:whatever")
     with pytest.raises(CommandError, match="CTM_ENCRYPTION_KEYS"):
-        call_command("keys", "rotate", "--generate", stdout=io.StringIO())
+        as_in_production(call_command, "keys", "rotate", "--generate", stdout=io.StringIO())
 
 
 def test_status_counts_values_per_key(data):
     out = io.StringIO()
-    call_command("keys", "status", stdout=out)
+    as_in_production(call_command, "keys", "status", stdout=out)
     current = crypto.current_key_id()
     assert "cases_person.given_name" in out.getvalue()
     assert f"Total: {current}: {len(stored_columns()) + len(stored_blobs())}" in out.getvalue()

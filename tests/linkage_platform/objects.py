@@ -36,7 +36,7 @@ def _computed() -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
 
 def make_run(membership: Any) -> LinkageRun:
     org = membership.organization
-    run = LinkageRun.unscoped.create(
+    run = LinkageRun.objects.create(
         organization=org,
         created_by=membership.user,
         label="fixture run",
@@ -51,9 +51,9 @@ def make_run(membership: Any) -> LinkageRun:
         status=JobStatus.DONE,
         progress=100,
     )
-    a = LinkedRecord.unscoped.create(organization=org, run=run, list_name="A", record_id="1", cluster_id=1)
-    b = LinkedRecord.unscoped.create(organization=org, run=run, list_name="B", record_id="2", cluster_id=1)
-    ScoredPair.unscoped.create(
+    a = LinkedRecord.objects.create(organization=org, run=run, list_name="A", record_id="1", cluster_id=1)
+    b = LinkedRecord.objects.create(organization=org, run=run, list_name="B", record_id="2", cluster_id=1)
+    ScoredPair.objects.create(
         organization=org, run=run, left=a, right=b, match_weight=3.0, match_probability=0.89
     )
     return run
@@ -61,7 +61,7 @@ def make_run(membership: Any) -> LinkageRun:
 
 def make_estimate(membership: Any, run: LinkageRun | None = None) -> Estimate:
     table, result, rows = _computed()
-    return Estimate.unscoped.create(
+    return Estimate.objects.create(
         organization=membership.organization,
         created_by=membership.user,
         label="fixture.csv",
@@ -78,5 +78,5 @@ def make_estimate(membership: Any, run: LinkageRun | None = None) -> Estimate:
 def linkage_objects(p: Any) -> dict[str, int]:
     """pks of a run, its pair and an estimate of the personas' home organization."""
     run = make_run(p.data_manager)
-    pair = ScoredPair.unscoped.filter(run=run).first()
+    pair = ScoredPair.objects.filter(run=run).first()
     return {"run": run.pk, "pair": pair.pk, "estimate": make_estimate(p.data_manager, run).pk}

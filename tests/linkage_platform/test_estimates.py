@@ -30,7 +30,7 @@ def test_upload_estimate_end_to_end(dm, personas):
     assert dm.get(reverse("linkage:new_estimate")).status_code == 200
     response = post_table(dm, TABLE_CSV)
     assert response.status_code == 302
-    estimate = Estimate.objects.in_orgs([personas.org.pk]).get()
+    estimate = Estimate.objects.filter(organization=personas.org.pk).get()
     assert response["Location"] == reverse("linkage:estimate", args=[estimate.pk])
     assert estimate.status == "done" and estimate.progress == 100  # the job ran inline (tests)
     assert estimate.created_by == personas.data_manager.user
@@ -60,7 +60,7 @@ def test_uk_2013_through_the_page(dm, personas, shared_data):
     data = (shared_data / "mse" / "UKdat_5.csv").read_bytes()
     response = post_table(dm, data, "UKdat_5.csv", bootstrap=0)
     assert response.status_code == 302
-    estimate = Estimate.objects.in_orgs([personas.org.pk]).get()
+    estimate = Estimate.objects.filter(organization=personas.org.pk).get()
     assert estimate.result["estimate"] == pytest.approx(11312.99, abs=0.5)
     assert estimate.result["interval"] == "model-based"
     assert "11,313" in dm.get(response["Location"]).content.decode()
@@ -89,7 +89,7 @@ def test_bad_upload_is_a_field_error(dm, personas, case):
     errors = response.context["form"].errors
     assert "file" in errors, errors
     assert message in " ".join(errors["file"]), errors["file"]
-    assert not Estimate.objects.in_orgs([personas.org.pk]).exists()
+    assert not Estimate.objects.filter(organization=personas.org.pk).exists()
 
 
 def test_missing_file_and_bad_parameters(dm):
@@ -104,7 +104,7 @@ def test_missing_file_and_bad_parameters(dm):
 
 def test_reports_are_real_files_and_logged(dm, personas):
     post_table(dm, TABLE_CSV, bootstrap=0)
-    estimate = Estimate.objects.in_orgs([personas.org.pk]).get()
+    estimate = Estimate.objects.filter(organization=personas.org.pk).get()
     html = dm.get(reverse("linkage:estimate_report", args=[estimate.pk, "html"]))
     assert html.status_code == 200 and html["Content-Disposition"].startswith("attachment")
     body = html.content.decode()
@@ -120,7 +120,7 @@ def test_reports_are_real_files_and_logged(dm, personas):
 
 def test_delete_estimate(dm, personas):
     post_table(dm, TABLE_CSV, bootstrap=0)
-    estimate = Estimate.objects.in_orgs([personas.org.pk]).get()
+    estimate = Estimate.objects.filter(organization=personas.org.pk).get()
     assert dm.post(reverse("linkage:delete_estimate", args=[estimate.pk])).status_code == 302
-    assert not Estimate.objects.in_orgs([personas.org.pk]).exists()
+    assert not Estimate.objects.filter(organization=personas.org.pk).exists()
     assert ActivityLog.objects.filter(action="linkage.estimate.deleted").exists()

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def home(personas):
     run = make_run(personas.data_manager)
     estimate = make_estimate(personas.data_manager, run)
-    return {"run": run, "pair": ScoredPair.unscoped.get(run=run), "estimate": estimate}
+    return {"run": run, "pair": ScoredPair.objects.get(run=run), "estimate": estimate}
 
 
 @pytest.fixture
@@ -53,9 +53,9 @@ def test_another_organizations_data_manager_gets_404(foreign_dm, personas, home)
         data = {"threshold": "0.5", "decision": "accepted"} if method == "post" else None
         response = foreign_dm.post(url, data) if method == "post" else foreign_dm.get(url)
         assert response.status_code == 404, f"{method} {url}"
-    assert LinkageRun.unscoped.filter(pk=home["run"].pk, threshold=0.9).exists()
-    assert Estimate.unscoped.filter(pk=home["estimate"].pk).exists()
-    assert ScoredPair.unscoped.get(pk=home["pair"].pk).decision == ""
+    assert LinkageRun.objects.filter(pk=home["run"].pk, threshold=0.9).exists()
+    assert Estimate.objects.filter(pk=home["estimate"].pk).exists()
+    assert ScoredPair.objects.get(pk=home["pair"].pk).decision == ""
     for name in ("linkage:estimates", "linkage:runs"):
         body = foreign_dm.get(reverse(name)).content.decode()
         assert "fixture" not in body
@@ -94,8 +94,8 @@ def test_list_pages_queries_do_not_grow(dm, personas):
     for _ in range(2):
         other = make_run(personas.data_manager)
         make_estimate(personas.data_manager, other)
-        a, b = LinkedRecord.unscoped.filter(run=run)
-        ScoredPair.unscoped.create(
+        a, b = LinkedRecord.objects.filter(run=run)
+        ScoredPair.objects.create(
             organization=personas.org,
             run=run,
             left=a,
@@ -105,7 +105,7 @@ def test_list_pages_queries_do_not_grow(dm, personas):
             decision="rejected",
             decided_by=personas.data_manager.user,
         )
-    assert ScoredPair.unscoped.filter(run=run).count() == 3
+    assert ScoredPair.objects.filter(run=run).count() == 3
     three = {name: count(dm, reverse(name)) for name in ("linkage:estimates", "linkage:runs")}
     three["review"] = count(dm, reverse("linkage:review", args=[run.pk]))
     assert three == one

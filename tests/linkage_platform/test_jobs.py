@@ -73,11 +73,11 @@ def test_an_estimate_runs_on_the_queue_and_its_page_follows_it(client, settings,
     try:
         response = post_table(client, TABLE_CSV, bootstrap=40)
         assert response.status_code == 302
-        assert Estimate.objects.in_orgs([personas.org.pk]).get().status == "queued"
+        assert Estimate.objects.filter(organization=personas.org.pk).get().status == "queued"
         queue.start()  # a worker takes the job (here in a thread, so that the test can hold it)
         gates.begin.set()
         assert gates.reached.wait(WAIT), "the job never reached the bootstrap"
-        estimate = Estimate.objects.in_orgs([personas.org.pk]).get()
+        estimate = Estimate.objects.filter(organization=personas.org.pk).get()
         assert estimate.status == "running" and estimate.stage == "bootstrap" and estimate.started_at
         assert 5 <= estimate.progress < 95
         body = client.get(response["Location"]).content.decode()
@@ -114,10 +114,10 @@ def test_a_run_links_on_the_queue_and_its_page_follows_it(
         queue.start()
         gates.begin.set()
         assert gates.reached.wait(WAIT), "the job never reached the comparison of pairs"
-        run = LinkageRun.objects.in_orgs([personas.org.pk]).get()
+        run = LinkageRun.objects.filter(organization=personas.org.pk).get()
         assert run.status == "running" and run.progress == run_job.STEPS["comparing"]
-        assert ListUpload.unscoped.filter(run=run).count() == 2  # stored (encrypted) by the request
-        assert not LinkedRecord.unscoped.filter(run=run).exists()
+        assert ListUpload.objects.filter(run=run).count() == 2  # stored (encrypted) by the request
+        assert not LinkedRecord.objects.filter(run=run).exists()
         body = client.get(response["Location"]).content.decode()
         assert META_REFRESH in body and "Comparing pairs…" in body
         assert f'value="{run.progress}" max="100"' in body
@@ -128,7 +128,7 @@ def test_a_run_links_on_the_queue_and_its_page_follows_it(
         queue.wait()
     run.refresh_from_db()
     assert run.status == "done", run.error
-    assert run.summary["records"] == LinkedRecord.unscoped.filter(run=run).count() > 0
+    assert run.summary["records"] == LinkedRecord.objects.filter(run=run).count() > 0
     body = client.get(response["Location"]).content.decode()
     assert META_REFRESH not in body and "data:image/png;base64," in body and "Clerical review" in body
     assert ActivityLog.objects.filter(action="linkage.run.linked", object_id=str(run.pk)).exists()
@@ -143,7 +143,7 @@ def test_a_failed_run_says_why_in_plain_words_and_keeps_no_list(dm, personas, mo
     monkeypatch.setattr(run_job, "link_lists", broken)
     response = start(dm, [upload("shelter.csv", list_csv(SHELTER))], include_persons=False)
     assert response.status_code == 302
-    run = LinkageRun.objects.in_orgs([personas.org.pk]).get()
+    run = LinkageRun.objects.filter(organization=personas.org.pk).get()
     assert run.status == "failed" and run.finished_at is not None
     body = dm.get(response["Location"]).content.decode()
     assert 'role="alert"' in body and "The lists could not be linked" in body
@@ -151,10 +151,10 @@ def test_a_failed_run_says_why_in_plain_words_and_keeps_no_list(dm, personas, mo
     for leak in ("Olga", "Petrova", "1995-04-02", "Traceback", "ValueError"):
         assert leak not in body and leak not in run.error
     assert META_REFRESH not in body and "<progress" not in body
-    assert not ListUpload.unscoped.filter(run=run).exists()  # a failed run is never linked again
+    assert not ListUpload.objects.filter(run=run).exists()  # a failed run is never linked again
     assert ActivityLog.objects.filter(action="linkage.run.failed", object_id=str(run.pk)).exists()
     assert dm.post(reverse("linkage:delete_run", args=[run.pk])).status_code == 302
-    assert not LinkageRun.unscoped.filter(pk=run.pk).exists()
+    assert not LinkageRun.objects.filter(pk=run.pk).exists()
 
 
 @pytest.mark.django_db
@@ -164,7 +164,7 @@ def test_an_unexpected_error_names_its_kind_only(dm, personas, monkeypatch):
 
     monkeypatch.setattr(run_job, "link_lists", broken)
     start(dm, [upload("shelter.csv", list_csv(SHELTER))], include_persons=False)
-    run = LinkageRun.objects.in_orgs([personas.org.pk]).get()
+    run = LinkageRun.objects.filter(organization=personas.org.pk).get()
     body = dm.get(reverse("linkage:run", args=[run.pk])).content.decode()
     assert "An unexpected error stopped the run (RuntimeError)" in body and "Olga" not in body
 
@@ -177,7 +177,7 @@ def test_a_failed_estimate_says_why(dm, personas, monkeypatch):
     monkeypatch.setattr(estimate_job, "estimate_result", broken)
     response = post_table(dm, TABLE_CSV, bootstrap=0)
     assert response.status_code == 302
-    estimate = Estimate.objects.in_orgs([personas.org.pk]).get()
+    estimate = Estimate.objects.filter(organization=personas.org.pk).get()
     assert estimate.status == "failed" and estimate.result == {}
     body = dm.get(response["Location"]).content.decode()
     assert "No estimate can be made from this table: the model without interactions fails" in body
@@ -188,7 +188,7 @@ def test_a_failed_estimate_says_why(dm, personas, monkeypatch):
 
 
 def _running(obj, minutes_ago: float, stage: str = "reading") -> None:
-    type(obj).unscoped.filter(pk=obj.pk).update(
+    type(obj).objects.filter(pk=obj.pk).update(
         status="running", stage=stage, progress=14, updated_at=timezone.now() - datetime.timedelta(minutes=minutes_ago)
     )
     obj.refresh_from_db()
@@ -198,16 +198,16 @@ def _running(obj, minutes_ago: float, stage: str = "reading") -> None:
 def test_a_job_silent_since_a_restart_is_marked_failed_when_its_page_is_opened(dm, personas, settings):
     settings.CTM_JOB_STALE_MINUTES = 60
     run = make_run(personas.data_manager)
-    ListUpload.unscoped.create(organization=personas.org, run=run, name="A", rows=1, key_id="k", blob=b"x")
+    ListUpload.objects.create(organization=personas.org, run=run, name="A", rows=1, key_id="k", blob=b"x")
     estimate = make_estimate(personas.data_manager)
     _running(run, 61)
     _running(estimate, 61, "bootstrap")
-    assert LinkageRun.unscoped.get(pk=run.pk).status == "running"  # nothing happens until the page is opened
+    assert LinkageRun.objects.get(pk=run.pk).status == "running"  # nothing happens until the page is opened
     body = dm.get(reverse("linkage:run", args=[run.pk])).content.decode()
     run.refresh_from_db()
     assert run.status == "failed" and "interrupted" in run.error
     assert "interrupted" in body and META_REFRESH not in body
-    assert not ListUpload.unscoped.filter(run=run).exists()
+    assert not ListUpload.objects.filter(run=run).exists()
     entry = ActivityLog.objects.get(action="linkage.run.interrupted", object_id=str(run.pk))
     assert entry.actor is None
     dm.get(reverse("linkage:estimate", args=[estimate.pk]))
@@ -234,7 +234,7 @@ def test_a_job_with_recent_progress_keeps_running_and_cannot_be_deleted(dm, pers
     assert "still linking" in response.content.decode()
     response = dm.post(reverse("linkage:delete_estimate", args=[estimate.pk]), follow=True)
     assert "still being computed" in response.content.decode()
-    assert LinkageRun.unscoped.filter(pk=run.pk).exists() and Estimate.unscoped.filter(pk=estimate.pk).exists()
+    assert LinkageRun.objects.filter(pk=run.pk).exists() and Estimate.objects.filter(pk=estimate.pk).exists()
     assert not ActivityLog.objects.filter(action__endswith=".deleted").exists()
     # nor is it re-clustered, reviewed or used for an estimate before it is done
     response = dm.post(reverse("linkage:recluster", args=[run.pk]), {"threshold": "0.5"})

@@ -46,9 +46,9 @@ def stored_text(run: LinkageRun) -> str:
         json.dumps(run.histogram),
         json.dumps(run.warnings),
     ]
-    rows += [f"{r.list_name} {r.record_id} {r.cluster_id}" for r in LinkedRecord.unscoped.filter(run=run)]
-    rows += [str(v) for v in ScoredPair.unscoped.filter(run=run).values_list()]
-    rows += [bytes(u.blob).decode("latin-1") for u in ListUpload.unscoped.filter(run=run)]
+    rows += [f"{r.list_name} {r.record_id} {r.cluster_id}" for r in LinkedRecord.objects.filter(run=run)]
+    rows += [str(v) for v in ScoredPair.objects.filter(run=run).values_list()]
+    rows += [bytes(u.blob).decode("latin-1") for u in ListUpload.objects.filter(run=run)]
     return "\n".join(rows)
 
 
@@ -56,7 +56,7 @@ def stored_text(run: LinkageRun) -> str:
 def run(dm, personas, registered_people):
     response = start(dm, [upload("shelter.csv", list_csv(SHELTER)), upload("police.csv", list_csv(POLICE))])
     assert response.status_code == 302, response.context["form"].errors if response.context else response
-    run = LinkageRun.objects.in_orgs([personas.org.pk]).get()
+    run = LinkageRun.objects.filter(organization=personas.org.pk).get()
     assert response["Location"] == reverse("linkage:run", args=[run.pk])
     assert run.status == "done", run.error  # the job ran inline (tests)
     return run
@@ -64,7 +64,7 @@ def run(dm, personas, registered_people):
 
 def test_run_on_persons_and_lists_stores_no_plaintext(dm, personas, registered_people, run):
     assert run.list_names == ["CHI", "shelter", "police"]
-    records = LinkedRecord.unscoped.filter(run=run)
+    records = LinkedRecord.objects.filter(run=run)
     persons = {*registered_people, personas.case.person_id}  # the personas' own case is a person too
     assert records.count() == len(persons) + len(SHELTER) + len(POLICE)
     assert {int(r.record_id) for r in records.filter(list_name="CHI")} == persons
@@ -87,26 +87,26 @@ def test_run_on_persons_and_lists_stores_no_plaintext(dm, personas, registered_p
 
 
 def test_uploads_are_encrypted_and_deleted_with_the_run(dm, personas, run):
-    uploads = list(ListUpload.unscoped.filter(run=run))
+    uploads = list(ListUpload.objects.filter(run=run))
     assert sorted(u.name for u in uploads) == ["police", "shelter"]
     for u in uploads:
         assert b"Olga" not in bytes(u.blob) and b"Ceban" not in bytes(u.blob)
     assert "Irina" in set(upload_frame(uploads[0])["given_name"])
-    post_table = Estimate.objects.in_orgs([personas.org.pk])
+    post_table = Estimate.objects.filter(organization=personas.org.pk)
     assert dm.get(reverse("linkage:delete_run", args=[run.pk])).status_code == 200
     assert dm.post(reverse("linkage:delete_run", args=[run.pk])).status_code == 302
-    assert not ListUpload.unscoped.filter(run_id=run.pk).exists()
-    assert not LinkedRecord.unscoped.filter(run_id=run.pk).exists()
+    assert not ListUpload.objects.filter(run_id=run.pk).exists()
+    assert not LinkedRecord.objects.filter(run_id=run.pk).exists()
     assert not post_table.exists()
     assert ActivityLog.objects.filter(action="linkage.run.deleted", object_id=str(run.pk)).exists()
 
 
 def _cluster(run, list_name, record_id):
-    return LinkedRecord.unscoped.get(run=run, list_name=list_name, record_id=record_id).cluster_id
+    return LinkedRecord.objects.get(run=run, list_name=list_name, record_id=record_id).cluster_id
 
 
 def test_clerical_review_accept_and_reject_change_clusters(dm, personas, run):
-    pair = ScoredPair.unscoped.filter(run=run).order_by("-match_probability").first()
+    pair = ScoredPair.objects.filter(run=run).order_by("-match_probability").first()
     left, right = pair.left, pair.right
     assert left.cluster_id == right.cluster_id
     page = dm.get(reverse("linkage:pair", args=[run.pk, pair.pk]))
@@ -134,7 +134,7 @@ def test_threshold_and_decisions_drive_the_clusters(dm, personas, run):
     assert ActivityLog.objects.filter(action="linkage.run.reclustered", object_id=str(run.pk)).exists()
     weak = next(
         p
-        for p in ScoredPair.unscoped.filter(run=run, match_probability__lt=0.99).select_related(
+        for p in ScoredPair.objects.filter(run=run, match_probability__lt=0.99).select_related(
             "left", "right"
         )
         if p.left.cluster_id != p.right.cluster_id
@@ -157,7 +157,7 @@ def test_estimate_from_a_run(dm, personas, run):
         {"source": "run", "run": run.pk, "method": "main", "max_order": 2, "bootstrap": 0, "seed": 1},
     )
     assert response.status_code == 302, response.context["form"].errors
-    estimate = Estimate.objects.in_orgs([personas.org.pk]).get()
+    estimate = Estimate.objects.filter(organization=personas.org.pk).get()
     assert estimate.run == run and estimate.table["lists"] == sorted(["CHI", "shelter", "police"])
     assert estimate.result["observed"] == run.summary["clusters"]
 
@@ -174,7 +174,7 @@ def test_bad_list_uploads_are_field_errors(dm, personas):
     assert "a.csv: Missing column(s)" in errors and "b.xlsx" in errors and "repeated" in errors
     response = start(dm, [], include_persons=False)
     assert response.status_code == 400 and "files" in response.context["form"].errors
-    assert not LinkageRun.objects.in_orgs([personas.org.pk]).exists()
+    assert not LinkageRun.objects.filter(organization=personas.org.pk).exists()
 
 
 def test_xlsx_list_is_read(dm, personas, registered_people, tmp_path):
@@ -196,6 +196,6 @@ def test_xlsx_list_is_read(dm, personas, registered_people, tmp_path):
     frame.to_excel(path, index=False)
     response = start(dm, [upload("hotline.xlsx", path.read_bytes(), "application/octet-stream")])
     assert response.status_code == 302, response.context["form"].errors
-    run = LinkageRun.objects.in_orgs([personas.org.pk]).get()
+    run = LinkageRun.objects.filter(organization=personas.org.pk).get()
     assert run.list_names == ["CHI", "hotline"]
     assert _cluster(run, "hotline", "P-3") == _cluster(run, "CHI", str(registered_people[19]))

@@ -42,7 +42,7 @@ def test_a_release_past_the_budget_is_refused_at_the_form_and_in_the_domain(dm, 
     settings.CTM_PRIVACY_TOTAL_EPSILON = 2.0
     frame = ctdc_frame(200)
     assert post_new(dm, synthetic_form(epsilon="1.5"), ctdc_csv(frame)).status_code == 302
-    first = Release.unscoped.get()
+    first = Release.objects.get()
     assert first.status == "ready", first.error
     response = post_new(dm, synthetic_form(epsilon="1"), ctdc_csv(frame))
     assert response.status_code == 400
@@ -52,7 +52,7 @@ def test_a_release_past_the_budget_is_refused_at_the_form_and_in_the_domain(dm, 
     with pytest.raises(InvalidTransition, match="budget"):
         domain.create_release(by=personas.data_manager, dataset=dataset, label="", method="synthetic",
                               parameters={**SYNTH, "epsilon": 1.0})  # fmt: skip
-    assert Release.unscoped.count() == 1 and spent_epsilon(dataset) == 1.5
+    assert Release.objects.count() == 1 and spent_epsilon(dataset) == 1.5
     # what is left can still be spent; a k-anonymous release spends nothing
     domain.create_release(by=personas.data_manager, dataset=dataset, label="", method="synthetic",
                           parameters={**SYNTH, "epsilon": 0.5})  # fmt: skip
@@ -105,7 +105,7 @@ def test_a_consent_withdrawn_between_two_releases_removes_the_person_from_the_se
     cases = research_cases(personas.caseworker, 6)
     first = _own_release(personas)
     assert first.rows == 6 and sorted(first.case_ids) == sorted(c.pk for c in cases)
-    consent = Consent.unscoped.get(case=cases[2], scope="research")
+    consent = Consent.objects.get(case=cases[2], scope="research")
     consent_domain.withdraw_consent(consent, by=personas.caseworker)
     second = _own_release(personas)
     assert second.rows == 5 and cases[2].pk not in second.case_ids
@@ -123,7 +123,7 @@ def test_own_cases_release_holds_nothing_identifying(dm, personas):
     research_cases(personas.caseworker, 4)
     response = post_new(dm, synthetic_form(source="cases", columns="", qi="", synthesis_method="pacsynth"))
     assert response.status_code == 302, response.context["form"].errors
-    release = Release.unscoped.get()
+    release = Release.objects.get()
     text = release.report.__repr__() + repr(release.parameters)
     for secret in ("Research0", "Person", "1990-03-01", "+3736", "Secret"):
         assert secret not in text

@@ -53,8 +53,8 @@ def test_another_organization_gets_404_and_changes_nothing(foreigner, home):
         (reverse("privacy:publish_release", args=[done.pk]), {}),
     ):
         assert foreigner.post(url, data).status_code in (403, 404)
-    assert Release.unscoped.get(pk=ready.pk).status == "ready"
-    assert Release.unscoped.get(pk=done.pk).status == "approved"
+    assert Release.objects.get(pk=ready.pk).status == "ready"
+    assert Release.objects.get(pk=done.pk).status == "approved"
     for name in ("privacy:releases", "privacy:ledger"):
         body = foreigner.get(reverse(name)).content.decode()
         assert "home-only" not in body
@@ -81,7 +81,7 @@ def test_another_organizations_dataset_cannot_be_chosen(client, personas, home):
     assert "home-only dataset" not in page
     response = post_new(client, kanon_form(source="dataset", dataset=str(home["dataset"].pk)))
     assert response.status_code == 400 and "dataset" in response.context["form"].errors
-    assert Release.unscoped.filter(organization=personas.other_org).count() == 0
+    assert Release.objects.filter(organization=personas.other_org).count() == 0
 
 
 def test_the_same_file_in_two_organizations_is_two_datasets(client, personas):
@@ -90,8 +90,8 @@ def test_the_same_file_in_two_organizations_is_two_datasets(client, personas):
     assert post_new(client, kanon_form(), data).status_code == 302
     client.force_login(make_member(personas.other_org, Role.DATA_MANAGER, "foreign-dm").user)
     assert post_new(client, kanon_form(), data).status_code == 302
-    assert Dataset.unscoped.filter(organization=personas.org).count() == 1
-    assert Dataset.unscoped.filter(organization=personas.other_org).count() == 1
+    assert Dataset.objects.filter(organization=personas.org).count() == 1
+    assert Dataset.objects.filter(organization=personas.other_org).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -118,7 +118,7 @@ def count(client, url):
 
 def _synthetic(personas, dataset, status):
     params = {"method": "pacsynth", "epsilon": 0.1, "columns": KANON["columns"]}
-    return Release.unscoped.create(
+    return Release.objects.create(
         organization=personas.org, dataset=dataset, created_by=personas.data_manager.user, label="s",
         method="synthetic", parameters=params, epsilon=0.1, status=status,
     )  # fmt: skip

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 
 def only_release(personas) -> Release:
-    return Release.objects.in_orgs([personas.org.pk]).get()
+    return Release.objects.filter(organization=personas.org.pk).get()
 
 
 def test_upload_preview_approve_publish_and_download(dm, auditor, anonymous, personas):
@@ -148,13 +148,13 @@ def test_a_published_release_never_changes(personas):
         domain.publish_release(release, by=personas.data_manager)
     with pytest.raises(InvalidTransition):
         domain.review_release(release, by=personas.auditor, decision="reject", reason="Changed my mind.")
-    fresh = Release.unscoped.get(pk=release.pk)
+    fresh = Release.objects.get(pk=release.pk)
     fresh.label = "rewritten"
     with pytest.raises(InvalidTransition):
         fresh.save()
     with pytest.raises(InvalidTransition):
-        Release.unscoped.get(pk=release.pk).delete()
-    assert Release.unscoped.get(pk=release.pk).label == "fixture release"
+        Release.objects.get(pk=release.pk).delete()
+    assert Release.objects.get(pk=release.pk).label == "fixture release"
     assert {p.name: p.read_bytes() for p in release_dir(release).iterdir()} == before
     assert all(not p.stat().st_mode & 0o222 for p in release_dir(release).iterdir())  # read-only
 
@@ -191,7 +191,7 @@ def test_a_bad_upload_is_refused_with_a_clear_error_and_nothing_written(
     body = response.content.decode()
     assert "error-summary" in body and message in body
     assert "Olga" not in body and "Olga" not in caplog.text and "Irina" not in caplog.text
-    assert not Dataset.unscoped.exists() and not Release.unscoped.exists()
+    assert not Dataset.objects.exists() and not Release.objects.exists()
     assert ActivityLog.objects.count() == logged
 
 
@@ -203,13 +203,13 @@ def test_parameters_are_checked_at_the_form(dm, personas):
     assert "k" in response.context["form"].errors
     response = post_new(dm, kanon_form(source="cases"))
     assert "nothing to release" in response.content.decode()  # no case allows research use yet
-    assert not Dataset.unscoped.filter(source="upload").exists() and not Release.unscoped.exists()
+    assert not Dataset.objects.filter(source="upload").exists() and not Release.objects.exists()
 
 
 def test_the_uploaded_dataset_is_encrypted_at_rest(dm, personas):
     frame = ctdc_frame(source="Shelter Zeta-Secret")
     assert post_new(dm, kanon_form(), ctdc_csv(frame), name="zeta-victims.csv").status_code == 302
-    dataset = Dataset.unscoped.get()
+    dataset = Dataset.objects.get()
     assert b"Zeta-Secret" not in bytes(dataset.blob) and dataset.filename == "zeta-victims.csv"
     from django.db import connection
 
@@ -220,7 +220,7 @@ def test_the_uploaded_dataset_is_encrypted_at_rest(dm, personas):
     assert b"Zeta-Secret" not in bytes(release.blob)
     # the same content uploaded again is the same dataset (and the same privacy budget)
     assert post_new(dm, kanon_form(), ctdc_csv(frame, sep=","), name="again.csv").status_code == 302
-    assert Dataset.unscoped.count() == 1 and Release.unscoped.count() == 2
+    assert Dataset.objects.count() == 1 and Release.objects.count() == 2
 
 
 def test_an_engine_failure_is_shown_never_a_500(dm, personas, monkeypatch):
@@ -237,7 +237,7 @@ def test_an_engine_failure_is_shown_never_a_500(dm, personas, monkeypatch):
 
 def test_a_running_release_shows_its_progress_and_refreshes(dm, personas, settings):
     release = approved(personas)
-    Release.unscoped.filter(pk=release.pk).update(status="running", progress=42, stage="anonymizing")
+    Release.objects.filter(pk=release.pk).update(status="running", progress=42, stage="anonymizing")
     response = dm.get(reverse("privacy:release", args=[release.pk]))
     assert response["Refresh"] == "2"
     body = response.content.decode()
@@ -246,7 +246,7 @@ def test_a_running_release_shows_its_progress_and_refreshes(dm, personas, settin
     settings.CTM_RELEASE_STALE_MINUTES = 0
     response = dm.get(reverse("privacy:release", args=[release.pk]))
     assert "Refresh" not in response and "interrupted" in response.content.decode()
-    assert Release.unscoped.get(pk=release.pk).status == "failed"
+    assert Release.objects.get(pk=release.pk).status == "failed"
 
 
 def test_an_upload_stays_in_memory_and_its_size_is_limited(dm, personas, settings, monkeypatch):
@@ -261,7 +261,7 @@ def test_an_upload_stays_in_memory_and_its_size_is_limited(dm, personas, setting
     assert len(big) > 2**20
     response = post_new(dm, kanon_form(), big)
     assert response.status_code == 400 and "larger than 1 MB" in response.content.decode()
-    assert Dataset.unscoped.count() == 1
+    assert Dataset.objects.count() == 1
 
 
 def test_the_new_release_form_still_checks_csrf(personas):
@@ -271,7 +271,7 @@ def test_the_new_release_form_still_checks_csrf(personas):
     client.force_login(personas.data_manager.user)
     assert client.get(reverse("privacy:new_release")).status_code == 200
     assert post_new(client, kanon_form(), ctdc_csv(ctdc_frame())).status_code == 403
-    assert not Dataset.unscoped.exists()
+    assert not Dataset.objects.exists()
 
 
 @pytest.mark.parametrize("kind", ["comma", "tab", "parquet"])
@@ -283,7 +283,7 @@ def test_every_upload_format_is_read(dm, personas, kind, tmp_path):
     else:
         content, name = ctdc_csv(frame, notice=False, sep="," if kind == "comma" else "\t"), "ctdc.csv"
     assert post_new(dm, kanon_form(), content, name=name).status_code == 302
-    dataset = Dataset.unscoped.get()
+    dataset = Dataset.objects.get()
     assert dataset.rows == 120 and dataset.columns == list(frame.columns)
 
 
@@ -294,4 +294,4 @@ def test_a_publication_that_cannot_write_its_files_says_so(dm, personas, setting
     settings.CTM_RELEASES_DIR = blocker
     response = dm.post(reverse("privacy:publish_release", args=[release.pk]), follow=True)
     assert response.status_code == 200 and "could not be written" in response.content.decode()
-    assert Release.unscoped.get(pk=release.pk).status == "approved"
+    assert Release.objects.get(pk=release.pk).status == "approved"

@@ -182,7 +182,8 @@ def _claim_as_ghost(env, release_id: int) -> None:
         "from django_tasks_db.models import DBTaskResult;from ctm.privacy.models import Release;"
         f"t=DBTaskResult.objects.get(args_kwargs__args=[{release_id}], task_path__endswith='run_release');"
         "t.claim('gone-machine/4242/abcdef');"
-        f"Release.unscoped.filter(pk={release_id}).update(status='running')"
+        "from django_scopes import scopes_disabled;scopes_disabled().__enter__();"
+        f"Release.objects.filter(pk={release_id}).update(status='running')"
     )
     subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
                    check=True, timeout=120)  # fmt: skip

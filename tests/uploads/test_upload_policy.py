@@ -184,7 +184,7 @@ def test_a_refused_attachment_is_not_stored(client, personas):
 
     response = post_attachment(client, personas, "bomb.xlsx", BOMBS["ratio"]())
     assert response.status_code == 400
-    assert not Attachment.unscoped.exists()
+    assert not Attachment.objects.exists()
 
 
 def test_an_ordinary_xlsx_list_and_dataset_still_read(client, personas, tmp_path):

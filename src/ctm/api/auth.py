@@ -1,4 +1,5 @@
-"""Bearer-token authentication. The request acts through the token's membership; no session auth (no CSRF)."""
+"""Bearer-token authentication. The request acts through the token's membership, in its organization's
+tenant scope; no session auth (no CSRF)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from ninja.security import HttpBearer
 
 from ctm.accounts.domain.auth import authenticate_token
 from ctm.core.models import Membership
+from ctm.core.scopes import enter_request_scope
 
 
 class TokenAuth(HttpBearer):
@@ -27,6 +29,9 @@ class TokenAuth(HttpBearer):
         membership: Membership = api_token.membership
         request.membership = membership
         request.api_token = api_token
+        # The API's choke point: the rest of the request (the operation and the serialization of its
+        # answer) sees the token's organization only.
+        enter_request_scope(request, membership.organization_id)
         return membership
 
 

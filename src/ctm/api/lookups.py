@@ -16,6 +16,7 @@ from ctm.cases.domain.queries.parts import get_guardian
 from ctm.cases.models import Case
 from ctm.core.domain.queries.organizations import office_of, organization_by_id
 from ctm.core.models import Office, Organization
+from ctm.core.scopes import enter_request_scope
 
 CASE_NUMBER = re.compile(r"[A-Za-z0-9-]{1,32}")
 
@@ -25,7 +26,11 @@ def get_case(request: Any, number: str) -> Case:
     domain function, which answers 403 when the caller may read but not change it."""
     if not CASE_NUMBER.fullmatch(number):
         raise Http404("No such case")
-    return get_case_for_user(membership_of(request), number.upper())
+    membership = membership_of(request)
+    case = get_case_for_user(membership, number.upper())
+    if case.organization_id != membership.organization_id:  # shared in: its parts are read in its scope
+        enter_request_scope(request, membership.organization_id, case.organization_id)
+    return case
 
 
 def office_for(request: Any, office_id: int | None) -> Office | None:

@@ -987,13 +987,16 @@ def load_demo(
     """Create the demo organizations, users and `n_cases` cases (batches of `batch` per transaction)."""
     from django.db import transaction
 
+    from ctm.core.scopes import organization_scope
+
     teams, users = create_organizations_and_users()
     plans = CaseSampler(seed).plans(n_cases)
     for start in range(0, len(plans), batch):
         chunk: Sequence[CasePlan] = plans[start : start + batch]
         with transaction.atomic():
             for plan in chunk:
-                load_case(plan, teams)
+                with organization_scope(teams[plan.org].organization):  # as the org's own staff
+                    load_case(plan, teams)
         if progress:
             progress(len(chunk))
     return users, plans

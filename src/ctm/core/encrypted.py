@@ -44,7 +44,7 @@ class EncryptedBlobs:
     def stored(self) -> models.QuerySet[Any]:
         """The rows that hold encrypted bytes (an upload not yet made, a preview not yet run hold none)."""
         return (
-            self.model._base_manager.exclude(**{self.key_field: ""})
+            self.model._default_manager.exclude(**{self.key_field: ""})
             .exclude(**{self.key_field: None})
             .exclude(**{f"{self.blob_field}__isnull": True})
         )

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 
 from ctm.core import crypto
+from ctm.core.reads import require_identifying_access
 
 
 class EncryptedTextField(models.TextField):
@@ -15,7 +16,15 @@ class EncryptedTextField(models.TextField):
 
     The column is bound into the ciphertext (AES-GCM associated data). Filtering on it is meaningless:
     search through the blind indexes instead.
+
+    `identifying=True` (a person's identity): the value decrypts only inside a logged read
+    (`ctm.core.reads`); loading it anywhere else raises. The flag changes nothing in the database, so
+    it is not part of the field's migration state.
     """
+
+    def __init__(self, *args: Any, identifying: bool = False, **kwargs: Any) -> None:
+        self.identifying = identifying
+        super().__init__(*args, **kwargs)
 
     def context(self) -> str:
         return f"{self.model._meta.db_table}.{self.column}"
@@ -23,6 +32,8 @@ class EncryptedTextField(models.TextField):
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None or value == "":
             return value
+        if self.identifying:
+            require_identifying_access(self)
         return self.decode(crypto.decrypt(value, self.context()))
 
     def to_python(self, value: Any) -> Any:

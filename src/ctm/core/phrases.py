@@ -54,8 +54,10 @@ ACTIONS = {
     "cases.eligibility.reviewed": _("Eligibility decision reviewed"),
     "cases.eligibility.viewed": _("Eligibility decision viewed"),
     "cases.victim_context.updated": _("Victim context changed"),
+    "cases.victim_context.viewed": _("Victim context viewed (place of recruitment)"),
     "cases.event.added": _("Trafficking event added"),
     "cases.event.removed": _("Trafficking event removed"),
+    "cases.events.viewed": _("Trafficking events viewed (places)"),
     "cases.consent.recorded": _("Consent recorded"),
     "cases.consent.withdrawn": _("Consent withdrawn"),
     "cases.guardian.added": _("Guardian added"),
@@ -77,6 +79,11 @@ ACTIONS = {
     "privacy.release.rejected": _("Release rejected"),
     "privacy.release.published": _("Release published"),
     "privacy.release.downloaded": _("Published release file downloaded"),
+    # security events: refused attempts (404 for "not yours")
+    "security.case.refused": _("Refused: a case that is not yours (or does not exist)"),
+    "security.release.refused": _("Refused: a release that is not yours (or does not exist)"),
+    "security.linkage_run.refused": _("Refused: a linkage run that is not yours (or does not exist)"),
+    "security.estimate.refused": _("Refused: an estimate that is not yours (or does not exist)"),
     # record linkage and estimates
     "linkage.run.created": _("Linkage run started"),
     "linkage.run.linked": _("Linkage run finished"),

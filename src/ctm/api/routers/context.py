@@ -23,7 +23,8 @@ router = Router(tags=["victim context and events"])
 )
 def read_context(request: Any, number: str) -> Any:
     """`version` is 0 while none was recorded; send it back with the first PUT."""
-    return VictimContextOut.of(victim_context_for_case(get_case(request, number)))
+    case = get_case(request, number)
+    return VictimContextOut.of(victim_context_for_case(membership_of(request), case, purpose="api"))
 
 
 @router.put(
@@ -43,7 +44,7 @@ def put_context(request: Any, number: str, body: VictimContextIn) -> Any:
     "/{number}/events", response=responses(200, list[EventOut], 404), summary="List the trafficking events"
 )
 def list_events(request: Any, number: str) -> Any:
-    return list(events_for_case(get_case(request, number)))
+    return events_for_case(membership_of(request), get_case(request, number), purpose="api")
 
 
 @router.post(

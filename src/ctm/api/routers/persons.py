@@ -12,7 +12,7 @@ from ctm.api.schemas.cases import DocumentIn, DocumentOut, PersonOut, PersonPatc
 from ctm.api.schemas.common import Id, responses
 from ctm.cases.domain.persons import add_document, remove_document, update_person
 from ctm.cases.domain.queries.cases import view_person
-from ctm.cases.domain.queries.parts import documents_for_person, get_document
+from ctm.cases.domain.queries.parts import get_document
 
 router = Router(tags=["persons"])
 PURPOSE = "api"
@@ -21,7 +21,7 @@ PURPOSE = "api"
 def _person_out(case: Any, person: Any) -> dict[str, Any]:
     data = {name: getattr(person, name) for name in PersonOut.model_fields if hasattr(person, name)}
     data["case_number"] = case.number
-    data["documents"] = list(documents_for_person(case))
+    data["documents"] = list(person.documents.all())  # read with the person, in the same logged read
     return data
 
 

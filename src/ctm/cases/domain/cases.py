@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ctm.cases.domain.common import (
     apply,
     bump_version,
+    lock,
     log_case,
     log_change,
     require_manager,
@@ -31,9 +32,13 @@ CASE_FIELDS = ["office", "identified_on", "high_risk", "sensitive"]
 
 
 def next_case_number(organization: Any, office: Any, year: int) -> str:
-    seq, _created = CaseSequence.objects.select_for_update().get_or_create(
-        organization=organization, year=year
+    """The next number of the organization's year, in the caller's transaction. The year's counter is
+    created if missing (a concurrent creation is ignored, never an error), then locked: registrations
+    at the same moment wait for each other and get consecutive numbers."""
+    CaseSequence.objects.bulk_create(
+        [CaseSequence(organization=organization, year=year)], ignore_conflicts=True
     )
+    seq = CaseSequence.objects.select_for_update().get(organization=organization, year=year)
     seq.last += 1
     seq.save(update_fields=["last"])
     country = (office.country if office else organization.country).upper()
@@ -106,6 +111,7 @@ def assign_case(case: Case, *, by: Membership, owner: Any = None, assignees: lis
     if any(u.pk not in org_users for u in people):
         raise NotAllowed(_("Cases can only be assigned to caseworkers of the case's organization."))
     with transaction.atomic():
+        lock(case)
         changes: dict[str, Any] = {}
         if owner and owner.pk != case.owner_id:
             changes["owner"] = [case.owner_id, owner.pk]
@@ -114,8 +120,8 @@ def assign_case(case: Case, *, by: Membership, owner: Any = None, assignees: lis
         if assignees is not None:
             before = set(case.assignments.values_list("user_id", flat=True))
             after = {u.pk for u in assignees}
-            CaseAssignment._base_manager.filter(case=case, user_id__in=before - after).delete()
-            CaseAssignment._base_manager.bulk_create(
+            CaseAssignment.objects.filter(case=case, user_id__in=before - after).delete()
+            CaseAssignment.objects.bulk_create(
                 CaseAssignment(organization=case.organization, case=case, user_id=uid)
                 for uid in after - before
             )
@@ -128,11 +134,12 @@ def assign_case(case: Case, *, by: Membership, owner: Any = None, assignees: lis
 
 def change_stage(case: Case, *, by: Membership, stage: str) -> Case:
     require_write(by, case)
-    if case.is_closed:
-        raise InvalidTransition(_("Reopen the case before changing its stage."))
     if stage == Stage.CLOSED or stage not in Stage.values:
         raise InvalidTransition(_("Use 'close the case' to close it."))
     with transaction.atomic():
+        lock(case)
+        if case.is_closed:
+            raise InvalidTransition(_("Reopen the case before changing its stage."))
         old = case.stage
         case.stage = stage
         case.status = CaseStatus.FOLLOW_UP if stage == Stage.MONITORING else CaseStatus.ACTIVE
@@ -146,13 +153,14 @@ def close_case(
 ) -> Case:
     """Close the case. A minor's case is only closed by a case manager: a caseworker's request waits."""
     require_write(by, case)
-    if case.is_closed:
-        raise InvalidTransition(_("The case is already closed."))
     if reason not in ClosureReason.values:
         raise InvalidTransition(_("Choose a closure reason."))
-    if case.is_minor and not can_manage_cases(by):
-        return _request_closure(case, by=by, reason=reason, note=note)
     with transaction.atomic():
+        lock(case)
+        if case.is_closed:
+            raise InvalidTransition(_("The case is already closed."))
+        if case.is_minor and not can_manage_cases(by):
+            return _request_closure(case, by=by, reason=reason, note=note)
         old = {"status": case.status, "stage": case.stage}
         case.status = CaseStatus.CLOSED_REFERRED if reason == ClosureReason.REFERRED else CaseStatus.CLOSED
         case.stage = Stage.CLOSED
@@ -185,20 +193,21 @@ def close_case(
 
 
 def _request_closure(case: Case, *, by: Membership, reason: str, note: str) -> Case:
-    with transaction.atomic():
-        case.closure_requested_by = by.user
-        case.closure_reason = reason
-        case.closure_note = note
-        case.save(update_fields=["closure_requested_by", "closure_reason", "closure_note", "updated_at"])
-        log_case("cases.case.closure_requested", by, case, {"closure_reason": [None, reason]})
+    """In close_case's transaction, the case locked and still open."""
+    case.closure_requested_by = by.user
+    case.closure_reason = reason
+    case.closure_note = note
+    case.save(update_fields=["closure_requested_by", "closure_reason", "closure_note", "updated_at"])
+    log_case("cases.case.closure_requested", by, case, {"closure_reason": [None, reason]})
     return case
 
 
 def reject_closure(case: Case, *, by: Membership) -> Case:
     require_manager(by, case)
-    if case.closure_requested_by_id is None:
-        raise InvalidTransition(_("No closure is waiting for approval."))
     with transaction.atomic():
+        lock(case)
+        if case.closure_requested_by_id is None or case.is_closed:
+            raise InvalidTransition(_("No closure is waiting for approval."))
         case.closure_requested_by = None
         case.closure_reason = ""
         case.save(update_fields=["closure_requested_by", "closure_reason", "updated_at"])
@@ -208,9 +217,10 @@ def reject_closure(case: Case, *, by: Membership) -> Case:
 
 def reopen_case(case: Case, *, by: Membership, reason: str = "") -> Case:
     require_write(by, case)
-    if case.status not in CLOSED_STATUSES:
-        raise InvalidTransition(_("Only a closed case can be reopened."))
     with transaction.atomic():
+        lock(case)
+        if case.status not in CLOSED_STATUSES:
+            raise InvalidTransition(_("Only a closed case can be reopened."))
         old = case.status
         case.status = CaseStatus.ACTIVE
         case.stage = Stage.ASSISTANCE
@@ -229,21 +239,23 @@ def reopen_case(case: Case, *, by: Membership, reason: str = "") -> Case:
 def share_case(case: Case, *, by: Membership, consent: Consent) -> CaseShare:
     """Give another organization read access, against a referral consent that names it."""
     require_manager(by, case)
-    target = consent.referral_organization
-    if (
-        consent.case_id != case.pk
-        or target is None
-        or not may(case, ConsentScope.REFERRAL, organization=target)
-    ):
-        raise InvalidTransition(_("A valid referral consent naming the organization is required."))
     with transaction.atomic():
+        lock(case)
+        lock(consent)  # a withdrawal locks it too: the share sees it, or it sees the share
+        target = consent.referral_organization
+        if (
+            consent.case_id != case.pk
+            or target is None
+            or not may(case, ConsentScope.REFERRAL, organization=target)
+        ):
+            raise InvalidTransition(_("A valid referral consent naming the organization is required."))
         share = (
-            CaseShare.objects.in_orgs([case.organization_id])
+            CaseShare.objects.filter(organization_id=case.organization_id)
             .filter(case=case, shared_with=target, revoked_at__isnull=True)
             .first()
         )
         if share is None:
-            share = CaseShare.unscoped.create(
+            share = CaseShare.objects.create(
                 organization=case.organization,
                 case=case,
                 shared_with=target,
@@ -255,7 +267,7 @@ def share_case(case: Case, *, by: Membership, consent: Consent) -> CaseShare:
 
 
 def revoke_shares_for_consent(consent: Consent, *, by: Membership) -> int:
-    shares = CaseShare.unscoped.filter(consent=consent, revoked_at__isnull=True)
+    shares = CaseShare.objects.filter(consent=consent, revoked_at__isnull=True)
     n = shares.update(revoked_at=timezone.now())
     if n:
         log_case("cases.case.share_revoked", by, consent.case, {"consent": [consent.pk, None]})

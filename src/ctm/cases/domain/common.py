@@ -1,4 +1,4 @@
-"""Shared pieces of the case-register writes: permission checks, version bumps, logging."""
+"""Shared pieces of the case-register writes: permission checks, row locks, version bumps, logging."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from django.db.models import F, Model
 from ctm.cases.domain.queries.cases import may_write_case
 from ctm.cases.rules import can_manage_cases
 from ctm.core.domain.activity import masked_changes, record
+from ctm.core.domain.locking import lock
 from ctm.core.errors import ConflictError, NotAllowed
+
+__all__ = ["apply", "bump_version", "lock", "log_case", "log_change", "require_manager", "require_write", "snapshot"]
 
 
 def require_write(by: Any, case: Any) -> None:
@@ -26,7 +29,7 @@ def bump_version(obj: Model, expected: int | None) -> None:
     """Optimistic lock: refuse the save if someone saved the object since `expected` was read."""
     current = obj.version  # type: ignore[attr-defined]
     expected = current if expected is None else expected
-    updated = type(obj)._base_manager.filter(pk=obj.pk, version=expected).update(version=F("version") + 1)
+    updated = type(obj)._default_manager.filter(pk=obj.pk, version=expected).update(version=F("version") + 1)
     if not updated:
         raise ConflictError()
     obj.version = expected + 1  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ctm.cases.domain.cases import revoke_shares_for_consent
-from ctm.cases.domain.common import log_case, log_change, require_write
+from ctm.cases.domain.common import lock, log_case, log_change, require_write
 from ctm.cases.enums import ConsentGiver, ConsentScope
 from ctm.cases.models import BestInterestsAssessment, Case, Consent, Guardian
 from ctm.core.errors import InvalidTransition
@@ -51,12 +51,14 @@ def withdraw_consent(
 ) -> Consent:
     case = consent.case
     require_write(by, case)
-    if consent.withdrawn_on:
-        raise InvalidTransition(_("This consent was already withdrawn."))
     day = on or timezone.localdate()
     if day < consent.given_on:
         raise InvalidTransition({"withdrawn_on": _("A consent cannot be withdrawn before it was given.")})
     with transaction.atomic():
+        lock(case)  # the same order as share_case: the case, then the consent
+        lock(consent)
+        if consent.withdrawn_on:
+            raise InvalidTransition(_("This consent was already withdrawn."))
         consent.withdrawn_on = day
         consent.withdrawn_by = withdrawn_by
         consent.withdrawal_recorded_by = by.user

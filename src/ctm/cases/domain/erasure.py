@@ -13,9 +13,11 @@ events) stay. Running it again finds nothing left and says so.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.db.models import Count, Max, Q
@@ -23,12 +25,12 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ctm.cases.domain import person_export
 from ctm.cases.domain.person_export import (
     ERASURE_ACTIONS,
     ExportInfo,
     Rows,
     activity_entries,
-    case_numbers_label,
     export_person,
     linked_rows,
 )
@@ -48,6 +50,27 @@ from ctm.core.domain.activity import record, redact_entries, redaction_record
 from ctm.core.domain.retention import erasure_cutoff, retention_rule_for
 from ctm.core.fields import EncryptedTextField, encrypted_fields
 from ctm.core.models import ActivityLog, Organization, RetentionRule
+from ctm.core.reads import identifying_access
+from ctm.core.scopes import organization_scope, scopes_disabled
+
+Step = TypeVar("Step", bound=Callable[..., Any])
+ERASURE = "the export and erasure of a person (logged)"
+
+
+def _in_person_scope(step: Step) -> Step:
+    """A step of an erasure runs in the person's organization's scope, whoever calls it: the
+    `ctm privacy` command has no request to enter one. It reads the person's identifying data to
+    export and overwrite it; the export and the erasure are logged (cases.person.exported, erased)."""
+
+    @wraps(step)
+    def scoped(person: Person, *args: Any, **kwargs: Any) -> Any:
+        with organization_scope(person.organization_id), identifying_access(ERASURE):
+            return step(person, *args, **kwargs)
+
+    return scoped  # type: ignore[return-value]
+
+
+case_numbers_label = _in_person_scope(person_export.case_numbers_label)
 
 __all__ = [
     "CaseStillOpen",
@@ -139,14 +162,16 @@ class DuePerson:
 
 
 def find_person(reference: str) -> Person:
-    """A person by case number (any of their cases) or by person id."""
+    """A person by case number (any of their cases) or by person id, in any organization: the
+    platform's data protection officer names them (a read across organizations, on purpose)."""
     ref = reference.strip()
     person: Person | None
-    if ref.isdigit():
-        person = Person.unscoped.select_related("organization").filter(pk=int(ref)).first()
-    else:
-        case = Case.unscoped.select_related("person__organization").filter(number__iexact=ref).first()
-        person = case.person if case is not None else None
+    with scopes_disabled(), identifying_access(ERASURE):
+        if ref.isdigit():
+            person = Person.objects.select_related("organization").filter(pk=int(ref)).first()
+        else:
+            case = Case.objects.select_related("person__organization").filter(number__iexact=ref).first()
+            person = case.person if case is not None else None
     if person is None:
         raise PersonNotFound(_("No case number or person id %(ref)s.") % {"ref": ref or "''"})
     return person
@@ -157,28 +182,37 @@ def persons_due(today: datetime.date, organization: Organization | None = None) 
     orgs = [organization] if organization is not None else list(Organization.objects.order_by("code"))
     due: list[DuePerson] = []
     for org in orgs:
-        rule = retention_rule_for(org)
-        cutoff = erasure_cutoff(rule, today)
-        persons = (
-            Person.unscoped.filter(organization=org, erased_at__isnull=True)
-            .annotate(
-                n_cases=Count("cases"),
-                n_open=Count("cases", filter=~Q(cases__status__in=CLOSED_STATUSES)),
-                last_closed=Max("cases__closed_on"),
-            )
-            .filter(n_cases__gt=0, n_open=0, last_closed__lte=cutoff)
-            .order_by("last_closed", "pk")
+        with organization_scope(org):
+            due += _due_in(org, today)
+    return due
+
+
+def _due_in(org: Organization, today: datetime.date) -> list[DuePerson]:
+    """The persons of one organization due for erasure under its rule (in its scope)."""
+    due: list[DuePerson] = []
+    rule = retention_rule_for(org)
+    cutoff = erasure_cutoff(rule, today)
+    persons = (
+        Person.objects.filter(organization=org, erased_at__isnull=True)
+        .only("pk", "organization")  # nothing identifying is listed, nothing is decrypted
+        .annotate(
+            n_cases=Count("cases"),
+            n_open=Count("cases", filter=~Q(cases__status__in=CLOSED_STATUSES)),
+            last_closed=Max("cases__closed_on"),
         )
-        for person in persons:
-            due.append(
-                DuePerson(
-                    person_id=person.pk,
-                    organization=org.code,
-                    case_numbers=case_numbers_label(person),
-                    last_closed_on=person.last_closed,
-                    due_since=_plus_years(person.last_closed, rule.years_after_closure),
-                )
+        .filter(n_cases__gt=0, n_open=0, last_closed__lte=cutoff)
+        .order_by("last_closed", "pk")
+    )
+    for person in persons:
+        due.append(
+            DuePerson(
+                person_id=person.pk,
+                organization=org.code,
+                case_numbers=case_numbers_label(person),
+                last_closed_on=person.last_closed,
+                due_since=_plus_years(person.last_closed, rule.years_after_closure),
             )
+        )
     return due
 
 
@@ -217,6 +251,7 @@ def _unredacted_entries(person: Person, rows: Rows) -> models.QuerySet[ActivityL
     return entries
 
 
+@_in_person_scope
 def remaining(person: Person, rule: RetentionRule, rows: Rows | None = None) -> dict[str, int]:
     """What identifying data is left about the person (counts per kind; empty when nothing is)."""
     rows = rows if rows is not None else linked_rows(person)
@@ -273,7 +308,7 @@ def _delete(model: type[models.Model], rows: Rows) -> int:
 
 def _drop_statistics(rows: Rows) -> int:
     n = sum(_delete(model, rows) for model in STATISTICS_MODELS)
-    Case.unscoped.filter(pk__in=rows.get(Case, set())).update(**CASE_STATISTICS)
+    Case.objects.filter(pk__in=rows.get(Case, set())).update(**CASE_STATISTICS)
     return n
 
 
@@ -338,6 +373,7 @@ def _check_cases_closed(person: Person) -> None:
         )
 
 
+@_in_person_scope
 def prepare_shred(person: Person, export_path: Path | None) -> tuple[RetentionRule, Path | None]:
     """Check that the shred can run; returns the rule and the export archive's path."""
     rule = retention_rule_for(person.organization)
@@ -355,12 +391,13 @@ def prepare_shred(person: Person, export_path: Path | None) -> tuple[RetentionRu
     return rule, export_target(export_path, person) if export_path is not None else None
 
 
+@_in_person_scope
 def shred_person(person: Person, *, by: Any, export_path: Path | None = None) -> ShredResult:
     """Export (when asked or required), then erase the person's identifying data, in one transaction."""
     rule, target = prepare_shred(person, export_path)
     try:
         with transaction.atomic():
-            person = Person.unscoped.select_for_update().select_related("organization").get(pk=person.pk)
+            person = Person.objects.select_for_update().select_related("organization").get(pk=person.pk)
             export = export_person(person, target, by=by, purpose="erasure") if target else None
             erased = erase_person(person, by=by, rule=rule)
     except FileExistsError as exc:  # created by someone else since the check: not ours to remove

@@ -22,7 +22,7 @@ def add_note(case: Case, *, by: Membership, body: str) -> Note:
     if not body.strip():
         raise InvalidTransition({"body": _("The note is empty.")})
     with transaction.atomic():
-        note = Note.unscoped.create(organization=case.organization, case=case, author=by.user, body=body)
+        note = Note.objects.create(organization=case.organization, case=case, author=by.user, body=body)
         log_case("cases.note.added", by, case, {"note": [None, "•••"]})
     return note
 
@@ -56,7 +56,7 @@ def add_attachment(
         )
     key_id, blob = crypto.encrypt_bytes(data, attachment_context(case.organization_id, case.pk))
     with transaction.atomic():
-        att = Attachment.unscoped.create(
+        att = Attachment.objects.create(
             organization=case.organization,
             case=case,
             uploaded_by=by.user,

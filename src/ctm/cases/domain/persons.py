@@ -13,6 +13,11 @@ from ctm.cases.models import Case, IdentityDocument, Person, PersonPhoneticKey
 from ctm.cases.models.context import ADULT_AGE
 from ctm.cases.models.person import PERSON_SENSITIVE
 from ctm.core import crypto
+from ctm.core.reads import identifying_access
+
+# A write on a person reads the values it replaces to log what changed (masked): its own log entry
+# accounts for the read.
+WRITE = "a write on the person, logged as its change"
 
 PERSON_FIELDS = [
     "given_name",
@@ -41,8 +46,8 @@ def refresh_indexes(person: Person) -> None:
     bd = person.birth_date.isoformat() if person.birth_date else ""
     person.name_birth_index = crypto.name_birth_index(person.full_name, bd) if person.full_name and bd else ""
     year = person.birth_date.year if person.birth_date else None
-    PersonPhoneticKey._base_manager.filter(person=person).delete()
-    PersonPhoneticKey._base_manager.bulk_create(
+    PersonPhoneticKey.objects.filter(person=person).delete()
+    PersonPhoneticKey.objects.bulk_create(
         PersonPhoneticKey(
             organization_id=person.organization_id, person=person, digest=crypto.phonetic_index(code, year)
         )
@@ -58,8 +63,8 @@ def build_person(organization: Any, by: Any, data: dict[str, Any]) -> Person:
 
 def update_person(case: Case, *, by: Any, data: dict[str, Any], version: int | None = None) -> Person:
     require_write(by, case)
-    person = case.person
-    with transaction.atomic():
+    with transaction.atomic(), identifying_access(WRITE):
+        person = case.person
         old = snapshot(person, PERSON_FIELDS)
         bump_version(person, version)
         changed = apply(person, {k: v for k, v in data.items() if k in PERSON_FIELDS})
@@ -86,7 +91,7 @@ def sync_minor_flag(case: Case, person: Person) -> None:
 def add_document(case: Case, *, by: Any, data: dict[str, Any]) -> IdentityDocument:
     require_write(by, case)
     with transaction.atomic():
-        doc = IdentityDocument(organization=case.organization, person=case.person, **data)
+        doc = IdentityDocument(organization=case.organization, person_id=case.person_id, **data)
         doc.number_index = crypto.document_index(doc.number)
         doc.save()
         log_change(

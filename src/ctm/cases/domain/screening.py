@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ctm.cases.domain.common import (
     apply,
     bump_version,
+    lock,
     log_case,
     log_change,
     require_manager,
@@ -44,7 +45,8 @@ def record_screening(
 ) -> ScreeningInterview:
     require_write(by, case)
     with transaction.atomic():
-        screening = ScreeningInterview.unscoped.filter(case=case).first()
+        lock(case)  # the first screening is created once
+        screening = ScreeningInterview.objects.filter(case=case).first()
         if screening is None:
             screening = ScreeningInterview(organization=case.organization, case=case, interviewer=by.user)
             old: dict[str, Any] = {}
@@ -80,9 +82,11 @@ def review_eligibility(
 ) -> EligibilityDecision:
     case = decision.case
     require_manager(by, case)
-    if decision.state != DecisionState.PROPOSED:
-        raise InvalidTransition(_("This decision was already reviewed."))
     with transaction.atomic():
+        lock(case)  # the stage may move: the case first, then the decision
+        lock(decision)
+        if decision.state != DecisionState.PROPOSED:
+            raise InvalidTransition(_("This decision was already reviewed."))
         decision.state = DecisionState.APPROVED if approve else DecisionState.REJECTED
         decision.reviewed_by = by.user
         decision.reviewed_at = timezone.now()
@@ -109,7 +113,8 @@ def update_victim_context(
 ) -> VictimContext:
     require_write(by, case)
     with transaction.atomic():
-        context = VictimContext.unscoped.filter(case=case).first()
+        lock(case)  # the first victim context is created once
+        context = VictimContext.objects.filter(case=case).first()
         if context is None:
             context = VictimContext(organization=case.organization, case=case)
             old: dict[str, Any] = {}

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes.forms import SafeModelChoiceField
 
 from ctm.cases import enums
 from ctm.cases.interfaces.choices import country_choices, language_choices
@@ -301,10 +302,13 @@ class ConsentForm(forms.ModelForm):
             *[name for name, _label in CHECKLIST],
         ]
         widgets = {"given_on": DATE}
+        # A tenant-owned choice starts empty (it is built outside any scope, when the module loads);
+        # __init__ gives it the case's guardians.
+        field_classes = {"guardian": SafeModelChoiceField}
 
     def __init__(self, *args: Any, case: Any = None, organizations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["guardian"].queryset = Guardian.unscoped.filter(case=case)
+        self.fields["guardian"].queryset = Guardian.objects.filter(case=case)
         self.fields["referral_organization"].queryset = organizations
         self.fields["given_on"].initial = timezone.localdate()
 

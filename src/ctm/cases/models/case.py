@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ctm.cases.enums import CaseStatus, ClosureReason, Stage, TraffickingStatus
 from ctm.core.fields import EncryptedTextField
-from ctm.core.models import TenantModel
+from ctm.core.models import TenantManager, TenantModel
 
 
 def _listed_by(field: str, name: str) -> models.Index:
@@ -101,6 +101,8 @@ class CaseSequence(models.Model):
     organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
+
+    objects = TenantManager()  # tenant-owned without timestamps: the manager alone
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "year"], name="case_sequence_unique")]

@@ -7,26 +7,26 @@ from django.utils.translation import gettext_lazy as _
 
 from ctm.cases.enums import DocumentKind, Gender
 from ctm.core.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
-from ctm.core.models import TenantModel
+from ctm.core.models import TenantManager, TenantModel
 
 # Fields whose values never reach a log or a URL in plaintext.
 PERSON_SENSITIVE = ("given_name", "family_name", "other_names", "birth_date", "contacts", "address")
 
 
 class Person(TenantModel):
-    given_name = EncryptedTextField(_("given name"), blank=True, default="")
-    family_name = EncryptedTextField(_("family name"), blank=True, default="")
-    other_names = EncryptedJSONField(_("other names"), blank=True, default=list)
+    given_name = EncryptedTextField(_("given name"), blank=True, default="", identifying=True)
+    family_name = EncryptedTextField(_("family name"), blank=True, default="", identifying=True)
+    other_names = EncryptedJSONField(_("other names"), blank=True, default=list, identifying=True)
     gender = models.CharField(_("gender"), max_length=24, choices=Gender.choices, default=Gender.UNKNOWN)
-    birth_date = EncryptedDateField(_("birth date"), blank=True, null=True)
+    birth_date = EncryptedDateField(_("birth date"), blank=True, null=True, identifying=True)
     birth_date_is_estimate = models.BooleanField(_("birth date is an estimate"), default=False)
     estimated_age = models.PositiveSmallIntegerField(
         _("estimated age"), null=True, blank=True, help_text=_("When the birth date is unknown.")
     )
     citizenships = models.JSONField(_("citizenships"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
-    contacts = EncryptedJSONField(_("contacts"), blank=True, default=list)
-    address = EncryptedTextField(_("address"), blank=True, default="")
+    contacts = EncryptedJSONField(_("contacts"), blank=True, default=list, identifying=True)
+    address = EncryptedTextField(_("address"), blank=True, default="", identifying=True)
     name_birth_index = models.CharField(max_length=40, blank=True, db_index=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     erased_at = models.DateTimeField(null=True, blank=True)
@@ -51,6 +51,8 @@ class PersonPhoneticKey(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phonetic_keys")
     digest = models.CharField(max_length=40)
 
+    objects = TenantManager()  # tenant-owned without timestamps: the manager alone
+
     class Meta:
         indexes = [models.Index(fields=["organization", "digest"], name="phonetic_org_digest")]
 
@@ -61,7 +63,7 @@ class PersonPhoneticKey(models.Model):
 class IdentityDocument(TenantModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("document type"), max_length=24, choices=DocumentKind.choices)
-    number = EncryptedTextField(_("document number"))
+    number = EncryptedTextField(_("document number"), identifying=True)
     number_index = models.CharField(max_length=40, db_index=True)
     issuing_country = models.CharField(_("issuing country"), max_length=2, blank=True)
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)

@@ -24,7 +24,7 @@ EXTENSIONS = {
 @login_required
 def download(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     membership, case = load_case(request, number)
-    attachment = Attachment.unscoped.filter(case=case, pk=pk).first()
+    attachment = Attachment.objects.filter(case=case, pk=pk).first()
     if attachment is None:
         raise Http404
     data = read_attachment(case, attachment, by=membership)

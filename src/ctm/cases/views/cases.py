@@ -13,30 +13,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ctm.accounts.models import User
 from ctm.cases.domain.cases import open_case
+from ctm.cases.domain.queries.case_page import case_page
 from ctm.cases.domain.queries.cases import (
     CaseFilters,
     duplicate_candidates,
     may_write_case,
     search_by_document,
     search_by_name_and_birth,
-    view_person,
 )
 from ctm.cases.domain.queries.listing import case_rows
 from ctm.cases.domain.queries.paging import CappedPaginator
 from ctm.cases.domain.queries.timeline import case_timeline
 from ctm.cases.interfaces.forms import CaseFilterForm, DocumentSearchForm, NameSearchForm, NewCaseForm
-from ctm.cases.models import (
-    Attachment,
-    BestInterestsAssessment,
-    Consent,
-    EligibilityDecision,
-    Guardian,
-    IdentityDocument,
-    Note,
-    ScreeningInterview,
-    TraffickingEvent,
-    VictimContext,
-)
 from ctm.cases.rules import can_manage_cases, can_write_cases
 from ctm.cases.views.helpers import apply_domain_errors, case_url, load_case, reader
 from ctm.core.errors import NotAllowed
@@ -159,24 +147,11 @@ def new_case_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail_view(request: HttpRequest, number: str) -> HttpResponse:
     membership, case = load_case(request, number)
-    person = view_person(membership, case)
     context = {
         "case": case,
-        "person": person,
+        **case_page(membership, case),  # one logged read of what the page shows
         "can_write": may_write_case(membership, case),
         "can_manage": can_manage_cases(membership) and membership.organization_id == case.organization_id,
-        "screening": ScreeningInterview.unscoped.filter(case=case).select_related("interviewer").first(),
-        "context": VictimContext.unscoped.filter(case=case).first(),
-        "decisions": EligibilityDecision.unscoped.filter(case=case).select_related(
-            "proposed_by", "reviewed_by"
-        ),
-        "events": TraffickingEvent.unscoped.filter(case=case),
-        "consents": Consent.unscoped.filter(case=case).select_related("referral_organization", "recorded_by"),
-        "guardians": Guardian.unscoped.filter(case=case),
-        "assessments": BestInterestsAssessment.unscoped.filter(case=case).select_related("assessor"),
-        "notes": Note.unscoped.filter(case=case).select_related("author")[:100],
-        "attachments": Attachment.unscoped.filter(case=case).defer("blob").select_related("uploaded_by"),
-        "documents": IdentityDocument.unscoped.filter(person=person),
         "assignees": case.assignees.all(),
         "shares": case.shares.filter(revoked_at__isnull=True).select_related("shared_with"),
         "timeline": case_timeline(case),

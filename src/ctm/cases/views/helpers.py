@@ -15,6 +15,7 @@ from ctm.cases.domain.queries.cases import get_case_for_user
 from ctm.cases.models import Case
 from ctm.cases.rules import can_read_cases
 from ctm.core.errors import ConflictError
+from ctm.core.scopes import enter_request_scope
 
 
 def reader(request: HttpRequest) -> Any:
@@ -25,8 +26,13 @@ def reader(request: HttpRequest) -> Any:
 
 
 def load_case(request: HttpRequest, number: str, *, write: bool = False) -> tuple[Any, Case]:
+    """The case through its door; a case shared in (another organization's) widens the request's
+    tenant scope to its organization, so its parts can be read for the rest of the request."""
     membership = reader(request)
-    return membership, get_case_for_user(membership, number, write=write)
+    case = get_case_for_user(membership, number, write=write)
+    if case.organization_id != membership.organization_id:
+        enter_request_scope(request, membership.organization_id, case.organization_id)
+    return membership, case
 
 
 def apply_domain_errors(form: forms.BaseForm, exc: Exception) -> None:

@@ -16,11 +16,12 @@ from ctm.cases.domain import consent as consent_domain
 from ctm.cases.domain import notes as notes_domain
 from ctm.cases.domain import persons as person_domain
 from ctm.cases.domain import screening as screening_domain
+from ctm.cases.domain.queries.cases import view_person
+from ctm.cases.domain.queries.parts import get_document, screening_for_case, victim_context_for_case
 from ctm.cases.interfaces import forms as f
 from ctm.cases.models import (
     Consent,
     EligibilityDecision,
-    IdentityDocument,
     ScreeningInterview,
     TraffickingEvent,
     VictimContext,
@@ -42,7 +43,7 @@ def _data(request: HttpRequest) -> dict | None:
 @GET_POST
 def edit_person(request: HttpRequest, number: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    person = case.person
+    person = view_person(by, case, purpose="edit form")  # the form shows the identity: a logged read
     form = f.PersonForm(_data(request), initial=f.PersonForm.initial_from(person))
     return form_page(
         request,
@@ -167,7 +168,7 @@ def closure_decision(request: HttpRequest, number: str, decision: str) -> HttpRe
 @GET_POST
 def screening(request: HttpRequest, number: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    instance = ScreeningInterview.unscoped.filter(case=case).first()
+    instance = screening_for_case(by, case, purpose="edit form")  # the form shows its free text
     initial = {"version": instance.version if instance else 0}
     form = f.ScreeningForm(
         _data(request),
@@ -202,7 +203,7 @@ def eligibility(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def review_eligibility(request: HttpRequest, number: str, pk: int, decision: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    item = EligibilityDecision.unscoped.filter(case=case, pk=pk).first()
+    item = EligibilityDecision.objects.filter(case=case, pk=pk).first()
     if item is None:
         raise Http404
     with contextlib.suppress(InvalidTransition):  # already reviewed: the page shows its state
@@ -214,7 +215,7 @@ def review_eligibility(request: HttpRequest, number: str, pk: int, decision: str
 @GET_POST
 def victim_context(request: HttpRequest, number: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    instance = VictimContext.unscoped.filter(case=case).first()
+    instance = victim_context_for_case(by, case, purpose="edit form")  # the form shows its place
     form = f.VictimContextForm(
         _data(request),
         instance=instance or VictimContext(case=case, organization=case.organization),
@@ -249,7 +250,7 @@ def add_event(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def remove_event(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    event = TraffickingEvent.unscoped.filter(case=case, pk=pk).first()
+    event = TraffickingEvent.objects.filter(case=case, pk=pk).first()
     if event is None:
         raise Http404
     screening_domain.remove_event(case, event, by=by)
@@ -277,7 +278,7 @@ def add_consent(request: HttpRequest, number: str) -> HttpResponse:
 @GET_POST
 def withdraw_consent(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    consent = Consent.unscoped.filter(case=case, pk=pk).first()
+    consent = Consent.objects.filter(case=case, pk=pk).first()
     if consent is None:
         raise Http404
     form = f.WithdrawConsentForm(_data(request))
@@ -379,10 +380,7 @@ def add_document(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def remove_document(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     by, case = load_case(request, number, write=True)
-    document = IdentityDocument.unscoped.filter(person=case.person, pk=pk).first()
-    if document is None:
-        raise Http404
-    person_domain.remove_document(case, document, by=by)
+    person_domain.remove_document(case, get_document(case, pk), by=by)
     return redirect(case_url(case) + "#person")
 
 
@@ -392,7 +390,7 @@ def share(request: HttpRequest, number: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
     if not can_manage_cases(by):
         raise PermissionDenied
-    consents = Consent.unscoped.filter(case=case, scope="referral", withdrawn_on__isnull=True).select_related(
+    consents = Consent.objects.filter(case=case, scope="referral", withdrawn_on__isnull=True).select_related(
         "referral_organization"
     )
     form = f.ShareForm(_data(request), consents=consents)

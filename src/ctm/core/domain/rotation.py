@@ -24,6 +24,7 @@ from ctm.core import crypto
 from ctm.core.domain.activity import record
 from ctm.core.encrypted import EncryptedBlobs, encrypted_columns, registered_blobs
 from ctm.core.fields import EncryptedTextField
+from ctm.core.reads import identifying_access
 
 BATCH = 500
 BLOB_BATCH = 50  # blobs are up to a few MB each
@@ -58,7 +59,7 @@ def stale_rows(
     model: type[models.Model], fields: list[EncryptedTextField], current: str
 ) -> models.QuerySet[Any]:
     """Rows with at least one encrypted column under another key than `current`."""
-    qs = model._base_manager.annotate(**{f"_raw_{f.attname}": raw(f) for f in fields})
+    qs = model._default_manager.annotate(**{f"_raw_{f.attname}": raw(f) for f in fields})
     q = models.Q()
     for f in fields:
         q |= _stale_q(f, current)
@@ -74,7 +75,7 @@ def stale_blobs(blobs: EncryptedBlobs, current: str) -> models.QuerySet[Any]:
 
 def _column_counts(model: type[models.Model], field: EncryptedTextField) -> Counter[tuple[str, str]]:
     rows = (
-        model._base_manager.annotate(_raw=raw(field))
+        model._default_manager.annotate(_raw=raw(field))
         .filter(_raw__startswith=f"{crypto.PREFIX}:")
         .annotate(_key=key_id_expr(field))
         .values("_key")
@@ -120,10 +121,10 @@ def reencrypt_columns(
         pks = list(stale_rows(model, fields, current).order_by("pk").values_list("pk", flat=True)[:BATCH])
         if not pks:
             return done
-        with transaction.atomic():
+        with transaction.atomic(), identifying_access("key rotation (logged: core.keys.rotated)"):
             # Loading decrypts (any key of the ring); bulk_update encrypts again under the current key.
-            objs = list(model._base_manager.select_for_update().filter(pk__in=pks).only("pk", *names))
-            model._base_manager.bulk_update(objs, names, batch_size=BATCH)
+            objs = list(model._default_manager.select_for_update().filter(pk__in=pks).only("pk", *names))
+            model._default_manager.bulk_update(objs, names, batch_size=BATCH)
         done += len(objs)
         advance(len(objs))
 
@@ -134,7 +135,7 @@ def reencrypt_blobs(blobs: EncryptedBlobs, current: str, advance: Advance) -> in
     Written with a queryset update: no `save()` runs, so nothing else about the row changes (a
     published release stays as it was published; only its preview's ciphertext is renewed)."""
     done = 0
-    manager = blobs.model._base_manager
+    manager = blobs.model._default_manager
     fields = ("pk", blobs.key_field, blobs.blob_field, *blobs.context_fields)
     while True:
         pks = list(stale_blobs(blobs, current).order_by("pk").values_list("pk", flat=True)[:BLOB_BATCH])

@@ -22,6 +22,11 @@ class ActivityFilterForm(forms.Form):
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    security = forms.BooleanField(
+        label=_("Security events only"),
+        required=False,
+        help_text=_("Refused attempts to reach a case, release, linkage run or estimate that is not the user's."),
+    )
 
 
 class OrganizationSettingsForm(forms.Form):

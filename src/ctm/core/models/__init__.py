@@ -1,5 +1,5 @@
 from ctm.core.models.activity import ActivityLog, ChainHead
-from ctm.core.models.base import ScopedManager, TenantModel, TimestampedModel
+from ctm.core.models.base import TenantManager, TenantModel, TimestampedModel
 from ctm.core.models.organization import Membership, Office, Organization
 from ctm.core.models.retention import RetentionRule
 
@@ -10,7 +10,7 @@ __all__ = [
     "Office",
     "Organization",
     "RetentionRule",
-    "ScopedManager",
+    "TenantManager",
     "TenantModel",
     "TimestampedModel",
 ]

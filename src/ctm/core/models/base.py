@@ -1,34 +1,33 @@
-"""Base models: timestamps, tenant ownership and the scoped manager."""
+"""Base models: timestamps, and tenant ownership with a manager that fails closed.
+
+How to add a tenant-owned model (docs/architecture.md): derive from `TenantModel`. Its
+`objects` (also Django's default manager, used by reverse relations such as `case.notes`) filters
+every query on the organizations of the active scope and raises `ScopeError` when none is active —
+see `ctm.core.scopes` for where scopes are entered.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django_scopes import ScopedManager, get_scope
+from django_scopes.manager import DisabledQuerySet
+
+from ctm.core.scopes import DIMENSION
+
+_DjangoScopesManager: Any = type(ScopedManager(**{DIMENSION: "organization"}))
 
 
-class ScopeError(RuntimeError):
-    """A tenant-owned model was queried without naming the organizations in scope."""
-
-
-class ScopedQuerySet(models.QuerySet):
-    def in_orgs(self, org_ids: Iterable[int]) -> ScopedQuerySet:
-        return self.filter(organization_id__in=list(org_ids))
-
-
-class ScopedManager(models.Manager):
-    """`Model.objects` of a tenant model refuses to list rows unless scoped: `.in_orgs([...])`.
-
-    The first manager of every tenant model is `unscoped`, used by Django for relations and by
-    migrations and platform commands that must see everything on purpose.
-    """
+class TenantManager(_DjangoScopesManager):  # type: ignore[misc]  # built by django-scopes' factory
+    """django-scopes' manager on the `organization` dimension, stricter on one point: a scope whose
+    organization is None (django-scopes would then filter nothing) counts as no scope and raises."""
 
     def get_queryset(self) -> Any:
-        raise ScopeError(f"{self.model.__name__}.objects needs .in_orgs(...); use the domain queries")
-
-    def in_orgs(self, org_ids: Iterable[int]) -> ScopedQuerySet:
-        return ScopedQuerySet(self.model, using=self._db).in_orgs(org_ids)
+        current = getattr(self, "_override_scope", None) or get_scope()
+        if current.get("_enabled", True) and current.get(DIMENSION) is None:
+            return DisabledQuerySet(self.model, using=self._db, missing_scopes={DIMENSION})
+        return super().get_queryset()
 
 
 class TimestampedModel(models.Model):
@@ -40,12 +39,11 @@ class TimestampedModel(models.Model):
 
 
 class TenantModel(TimestampedModel):
+    """A row owned by one organization. `objects` is the only manager: there is no unscoped one."""
+
     organization = models.ForeignKey("core.Organization", on_delete=models.PROTECT, related_name="+")
 
-    unscoped = models.Manager()
-    objects = ScopedManager()
+    objects = TenantManager()
 
     class Meta:
         abstract = True
-        base_manager_name = "unscoped"
-        default_manager_name = "unscoped"

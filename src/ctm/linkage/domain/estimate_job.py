@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ctm.core.scopes import job_scope
 from ctm.linkage.domain.common import log
 from ctm.linkage.domain.progress import Progress, abandon, even_steps, fail, finish, interrupt, requeue
 from ctm.linkage.engine import METHODS, CaptureTable, MSEInputError, estimate_population, table_from_frame
@@ -89,9 +90,10 @@ def _row(method: str, data: dict[str, Any], interval: list[float | None] | None)
     }
 
 
+@job_scope(Estimate)  # no request here: the job enters its row's organization
 def run_estimate(pk: int, language: str | None = None) -> None:
     """The job of one estimate (it runs once: an estimate that is not queued is left alone)."""
-    estimate = Estimate.unscoped.select_related("organization", "created_by").get(pk=pk)
+    estimate = Estimate.objects.select_related("organization", "created_by").get(pk=pk)
     if estimate.status != JobStatus.QUEUED:
         return
     p = estimate.parameters
@@ -136,6 +138,7 @@ def mark_interrupted(estimate: Estimate) -> bool:
     return interrupt(estimate, message, "linkage.estimate.interrupted")
 
 
+@job_scope(Estimate)  # run by the worker, outside a request: the row's organization
 def after_interruption(pk: int, again: bool) -> None:
     """Its worker stopped (a restart): queue the estimate again, or mark it failed."""
     if again and requeue(Estimate, pk):

@@ -39,7 +39,7 @@ def create_estimate(
         raise InvalidTransition({"run": _("This run has not finished linking: its clusters are not ready.")})
     check_table(table, parameters)
     with transaction.atomic():
-        estimate = Estimate.unscoped.create(
+        estimate = Estimate.objects.create(
             organization=by.organization,
             created_by=by.user,
             label=label[:200],

@@ -65,7 +65,7 @@ class Progress:
         self.last = time.monotonic()
         try:
             with transaction.atomic():  # a savepoint when the job runs inline, in the request
-                self.model._base_manager.filter(pk=self.pk, status__in=list(RUNNING_STATES)).update(
+                self.model._default_manager.filter(pk=self.pk, status__in=list(RUNNING_STATES)).update(
                     updated_at=timezone.now(), **fields
                 )
         except OperationalError as exc:
@@ -76,7 +76,7 @@ def finish(obj: Any, **fields: Any) -> bool:
     """Mark a job done with its results (in the caller's transaction); False when it was not queued or
     running any more (marked interrupted meanwhile): then nothing is written."""
     now = timezone.now()
-    changed = type(obj)._base_manager.filter(pk=obj.pk, status__in=list(RUNNING_STATES)).update(
+    changed = type(obj)._default_manager.filter(pk=obj.pk, status__in=list(RUNNING_STATES)).update(
         status=JobStatus.DONE, stage="", progress=100, message="", finished_at=now, updated_at=now, **fields
     )
     return bool(changed)
@@ -86,7 +86,7 @@ def fail(obj: Any, message: str, action: str) -> bool:
     """Mark a queued or running job failed with a plain message for the user, and log it."""
     now = timezone.now()
     with transaction.atomic():
-        changed = type(obj)._base_manager.filter(pk=obj.pk, status__in=list(RUNNING_STATES)).update(
+        changed = type(obj)._default_manager.filter(pk=obj.pk, status__in=list(RUNNING_STATES)).update(
             status=JobStatus.FAILED, error=message, finished_at=now, updated_at=now
         )
         if changed:
@@ -110,7 +110,7 @@ def interrupt(obj: Any, message: str, action: str) -> bool:
         return False
     now = timezone.now()
     with transaction.atomic():
-        changed = type(obj)._base_manager.filter(
+        changed = type(obj)._default_manager.filter(
             pk=obj.pk, status=JobStatus.RUNNING, updated_at__lte=limit
         ).update(status=JobStatus.FAILED, error=message, finished_at=now, updated_at=now)
         if changed:
@@ -125,10 +125,10 @@ def abandon(model: type[models.Model], pk: int, message: str, action: str) -> An
     when it was not queued or running any more."""
     now = timezone.now()
     with transaction.atomic():
-        obj = model._base_manager.select_for_update().filter(pk=pk, status__in=list(RUNNING_STATES)).first()
+        obj = model._default_manager.select_for_update().filter(pk=pk, status__in=list(RUNNING_STATES)).first()
         if obj is None:
             return None
-        type(obj)._base_manager.filter(pk=pk).update(
+        type(obj)._default_manager.filter(pk=pk).update(
             status=JobStatus.FAILED, error=message, finished_at=now, updated_at=now
         )
         record(action, actor=None, organization=obj.organization, obj=obj, label=obj.label)
@@ -138,7 +138,7 @@ def abandon(model: type[models.Model], pk: int, message: str, action: str) -> An
 def requeue(model: type[models.Model], pk: int) -> bool:
     """The worker running this (idempotent) job stopped: back to the queue, to be run again from the
     start. Nothing it did is kept: it stores its results only when it finishes."""
-    changed = model._base_manager.filter(pk=pk, status__in=list(RUNNING_STATES)).update(
+    changed = model._default_manager.filter(pk=pk, status__in=list(RUNNING_STATES)).update(
         status=JobStatus.QUEUED, stage="queued", progress=0, message="", updated_at=timezone.now()
     )
     return bool(changed)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from splink.internals.exceptions import SplinkException
 
 from ctm.core.errors import InvalidTransition
+from ctm.core.scopes import job_scope
 from ctm.linkage.domain.common import log
 from ctm.linkage.domain.progress import Progress, abandon, even_steps, fail, finish, interrupt, requeue
 from ctm.linkage.domain.queries.records import PERSONS, person_records, upload_frame
@@ -32,9 +33,10 @@ SEP = "\x1f"  # the engine's unique_id is "<list>\x1f<record_id>"
 STEPS = even_steps(["queued", "reading", *LINK_STAGES, "storing"])  # each has its label in RUN_STAGES
 
 
+@job_scope(LinkageRun)  # no request here: the job enters its row's organization
 def run_linkage(pk: int, language: str | None = None) -> None:
     """The job of one run (it runs once: a run that is not queued is left alone)."""
-    run = LinkageRun.unscoped.select_related("organization", "created_by").get(pk=pk)
+    run = LinkageRun.objects.select_related("organization", "created_by").get(pk=pk)
     if run.status != JobStatus.QUEUED:
         return
     with translation.override(language):
@@ -58,7 +60,7 @@ def _seed(run: LinkageRun) -> int:
 
 def _read_lists(run: LinkageRun) -> dict[str, pd.DataFrame]:
     """The run's lists in their order: the organization's persons (read now) and the uploads."""
-    uploads = {u.name: u for u in ListUpload.unscoped.filter(run=run)}
+    uploads = {u.name: u for u in ListUpload.objects.filter(run=run)}
     frames: dict[str, pd.DataFrame] = {}
     for item in run.lists:
         if item["source"] == PERSONS:
@@ -88,7 +90,7 @@ def failure_message(exc: BaseException) -> str:
 def _fail(run: LinkageRun, message: str) -> None:
     with transaction.atomic():
         if fail(run, message, "linkage.run.failed"):
-            ListUpload.unscoped.filter(run=run).delete()
+            ListUpload.objects.filter(run=run).delete()
 
 
 def mark_interrupted(run: LinkageRun) -> bool:
@@ -97,10 +99,11 @@ def mark_interrupted(run: LinkageRun) -> bool:
     with transaction.atomic():
         if not interrupt(run, message, "linkage.run.interrupted"):
             return False
-        ListUpload.unscoped.filter(run=run).delete()
+        ListUpload.objects.filter(run=run).delete()
     return True
 
 
+@job_scope(LinkageRun)  # run by the worker, outside a request: the row's organization
 def after_interruption(pk: int, again: bool) -> None:
     """Its worker stopped (a restart): queue the run again, or mark it failed and drop its lists."""
     if again and requeue(LinkageRun, pk):
@@ -108,7 +111,7 @@ def after_interruption(pk: int, again: bool) -> None:
     message = _("The run stopped before it finished (the server restarted, or it needed more memory than a job may use). Nothing was linked; start a new run.")
     with transaction.atomic():
         if abandon(LinkageRun, pk, message, "linkage.run.interrupted") is not None:
-            ListUpload.unscoped.filter(run_id=pk).delete()
+            ListUpload.objects.filter(run_id=pk).delete()
 
 
 def _store(run: LinkageRun, frames: dict[str, pd.DataFrame], result: LinkResult) -> None:
@@ -116,7 +119,7 @@ def _store(run: LinkageRun, frames: dict[str, pd.DataFrame], result: LinkResult)
     by = SimpleNamespace(user=run.created_by, organization=run.organization)
     lists = [{**item, "records": len(frames[item["name"]])} for item in run.lists]
     with transaction.atomic():
-        run = LinkageRun.unscoped.select_for_update().select_related("organization", "created_by").get(pk=run.pk)
+        run = LinkageRun.objects.select_for_update().select_related("organization", "created_by").get(pk=run.pk)
         if not run.running:  # marked interrupted meanwhile
             return
         records = _store_records(run, result.clusters)
@@ -142,9 +145,9 @@ def _store_records(run: LinkageRun, clusters: pd.DataFrame) -> dict[str, LinkedR
         )
         for lst, rid, cid in clusters[["list", "record_id", "cluster_id"]].itertuples(index=False)
     ]
-    LinkedRecord.unscoped.bulk_create(rows, batch_size=BATCH)
+    LinkedRecord.objects.bulk_create(rows, batch_size=BATCH)
     if rows and rows[0].pk is None:  # a backend that does not return ids from bulk inserts
-        rows = list(LinkedRecord.unscoped.filter(run=run))
+        rows = list(LinkedRecord.objects.filter(run=run))
     return {f"{r.list_name}{SEP}{r.record_id}": r for r in rows}
 
 
@@ -166,7 +169,7 @@ def _store_pairs(run: LinkageRun, pairs: pd.DataFrame, records: dict[str, Linked
                 match_probability=float(probability),
             )
         )
-    ScoredPair.unscoped.bulk_create(rows, batch_size=BATCH)
+    ScoredPair.objects.bulk_create(rows, batch_size=BATCH)
 
 
 def summarise(run: LinkageRun, records: Any) -> dict[str, int]:
@@ -177,5 +180,5 @@ def summarise(run: LinkageRun, records: Any) -> dict[str, int]:
         "records": sum(sizes.values()),
         "clusters": len(sizes),
         "linked_clusters": sum(1 for n in sizes.values() if n > 1),
-        "scored_pairs": ScoredPair.unscoped.filter(run=run).count(),
+        "scored_pairs": ScoredPair.objects.filter(run=run).count(),
     }

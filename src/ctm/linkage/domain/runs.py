@@ -46,7 +46,7 @@ def start_run(
         raise InvalidTransition(_("Choose at least one list."))
     names = [item["name"] for item in lists]
     with transaction.atomic():
-        run = LinkageRun.unscoped.create(
+        run = LinkageRun.objects.create(
             organization=by.organization,
             created_by=by.user,
             label=(label or ", ".join(names))[:200],
@@ -67,7 +67,7 @@ def _store_uploads(run: LinkageRun, uploads: dict[str, pd.DataFrame]) -> None:
         key_id, blob = crypto.encrypt_bytes(
             frame_to_bytes(frame), upload_context(run.organization_id, run.pk)
         )
-        ListUpload.unscoped.create(
+        ListUpload.objects.create(
             organization_id=run.organization_id, run=run, name=name, rows=len(frame), key_id=key_id, blob=blob
         )
 
@@ -79,10 +79,10 @@ def _require_done(run: LinkageRun) -> None:
 
 def _cluster(run: LinkageRun, threshold: float) -> None:
     """Connected components over pairs at or above the threshold, respecting the review decisions."""
-    records = list(LinkedRecord.unscoped.filter(run=run).only("id", "cluster_id"))
+    records = list(LinkedRecord.objects.filter(run=run).only("id", "cluster_id"))
     decisions = ReviewDecisions()
     rows = []
-    for left, right, probability, decision in ScoredPair.unscoped.filter(run=run).values_list(
+    for left, right, probability, decision in ScoredPair.objects.filter(run=run).values_list(
         "left_id", "right_id", "match_probability", "decision"
     ):
         rows.append((str(left), str(right), probability))
@@ -103,7 +103,7 @@ def _cluster(run: LinkageRun, threshold: float) -> None:
         if r.cluster_id != new:
             r.cluster_id = new
             changed.append(r)
-    LinkedRecord.unscoped.bulk_update(changed, ["cluster_id"], batch_size=BATCH)
+    LinkedRecord.objects.bulk_update(changed, ["cluster_id"], batch_size=BATCH)
     run.threshold = threshold
     run.summary = summarise(run, records)
     run.save(update_fields=["threshold", "summary", "updated_at"])

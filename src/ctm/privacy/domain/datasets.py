@@ -27,12 +27,12 @@ from ctm.privacy.validators import check_ctdc_columns
 def own_cases_dataset(*, by: Any) -> Dataset:
     """The organization's own-cases dataset (made the first time a release is built from it)."""
     require_preparer(by)
-    found = Dataset.objects.in_orgs([by.organization_id]).filter(source=DatasetSource.CASES).first()
+    found = Dataset.objects.filter(organization_id=by.organization_id).filter(source=DatasetSource.CASES).first()
     if found is not None:
         return found
     try:
         with transaction.atomic():
-            dataset = Dataset.unscoped.create(
+            dataset = Dataset.objects.create(
                 organization=by.organization,
                 source=DatasetSource.CASES,
                 label=str(_("Our own cases (research view)")),
@@ -42,7 +42,7 @@ def own_cases_dataset(*, by: Any) -> Dataset:
             log("privacy.dataset.created", by, dataset, dataset.label, {"source": [None, dataset.source]})
             return dataset
     except IntegrityError:  # made by a colleague at the same moment
-        return Dataset.objects.in_orgs([by.organization_id]).get(source=DatasetSource.CASES)
+        return Dataset.objects.filter(organization_id=by.organization_id).get(source=DatasetSource.CASES)
 
 
 def upload_label(frame: pd.DataFrame) -> str:
@@ -59,7 +59,7 @@ def upload_dataset(*, by: Any, frame: pd.DataFrame, filename: str, label: str = 
     require_preparer(by)
     check_ctdc_columns(frame.columns)
     digest = budget.dataset_id(frame)
-    found = Dataset.objects.in_orgs([by.organization_id]).filter(
+    found = Dataset.objects.filter(organization_id=by.organization_id).filter(
         source=DatasetSource.UPLOAD, content_digest=digest
     )
     if found.exists():

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from ctm.core.domain import jobs
 from ctm.core.domain.activity import record
+from ctm.core.domain.locking import lock
 from ctm.core.errors import InvalidTransition
+from ctm.core.scopes import job_scope
 from ctm.privacy.domain import files
 from ctm.privacy.domain.common import log, require_preparer, require_reviewer
 from ctm.privacy.domain.queries.ledger import fits_budget, remaining_epsilon
@@ -85,10 +87,10 @@ def create_release(
     _check_source(by, dataset)
     epsilon = float(parameters["epsilon"]) if method == ReleaseMethod.SYNTHETIC else None
     with transaction.atomic():
-        locked = Dataset.unscoped.select_for_update().get(pk=dataset.pk)  # one spender at a time
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)  # one spender at a time
         if epsilon is not None and not fits_budget(locked, epsilon):
             raise InvalidTransition({"epsilon": budget_message(locked, epsilon)})
-        release = Release.unscoped.create(
+        release = Release.objects.create(
             organization=by.organization,
             dataset=locked,
             created_by=by.user,
@@ -115,15 +117,16 @@ def start_run(release: Release) -> None:
     jobs.submit(tasks.run_release, release.pk)
 
 
+@job_scope(Release)  # run by the worker, outside a request: the row's organization
 def after_interruption(pk: int, again: bool) -> None:
     """The worker running this release stopped (a restart): failed at once (never run again by itself:
     see ctm.privacy.domain.tasks); its ε is given back like any failed run's."""
     message = _("The run stopped before it finished (the server restarted, or it needed more memory than a job may use). Nothing was released; prepare it again.")
     with transaction.atomic():
-        release = Release.unscoped.select_for_update().filter(pk=pk, status__in=list(RUNNING_STATES)).first()
+        release = Release.objects.select_for_update().filter(pk=pk, status__in=list(RUNNING_STATES)).first()
         if release is None:
             return
-        Release.unscoped.filter(pk=pk).update(status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now())
+        Release.objects.filter(pk=pk).update(status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now())
         record("privacy.release.interrupted", actor=None, organization=release.organization, obj=release,
                label=release.label)  # fmt: skip
 
@@ -135,7 +138,7 @@ def mark_interrupted(release: Release) -> bool:
     if release.status != ReleaseStatus.RUNNING or release.updated_at > limit:
         return False
     message = _("The run was interrupted (the server restarted?). Nothing was released; prepare it again.")
-    changed = Release.unscoped.filter(pk=release.pk, status=ReleaseStatus.RUNNING, updated_at__lte=limit)
+    changed = Release.objects.filter(pk=release.pk, status=ReleaseStatus.RUNNING, updated_at__lte=limit)
     if changed.update(status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now()):
         record("privacy.release.interrupted", actor=None, organization=release.organization, obj=release,
                label=release.label)  # fmt: skip
@@ -149,14 +152,15 @@ def review_release(release: Release, *, by: Any, decision: str, reason: str) -> 
     require_reviewer(by, release)
     if release.created_by_id == by.user_id:
         raise InvalidTransition(_("You prepared this release: another person must review it."))
-    if release.status != ReleaseStatus.READY:
-        raise InvalidTransition(_("Only a release awaiting approval can be approved or rejected."))
     if decision not in (Decision.APPROVE, Decision.REJECT):
         raise InvalidTransition({"decision": _("Choose approve or reject.")})
     if not reason.strip():
         raise InvalidTransition({"reason": _("Give the reason for your decision.")})
     new = ReleaseStatus.APPROVED if decision == Decision.APPROVE else ReleaseStatus.REJECTED
     with transaction.atomic():
+        lock(release)
+        if release.status != ReleaseStatus.READY:
+            raise InvalidTransition(_("Only a release awaiting approval can be approved or rejected."))
         release.status, release.reviewed_by, release.reviewed_at = new, by.user, timezone.now()
         release.review_reason = reason.strip()
         release.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "updated_at"])
@@ -181,9 +185,15 @@ def _check_consent_still_holds(release: Release) -> None:
 def publish_release(release: Release, *, by: Any) -> Release:
     """Write the immutable files and the manifest, then mark the release published (all or nothing)."""
     require_preparer(by, release)
-    if release.status != ReleaseStatus.APPROVED:
-        raise InvalidTransition(_("Only an approved release can be published."))
-    _check_consent_still_holds(release)
+    with transaction.atomic():  # the release stays locked while its files are written
+        lock(release)
+        if release.status != ReleaseStatus.APPROVED:
+            raise InvalidTransition(_("Only an approved release can be published."))
+        _check_consent_still_holds(release)
+        return _publish(release, by=by)
+
+
+def _publish(release: Release, *, by: Any) -> Release:
     now = timezone.now()
     try:
         with translation.override(settings.LANGUAGE_CODE):  # public files speak the installation's language

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ctm.core import crypto
 from ctm.core.domain.activity import record
+from ctm.core.scopes import job_scope
 from ctm.privacy.domain.queries.releases import frame_to_bytes, release_context, upload_frame
 from ctm.privacy.domain.queries.research_view import research_case_ids, research_view
 from ctm.privacy.engine import AnonymizeConfig, InputError, anonymize, synthesize
@@ -46,7 +47,7 @@ class Progress:
 
     def _write(self, **fields: Any) -> None:
         self.last = time.monotonic()
-        Release.unscoped.filter(pk=self.pk, status__in=[ReleaseStatus.QUEUED, ReleaseStatus.RUNNING]).update(
+        Release.objects.filter(pk=self.pk, status__in=[ReleaseStatus.QUEUED, ReleaseStatus.RUNNING]).update(
             updated_at=timezone.now(), **fields
         )
 
@@ -94,9 +95,10 @@ def _failure_message(exc: BaseException) -> str:
     return _("An unexpected error stopped the run (%(kind)s). Nothing was released.") % {"kind": type(exc).__name__}
 
 
+@job_scope(Release)  # no request here: the job enters its row's organization
 def run_release(pk: int) -> None:
     """The background job of one release (it runs once: a release that is not queued is left alone)."""
-    release = Release.unscoped.select_related("dataset", "organization", "created_by").get(pk=pk)
+    release = Release.objects.select_related("dataset", "organization", "created_by").get(pk=pk)
     if release.status != ReleaseStatus.QUEUED:
         return
     progress = Progress(pk)
@@ -118,7 +120,7 @@ def run_release(pk: int) -> None:
 
 def _fail(release: Release, message: str) -> None:
     with transaction.atomic():
-        Release.unscoped.filter(pk=release.pk, status=ReleaseStatus.RUNNING).update(
+        Release.objects.filter(pk=release.pk, status=ReleaseStatus.RUNNING).update(
             status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now()
         )
         record("privacy.release.failed", actor=release.created_by, organization=release.organization,
@@ -130,7 +132,7 @@ def _store(release: Release, released: pd.DataFrame, report: dict[str, Any], sou
         report.pop("total_epsilon", None)
     key_id, blob = crypto.encrypt_bytes(frame_to_bytes(released), release_context(release))
     with transaction.atomic():
-        Release.unscoped.filter(pk=release.pk, status=ReleaseStatus.RUNNING).update(
+        Release.objects.filter(pk=release.pk, status=ReleaseStatus.RUNNING).update(
             status=ReleaseStatus.READY,
             progress=100,
             stage="done",

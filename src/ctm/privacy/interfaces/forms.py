@@ -59,7 +59,7 @@ class ReleaseForm(forms.Form):
         ),
     )
     dataset = DatasetChoiceField(
-        label=_("Earlier upload"), queryset=Dataset.unscoped.none(), required=False, empty_label=_("Choose a dataset")
+        label=_("Earlier upload"), queryset=Dataset.objects.none(), required=False, empty_label=_("Choose a dataset")
     )
     method = forms.ChoiceField(
         label=_("Method"), choices=ReleaseMethod.choices, initial=ReleaseMethod.KANON, widget=forms.RadioSelect

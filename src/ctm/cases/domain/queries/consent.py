@@ -13,7 +13,7 @@ from ctm.cases.models import Consent
 
 def active_consents(case: Any, scope: str, on: datetime.date | None = None) -> list[Consent]:
     day = on or timezone.localdate()
-    consents = Consent.unscoped.filter(case=case, scope=scope, given_on__lte=day)
+    consents = Consent.objects.filter(case=case, scope=scope, given_on__lte=day)
     return [c for c in consents if c.withdrawn_on is None or c.withdrawn_on > day]
 
 

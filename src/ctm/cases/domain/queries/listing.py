@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from ctm.cases.domain.queries.paging import COUNT_CAP
-from ctm.cases.domain.queries.scoping import visible_case_parts
+from ctm.cases.domain.queries.scoping import readable_organizations, readable_scope, visible_case_parts
 from ctm.cases.models import Case
 
 LIST_ORDER = ("-opened_on", "-id")
@@ -105,9 +105,12 @@ class CaseRows:
         columns: Callable[[QuerySet[Case]], QuerySet[Case]] = shown_in_list,
     ) -> None:
         self.columns = columns
-        parts = [filter_cases(Case.unscoped.filter(q), f) for q in visible_case_parts(membership)]
-        self.own: QuerySet[Case] = parts[0] if parts else Case.unscoped.none()
-        self.others: list[QuerySet[Case]] = parts[1:]
+        self.membership = membership
+        self.organizations = readable_organizations(membership)
+        with readable_scope(membership, self.organizations):  # querysets keep the scope they are built in
+            parts = [filter_cases(Case.objects.filter(q), f) for q in visible_case_parts(membership)]
+            self.own: QuerySet[Case] = parts[0] if parts else Case.objects.none()
+            self.others: list[QuerySet[Case]] = parts[1:]
 
     @cached_property
     def other_keys(self) -> list[tuple[datetime.date, int]]:
@@ -133,7 +136,9 @@ class CaseRows:
             return list(self.columns(self.own).order_by(*LIST_ORDER)[start:stop])
         own_keys = list(self.own.order_by(*LIST_ORDER).values_list("opened_on", "pk")[:stop])
         ids = [pk for _, pk in sorted(own_keys + self.other_keys, reverse=True)[start:stop]]
-        found = {case.pk: case for case in self.columns(Case.unscoped.filter(pk__in=ids))}
+        with readable_scope(self.membership, self.organizations):  # ids found by the parts above
+            page = Case.objects.filter(pk__in=ids)
+        found = {case.pk: case for case in self.columns(page)}
         return [found[pk] for pk in ids]
 
 

@@ -26,27 +26,38 @@ from ctm.cases.models import (
 from ctm.core.domain.activity import record
 
 
-def log_identifying_read(membership: Any, case: Case, what: str, *, purpose: str = "case page") -> None:
-    """One activity-log entry for a read of identifying data (`cases.<what>.viewed`)."""
+def log_identifying_read(
+    membership: Any, case: Case, what: str, *, purpose: str = "case page", parts: list[str] | None = None
+) -> None:
+    """One activity-log entry for a read of identifying data (`cases.<what>.viewed`), in the log of
+    the organization that owns the case — where its auditor sees it — also when the reader belongs
+    to a partner organization the case is shared with (named in the entry)."""
+    changes: dict[str, Any] = {"purpose": purpose}
+    if parts:
+        changes["parts"] = parts
+    if membership.organization_id != case.organization_id:
+        changes["reader_organization"] = membership.organization.code
     record(
         f"cases.{what}.viewed",
         actor=membership.user,
-        organization=membership.organization,
+        organization=case.organization,
         obj=case,
         label=case.number,
-        changes={"purpose": purpose},
+        changes=changes,
     )
 
 
 def notes_for_case(membership: Any, case: Case, *, purpose: str = "case page") -> list[Note]:
-    notes = list(Note.unscoped.filter(case=case).select_related("author").order_by("-created_at", "-id"))
-    log_identifying_read(membership, case, "notes", purpose=purpose)
+    notes = list(Note.objects.filter(case=case).select_related("author").order_by("-created_at", "-id"))
+    if notes:
+        log_identifying_read(membership, case, "notes", purpose=purpose)
     return notes
 
 
 def guardians_for_case(membership: Any, case: Case, *, purpose: str = "case page") -> list[Guardian]:
-    guardians = list(Guardian.unscoped.filter(case=case).order_by("id"))
-    log_identifying_read(membership, case, "guardians", purpose=purpose)
+    guardians = list(Guardian.objects.filter(case=case).order_by("id"))
+    if guardians:
+        log_identifying_read(membership, case, "guardians", purpose=purpose)
     return guardians
 
 
@@ -54,7 +65,7 @@ def screening_for_case(
     membership: Any, case: Case, *, purpose: str = "case page"
 ) -> ScreeningInterview | None:
     screening: ScreeningInterview | None = (
-        ScreeningInterview.unscoped.filter(case=case).select_related("interviewer").first()
+        ScreeningInterview.objects.filter(case=case).select_related("interviewer").first()
     )
     if screening is not None:
         log_identifying_read(membership, case, "screening", purpose=purpose)
@@ -65,7 +76,7 @@ def eligibility_for_case(
     membership: Any, case: Case, *, purpose: str = "case page"
 ) -> list[EligibilityDecision]:
     decisions = list(
-        EligibilityDecision.unscoped.filter(case=case)
+        EligibilityDecision.objects.filter(case=case)
         .select_related("proposed_by", "reviewed_by")
         .order_by("-decided_on", "-id")
     )
@@ -74,31 +85,36 @@ def eligibility_for_case(
     return decisions
 
 
-def documents_for_person(case: Case) -> QuerySet[IdentityDocument]:
-    return IdentityDocument.unscoped.filter(person_id=case.person_id).order_by("id")
-
-
-def events_for_case(case: Case) -> QuerySet[TraffickingEvent]:
-    """The route in date order; undated events last (the same on SQLite and PostgreSQL)."""
-    return TraffickingEvent.unscoped.filter(case=case).order_by(F("start_date").asc(nulls_last=True), "id")
+def events_for_case(membership: Any, case: Case, *, purpose: str = "case page") -> list[TraffickingEvent]:
+    """The route in date order, undated events last (the same on SQLite and PostgreSQL); a read of
+    their places (identifying free text) is logged."""
+    events = list(
+        TraffickingEvent.objects.filter(case=case).order_by(F("start_date").asc(nulls_last=True), "id")
+    )
+    if any(e.place for e in events):
+        log_identifying_read(membership, case, "events", purpose=purpose)
+    return events
 
 
 def consents_for_case(case: Case) -> QuerySet[Consent]:
     return (
-        Consent.unscoped.filter(case=case)
+        Consent.objects.filter(case=case)
         .select_related("referral_organization")
         .order_by("-given_on", "-id")
     )
 
 
-def victim_context_for_case(case: Case) -> VictimContext | None:
-    context: VictimContext | None = VictimContext.unscoped.filter(case=case).first()
+def victim_context_for_case(membership: Any, case: Case, *, purpose: str = "case page") -> VictimContext | None:
+    """The victim context; a read of its place of recruitment (identifying free text) is logged."""
+    context: VictimContext | None = VictimContext.objects.filter(case=case).first()
+    if context is not None and context.recruitment_place:
+        log_identifying_read(membership, case, "victim_context", purpose=purpose)
     return context
 
 
 def _part(model: Any, case: Case, pk: int, **case_link: Any) -> Any:
     case_link = case_link or {"case": case}
-    obj = model.unscoped.filter(pk=pk, **case_link).first()
+    obj = model.objects.filter(pk=pk, **case_link).first()
     if obj is None:
         raise Http404("No such record")
     if "case" in case_link:
@@ -123,4 +139,8 @@ def get_decision(case: Case, pk: int) -> EligibilityDecision:
 
 
 def get_document(case: Case, pk: int) -> IdentityDocument:
-    return _part(IdentityDocument, case, pk, person_id=case.person_id)  # type: ignore[no-any-return]
+    """A document to remove: its number is not read (an identity's values come from view_person)."""
+    document = IdentityDocument.objects.defer("number").filter(pk=pk, person_id=case.person_id).first()
+    if document is None:
+        raise Http404("No such record")
+    return document

@@ -5,11 +5,19 @@ ids (a subquery when there are many): `owner = me OR id IN (...)` lets the datab
 where the same test written as a correlated EXISTS under the OR made it read every case. A case
 manager's scope stays two disjoint parts, own and shared-in, that the case list reads one at a time
 (see listing.py).
+
+Tenant scopes: a request sees its own organization's rows only. Cases shared in belong to other
+organizations, so the doors read them inside `readable_scope(membership)`, the one multi-organization
+scope of the case register: the reader's organization and those sharing a case with it. The shares
+themselves (rows of the owners) are found in `_incoming_shares`, the one place here that lifts the
+scope.
 """
 
 from __future__ import annotations
 
 import operator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import reduce
 from typing import Any
 
@@ -19,6 +27,7 @@ from django.db.models import F, Lookup, Q, QuerySet
 from ctm.cases.models import CaseAssignment, CaseShare
 from ctm.cases.rules import can_read_cases, can_write_cases
 from ctm.core.enums import CaseworkerScope, Role
+from ctm.core.scopes import organization_scope, scopes_disabled
 
 # Above this many ids the filter keeps a subquery: each id is a parameter to send and plan (about 8 µs
 # apiece on PostgreSQL), and a statement's parameters are limited (SQLite: 32,766 by default).
@@ -51,7 +60,20 @@ def _case_ids(rows: QuerySet[Any]) -> Q | None:
 
 
 def assigned_case_ids_q(membership: Any) -> Q | None:
-    return _case_ids(CaseAssignment.unscoped.filter(user_id=membership.user_id))
+    return _case_ids(CaseAssignment.objects.filter(user_id=membership.user_id))
+
+
+def _incoming_shares(membership: Any) -> QuerySet[CaseShare]:
+    """Shares of other organizations' cases with this membership's organization, not revoked (case
+    managers only). A share belongs to the case's organization: finding those made *to* this one is
+    a read across organizations, done here with the scope lifted, and nowhere else.
+    """
+    if membership is None or membership.role != Role.CASE_MANAGER or not can_read_cases(membership):
+        return CaseShare.objects.none()
+    org_id = membership.organization_id
+    with scopes_disabled():
+        shares = CaseShare.objects.filter(shared_with_id=org_id, revoked_at__isnull=True)
+        return shares.exclude(organization_id=org_id)
 
 
 def shared_case_ids_q(membership: Any) -> Q | None:
@@ -60,9 +82,21 @@ def shared_case_ids_q(membership: Any) -> Q | None:
     A share's organization is its case's: testing it on the share keeps these apart from the
     organization's own cases without a condition on the case table.
     """
-    org_id = membership.organization_id
-    shares = CaseShare.unscoped.filter(shared_with_id=org_id, revoked_at__isnull=True)
-    return _case_ids(shares.exclude(organization_id=org_id))
+    return _case_ids(_incoming_shares(membership))
+
+
+def readable_organizations(membership: Any) -> list[int]:
+    """The membership's organization, and for a case manager those sharing a case with it."""
+    sharing = _incoming_shares(membership).values_list("organization_id", flat=True).distinct()
+    return [membership.organization_id, *sharing]
+
+
+@contextmanager
+def readable_scope(membership: Any, organizations: list[int] | None = None) -> Iterator[None]:
+    """The tenant scope in which the doors read cases: `readable_organizations` (whose cases other
+    than those shared the filters still exclude)."""
+    with organization_scope(*(organizations or readable_organizations(membership))):
+        yield
 
 
 def _own_or_assigned_q(membership: Any) -> Q:

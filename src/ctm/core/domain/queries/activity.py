@@ -11,6 +11,8 @@ from django.db.models import Count, QuerySet
 from ctm.core.models import ActivityLog
 from ctm.core.rules import can_read_activity_log
 
+SECURITY_PREFIX = "security."
+
 
 @dataclass
 class ActivityFilters:
@@ -19,6 +21,7 @@ class ActivityFilters:
     object_label: str = ""
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+    security: bool = False  # security events only (core/domain/security.py)
 
 
 def activity_for_user(membership: Any, f: ActivityFilters) -> QuerySet[ActivityLog]:
@@ -27,6 +30,8 @@ def activity_for_user(membership: Any, f: ActivityFilters) -> QuerySet[ActivityL
     qs = ActivityLog.objects.filter(organization_id=membership.organization_id)
     if f.action:
         qs = qs.filter(action__startswith=f.action)
+    if f.security:
+        qs = qs.filter(action__startswith=SECURITY_PREFIX)
     if f.actor:
         qs = qs.filter(actor_label=f.actor)
     if f.object_label:

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -25,9 +25,10 @@ from ctm.core.domain import rotation
 from ctm.core.domain.queries.activity import entries_per_audit_key
 from ctm.core.encrypted import undeclared_binary_fields
 from ctm.core.keys import add_dev_encryption_key, load_dev_secrets
+from ctm.core.management.base import PlatformCommand
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):  # every organization's values are re-encrypted
     help = "Encryption keys: `ctm keys status`, `ctm keys rotate [--generate]`."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ctm.cases.models import Person
 from ctm.core import crypto
+from ctm.core.reads import identifying_access
 from ctm.linkage.models import LinkageRun, LinkedRecord, ListUpload
 
 COLUMNS = ("record_id", "given_name", "family_name", "birth_date", "sex", "citizenship", "document_number")
@@ -35,15 +36,17 @@ def _person_row(person: Person) -> dict[str, str]:
 
 
 def person_count(organization_id: int) -> int:
-    return Person.objects.in_orgs([organization_id]).filter(erased_at__isnull=True).count()
+    return Person.objects.filter(organization_id=organization_id).filter(erased_at__isnull=True).count()
 
 
 def person_records(organization_id: int, ids: list[str] | None = None) -> pd.DataFrame:
     """The organization's persons (not erased) as a list for the engine; plaintext in memory only."""
-    qs = Person.objects.in_orgs([organization_id]).filter(erased_at__isnull=True)
+    qs = Person.objects.filter(organization_id=organization_id).filter(erased_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=[int(i) for i in ids if i.isdigit()])
-    rows = [_person_row(p) for p in qs.prefetch_related("documents").order_by("pk")]
+    # Logged by the caller: the run (linkage.persons.linked) or the clerical review (linkage.pair.viewed).
+    with identifying_access("a linkage list of the organization's persons"):
+        rows = [_person_row(p) for p in qs.prefetch_related("documents").order_by("pk")]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
@@ -64,7 +67,7 @@ def record_details(run: LinkageRun, record: LinkedRecord) -> dict[str, Any]:
     if source == PERSONS:
         frame = person_records(run.organization_id, [record.record_id])
     else:
-        upload = ListUpload.unscoped.filter(run=run, name=record.list_name).first()
+        upload = ListUpload.objects.filter(run=run, name=record.list_name).first()
         frame = upload_frame(upload) if upload is not None else pd.DataFrame(columns=list(COLUMNS))
         frame = frame[frame["record_id"].astype(str) == record.record_id]
     values = frame.iloc[0].to_dict() if len(frame) else dict.fromkeys(COLUMNS, "")

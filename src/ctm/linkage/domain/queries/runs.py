@@ -10,6 +10,7 @@ from django.db.models.functions import Abs
 from django.http import Http404
 
 from ctm.core.domain.activity import record
+from ctm.core.domain.security import record_refusal
 from ctm.linkage.domain.queries.records import record_details
 from ctm.linkage.engine import CaptureTable, LinkageInputError, MSEInputError, overlap_table, table_from_frame
 from ctm.linkage.enums import Decision
@@ -20,19 +21,20 @@ REVIEW_LIMIT = 200
 
 
 def runs_for_user(membership: Any) -> QuerySet[LinkageRun]:
-    return LinkageRun.objects.in_orgs([membership.organization_id]).select_related("created_by")
+    return LinkageRun.objects.filter(organization_id=membership.organization_id).select_related("created_by")
 
 
 def get_run_for_user(membership: Any, pk: int) -> LinkageRun:
     run = runs_for_user(membership).filter(pk=pk).first()
     if run is None:
+        record_refusal("security.linkage_run.refused", membership, pk)
         raise Http404("No such linkage run")
     return run
 
 
 def get_pair(run: LinkageRun, pk: int) -> ScoredPair:
     pair = (
-        ScoredPair.objects.in_orgs([run.organization_id])
+        ScoredPair.objects.filter(organization_id=run.organization_id)
         .filter(run=run, pk=pk)
         .select_related("left", "right", "run", "decided_by")
         .first()
@@ -48,7 +50,7 @@ def review_queue(
     """Pairs whose probability lies near the threshold, closest first, and every pair already decided."""
     near = Q(match_probability__gte=run.threshold - margin, match_probability__lte=run.threshold + margin)
     qs = (
-        ScoredPair.objects.in_orgs([run.organization_id])
+        ScoredPair.objects.filter(organization_id=run.organization_id)
         .filter(run=run)
         .filter(near | ~Q(decision=Decision.NONE))
         .annotate(distance=Abs(F("match_probability") - run.threshold))
@@ -60,7 +62,7 @@ def review_queue(
 
 def clusters_frame(run: LinkageRun) -> pd.DataFrame:
     rows = (
-        LinkedRecord.objects.in_orgs([run.organization_id])
+        LinkedRecord.objects.filter(organization_id=run.organization_id)
         .filter(run=run)
         .values_list("list_name", "record_id", "cluster_id")
     )

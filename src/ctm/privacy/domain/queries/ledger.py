@@ -15,7 +15,7 @@ TOLERANCE = 1e-9
 
 def spending(dataset: Dataset) -> Any:
     """The releases that count against a dataset's budget (every synthetic one that did not fail)."""
-    return Release.unscoped.filter(
+    return Release.objects.filter(
         dataset=dataset, method=ReleaseMethod.SYNTHETIC, status__in=list(SPENDING_STATES)
     )
 
@@ -51,11 +51,11 @@ class LedgerRow:
 
 def ledger_for_user(membership: Any) -> list[LedgerRow]:
     """Every dataset of the organization with its synthetic releases and what they spent (two queries)."""
-    org = [membership.organization_id]
-    rows = {d.pk: LedgerRow(d) for d in Dataset.objects.in_orgs(org).order_by("source", "-created_at", "-id")}
+    org = membership.organization_id
+    datasets = Dataset.objects.filter(organization_id=org).order_by("source", "-created_at", "-id")
+    rows = {d.pk: LedgerRow(d) for d in datasets}
     releases = (
-        Release.objects.in_orgs(org)
-        .filter(method=ReleaseMethod.SYNTHETIC)
+        Release.objects.filter(organization_id=org, method=ReleaseMethod.SYNTHETIC)
         .select_related("created_by")
         .order_by("created_at", "id")
     )

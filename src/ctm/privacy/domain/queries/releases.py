@@ -11,13 +11,15 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from ctm.core import crypto
+from ctm.core.domain.security import record_refusal
+from ctm.core.scopes import scopes_disabled
 from ctm.privacy.engine import read_table_bytes
 from ctm.privacy.enums import DatasetSource, ReleaseStatus
 from ctm.privacy.models import Dataset, Release
 
 
 def releases_for_user(membership: Any) -> QuerySet[Release]:
-    return Release.objects.in_orgs([membership.organization_id]).select_related(
+    return Release.objects.filter(organization_id=membership.organization_id).select_related(
         "dataset", "created_by", "reviewed_by", "published_by"
     )
 
@@ -25,12 +27,13 @@ def releases_for_user(membership: Any) -> QuerySet[Release]:
 def get_release_for_user(membership: Any, pk: int) -> Release:
     release = releases_for_user(membership).filter(pk=pk).first()
     if release is None:
+        record_refusal("security.release.refused", membership, pk)
         raise Http404("No such release")
     return release
 
 
 def datasets_for_user(membership: Any) -> QuerySet[Dataset]:
-    return Dataset.objects.in_orgs([membership.organization_id]).select_related("created_by")
+    return Dataset.objects.filter(organization_id=membership.organization_id).select_related("created_by")
 
 
 def uploaded_datasets_for_user(membership: Any) -> QuerySet[Dataset]:
@@ -38,12 +41,14 @@ def uploaded_datasets_for_user(membership: Any) -> QuerySet[Dataset]:
 
 
 def published_releases() -> QuerySet[Release]:
-    """Every organization's published releases: they are public on purpose."""
-    return (
-        Release.unscoped.filter(status=ReleaseStatus.PUBLISHED)
-        .select_related("organization")
-        .order_by("-published_at", "-id")
-    )
+    """Every organization's published releases: they are public on purpose, so this read crosses
+    organizations (the tenant scope is lifted here, for published rows only)."""
+    with scopes_disabled():
+        return (
+            Release.objects.filter(status=ReleaseStatus.PUBLISHED)
+            .select_related("organization")
+            .order_by("-published_at", "-id")
+        )
 
 
 def get_published_release(pk: int) -> Release:
