@@ -102,7 +102,8 @@ def test_the_environment_file_passes_check_deploy(tmp_path):
                CTM_BLIND_INDEX_KEY=new_key_material(), CTM_BACKUP_KEY=new_backup_key(), CTM_AUDIT_KEYS=f"a1:{new_key_material()}",
                CTM_VAR_DIR=str(tmp_path / "var"), CTM_RELEASES_DIR=str(tmp_path / "var" / "releases"),
                CTM_DATABASE_URL=f"sqlite:///{tmp_path / 'var' / 'ctm.sqlite3'}")  # fmt: skip
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("CTM_")}
+    # the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process (Playwright); a server never has it
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CTM_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     out = subprocess.run([sys.executable, "-m", "ctm.cli", "check", "--deploy", "--fail-level", "WARNING"],
                          env={**clean, **env}, capture_output=True, text=True, timeout=300)  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr

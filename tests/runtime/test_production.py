@@ -43,7 +43,8 @@ def documented_production(tmp_path: Path) -> dict[str, str]:
 
 
 def ctm(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("CTM_")}
+    # the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process (Playwright); a server never has it
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CTM_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean["PYTHONPATH"] = SRC
     return subprocess.run(
         [sys.executable, "-c", "import sys; from ctm.cli import main; sys.exit(main())", *args],
