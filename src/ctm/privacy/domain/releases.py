@@ -26,7 +26,7 @@ from ctm.privacy.domain.common import log, require_preparer, require_reviewer
 from ctm.privacy.domain.queries.ledger import fits_budget, remaining_epsilon
 from ctm.privacy.domain.queries.releases import release_frame
 from ctm.privacy.domain.queries.research_view import research_case_ids
-from ctm.privacy.engine import AnonymizeConfig, InputError, SynthesizeConfig
+from ctm.privacy.engine import AnonymizeConfig, InputError, SynthesizeConfig, resolve_domain
 from ctm.privacy.enums import (
     CTDC_COLUMNS,
     PUBLISHED_FILES,
@@ -38,7 +38,7 @@ from ctm.privacy.enums import (
 )
 from ctm.privacy.models import Dataset, Release
 
-KANON_KEYS = ("k", "qi", "sensitive", "l", "suppression_limit")
+KANON_KEYS = ("k", "qi", "sensitive", "l", "suppression_limit", "domain")
 SYNTHETIC_KEYS = ("method", "epsilon", "delta", "rows", "seed")
 
 
@@ -54,6 +54,7 @@ def check_parameters(dataset: Dataset, method: str, parameters: dict[str, Any]) 
     if missing:
         raise InvalidTransition({"columns": _("Unknown column(s): %(cols)s.") % {"cols": ", ".join(missing)}})
     try:
+        resolve_domain(parameters.get("domain"), chosen)  # declared for every column, or refused
         if method == ReleaseMethod.KANON:
             AnonymizeConfig.from_dict({k: parameters.get(k) for k in KANON_KEYS if k in parameters}).validate(chosen)
         elif method == ReleaseMethod.SYNTHETIC:

@@ -21,12 +21,12 @@ from ctm.core.domain.activity import record
 from ctm.core.scopes import job_scope
 from ctm.privacy.domain.queries.releases import frame_to_bytes, release_context, upload_frame
 from ctm.privacy.domain.queries.research_view import research_case_ids, research_view
-from ctm.privacy.engine import AnonymizeConfig, InputError, anonymize, synthesize
+from ctm.privacy.engine import AnonymizeConfig, InputError, anonymize, normalise_table, synthesize
 from ctm.privacy.enums import STAGES, DatasetSource, ReleaseMethod, ReleaseStatus
 from ctm.privacy.models import Release
 
 logger = logging.getLogger("ctm.privacy.runs")
-KANON_KEYS = ("k", "qi", "sensitive", "l", "suppression_limit")
+KANON_KEYS = ("k", "qi", "sensitive", "l", "suppression_limit", "domain")
 WRITE_EVERY = 1.0  # seconds between two progress writes
 
 
@@ -60,7 +60,8 @@ def source_frame(release: Release) -> tuple[pd.DataFrame, list[int]]:
     day = timezone.localdate()
     by = SimpleNamespace(user=release.created_by, organization=release.organization)
     ids = research_case_ids([release.organization_id], day)
-    return research_view([release.organization_id], by=by, on=day), ids
+    # the engine reads strings, as from a file: the view's integer years and flags become "2021", "1"
+    return normalise_table(research_view([release.organization_id], by=by, on=day)), ids
 
 
 def _engine(release: Release, frame: pd.DataFrame, progress: Progress) -> tuple[pd.DataFrame, dict[str, Any]]:

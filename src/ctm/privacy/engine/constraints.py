@@ -29,7 +29,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 class Constraint(Protocol):
-    name: str
+    name: str  # a code ("derived_majority", "list_flags:COLUMN"): the platform words it in the reader's language
 
     def applies(self, columns: Sequence[str]) -> bool: ...
 
@@ -53,7 +53,7 @@ def _majority(age: Any) -> str | None:
 class DerivedMajority:
     age: str = "ageBroad"
     status: str = "majorityStatus"
-    name: str = "majority status derived from the age band"
+    name: str = "derived_majority"
 
     def applies(self, columns: Sequence[str]) -> bool:
         return self.age in columns and self.status in columns
@@ -76,7 +76,7 @@ class DerivedMajority:
 class MinorStaysMinor:
     registration: str = "majorityStatus"
     exploitation: str = "majorityStatusAtExploit"
-    name: str = "a minor at registration was a minor when exploited"
+    name: str = "minor_stays_minor"
 
     def applies(self, columns: Sequence[str]) -> bool:
         return self.registration in columns and self.exploitation in columns
@@ -97,7 +97,7 @@ class ListFlags:
 
     @property
     def name(self) -> str:
-        return f"flags consistent with {self.column}"
+        return f"list_flags:{self.column}"
 
     def applies(self, columns: Sequence[str]) -> bool:
         return self.column in columns and any(f in columns for f in self.flags)
