@@ -89,7 +89,7 @@ def test_a_value_one_person_holds_never_appears() -> None:
         seen += int((synthetic["citizenship"] == "XX").any())
         reports.append(report)
     assert seen == 0
-    assert all(r["domain"]["out_of_domain"]["citizenship"] == 1 for r in reports)
+    assert all(r["public_domain"]["out_of_domain"]["citizenship"] == 1 for r in reports)
 
 
 def test_neighbouring_tables_get_the_same_domains_and_budget() -> None:
@@ -100,9 +100,9 @@ def test_neighbouring_tables_get_the_same_domains_and_budget() -> None:
     reports = [synthesize(t, {"epsilon": 1.0, "seed": 3, "iters": 10})[1] for t in neighbours]
     for report in reports[1:]:
         assert (report["epsilon"], report["delta"]) == (reports[0]["epsilon"], reports[0]["delta"])
-        assert report["domain"]["sizes"] == reports[0]["domain"]["sizes"]
-        assert report["domain"]["source"] == reports[0]["domain"]["source"] == "CTDC codebook"
-    assert reports[0]["domain"]["sizes"]["citizenship"] == 250  # 249 ISO codes and XK (missing comes on top)
+        assert report["public_domain"]["sizes"] == reports[0]["public_domain"]["sizes"]
+        assert report["public_domain"]["source"] == reports[0]["public_domain"]["source"] == "CTDC codebook"
+    assert reports[0]["public_domain"]["sizes"]["citizenship"] == 250  # 249 ISO codes and XK (missing comes on top)
     assert [r["rows"] for r in reports] != [len(t) for t in neighbours]  # the count released is noisy
 
 
@@ -124,7 +124,7 @@ def test_a_table_outside_the_ctdc_schema_needs_a_declared_domain() -> None:
     domain = {"nationality": {"values": ["UA", "MD", "PH"], "unknown": "Other"}, "gender": ["Female", "Male"]}
     synthetic, report = synthesize(frame, {"epsilon": 4.0, "iters": 20, "domain": domain})
     assert set(synthetic["nationality"].dropna()) <= {"UA", "MD", "PH", "Other"}
-    assert report["domain"]["sizes"] == {"nationality": 4, "gender": 2}  # missing comes on top
+    assert report["public_domain"]["sizes"] == {"nationality": 4, "gender": 2}  # missing comes on top
 
 
 def test_domain_declarations_map_values_outside_to_the_unknown_code() -> None:
@@ -171,6 +171,6 @@ def test_synthesize_command_uses_the_codebook_for_a_ctdc_file(tmp_path: Path) ->
                  "--out", str(tmp_path / "o.csv"), "--report", str(report_path), "--quiet"])  # fmt: skip
     assert code == 0
     report = json.loads(report_path.read_text())
-    assert report["domain"]["source"] == "CTDC codebook"
-    assert report["domain"]["out_of_domain"]["citizenship"] == 1
+    assert report["public_domain"]["source"] == "CTDC codebook"
+    assert report["public_domain"]["out_of_domain"]["citizenship"] == 1
     assert report["constraints"]["violations_total"] == 0

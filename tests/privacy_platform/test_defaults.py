@@ -38,4 +38,4 @@ def test_every_method_runs_from_every_source_with_the_default_values(dm, persona
     release = Release.objects.get()
     assert release.status == "ready", release.error
     assert release.report["constraints"]["violations_total"] == 0
-    assert release.report["domain"]["source"] == "CTDC codebook"
+    assert release.report["public_domain"]["source"] == "CTDC codebook"

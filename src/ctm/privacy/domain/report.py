@@ -84,7 +84,7 @@ def _risk_rows(report: dict[str, Any], when: str, title: str) -> Rows:
 
 def domain_rows(report: dict[str, Any]) -> Rows:
     """Where the public domain was declared and how many values fell outside it (mapped to unknown)."""
-    domain = report.get("domain") or {}
+    domain = report.get("public_domain") or {}
     mapped = {c: n for c, n in (domain.get("out_of_domain") or {}).items() if n}
     source = domain.get("source") or "—"
     rows = [

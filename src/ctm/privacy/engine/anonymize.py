@@ -115,7 +115,7 @@ def anonymize(
     suppressed = found.result.suppressed_rows[freq.record_row]
     released = apply_node(frame, config.qi, hierarchies, freq.record_codes, found.node, suppressed)
     report = _report(frame, released, suppressed, config, hierarchies, freq, found)
-    report["domain"] = domain
+    report["public_domain"] = domain
     report["constraints"] = {"violations": (found_rules := rules.check(released, codebook.CONSTRAINTS))}
     report["constraints"]["violations_total"] = int(sum(found_rules.values()))
     report["seconds"] = round(time.perf_counter() - started, 3)

@@ -122,7 +122,7 @@ def synthesize(
     report.update(rows=len(synthetic), rows_requested=config.rows, source_rows=len(data))
     report["seconds_synthesis"] = round(seconds, 3)
     report["notice"] = frame.attrs.get("notice")
-    report["domain"] = domain_report(domain, columns, labels, mapped)
+    report["public_domain"] = domain_report(domain, columns, labels, mapped)
     report["constraints"] = constraints_report(data, drawn, synthetic, fixed)
     report["utility"] = utility_report(data, synthetic, seed=config.seed)
     return synthetic, report
