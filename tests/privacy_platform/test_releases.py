@@ -236,6 +236,26 @@ def test_an_engine_failure_is_shown_never_a_500(dm, personas, monkeypatch):
     assert release.status == "failed"
     page = dm.get(reverse("privacy:release", args=[release.pk]))
     assert page.status_code == 200 and "the model did not converge" in page.content.decode()
+    assert "The engine could not make this release" in page.content.decode()
+
+
+def test_stored_words_are_translated_when_shown_not_when_stored(dm, personas, monkeypatch):
+    """An error, a dataset's title and the method on the public page are stored as codes and worded in the
+    reader's language: the French page says it in French whatever the language of the preparer."""
+    def boom(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr("ctm.privacy.domain.runs.synthesize", boom)
+    assert post_new(dm, synthetic_form(label=""), ctdc_csv(ctdc_frame())).status_code == 302
+    release = only_release(personas)
+    assert release.label == "" and release.dataset.label == "" and "memory" in release.error
+    french = dm.get(reverse("privacy:release", args=[release.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    english = dm.get(reverse("privacy:release", args=[release.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Upload of" in english and "more memory than the server has" in english
+    assert "Upload of" not in french and "more memory than the server has" not in french
+    kanon = published(personas)
+    public = dm.get(reverse("published:release", args=[kanon.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<dd>k-anonymat (généralisation et suppression)</dd>" in public  # the manifest file keeps its words
 
 
 def test_a_running_release_shows_its_progress_and_refreshes(dm, personas, settings):

@@ -140,7 +140,7 @@ def manifest(release: Release, files: list[dict[str, Any]], published_at: str) -
     """What the release is and how it was made; every file with its SHA-256."""
     return {
         "release": release.pk,
-        "title": release.label,
+        "title": release.title,
         "organization": release.organization.name,
         "method": "synthetic" if release.is_synthetic else "k-anonymity",
         "method_description": method_text(release),

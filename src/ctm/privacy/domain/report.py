@@ -251,7 +251,7 @@ def pdf_report(release: Release, intro: list[str]) -> bytes:
         lines += ["", str(section["title"])]
         lines += [f"  {label}: {value}" for label, value in section["rows"]]
     buffer = io.BytesIO()
-    title = _("Risk and utility report: %(label)s") % {"label": release.label}
+    title = _("Risk and utility report: %(label)s") % {"label": release.title}
     with PdfPages(buffer) as pdf:
         _text_page(pdf, title, lines)
         utility = release.report.get("utility") or {}

@@ -47,7 +47,7 @@ def column_list(text: str) -> list[str]:
 
 class DatasetChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"#{obj.pk} · {obj.label} · {obj.rows} · {obj.created_at:%Y-%m-%d}"
+        return f"#{obj.pk} · {obj.title} · {obj.rows} · {obj.created_at:%Y-%m-%d}"
 
 
 class ReleaseForm(forms.Form):
