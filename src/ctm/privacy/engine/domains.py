@@ -54,6 +54,9 @@ class ColumnDomain(Protocol):
     def describe(self) -> dict[str, Any]:
         """The declaration, as JSON."""
 
+    def size(self) -> int:
+        """How many codes the domain has (the unknown code aside)."""
+
 
 @dataclass(frozen=True)
 class Categorical:
@@ -68,6 +71,9 @@ class Categorical:
 
     def describe(self) -> dict[str, Any]:
         return {"values": list(self.codes), "unknown": self.unknown}
+
+    def size(self) -> int:
+        return len(self.codes)
 
 
 _LOOKUPS: dict[tuple[str, ...], dict[str, str]] = {}
@@ -100,6 +106,9 @@ class Bounds:
     def describe(self) -> dict[str, Any]:
         return {"bounds": [self.low, self.high], "unknown": self.unknown}
 
+    def size(self) -> int:
+        return self.high - self.low + 1
+
 
 @dataclass(frozen=True)
 class Bins:
@@ -120,6 +129,9 @@ class Bins:
 
     def describe(self) -> dict[str, Any]:
         return {"bins": list(self.edges), "unknown": self.unknown}
+
+    def size(self) -> int:
+        return len(self.edges) - 1
 
 
 def _bin_label(low: float, high: float) -> str:
@@ -168,6 +180,9 @@ class ListDomain:
     def describe(self) -> dict[str, Any]:
         return {"labels": list(self.labels), "separator": self.separator, "unknown": self.unknown}
 
+    def size(self) -> int:
+        return int(2 ** len(self.labels) - 1)
+
 
 @dataclass(frozen=True)
 class Domain:
@@ -207,6 +222,12 @@ class Domain:
                 "declare coarser bins or leave it out"
             )
         return values
+
+    def size(self, column: str) -> int:
+        """The number of codes a column may take (its unknown code included, missing aside)."""
+        domain = self.columns[column]
+        declared = domain.size()
+        return declared + (domain.unknown is not None and domain.canonical(domain.unknown) is None)
 
     def describe(self, columns: Sequence[str]) -> dict[str, Any]:
         return {"source": self.source, "columns": {c: self.columns[c].describe() for c in columns}}

@@ -31,9 +31,9 @@ from .utility import utility_report
 METHODS = ("mst-plus", "mst", "aim", "pacsynth")
 RECOMMENDED = "mst-plus"
 MAX_DOMAIN_VALUES = 500
-# Public, and below 1/n for every table CTM accepts (at most 1,000,000 records); never 1/n^2 of the
+# Public, and a tenth of 1/n for the largest table CTM accepts (1,000,000 records); never 1/n^2 of the
 # private n, which a neighbouring table would change.
-DEFAULT_DELTA = 1e-9
+DEFAULT_DELTA = 1e-7
 
 
 @dataclass(frozen=True)
@@ -112,28 +112,26 @@ def synthesize(
     columns = config.columns or list(frame.columns)
     domain = resolve_domain(config.domain, columns)
     data, mapped = domain.apply(frame[columns])  # out-of-domain values become the unknown code first
-    labels = {c: domain.labels(c, MAX_DOMAIN_VALUES) for c in columns}
     delta = config.resolved_delta()
     started = time.perf_counter()
-    drawn = _run(data, labels, config, delta, tick)
+    drawn = _run(data, domain, config, delta, tick)
     synthetic, fixed = rules.enforce(drawn, codebook.CONSTRAINTS)
     seconds = time.perf_counter() - started
     report: dict[str, Any] = {"command": "synthesize", **config.to_dict(), "columns": columns, "delta": delta}
     report.update(rows=len(synthetic), rows_requested=config.rows, source_rows=len(data))
     report["seconds_synthesis"] = round(seconds, 3)
     report["notice"] = frame.attrs.get("notice")
-    report["public_domain"] = domain_report(domain, columns, labels, mapped)
+    report["public_domain"] = domain_report(domain, columns, mapped)
     report["constraints"] = constraints_report(data, drawn, synthetic, fixed)
     report["utility"] = utility_report(data, synthetic, seed=config.seed)
     return synthetic, report
 
 
-def domain_report(domain: Domain, columns: list[str], labels: Mapping[str, tuple[str, ...]],
-                  mapped: Mapping[str, int]) -> dict[str, Any]:  # fmt: skip
+def domain_report(domain: Domain, columns: list[str], mapped: Mapping[str, int]) -> dict[str, Any]:
     """Where the domain was declared, its size per column and the values mapped to the unknown code."""
     return {
         "source": domain.source,
-        "sizes": {c: len(labels[c]) for c in columns},
+        "sizes": {c: domain.size(c) for c in columns},
         "unknown_code": {c: domain.columns[c].unknown for c in columns},
         "out_of_domain": dict(mapped),
         "out_of_domain_total": int(sum(mapped.values())),
@@ -153,13 +151,13 @@ def constraints_report(real: pd.DataFrame, drawn: pd.DataFrame, released: pd.Dat
 
 
 def _run(
-    data: pd.DataFrame, labels: Mapping[str, tuple[str, ...]], config: SynthesizeConfig, delta: float,
-    tick: Callable[[str], None] | None,
+    data: pd.DataFrame, domain: Domain, config: SynthesizeConfig, delta: float, tick: Callable[[str], None] | None
 ) -> pd.DataFrame:
-    if config.method == "pacsynth":
+    if config.method == "pacsynth":  # draws only values of its (already mapped) input
         return pacsynth(data, config.epsilon, delta, config.rows, config.reporting_length)
     from . import marginal  # imports jax: only when a marginal method is asked for
 
+    labels = {c: domain.labels(c, MAX_DOMAIN_VALUES) for c in data.columns}
     encoded: Encoded = encode_with(data, labels)
     extra = len(data.columns) - 1 if config.method == "mst-plus" else 0
     settings = marginal.MarginalSettings(iters=config.iters, aim_rounds=config.aim_rounds, extra_edges=extra)

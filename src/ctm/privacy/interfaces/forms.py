@@ -121,7 +121,7 @@ class ReleaseForm(forms.Form):
     )  # fmt: skip
     delta = forms.FloatField(
         label=_("δ (delta, optional)"), min_value=0.0, max_value=0.5, required=False,
-        help_text=_("Empty for 10⁻⁹, below one over the number of records of any dataset CTM accepts."),
+        help_text=_("Empty for 10⁻⁷, a tenth of one over the number of records of the largest dataset CTM accepts."),
     )  # fmt: skip
     rows = forms.IntegerField(
         label=_("Rows to generate (optional)"), min_value=1, max_value=1_000_000, required=False,
