@@ -29,7 +29,9 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 class Constraint(Protocol):
-    name: str  # a code ("derived_majority", "list_flags:COLUMN"): the platform words it in the reader's language
+    @property
+    def name(self) -> str:
+        """A code ("derived_majority", "list_flags:COLUMN"): the platform words it in the reader's language."""
 
     def applies(self, columns: Sequence[str]) -> bool: ...
 

@@ -43,7 +43,9 @@ def match_key(value: str) -> str:
 
 
 class ColumnDomain(Protocol):
-    unknown: str | None
+    @property
+    def unknown(self) -> str | None:
+        """The code a value outside the domain becomes (None: missing)."""
 
     def canonical(self, value: str) -> str | None:
         """The declared code of ``value``, or None when it lies outside the domain."""
@@ -235,7 +237,8 @@ class Domain:
 
 def _map_column(series: pd.Series, domain: ColumnDomain) -> tuple[pd.Series, int]:
     cache: dict[str, str | None] = {}
-    values, mapped = [], 0
+    values: list[str | None] = []
+    mapped = 0
     for value in series.tolist():
         if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
             values.append(None)

@@ -95,7 +95,8 @@ def identical_share(real: Encoded, synth: dict[str, IntArray]) -> float:
 
 
 def _row_keys(frame: pd.DataFrame) -> npt.NDArray[np.uint64]:
-    return pd.util.hash_pandas_object(frame.astype(object).fillna("\0").astype(str), index=False).to_numpy()
+    hashed = pd.util.hash_pandas_object(frame.astype(object).fillna("\0").astype(str), index=False)
+    return np.asarray(hashed, dtype=np.uint64)
 
 
 def exact_match_rates(real: pd.DataFrame, synthetic: pd.DataFrame, seed: int = 0) -> dict[str, float]:
