@@ -58,8 +58,7 @@ def _settings() -> SettingsCreator:
 def link(lists: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Clusters (list, record_id, cluster_id) by splink with its defaults."""
     records = _frame(lists)
-    linker = Linker(records, _settings(), DuckDBAPI(), set_up_basic_logging=False)
-    logging.getLogger("splink").setLevel(logging.ERROR)
+    linker = Linker(DuckDBAPI().register(records), _settings(), log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("first_name", "surname", "dob")], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)

@@ -16,6 +16,7 @@ from ctm.linkage.engine import (
     estimate_population,
     evaluate,
     link_lists,
+    linkage_checks,
     overlap_table,
     table_from_frame,
 )
@@ -89,3 +90,18 @@ def test_estimate_from_the_linked_lists_is_near_the_true_population(homonym_list
     estimate = _main_effects(linked.clusters)
     assert abs(estimate - from_truth) / from_truth < 0.03, (estimate, from_truth)
     assert abs(estimate - PEOPLE) / PEOPLE < 0.1, estimate
+
+
+def test_linkage_checks_flag_clusters_that_merge_people():
+    sound = pd.DataFrame({"list": ["a", "b", "c", "a", "b"], "record_id": list("12345"),
+                          "cluster_id": [1, 1, 1, 2, 2]})
+    assert linkage_checks(sound) == []
+    # One person of list b linked to two records of list a, in a cluster larger than the three lists.
+    merged = pd.concat([sound, pd.DataFrame({"list": ["a", "c"], "record_id": ["6", "7"], "cluster_id": [1, 1]})])
+    codes = {c["code"]: c for c in linkage_checks(merged)}
+    assert codes["large_clusters"] == {"code": "large_clusters", "clusters": 1, "lists": 3, "largest": 5}
+    assert codes["one_to_many"] == {"code": "one_to_many", "clusters": 1, "linked": 2}
+
+
+def test_linkage_checks_are_quiet_on_a_sound_linkage_of_independent_lists(linked):
+    assert linkage_checks(linked.clusters) == []

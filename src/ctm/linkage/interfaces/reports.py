@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from ctm.linkage.enums import METHOD_LABELS
 from ctm.linkage.interfaces import charts
 from ctm.linkage.models import Estimate
+from ctm.linkage.phrases import linkage_check_text
 
 INTERVAL_KEYS = ("model_based", "profile_likelihood", "bca_bootstrap")
 
@@ -126,6 +127,7 @@ def estimate_context(estimate: Estimate) -> dict[str, Any]:
         "level_pct": round(100 * result["level"]),
         "method_label": METHOD_LABELS.get(result["method"], result["method"]),
         "method_text": method_explanation(result["method"]),
+        "linkage_warnings": [linkage_check_text(c) for c in estimate.table.get("linkage_checks", [])],
         "intervals": intervals,
         "sensitivity": sensitivity_rows(estimate),
         "plain_words": plain_words(),
@@ -173,7 +175,7 @@ def _summary_lines(ctx: dict[str, Any]) -> list[str]:
         % {"label": r["label"], "lower": r["lower_text"], "upper": r["upper_text"]}
         for r in ctx["intervals"]
     ]
-    lines += [_("Warning: %(text)s") % {"text": w} for w in result["warnings"]]
+    lines += [_("Warning: %(text)s") % {"text": w} for w in [*ctx["linkage_warnings"], *result["warnings"]]]
     return lines
 
 

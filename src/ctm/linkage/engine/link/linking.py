@@ -90,6 +90,31 @@ def _warnings(records: pd.DataFrame) -> list[str]:
     return out
 
 
+ONE_TO_MANY_SHARE = 0.05  # above this share of linked clusters, one-to-many links are "many"
+
+
+def linkage_checks(clusters: pd.DataFrame) -> list[dict[str, Any]]:
+    """Signs that a linkage merged people who are not one (codes with their figures, JSON-ready; the
+    platform words them in the reader's language):
+
+    - `large_clusters`: clusters with more records than there are lists (a person on every list, plus
+      more: duplicates inside a list, or several people chained into one);
+    - `one_to_many`: among the clusters that link two or more lists, more than 5 % link one record of
+      a list to two or more records of another."""
+    lists = int(clusters["list"].nunique())
+    per_list = clusters.groupby(["cluster_id", "list"]).size().unstack(fill_value=0)
+    sizes = per_list.sum(axis=1)
+    checks: list[dict[str, Any]] = []
+    large = int((sizes > lists).sum())
+    if large:
+        checks.append({"code": "large_clusters", "clusters": large, "lists": lists, "largest": int(sizes.max())})
+    linked = per_list[(per_list > 0).sum(axis=1) >= 2]
+    one_to_many = int((linked.max(axis=1) >= 2).sum())
+    if len(linked) and one_to_many / len(linked) > ONE_TO_MANY_SHARE:
+        checks.append({"code": "one_to_many", "clusters": one_to_many, "linked": len(linked)})
+    return checks
+
+
 def overlap_table(clusters: pd.DataFrame) -> pd.DataFrame:
     """One 0/1 column per list and `count`: how many people (clusters) have each capture history."""
     for column in ("list", "cluster_id"):
