@@ -156,6 +156,11 @@ class RunForm(forms.Form):
         help_text=_("Pairs at or above it are linked; you can change it after the run."),
     )
     seed = forms.IntegerField(label=_("Random seed"), initial=42, min_value=0, max_value=2**31 - 1)
+    unique_lists = forms.BooleanField(
+        label=_("Each list names each person at most once"),
+        required=False,
+        help_text=_("Then a group of linked records never holds two records of the same list."),
+    )
 
     def __init__(self, *args: Any, organization_code: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
