@@ -10,9 +10,8 @@ import pandas as pd
 
 from .clusters import ReviewDecisions, cluster_pairs, match_weight_histogram
 from .normalize import INPUT_COLUMNS, normalise_records
-from .splink_model import LinkSettings, train_and_predict
+from .splink_model import KEEP_PROBABILITY, LinkSettings, train_and_predict
 
-KEEP_PROBABILITY = 0.01  # pairs kept in the result (histogram, review queue)
 # The stages `link_lists` reports, in order, to its `progress` callback.
 STAGES = ("preparing", "training", "comparing", "clustering")
 Stage = Callable[[str], None]
@@ -66,7 +65,9 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
     if len(records) < 2:
         scored = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"])
     else:
-        scored = train_and_predict(records, config, report)
+        # Records joined by a reviewer's acceptance can be linked below the threshold.
+        linkable_from = KEEP_PROBABILITY if decisions and decisions.accepted else config.threshold
+        scored = train_and_predict(records, config, report, min(linkable_from, config.threshold))
     report("clustering")
     pairs = scored[scored["match_probability"].astype(float) >= KEEP_PROBABILITY].reset_index(drop=True)
     ids = records["unique_id"].tolist()

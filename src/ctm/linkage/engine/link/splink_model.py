@@ -19,6 +19,7 @@ from splink import Linker, SettingsCreator, block_on
 from splink.internals.exceptions import EMTrainingException
 
 PAIR_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability")
+KEEP_PROBABILITY = 0.01  # pairs kept in the result (histogram, review queue)
 
 
 @dataclass(frozen=True)
@@ -241,9 +242,12 @@ def with_floored_m(linker: Linker, table: Any, n_records: int) -> Linker:
 
 
 def train_and_predict(records: pd.DataFrame, config: LinkSettings,
-                      progress: Callable[[str], None] | None = None) -> pd.DataFrame:
-    """Every blocked pair, scored (unique_id_l, unique_id_r, match_weight, match_probability).
-    `progress` hears "training" before the model is trained and "comparing" before the pairs are scored."""
+                      progress: Callable[[str], None] | None = None,
+                      linkable_from: float | None = None) -> pd.DataFrame:
+    """The scored pairs clustering needs (unique_id_l, unique_id_r, match_weight, match_probability): see
+    `pairs_needed_sql`; `linkable_from` defaults to the threshold. `progress` hears "training" before the
+    model is trained and "comparing" before the pairs are scored."""
+    linkable_from = config.threshold if linkable_from is None else linkable_from
     api = db_api(config)
     report = progress or (lambda stage: None)
     try:
@@ -259,9 +263,30 @@ def train_and_predict(records: pd.DataFrame, config: LinkSettings,
             _train_em(training, rules)
         linker = with_floored_m(linker, table, len(records))
         report("comparing")
-        # Every blocked pair: the low-scoring ones are evidence that two records are different people.
         predictions = linker.inference.predict(warning_mode="never")
-        frame = predictions.as_pandas_dataframe()[list(PAIR_COLUMNS)]
+        frame = linker.misc.query_sql(pairs_needed_sql(predictions.physical_name, config, linkable_from),
+                                      output_type="pandas")
     finally:
         release(api, config)
-    return frame
+    # PostgreSQL answers an empty result without its columns.
+    return frame.reindex(columns=list(PAIR_COLUMNS)).astype({"match_weight": float, "match_probability": float})
+
+
+def pairs_needed_sql(table: str, config: LinkSettings, linkable_from: float) -> str:
+    """The scored pairs that leave the database: those at or above `keep` (results, histogram, review)
+    and the low-scoring ones (below `conflict_probability`: evidence that two records are different
+    people) between records that can be joined at all, that is records in a pair at or above
+    `linkable_from`. Every other blocked pair stays in the database, so memory follows the number of
+    candidate links, not of blocked pairs."""
+    columns = ", ".join(PAIR_COLUMNS)
+    return f"""
+        WITH linkable AS (
+            SELECT unique_id_l AS id FROM {table} WHERE match_probability >= {float(linkable_from)}
+            UNION SELECT unique_id_r FROM {table} WHERE match_probability >= {float(linkable_from)}
+        )
+        SELECT {columns} FROM {table} WHERE match_probability >= {float(KEEP_PROBABILITY)}
+        UNION ALL
+        SELECT {columns} FROM {table}
+        WHERE match_probability < {min(float(config.conflict_probability), float(KEEP_PROBABILITY))}
+          AND unique_id_l IN (SELECT id FROM linkable) AND unique_id_r IN (SELECT id FROM linkable)
+    """  # noqa: S608  (the table name is splink's own and the numbers pass through float(): no user text)
