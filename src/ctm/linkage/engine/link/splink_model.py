@@ -168,9 +168,12 @@ BACKENDS = ("duckdb", "postgres")
 
 def db_api(config: LinkSettings) -> Any:
     if config.backend == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        # No temporary directory: DuckDB would otherwise write what does not fit in its memory limit
+        # (80 % of the RAM) to ./.tmp, names and dates in clear. A run that large fails instead.
+        return DuckDBAPI(duckdb.connect(config={"temp_directory": ""}))
     if config.backend == "postgres":
         from .postgres import postgres_api
 
