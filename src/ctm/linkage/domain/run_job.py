@@ -44,7 +44,9 @@ def run_linkage(pk: int, language: str | None = None) -> None:
         progress.start("reading")
         try:
             frames = _read_lists(run)
-            result = link_lists(frames, LinkSettings(threshold=run.threshold, seed=_seed(run)), progress=progress.stage)
+            settings = LinkSettings(threshold=run.threshold, seed=_seed(run),
+                                    unique_lists=bool((run.settings or {}).get("unique_lists")))
+            result = link_lists(frames, settings, progress=progress.stage)
             progress.stage("storing")
             _store(run, frames, result)
         except BaseException as exc:

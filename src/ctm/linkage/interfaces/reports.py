@@ -13,6 +13,7 @@ from ctm.core.pdf import html_to_pdf
 from ctm.linkage.enums import METHOD_LABELS
 from ctm.linkage.interfaces import charts
 from ctm.linkage.models import Estimate
+from ctm.linkage.phrases import linkage_check_text
 
 INTERVAL_KEYS = ("model_based", "profile_likelihood", "bca_bootstrap")
 
@@ -123,6 +124,7 @@ def estimate_context(estimate: Estimate) -> dict[str, Any]:
         "level_pct": round(100 * result["level"]),
         "method_label": METHOD_LABELS.get(result["method"], result["method"]),
         "method_text": method_explanation(result["method"]),
+        "linkage_warnings": [linkage_check_text(c) for c in estimate.table.get("linkage_checks", [])],
         "intervals": intervals,
         "sensitivity": sensitivity_rows(estimate),
         "plain_words": plain_words(),

@@ -61,6 +61,7 @@ def new_run(request: HttpRequest) -> HttpResponse:
                 include_persons=d["include_persons"],
                 threshold=d["threshold"],
                 seed=d["seed"],
+                unique_lists=d["unique_lists"],
                 label=d["label"],
             )
         except ValidationError as exc:
