@@ -14,8 +14,10 @@ from ctm.cases import enums
 from ctm.cases.interfaces.choices import country_choices, language_choices
 from ctm.cases.models import Consent, EligibilityDecision, Guardian, ScreeningInterview, VictimContext
 from ctm.cases.models.consent import CHECKLIST
+from ctm.core.interfaces.forms import KeepsStoredOrder
+from ctm.core.interfaces.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 CHECKS = forms.CheckboxSelectMultiple
 
 
@@ -23,7 +25,7 @@ def _countries(blank: bool = True) -> Any:
     return lambda: country_choices(blank=blank)
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(KeepsStoredOrder, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
@@ -172,7 +174,7 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Why is the case reopened?"), max_length=200)
 
 
-class ScreeningForm(forms.ModelForm):
+class ScreeningForm(KeepsStoredOrder, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     language = forms.ChoiceField(
         label=_("Language of interview"), choices=lambda: language_choices(blank=True), required=False
@@ -229,7 +231,7 @@ class EligibilityForm(forms.ModelForm):
         return _not_future(self.cleaned_data.get("decided_on"))
 
 
-class VictimContextForm(forms.ModelForm):
+class VictimContextForm(KeepsStoredOrder, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     recruitment_country = forms.ChoiceField(
         label=_("Country of recruitment"), choices=_countries(), required=False

@@ -7,6 +7,22 @@ from django.utils.translation import gettext_lazy as _
 
 from ctm.core.enums import CaseworkerScope, OrganizationType, Role
 from ctm.core.interfaces.choices import country_choices
+from ctm.core.interfaces.widgets import DateInput
+
+
+class KeepsStoredOrder(forms.BaseForm):
+    """A multiple choice posts its values in the order of its options (countries sorted by name in
+    the user's language), but the stored order can mean something (the first citizenship is the
+    case's): the values kept from the form's initial keep their stored order, new ones follow."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, field in self.fields.items():
+            if isinstance(field, forms.MultipleChoiceField) and data.get(name):
+                stored = [str(v) for v in self.get_initial_for_field(field, name) or []]
+                chosen = list(data[name])
+                data[name] = [v for v in stored if v in chosen] + [v for v in chosen if v not in stored]
+        return data
 
 
 class ActivityFilterForm(forms.Form):
@@ -19,9 +35,9 @@ class ActivityFilterForm(forms.Form):
     actor = forms.CharField(label=_("User"), required=False, max_length=150)
     object_label = forms.CharField(label=_("Case number"), required=False, max_length=120)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=DateInput()
     )
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     security = forms.BooleanField(
         label=_("Security events only"),
         required=False,

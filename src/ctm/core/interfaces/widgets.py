@@ -1,0 +1,28 @@
+"""Date and date-time widgets that speak ISO 8601 in every language.
+
+A browser's `<input type=date>` accepts only `YYYY-MM-DD` as its value (and `datetime-local` only
+`YYYY-MM-DDTHH:MM`) and shows it in the user's locale itself. Django's own widgets render the value in
+the active language's first input format (`02/05/2011` in French), which the browser rejects: the
+field shows empty and saving the form unchanged erases the date. Every form uses these instead.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+ISO_DATE = "%Y-%m-%d"
+ISO_DATETIME = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATETIME)
