@@ -67,7 +67,9 @@ class _FormReader(HTMLParser):
             self._select = None
         elif tag == "textarea" and self._textarea and self.inside:
             text = "".join(self._text)
-            self.data.append((self._textarea, text[1:] if text.startswith("\n") else text))
+            text = text[1:] if text.startswith("\n") else text
+            # a browser posts a textarea's line breaks as CRLF (the form-submission algorithm)
+            self.data.append((self._textarea, text.replace("\r\n", "\n").replace("\n", "\r\n")))
             self._textarea = None
 
     def handle_data(self, data: str) -> None:

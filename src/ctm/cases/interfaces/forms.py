@@ -15,7 +15,7 @@ from ctm.cases.interfaces.choices import country_choices, language_choices
 from ctm.cases.models import Consent, EligibilityDecision, Guardian, ScreeningInterview, VictimContext
 from ctm.cases.models.consent import CHECKLIST
 from ctm.core.interfaces.forms import KeepsStoredOrder
-from ctm.core.interfaces.widgets import DateInput
+from ctm.core.interfaces.widgets import DateInput, Textarea
 
 DATE = DateInput()
 CHECKS = forms.CheckboxSelectMultiple
@@ -23,6 +23,11 @@ CHECKS = forms.CheckboxSelectMultiple
 
 def _countries(blank: bool = True) -> Any:
     return lambda: country_choices(blank=blank)
+
+
+def _blank(choices: Any) -> list[tuple[str, Any]]:
+    """A required choice with no answer given yet starts on "—", never on its first real value."""
+    return [("", "—"), *choices]
 
 
 class VersionedForm(KeepsStoredOrder, forms.Form):
@@ -65,7 +70,7 @@ class PersonForm(VersionedForm):
     )
     email = forms.EmailField(label=_("Email"), required=False)
     address = forms.CharField(
-        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+        label=_("Address"), required=False, widget=Textarea(attrs={"rows": 2}), max_length=1000
     )
 
     def clean_birth_date(self) -> datetime.date | None:
@@ -164,9 +169,9 @@ class StageForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason for closure"), choices=enums.ClosureReason.choices)
+    reason = forms.ChoiceField(label=_("Reason for closure"), choices=_blank(enums.ClosureReason.choices))
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label=_("Note"), required=False, widget=Textarea(attrs={"rows": 3}), max_length=4000
     )
 
 
@@ -207,8 +212,8 @@ class ScreeningForm(KeepsStoredOrder, forms.ModelForm):
         ]
         widgets = {
             "interview_date": DATE,
-            "recruiter_promises": forms.Textarea(attrs={"rows": 3}),
-            "narrative": forms.Textarea(attrs={"rows": 5}),
+            "recruiter_promises": Textarea(attrs={"rows": 3}),
+            "narrative": Textarea(attrs={"rows": 5}),
         }
 
     def clean_interview_date(self) -> datetime.date | None:
@@ -225,7 +230,7 @@ class EligibilityForm(forms.ModelForm):
     class Meta:
         model = EligibilityDecision
         fields = ["trafficking_status", "decision_body", "decided_on", "reasons"]
-        widgets = {"decided_on": DATE, "reasons": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"decided_on": DATE, "reasons": Textarea(attrs={"rows": 3})}
 
     def clean_decided_on(self) -> datetime.date | None:
         return _not_future(self.cleaned_data.get("decided_on"))
@@ -279,8 +284,8 @@ class VictimContextForm(KeepsStoredOrder, forms.ModelForm):
 
 
 class EventForm(forms.Form):
-    event_type = forms.ChoiceField(label=_("Event"), choices=enums.EventType.choices)
-    country = forms.ChoiceField(label=_("Country"), choices=_countries(False))
+    event_type = forms.ChoiceField(label=_("Event"), choices=_blank(enums.EventType.choices))
+    country = forms.ChoiceField(label=_("Country"), choices=_countries())
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     start_date = forms.DateField(label=_("From"), required=False, widget=DATE, validators=[_not_future])
     end_date = forms.DateField(label=_("To"), required=False, widget=DATE, validators=[_not_future])
@@ -293,6 +298,9 @@ class EventForm(forms.Form):
 
 
 class ConsentForm(forms.ModelForm):
+    # who gave the consent is asked, never assumed (a minor's guardian, a representative)
+    given_by = forms.ChoiceField(label=_("Given by"), choices=_blank(enums.ConsentGiver.choices))
+
     class Meta:
         model = Consent
         fields = [
@@ -317,7 +325,7 @@ class ConsentForm(forms.ModelForm):
 
 class WithdrawConsentForm(forms.Form):
     withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DATE, validators=[_not_future])
-    withdrawn_by = forms.ChoiceField(label=_("Withdrawn by"), choices=enums.ConsentGiver.choices)
+    withdrawn_by = forms.ChoiceField(label=_("Withdrawn by"), choices=_blank(enums.ConsentGiver.choices))
 
 
 class GuardianForm(forms.ModelForm):
@@ -329,14 +337,14 @@ class GuardianForm(forms.ModelForm):
 
 class BestInterestsForm(forms.Form):
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE, validators=[_not_future])
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    summary = forms.CharField(label=_("Summary"), widget=Textarea(attrs={"rows": 4}), max_length=10000)
     recommendation = forms.CharField(
-        label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000
+        label=_("Recommendation"), widget=Textarea(attrs={"rows": 2}), required=False, max_length=4000
     )
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+    body = forms.CharField(label=_("Note"), widget=Textarea(attrs={"rows": 3}), max_length=20000)
 
 
 class AttachmentForm(forms.Form):
@@ -345,7 +353,7 @@ class AttachmentForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Document type"), choices=enums.DocumentKind.choices)
+    kind = forms.ChoiceField(label=_("Document type"), choices=_blank(enums.DocumentKind.choices))
     number = forms.CharField(label=_("Document number"), max_length=60)
     issuing_country = forms.ChoiceField(label=_("Issuing country"), choices=_countries(), required=False)
     expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DATE)

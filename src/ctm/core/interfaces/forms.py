@@ -25,6 +25,11 @@ class KeepsStoredOrder(forms.BaseForm):
         return data
 
 
+def _blank(choices: Any) -> Any:
+    """A required choice with no answer given yet starts on "—", never on its first real value."""
+    return lambda: [("", "—"), *(choices() if callable(choices) else choices)]
+
+
 class ActivityFilterForm(forms.Form):
     action = forms.CharField(
         label=_("Action starts with"),
@@ -82,7 +87,7 @@ class OfficeForm(forms.Form):
     code = forms.RegexField(
         label=_("Code"), regex=r"^[A-Z0-9]{2,8}$", help_text=_("2 to 8 capital letters or digits.")
     )
-    country = forms.ChoiceField(label=_("Country"), choices=lambda: country_choices())
+    country = forms.ChoiceField(label=_("Country"), choices=_blank(country_choices))
     city = forms.CharField(label=_("City"), max_length=100, required=False)
 
 
@@ -101,7 +106,7 @@ class MemberForm(forms.Form):
             "At least 12 characters and hard to guess; the person must choose their own at the first login."
         ),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=_blank(Role.choices))
     office = forms.ModelChoiceField(label=_("Office"), queryset=None, required=False)
 
     def __init__(self, *args: Any, offices: Any = None, **kwargs: Any) -> None:
@@ -124,7 +129,7 @@ class NewOrganizationForm(forms.Form):
     code = forms.RegexField(
         label=_("Code"), regex=r"^[A-Z0-9]{2,8}$", help_text=_("Used in case numbers, e.g. CHI.")
     )
-    org_type = forms.ChoiceField(label=_("Organization type"), choices=OrganizationType.choices)
-    country = forms.ChoiceField(label=_("Country"), choices=lambda: country_choices())
+    org_type = forms.ChoiceField(label=_("Organization type"), choices=_blank(OrganizationType.choices))
+    country = forms.ChoiceField(label=_("Country"), choices=_blank(country_choices))
     office_name = forms.CharField(label=_("First office"), max_length=200)
     office_code = forms.RegexField(label=_("Office code"), regex=r"^[A-Z0-9]{2,8}$")

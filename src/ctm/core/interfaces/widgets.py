@@ -26,3 +26,12 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs=attrs, format=ISO_DATETIME)
+
+
+class Textarea(forms.Textarea):
+    """Browsers post a textarea's line breaks as CRLF whatever they were: stored text keeps LF, so a
+    form saved unchanged does not rewrite (and log as changed) every multi-line note."""
+
+    def value_from_datadict(self, data, files, name):  # type: ignore[no-untyped-def]  # Django's signature
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
