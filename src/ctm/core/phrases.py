@@ -44,6 +44,8 @@ ACTIONS = {
     "cases.person.updated": _("Personal data changed"),
     "cases.person.viewed": _("Personal data viewed"),
     "cases.person.searched": _("Persons searched"),
+    "cases.person.listed": _("Names shown in the case list"),
+    "cases.list.exported": _("Case list exported"),
     "cases.person.exported": _("Person's full record exported (before erasure)"),
     "cases.person.erased": _("Person's identifying data erased"),
     "cases.document.added": _("Identity document added"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes.forms import SafeModelChoiceField
 
 from ctm.cases import enums
+from ctm.cases.domain.queries.listing import SORTS, CaseFilters
 from ctm.cases.interfaces.choices import country_choices, language_choices
 from ctm.cases.models import Consent, EligibilityDecision, Guardian, ScreeningInterview, VictimContext
 from ctm.cases.models.consent import CHECKLIST
@@ -390,11 +391,38 @@ class CaseFilterForm(forms.Form):
     )
     opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE)
     opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DATE)
+    sort = forms.ChoiceField(
+        choices=[("", ""), *((f"{d}{k}", k) for k in SORTS for d in ("", "-"))],
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args: Any, offices: Any = None, staff: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices
         self.fields["owner"].queryset = staff
+
+    def filters(self) -> CaseFilters:
+        """The filters the form holds (none unless it is valid)."""
+        if not (self.is_bound and self.is_valid()):
+            return CaseFilters()
+        d = self.cleaned_data
+        return CaseFilters(
+            status=d["status"],
+            stage=d["stage"],
+            office=d["office"].pk if d["office"] else None,
+            owner=d["owner"].pk if d["owner"] else None,
+            citizenship=d["citizenship"],
+            exploitation_country=d["exploitation_country"],
+            exploitation_type=d["exploitation_type"],
+            minor=d["minor"],
+            opened_from=d["opened_from"],
+            opened_to=d["opened_to"],
+            number=d["number"],
+        )
+
+    def ordering(self) -> str:
+        return str(self.cleaned_data.get("sort") or "") if self.is_bound and self.is_valid() else ""
 
 
 class NameSearchForm(forms.Form):

@@ -7,15 +7,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ctm.accounts.models import User
 from ctm.cases.domain.cases import open_case
 from ctm.cases.domain.queries.case_page import case_page
 from ctm.cases.domain.queries.cases import (
-    CaseFilters,
     duplicate_candidates,
     may_write_case,
     search_by_document,
@@ -23,7 +23,9 @@ from ctm.cases.domain.queries.cases import (
 )
 from ctm.cases.domain.queries.listing import case_rows
 from ctm.cases.domain.queries.paging import CappedPaginator
+from ctm.cases.domain.queries.people import EXPORT_CAP, may_see_names, people_of_cases, record_list_export
 from ctm.cases.domain.queries.timeline import case_timeline
+from ctm.cases.interfaces import exports
 from ctm.cases.interfaces.forms import CaseFilterForm, DocumentSearchForm, NameSearchForm, NewCaseForm
 from ctm.cases.rules import can_manage_cases, can_write_cases
 from ctm.cases.views.helpers import apply_domain_errors, case_url, load_case, reader
@@ -46,42 +48,51 @@ def org_staff(membership: Any) -> Any:
 @login_required
 def case_list_view(request: HttpRequest) -> HttpResponse:
     membership = reader(request)
-    form = CaseFilterForm(request.GET or None, offices=org_offices(membership), staff=org_staff(membership))
-    filters = CaseFilters()
-    if form.is_bound and form.is_valid():
-        d = form.cleaned_data
-        filters = CaseFilters(
-            status=d["status"],
-            stage=d["stage"],
-            office=d["office"].pk if d["office"] else None,
-            owner=d["owner"].pk if d["owner"] else None,
-            citizenship=d["citizenship"],
-            exploitation_country=d["exploitation_country"],
-            exploitation_type=d["exploitation_type"],
-            minor=d["minor"],
-            opened_from=d["opened_from"],
-            opened_to=d["opened_to"],
-            number=d["number"],
-        )
-    page = CappedPaginator(case_rows(membership, filters), settings.CTM_CASE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    form = _filter_form(request, membership)
+    rows = case_rows(membership, form.filters(), sort=form.ordering())
+    page = CappedPaginator(rows, settings.CTM_CASE_PAGE_SIZE).get_page(request.GET.get("page"))
+    people = people_of_cases(membership, page.object_list, purpose="case list")
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "cases/list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "name_form": NameSearchForm(),
-            "document_form": DocumentSearchForm(),
-            "can_open": can_write_cases(membership),
-            "status": 400 if form.is_bound and not form.is_valid() else 200,
-        },
-        status=400 if form.is_bound and not form.is_valid() else 200,
-    )
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(case, people.get(case.pk)) for case in page.object_list],
+        "with_people": may_see_names(membership),
+        "query": query.urlencode(),
+        "unsorted": unsorted.urlencode(),
+        "sort": form.ordering(),
+        "name_form": NameSearchForm(),
+        "document_form": DocumentSearchForm(),
+        "can_open": can_write_cases(membership),
+    }
+    return render(request, "cases/list.html", context, status=status)
+
+
+def _filter_form(request: HttpRequest, membership: Any) -> CaseFilterForm:
+    return CaseFilterForm(request.GET or None, offices=org_offices(membership), staff=org_staff(membership))
+
+
+@login_required
+@require_GET
+def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The filtered list (first EXPORT_CAP cases, in its order) as CSV or XLSX; logged."""
+    membership = reader(request)
+    if fmt not in exports.FORMATS:
+        raise Http404
+    form = _filter_form(request, membership)
+    if form.is_bound and not form.is_valid():
+        return redirect(f"{reverse('cases:list')}?{request.GET.urlencode()}")
+    cases = case_rows(membership, form.filters(), sort=form.ordering())[:EXPORT_CAP]
+    people = people_of_cases(membership, cases, purpose=f"case list export ({fmt})")
+    record_list_export(membership, fmt=fmt, rows=len(cases), query=request.GET.urlencode())
+    data = exports.write(exports.table(cases, people, with_people=may_see_names(membership)), fmt)
+    response = HttpResponse(data, content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="cases.{fmt}"'
+    return response
 
 
 @login_required

@@ -16,6 +16,16 @@ from ctm.cases.domain.queries.scoping import readable_organizations, readable_sc
 from ctm.cases.models import Case
 
 LIST_ORDER = ("-opened_on", "-id")
+# The columns a list may be sorted by (`?sort=number`, `?sort=-number`): never null, so pages merge.
+SORTS = {"opened": "opened_on", "number": "number", "status": "status", "stage": "stage"}
+
+
+def ordering(sort: str) -> tuple[str, str]:
+    """The list's order for a `sort` parameter: the column, then the id in the same direction."""
+    field = SORTS.get(sort.removeprefix("-"))
+    if field is None:
+        return LIST_ORDER
+    return (f"-{field}", "-id") if sort.startswith("-") else (field, "id")
 
 
 @dataclass
@@ -75,6 +85,8 @@ SHOWN = (
     "high_risk",
     "sensitive",
     "organization_id",
+    "person_id",
+    "citizenship",
     "office__name",
     "owner__username",
 )
@@ -103,8 +115,12 @@ class CaseRows:
         f: CaseFilters,
         *,
         columns: Callable[[QuerySet[Case]], QuerySet[Case]] = shown_in_list,
+        order: tuple[str, str] = LIST_ORDER,
     ) -> None:
         self.columns = columns
+        self.order = order
+        self.keys = (order[0].removeprefix("-"), "pk")
+        self.descending = order[0].startswith("-")
         self.membership = membership
         self.organizations = readable_organizations(membership)
         with readable_scope(membership, self.organizations):  # querysets keep the scope they are built in
@@ -113,12 +129,12 @@ class CaseRows:
             self.others: list[QuerySet[Case]] = parts[1:]
 
     @cached_property
-    def other_keys(self) -> list[tuple[datetime.date, int]]:
-        """(opened on, id) of the matching cases shared in, newest first (no more than the cap + 1)."""
-        keys: list[tuple[datetime.date, int]] = []
+    def other_keys(self) -> list[tuple[Any, int]]:
+        """(sort column, id) of the matching cases shared in, in the list's order (no more than the cap + 1)."""
+        keys: list[tuple[Any, int]] = []
         for part in self.others:
-            keys += part.order_by(*LIST_ORDER).values_list("opened_on", "pk")[: COUNT_CAP + 1]
-        return sorted(keys, reverse=True)
+            keys += part.order_by(*self.order).values_list(*self.keys)[: COUNT_CAP + 1]
+        return sorted(keys, reverse=self.descending)
 
     def count(self, cap: int | None = None) -> int:
         """How many cases match; with a cap, the organization's own are counted up to `cap` + 1."""
@@ -133,9 +149,9 @@ class CaseRows:
             raise TypeError("CaseRows are read by slices, one page at a time")
         start, stop = index.start or 0, index.stop
         if not self.other_keys:
-            return list(self.columns(self.own).order_by(*LIST_ORDER)[start:stop])
-        own_keys = list(self.own.order_by(*LIST_ORDER).values_list("opened_on", "pk")[:stop])
-        ids = [pk for _, pk in sorted(own_keys + self.other_keys, reverse=True)[start:stop]]
+            return list(self.columns(self.own).order_by(*self.order)[start:stop])
+        own_keys = list(self.own.order_by(*self.order).values_list(*self.keys)[:stop])
+        ids = [pk for _, pk in sorted(own_keys + self.other_keys, reverse=self.descending)[start:stop]]
         with readable_scope(self.membership, self.organizations):  # ids found by the parts above
             page = Case.objects.filter(pk__in=ids)
         found = {case.pk: case for case in self.columns(page)}
@@ -152,6 +168,8 @@ def case_rows(
     f: CaseFilters,
     *,
     columns: Callable[[QuerySet[Case]], QuerySet[Case]] = shown_in_list,
+    sort: str = "",
 ) -> CaseRows:
-    """The case list page's rows (the columns it shows), for a `CappedPaginator`."""
-    return CaseRows(membership, f, columns=columns)
+    """The case list page's rows (the columns it shows), for a `CappedPaginator`, in the order of
+    `sort` (see `SORTS`; newest first by default)."""
+    return CaseRows(membership, f, columns=columns, order=ordering(sort))
