@@ -42,17 +42,33 @@ def age_on(person: Person, day: datetime.date) -> int | None:
 
 
 def refresh_indexes(person: Person) -> None:
-    """Recompute the blind indexes from the plaintext held in memory."""
-    bd = person.birth_date.isoformat() if person.birth_date else ""
+    """Recompute the blind indexes from the plaintext held in memory: the exact name + birth date, and
+    the search keys (`search_digests`)."""
+    bd = bd_iso(person)
     person.name_birth_index = crypto.name_birth_index(person.full_name, bd) if person.full_name and bd else ""
-    year = person.birth_date.year if person.birth_date else None
     PersonPhoneticKey.objects.filter(person=person).delete()
     PersonPhoneticKey.objects.bulk_create(
-        PersonPhoneticKey(
-            organization_id=person.organization_id, person=person, digest=crypto.phonetic_index(code, year)
-        )
-        for code in crypto.phonetic_tokens(person.full_name)
+        PersonPhoneticKey(organization_id=person.organization_id, person=person, digest=digest)
+        for digest in sorted(search_digests(person))
     )
+
+
+def search_digests(person: Person) -> set[str]:
+    """Keyed hashes a person is found by, never their plaintext: each word of every name (as spelled
+    and as it sounds), the sound with the birth year (the duplicate check), the birth year and date."""
+    year = person.birth_date.year if person.birth_date else None
+    names = [person.full_name, *(person.other_names or [])]
+    tokens = {t for name in names for t in crypto.name_tokens(name)}
+    codes = {crypto.phonetic_code(t) for t in tokens} - {""}
+    digests = {crypto.name_token_index(t) for t in tokens} | {crypto.name_sound_index(c) for c in codes}
+    digests |= {crypto.phonetic_index(c, year) for c in crypto.phonetic_tokens(person.full_name)}
+    if person.birth_date:
+        digests |= {crypto.birth_year_index(person.birth_date.year), crypto.birth_date_index(bd_iso(person))}
+    return digests
+
+
+def bd_iso(person: Person) -> str:
+    return person.birth_date.isoformat() if person.birth_date else ""
 
 
 def build_person(organization: Any, by: Any, data: dict[str, Any]) -> Person:

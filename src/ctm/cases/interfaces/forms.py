@@ -425,6 +425,16 @@ class CaseFilterForm(forms.Form):
         return str(self.cleaned_data.get("sort") or "") if self.is_bound and self.is_valid() else ""
 
 
+class SearchForm(forms.Form):
+    """Sent by POST only: what is typed (a name, a birth year) never travels in a URL."""
+
+    q = forms.CharField(
+        label=_("Name, birth year or age, case or document number"),
+        max_length=200,
+        help_text=_("One word of a name is enough, in any alphabet and with spelling mistakes."),
+    )
+
+
 class NameSearchForm(forms.Form):
     """Sent by POST only: identifying data never travels in a URL."""
 

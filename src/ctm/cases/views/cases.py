@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ctm.accounts.models import User
 from ctm.cases.domain.cases import open_case
@@ -24,9 +24,16 @@ from ctm.cases.domain.queries.cases import (
 from ctm.cases.domain.queries.listing import case_rows
 from ctm.cases.domain.queries.paging import CappedPaginator
 from ctm.cases.domain.queries.people import EXPORT_CAP, may_see_names, people_of_cases, record_list_export
+from ctm.cases.domain.queries.search import search_cases
 from ctm.cases.domain.queries.timeline import case_timeline
 from ctm.cases.interfaces import exports
-from ctm.cases.interfaces.forms import CaseFilterForm, DocumentSearchForm, NameSearchForm, NewCaseForm
+from ctm.cases.interfaces.forms import (
+    CaseFilterForm,
+    DocumentSearchForm,
+    NameSearchForm,
+    NewCaseForm,
+    SearchForm,
+)
 from ctm.cases.rules import can_manage_cases, can_write_cases
 from ctm.cases.views.helpers import apply_domain_errors, case_url, load_case, reader
 from ctm.core.errors import NotAllowed
@@ -65,6 +72,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "unsorted": unsorted.urlencode(),
         "sort": form.ordering(),
+        "search_form": SearchForm(),
         "name_form": NameSearchForm(),
         "document_form": DocumentSearchForm(),
         "can_open": can_write_cases(membership),
@@ -96,31 +104,39 @@ def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def search_view(request: HttpRequest) -> HttpResponse:
-    """Exact name + birth date, or document number: POST only, results shown without a redirect."""
+    """The search box, exact name + birth date, or document number: sent by POST, results shown
+    without a redirect; a GET (a stale results address) shows the empty forms."""
     membership = reader(request)
-    name_form = NameSearchForm(request.POST if "full_name" in request.POST else None)
-    document_form = DocumentSearchForm(request.POST if "document_number" in request.POST else None)
-    results = None
+    post = request.POST if request.method == "POST" else None
+    form = SearchForm(post if post and "q" in post else None)
+    name_form = NameSearchForm(post if post and "full_name" in post else None)
+    document_form = DocumentSearchForm(post if post and "document_number" in post else None)
+    results = _search_results(membership, form, name_form, document_form)
+    people = people_of_cases(membership, results or [], purpose="search results")
+    context = {
+        "form": form,
+        "name_form": name_form if name_form.is_bound else NameSearchForm(),
+        "document_form": document_form if document_form.is_bound else DocumentSearchForm(),
+        "results": None if results is None else [(case, people.get(case.pk)) for case in results],
+        "with_people": may_see_names(membership),
+    }
+    status = 400 if post is not None and results is None else 200
+    return render(request, "cases/search.html", context, status=status)
+
+
+def _search_results(membership: Any, form: Any, name_form: Any, document_form: Any) -> list[Any] | None:
+    if form.is_bound and form.is_valid():
+        return search_cases(membership, form.cleaned_data["q"])
     if name_form.is_bound and name_form.is_valid():
-        results = search_by_name_and_birth(
-            membership, name_form.cleaned_data["full_name"], name_form.cleaned_data["birth_date"]
-        )
+        d = name_form.cleaned_data
+        found = search_by_name_and_birth(membership, d["full_name"], d["birth_date"])
     elif document_form.is_bound and document_form.is_valid():
-        results = search_by_document(membership, document_form.cleaned_data["document_number"])
-    if results is not None:
-        results = list(results.select_related("owner", "office")[:50])
-    return render(
-        request,
-        "cases/search.html",
-        {
-            "name_form": name_form if name_form.is_bound else NameSearchForm(),
-            "document_form": document_form if document_form.is_bound else DocumentSearchForm(),
-            "results": results,
-        },
-        status=200 if results is not None else 400,
-    )
+        found = search_by_document(membership, document_form.cleaned_data["document_number"])
+    else:
+        return None
+    return list(found.select_related("owner", "office")[:50])
 
 
 @login_required
