@@ -159,6 +159,21 @@ def name_sound_index(code: str) -> str:
     return blind_index(code, "name-sound")
 
 
+NEAR_MIN_LENGTH = 4  # shorter words have too many neighbours one letter away
+
+
+def near_spellings(token: str) -> set[str]:
+    """The word and the word with one letter left out: two spellings one typo apart (a letter
+    changed, added, dropped or two swapped) share at least one of these."""
+    if len(token) < NEAR_MIN_LENGTH:
+        return set()
+    return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def name_near_index(spelling: str) -> str:
+    return blind_index(spelling, "name-near")
+
+
 def birth_year_index(year: int) -> str:
     return blind_index(str(year), "birth-year")
 

@@ -54,13 +54,15 @@ def refresh_indexes(person: Person) -> None:
 
 
 def search_digests(person: Person) -> set[str]:
-    """Keyed hashes a person is found by, never their plaintext: each word of every name (as spelled
-    and as it sounds), the sound with the birth year (the duplicate check), the birth year and date."""
+    """Keyed hashes a person is found by, never their plaintext: each word of every name (as spelled,
+    as it sounds, and its spellings one letter away), the sound with the birth year, the birth year
+    and date."""
     year = person.birth_date.year if person.birth_date else None
     names = [person.full_name, *(person.other_names or [])]
     tokens = {t for name in names for t in crypto.name_tokens(name)}
     codes = {crypto.phonetic_code(t) for t in tokens} - {""}
     digests = {crypto.name_token_index(t) for t in tokens} | {crypto.name_sound_index(c) for c in codes}
+    digests |= {crypto.name_near_index(n) for t in tokens for n in crypto.near_spellings(t)}
     digests |= {crypto.phonetic_index(c, year) for c in crypto.phonetic_tokens(person.full_name)}
     if person.birth_date:
         digests |= {crypto.birth_year_index(person.birth_date.year), crypto.birth_date_index(bd_iso(person))}

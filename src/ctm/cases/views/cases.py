@@ -150,7 +150,15 @@ def new_case_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         duplicates = duplicate_candidates(
-            membership, d["given_name"], d["family_name"], d["birth_date"], None
+            membership,
+            d["given_name"],
+            d["family_name"],
+            d["birth_date"],
+            None,
+            estimated_age=d["estimated_age"],
+            gender=d["gender"],
+            citizenships=d["citizenships"],
+            birth_date_is_estimate=d["birth_date_is_estimate"],
         )
         if duplicates and not d["confirm_not_duplicate"]:
             form.add_error("confirm_not_duplicate", "")

@@ -57,12 +57,13 @@ def _with_digests(digests: list[str]) -> QuerySet[PersonPhoneticKey]:
 
 
 def _person_q(terms: SearchTerms) -> Q | None:
-    """Every name word must match (as spelled or as it sounds); a year or an age narrows."""
+    """Every name word must match (as spelled, as it sounds, or one typo away); a year or an age narrows."""
     if not (terms.names or terms.years or terms.ages):
         return None
     q = Q()
     for word in terms.names:
         digests = [crypto.name_token_index(word), crypto.name_sound_index(crypto.phonetic_code(word))]
+        digests += [crypto.name_near_index(n) for n in crypto.near_spellings(word)]
         q &= Q(person_id__in=_with_digests(digests))
     this_year = timezone.localdate().year
     for year in terms.years:
