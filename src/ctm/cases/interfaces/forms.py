@@ -7,11 +7,12 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_scopes.forms import SafeModelChoiceField
 
 from ctm.cases import enums
-from ctm.cases.domain.queries.listing import SORTS, CaseFilters
+from ctm.cases.domain.queries.listing import IDLE_DAYS, SORTS, CaseFilters
 from ctm.cases.interfaces.choices import country_choices, language_choices
 from ctm.cases.models import Consent, EligibilityDecision, Guardian, ScreeningInterview, VictimContext
 from ctm.cases.models.consent import CHECKLIST
@@ -391,6 +392,16 @@ class CaseFilterForm(forms.Form):
     )
     opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE)
     opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DATE)
+    queue = forms.ChoiceField(
+        label=_("Waiting for a case manager"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("eligibility", _("Eligibility decisions awaiting approval")),
+            ("closure", _("Closure requests")),
+            ("idle", format_lazy(_("Open cases idle for {days} days"), days=IDLE_DAYS)),
+        ],
+    )
     sort = forms.ChoiceField(
         choices=[("", ""), *((f"{d}{k}", k) for k in SORTS for d in ("", "-"))],
         required=False,
@@ -419,7 +430,15 @@ class CaseFilterForm(forms.Form):
             opened_from=d["opened_from"],
             opened_to=d["opened_to"],
             number=d["number"],
+            queue=d["queue"],
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("opened_from"), data.get("opened_to")
+        if start and end and start > end:
+            self.add_error("opened_to", _("This date is before the “opened from” date."))
+        return data
 
     def ordering(self) -> str:
         return str(self.cleaned_data.get("sort") or "") if self.is_bound and self.is_valid() else ""

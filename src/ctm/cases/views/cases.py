@@ -21,7 +21,7 @@ from ctm.cases.domain.queries.cases import (
     search_by_document,
     search_by_name_and_birth,
 )
-from ctm.cases.domain.queries.listing import case_rows
+from ctm.cases.domain.queries.listing import IDLE_DAYS, case_rows, queue_counts
 from ctm.cases.domain.queries.paging import CappedPaginator
 from ctm.cases.domain.queries.people import EXPORT_CAP, may_see_names, people_of_cases, record_list_export
 from ctm.cases.domain.queries.search import search_cases
@@ -76,6 +76,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "name_form": NameSearchForm(),
         "document_form": DocumentSearchForm(),
         "can_open": can_write_cases(membership),
+        "queues": queue_counts(membership) if can_manage_cases(membership) else None,
+        "idle_days": IDLE_DAYS,
     }
     return render(request, "cases/list.html", context, status=status)
 

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from ctm.cases.domain.queries.paging import COUNT_CAP
 from ctm.cases.domain.queries.scoping import readable_organizations, readable_scope, visible_case_parts
-from ctm.cases.models import Case
+from ctm.cases.enums import CLOSED_STATUSES, DecisionState
+from ctm.cases.models import Case, EligibilityDecision
 
 LIST_ORDER = ("-opened_on", "-id")
 # The columns a list may be sorted by (`?sort=number`, `?sort=-number`): never null, so pages merge.
@@ -41,6 +43,23 @@ class CaseFilters:
     opened_from: datetime.date | None = None
     opened_to: datetime.date | None = None
     number: str = ""
+    queue: str = ""
+
+
+IDLE_DAYS = 30
+# A case manager's queues: what waits for them.
+QUEUES = ("eligibility", "closure", "idle")
+
+
+def queue_q(queue: str) -> Q:
+    """Cases awaiting an eligibility approval, a closure decision, or idle for IDLE_DAYS (open ones)."""
+    if queue == "eligibility":
+        proposed = EligibilityDecision.objects.filter(case=OuterRef("pk"), state=DecisionState.PROPOSED)
+        return Q(Exists(proposed))
+    if queue == "closure":
+        return Q(closure_requested_by__isnull=False)
+    idle_since = timezone.now() - datetime.timedelta(days=IDLE_DAYS)
+    return Q(updated_at__lt=idle_since) & ~Q(status__in=CLOSED_STATUSES)
 
 
 def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
@@ -62,7 +81,8 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
         lookups["exploitation_types__contains"] = f"|{f.exploitation_type}|"
     if f.number:
         lookups["number"] = f.number.strip().upper()
-    return qs.filter(**lookups)
+    qs = qs.filter(**lookups)
+    return qs.filter(queue_q(f.queue)) if f.queue in QUEUES else qs
 
 
 def listed(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -173,3 +193,10 @@ def case_rows(
     """The case list page's rows (the columns it shows), for a `CappedPaginator`, in the order of
     `sort` (see `SORTS`; newest first by default)."""
     return CaseRows(membership, f, columns=columns, order=ordering(sort))
+
+
+def queue_counts(membership: Any) -> dict[str, int]:
+    """How many of the organization's cases wait in each queue (a case manager's home)."""
+    with readable_scope(membership, readable_organizations(membership)):
+        own = Case.objects.filter(organization_id=membership.organization_id)
+        return {queue: own.filter(queue_q(queue)).count() for queue in QUEUES}
