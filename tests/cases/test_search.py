@@ -113,3 +113,16 @@ def test_the_search_page_shows_names_to_the_caseworker_and_logs_the_listing(clie
 def test_the_search_box_is_on_the_case_list(client, personas):
     client.force_login(personas.caseworker.user)
     assert 'name="q"' in client.get(reverse("cases:list")).content.decode()
+
+
+def test_ctm_reindex_recomputes_the_search_keys_and_logs_a_count(personas, ion):
+    from django.core.management import call_command
+
+    from tests.conftest import as_in_production
+
+    PersonPhoneticKey.objects.filter(person=ion.person).delete()  # as after an upgrade
+    assert numbers(personas, "Popesku") == set()
+    as_in_production(call_command, "reindex", "--organization", "CHI")
+    assert numbers(personas, "Popesku") == {ion.number}
+    entry = ActivityLog.objects.filter(action="cases.person.reindexed").get()
+    assert entry.changes == {"persons": 2} and entry.organization_id == personas.org.pk

@@ -46,6 +46,7 @@ ACTIONS = {
     "cases.person.searched": _("Persons searched"),
     "cases.person.listed": _("Names shown in the case list"),
     "cases.list.exported": _("Case list exported"),
+    "cases.person.reindexed": _("Search keys of the persons recomputed"),
     "cases.person.exported": _("Person's full record exported (before erasure)"),
     "cases.person.erased": _("Person's identifying data erased"),
     "cases.document.added": _("Identity document added"),

@@ -13,11 +13,14 @@ from ctm.cases.models import Case, IdentityDocument, Person, PersonPhoneticKey
 from ctm.cases.models.context import ADULT_AGE
 from ctm.cases.models.person import PERSON_SENSITIVE
 from ctm.core import crypto
+from ctm.core.domain.activity import record
 from ctm.core.reads import identifying_access
+from ctm.core.scopes import organization_scope
 
 # A write on a person reads the values it replaces to log what changed (masked): its own log entry
 # accounts for the read.
 WRITE = "a write on the person, logged as its change"
+REINDEX = "the search keys recomputed, logged with their count"
 
 PERSON_FIELDS = [
     "given_name",
@@ -67,6 +70,23 @@ def search_digests(person: Person) -> set[str]:
     if person.birth_date:
         digests |= {crypto.birth_year_index(person.birth_date.year), crypto.birth_date_index(bd_iso(person))}
     return digests
+
+
+def refresh_search_keys(organization: Any, *, actor: str) -> int:
+    """Recompute the search keys of every person of an organization (after an upgrade that adds a
+    kind of key, or a new blind-index key): one activity-log entry names the count, no person."""
+    with organization_scope(organization), transaction.atomic(), identifying_access(REINDEX):
+        persons = list(Person.objects.filter(organization=organization, erased_at__isnull=True))
+        for person in persons:
+            refresh_indexes(person)
+            person.save(update_fields=["name_birth_index"])
+        record(
+            "cases.person.reindexed",
+            actor=actor,
+            organization=organization,
+            changes={"persons": len(persons)},
+        )
+    return len(persons)
 
 
 def bd_iso(person: Person) -> str:
