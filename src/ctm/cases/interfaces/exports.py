@@ -36,10 +36,12 @@ def _header(with_people: bool) -> list[str]:
     ]
 
 
+def _people(person: Any) -> list[Any]:
+    return [person.name, person.age, _gender_label(person.gender)] if person else ["", None, ""]
+
+
 def _row(case: Case, person: Any, with_people: bool) -> list[Any]:
-    people = [person.name, person.age, _gender_label(person.gender)] if with_people and person else []
-    if with_people and not person:
-        people = ["", None, ""]
+    people = _people(person) if with_people else []
     return [
         case.number,
         *people,
@@ -53,7 +55,6 @@ def _row(case: Case, person: Any, with_people: bool) -> list[Any]:
 
 
 def _gender_label(code: str) -> str:
-
     return str(enums.Gender(code).label) if code in enums.Gender.values else code
 
 
