@@ -112,3 +112,28 @@ def test_the_outsider_exports_nothing_of_ours(client, personas):
     client.force_login(personas.outsider.user)
     rows = _csv(client.get(reverse("cases:export", args=["csv"])))
     assert "Petrova" not in str(rows) and personas.case.number not in str(rows)
+
+
+def test_a_partner_listing_a_shared_case_is_in_the_owners_log(client, personas):
+    import datetime
+
+    from ctm.cases.domain import cases as case_domain
+    from ctm.cases.domain import consent as consent_domain
+
+    p = personas
+    consent = consent_domain.record_consent(
+        p.case,
+        by=p.caseworker,
+        data={"scope": "referral", "given_on": datetime.date.today(), "referral_organization": p.other_org},
+    )
+    case_domain.share_case(p.case, by=p.case_manager, consent=consent)
+    client.force_login(p.outsider.user)  # a case manager of the partner organization
+    body = client.get(reverse("cases:list")).content.decode()
+    assert "Olga Petrova" in body and "Somchai Boonmee" in body
+    entries = {e.organization_id: e for e in listed_entries()}
+    assert entries[p.org.pk].changes == {
+        "purpose": "case list",
+        "cases": [p.case.number],
+        "reader_organization": p.other_org.code,
+    }
+    assert entries[p.other_org.pk].changes["cases"] == [p.outsider_case.number]

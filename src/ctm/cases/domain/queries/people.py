@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from ctm.cases.domain.queries.scoping import readable_scope
 from ctm.cases.models import Case, Person
 from ctm.core.domain.activity import record
 from ctm.core.models import Organization
@@ -47,7 +48,9 @@ def people_of_cases(membership: Any, cases: Sequence[Case], *, purpose: str) -> 
     if not cases or not may_see_names(membership):
         return {}
     _log_listing(membership, cases, purpose)
-    with identifying_access("cases.person.listed"):
+    # the cases came through the door: their organizations' scope (a partner's shared case too)
+    organizations = sorted({c.organization_id for c in cases})
+    with readable_scope(membership, organizations), identifying_access("cases.person.listed"):
         persons = {
             p.pk: p for p in Person.objects.filter(pk__in=[c.person_id for c in cases]).only(*LISTED_FIELDS)
         }
