@@ -158,6 +158,7 @@ MATRIX = {
     ),
     "set_language": ("post", lambda p, o: {}, {"language": "fr", "next": "/"}, expect(302)),
     "cases:list": ("get", lambda p, o: {}, None, LIST),
+    "cases:export": ("get", lambda p, o: {"fmt": "csv"}, None, LIST),
     "cases:new": ("get", lambda p, o: {}, None, NEW),
     "cases:search": (
         "post",

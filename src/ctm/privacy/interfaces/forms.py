@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ctm.core.interfaces.widgets import Textarea
 from ctm.privacy.domain.queries.ledger import fits_budget
 from ctm.privacy.domain.queries.releases import datasets_for_user, uploaded_datasets_for_user
 from ctm.privacy.domain.releases import budget_message, check_parameters
@@ -277,7 +278,7 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text=_("Why the release may or may not be published; kept in the activity log."),
     )
