@@ -1,0 +1,97 @@
+"""Reads of tasks and notifications: a person's work, an office's overdue tasks, shelters' capacity."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from ctm.assistance.enums import TaskStatus
+from ctm.assistance.models import Notification, Shelter, ShelterStay, Task
+
+
+def _for_me(membership: Any) -> Q:
+    mine = Q(assignee_id=membership.user_id)
+    by_role = Q(assignee__isnull=True, role=membership.role)
+    if membership.office_id:
+        by_role &= Q(office__isnull=True) | Q(office_id=membership.office_id)
+    return mine | by_role
+
+
+def my_tasks(membership: Any) -> QuerySet[Task]:
+    """The open tasks for this membership (assigned to them, or to their role in their office),
+    oldest due first."""
+    return (
+        Task.objects.filter(
+            _for_me(membership), organization_id=membership.organization_id, status=TaskStatus.OPEN
+        )
+        .select_related("case", "assignee")
+        .order_by("due_on", "id")
+    )
+
+
+def overdue_tasks(
+    membership: Any, *, office_id: int | None = None, today: datetime.date | None = None
+) -> QuerySet[Task]:
+    """The organization's open tasks past their due date (of one office when asked)."""
+    qs = Task.objects.filter(
+        organization_id=membership.organization_id,
+        status=TaskStatus.OPEN,
+        due_on__lt=today or timezone.localdate(),
+    )
+    if office_id is not None:
+        qs = qs.filter(office_id=office_id)
+    return qs.select_related("case", "office", "assignee").order_by("due_on", "id")
+
+
+def get_task_for_user(membership: Any, pk: int) -> Task:
+    task = my_tasks(membership).filter(pk=pk).first()
+    if task is None:
+        raise Http404("No such task")
+    return task
+
+
+def my_notifications(membership: Any, *, limit: int = 50) -> list[Notification]:
+    return list(
+        Notification.objects.filter(user_id=membership.user_id, organization_id=membership.organization_id)
+        .select_related("case")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def unread_count(membership: Any) -> int:
+    return Notification.objects.filter(
+        user_id=membership.user_id, organization_id=membership.organization_id, read_at__isnull=True
+    ).count()
+
+
+def shelter_capacity(membership: Any, day: datetime.date) -> list[Shelter]:
+    """The organization's shelters with `occupied` and `free` places on `day` (one query)."""
+    in_place = Q(stays__discharged_on__isnull=True) | Q(stays__discharged_on__gt=day)
+    shelters = list(
+        Shelter.objects.filter(organization_id=membership.organization_id)
+        .select_related("office")
+        .annotate(occupied=Count("stays", filter=in_place & Q(stays__admitted_on__lte=day)))
+        .order_by("name")
+    )
+    for shelter in shelters:
+        shelter.free = max(shelter.places - shelter.occupied, 0)  # type: ignore[attr-defined]
+    return shelters
+
+
+def get_shelter(membership: Any, pk: int) -> Shelter:
+    shelter = Shelter.objects.filter(organization_id=membership.organization_id, pk=pk).first()
+    if shelter is None:
+        raise Http404("No such shelter")
+    return shelter
+
+
+def open_stay(case: Any, pk: int) -> ShelterStay:
+    stay = ShelterStay.objects.filter(case=case, pk=pk).select_related("shelter").first()
+    if stay is None:
+        raise Http404("No such stay")
+    stay.case = case
+    return stay
