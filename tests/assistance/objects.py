@@ -59,3 +59,13 @@ def make_assistance(p: Any) -> dict[str, Any]:
         "shelter": shelter.pk,
         "stay": stay.pk,
     }
+
+
+def assistance_objects(p: Any) -> dict[str, Any]:
+    """`make_assistance` once per personas (the permission matrix asks for it row by row)."""
+    if not hasattr(p, "_assistance"):
+        from ctm.assistance.models import Task
+
+        p._assistance = make_assistance(p)
+        p._assistance["task"] = Task.objects.get(case=p.case, kind="high_risk_follow_up").pk
+    return p._assistance  # type: ignore[no-any-return]

@@ -97,6 +97,7 @@ ACTIONS = {
     "security.release.refused": _("Refused: a release that is not yours (or does not exist)"),
     "security.linkage_run.refused": _("Refused: a linkage run that is not yours (or does not exist)"),
     "security.estimate.refused": _("Refused: an estimate that is not yours (or does not exist)"),
+    "security.task.refused": _("Refused: a task that is not yours (or does not exist)"),
     # record linkage and estimates
     "linkage.run.created": _("Linkage run started"),
     "linkage.run.linked": _("Linkage run finished"),

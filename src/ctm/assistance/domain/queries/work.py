@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ctm.assistance.enums import TaskStatus
 from ctm.assistance.models import Notification, Shelter, ShelterStay, Task
+from ctm.core.domain.security import record_refusal
 
 
 def _for_me(membership: Any) -> Q:
@@ -48,8 +49,10 @@ def overdue_tasks(
 
 
 def get_task_for_user(membership: Any, pk: int) -> Task:
+    """One of the membership's open tasks; 404 (and a security event) for missing and not yours."""
     task = my_tasks(membership).filter(pk=pk).first()
     if task is None:
+        record_refusal("security.task.refused", membership, pk)
         raise Http404("No such task")
     return task
 
