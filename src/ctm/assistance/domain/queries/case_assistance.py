@@ -167,3 +167,28 @@ def log_read(membership: Any, case: Any, *, purpose: str, parts: list[str]) -> N
         label=case.number,
         changes=changes,
     )
+
+
+def assessments_for_case(membership: Any, case: Any, *, purpose: str = "api") -> list[RiskAssessment]:
+    assessments = _assessments(case)
+    if any(a.notes for a in assessments):
+        log_read(membership, case, purpose=purpose, parts=["assessments"])
+    return assessments
+
+
+def plans_for_case(membership: Any, case: Any, *, purpose: str = "api") -> list[AssistancePlan]:
+    plans = list(
+        AssistancePlan.objects.filter(case=case)
+        .select_related("responsible", "approved_by")
+        .prefetch_related(Prefetch("items", queryset=PlanItem.objects.select_related("responsible")))
+    )
+    if plans:
+        log_read(membership, case, purpose=purpose, parts=["plans"])
+    return plans
+
+
+def services_for_case(membership: Any, case: Any, *, purpose: str = "api") -> list[ServiceRecord]:
+    services = list(ServiceRecord.objects.filter(case=case).select_related("provider_organization"))
+    if any(s.notes or s.provider_name for s in services):
+        log_read(membership, case, purpose=purpose, parts=["services"])
+    return services
