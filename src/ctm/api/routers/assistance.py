@@ -164,7 +164,9 @@ def create_service(request: Any, number: str, body: ServiceIn) -> Any:
     data["currency"] = body.currency or ""
     data["provider_organization"] = organization_for("provider_organization", body.provider_organization)
     if body.plan_item is not None:
-        data["plan_item"] = _lookup("plan_item", lambda: plan_items(case).get(pk=body.plan_item))
+        data["plan_item"] = plan_items(case).filter(pk=body.plan_item).first()
+        if data["plan_item"] is None:
+            raise invalid("plan_item", _("No such planned service for this case."))
     return Status(201, services.record_service(case, by=membership_of(request), data=data))
 
 
