@@ -164,3 +164,10 @@ def test_outsider_sees_nothing(client, personas):
         assert "secret note" not in response.content.decode()
     body = client.get(reverse("assistance:my_work")).content.decode()
     assert personas.case.number not in body
+
+
+def test_every_factor_has_its_level():
+    from ctm.assistance.enums import FACTOR_LEVEL, Factor, FactorLevel
+
+    assert set(FACTOR_LEVEL) == set(Factor.values)
+    assert set(FACTOR_LEVEL.values()) == set(FactorLevel.values)

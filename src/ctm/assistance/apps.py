@@ -8,6 +8,12 @@ class AssistanceConfig(AppConfig):
     label = "assistance"
     verbose_name = _("Assistance")
 
+    def load_demo(self, seed: int) -> str:
+        """Called by `ctm demo` after the register's demo data (the register does not import us)."""
+        from ctm.assistance.demo_data import load_demo
+
+        return f"assistance for {load_demo(seed)} cases, with shelters"
+
     def ready(self) -> None:
         from ctm.assistance.domain import hooks
         from ctm.cases.models import EligibilityDecision, ScreeningInterview
