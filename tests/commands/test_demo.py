@@ -107,7 +107,14 @@ def test_reset_refuses_postgresql_without_yes(monkeypatch):
 
 
 def test_demo_includes_assistance_for_every_organization(db):
-    from ctm.assistance.models import AssistancePlan, RiskAssessment, ServiceRecord, Shelter, ShelterStay, Task
+    from ctm.assistance.models import (
+        AssistancePlan,
+        RiskAssessment,
+        ServiceRecord,
+        Shelter,
+        ShelterStay,
+        Task,
+    )
 
     run_demo(5, cases=90)
     for org in Organization.objects.all():
