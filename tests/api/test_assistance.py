@@ -90,3 +90,47 @@ def test_the_outsider_reaches_nothing(world: World, as_) -> None:
     assert outsider.get("/tasks").json() == []
     assert SECRET_NOTE not in outsider.get("/tasks").content.decode()
     assert RiskAssessment.objects.filter(case=world.case).count() == 1
+
+
+def _grow(world: World, kind: str) -> None:
+    from ctm.assistance.domain import assessments, services, shelters
+    from tests.assistance.objects import fresh, make_plan
+
+    p = world.personas
+    for i in range(2):
+        if kind == "assessments":
+            assessments.record_assessment(
+                fresh(p.case), by=p.caseworker, safety_risk="low", factors={"stigma": "risk"}
+            )
+        elif kind == "plans":
+            make_plan(p)
+        elif kind == "services":
+            services.record_service(
+                fresh(p.case),
+                by=p.caseworker,
+                data={"support_type": "legal", "provider_kind": "own", "notes": "n"},
+            )
+        elif kind == "shelters":
+            shelters.create_shelter(by=p.case_manager, name=f"More {i}", places=2)
+
+
+@pytest.mark.parametrize(
+    ("kind", "role", "path"),
+    [
+        ("assessments", "caseworker", "/cases/{number}/assessments"),
+        ("plans", "caseworker", "/cases/{number}/plans"),
+        ("services", "caseworker", "/cases/{number}/services"),
+        ("shelters", "caseworker", "/shelters"),
+    ],
+)
+def test_list_query_count_does_not_grow(world: World, kind, role, path) -> None:
+    from tests.api.conftest import Caller
+    from tests.api.test_queries import count_queries
+
+    caller = Caller(world.tokens[role])
+    url = path.format(**world.ids)
+    one = count_queries(caller, "GET", url)
+    before = len(caller.get(url).json())
+    _grow(world, kind)
+    assert len(caller.get(url).json()) == before + 2
+    assert count_queries(caller, "GET", url) == one, kind

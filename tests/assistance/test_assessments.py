@@ -171,3 +171,26 @@ def test_every_factor_has_its_level():
 
     assert set(FACTOR_LEVEL) == set(Factor.values)
     assert set(FACTOR_LEVEL.values()) == set(FactorLevel.values)
+
+
+def test_a_partners_read_of_a_shared_case_is_in_the_owners_log_and_read_only(client, personas):
+    from ctm.cases.domain import cases as case_domain
+    from ctm.cases.domain import consent as consent_domain
+
+    p = personas
+    _assess(p, "low", {}, notes="secret note")
+    consent = consent_domain.record_consent(
+        p.case,
+        by=p.caseworker,
+        data={"scope": "referral", "given_on": TODAY, "referral_organization": p.other_org},
+    )
+    case_domain.share_case(p.case, by=p.case_manager, consent=consent)
+    client.force_login(p.outsider.user)
+    before = ActivityLog.objects.order_by("-id").values_list("id", flat=True).first()
+    body = client.get(reverse("assistance:case", args=[p.case.number])).content.decode()
+    assert "secret note" in body and "Record an assessment" not in body
+    (entry,) = ActivityLog.objects.filter(id__gt=before, action="assistance.record.viewed")
+    assert entry.organization_id == p.org.pk and entry.changes["reader_organization"] == p.other_org.code
+    assert client.get(reverse("assistance:new_assessment", args=[p.case.number])).status_code == 404
+    consent_domain.withdraw_consent(consent, by=p.caseworker)
+    assert client.get(reverse("assistance:case", args=[p.case.number])).status_code == 404
