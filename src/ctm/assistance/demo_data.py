@@ -179,4 +179,3 @@ def _shelter(
         return
     if rng.random() < 0.7:
         shelters.discharge(stay, by=owner, on=_day(start, rng.randint(20, 120)))
-

@@ -43,16 +43,12 @@ def raise_task(case: Any, *, kind: str, on: datetime.date, role: str = "", assig
 
 
 def task_users(task: Task) -> set[int]:
-    """Who the task is for: its assignee, or the active members with its role in the case's
-    organization (in the case's office, when both have one)."""
+    """Who the task is for: its assignee, or every active member with its role in the case's
+    organization (a case manager sees every case of the organization, whatever the office)."""
     if task.assignee_id:
         return {task.assignee_id}
     members = Membership.objects.filter(organization_id=task.organization_id, role=task.role, is_active=True)
-    ids = set()
-    for m in members.only("user_id", "office_id"):
-        if task.office_id is None or m.office_id in (None, task.office_id):
-            ids.add(m.user_id)
-    return ids
+    return set(members.values_list("user_id", flat=True))
 
 
 def may_do(membership: Any, task: Task) -> bool:
@@ -60,9 +56,7 @@ def may_do(membership: Any, task: Task) -> bool:
         return False
     if task.assignee_id:
         return task.assignee_id == membership.user_id
-    return membership.role == task.role and (
-        task.office_id is None or membership.office_id in (None, task.office_id)
-    )
+    return bool(membership.role == task.role)
 
 
 def complete_task(task: Task, *, by: Membership) -> Task:

@@ -15,16 +15,11 @@ from ctm.core.domain.security import record_refusal
 
 
 def _for_me(membership: Any) -> Q:
-    mine = Q(assignee_id=membership.user_id)
-    by_role = Q(assignee__isnull=True, role=membership.role)
-    if membership.office_id:
-        by_role &= Q(office__isnull=True) | Q(office_id=membership.office_id)
-    return mine | by_role
+    return Q(assignee_id=membership.user_id) | Q(assignee__isnull=True, role=membership.role)
 
 
 def my_tasks(membership: Any) -> QuerySet[Task]:
-    """The open tasks for this membership (assigned to them, or to their role in their office),
-    oldest due first."""
+    """The open tasks for this membership (assigned to them, or to their role), oldest due first."""
     return (
         Task.objects.filter(
             _for_me(membership), organization_id=membership.organization_id, status=TaskStatus.OPEN
