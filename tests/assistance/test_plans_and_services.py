@@ -187,3 +187,18 @@ def test_services_are_listed_without_leaking_to_the_outsider(client, personas):
     client.force_login(personas.outsider.user)
     r = client.get(reverse("assistance:case", args=[personas.case.number]))
     assert r.status_code == 404 and "Bălți" not in r.content.decode()
+
+
+def test_the_pages_speak_french(client, personas):
+    from tests.assistance.objects import make_assistance
+
+    make_assistance(personas)
+    client.force_login(personas.case_manager.user)
+    client.cookies["django_language"] = "fr"
+    n = personas.case.number
+    case_page = client.get(reverse("cases:detail", args=[n]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Dernier risque pour la sécurité" in case_page and "2 services" in case_page
+    body = client.get(reverse("assistance:case", args=[n]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Évaluations de la vulnérabilité et des risques" in body and "Stigmatisation" in body
+    work = client.get(reverse("assistance:my_work"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Suivre un risque élevé pour la sécurité" in work
