@@ -37,6 +37,7 @@ Platform commands (Django):
   keys status                   count the stored values under each key id
   keys rotate                   re-encrypt identifying data under the newest key
   privacy shred                 export then erase one person's identifying data
+  remind_overdue                notify, once, the people overdue tasks are for (run daily)
   migrate, check, ...           any Django management command
 
 Engine commands (files in, files out, no database):

@@ -112,3 +112,24 @@ def test_another_organizations_task_is_a_404_and_a_security_event(client, person
     assert ActivityLog.objects.filter(action="security.task.refused", actor=p.outsider.user).exists()
     task.refresh_from_db()
     assert task.status == "open"
+
+
+def test_overdue_tasks_are_notified_once(personas):
+    import io
+
+    from django.core.management import call_command
+
+    from tests.conftest import as_in_production
+
+    p = personas
+    task = _high_risk(p)
+    Task.objects.filter(pk=task.pk).update(due_on=TODAY - datetime.timedelta(days=1))
+    out = io.StringIO()
+    as_in_production(call_command, "remind_overdue", stdout=out)
+    assert "1 overdue task(s)" in out.getvalue()
+    overdue = Notification.objects.filter(overdue=True)
+    assert list(overdue.values_list("user_id", "task_id")) == [(p.case_manager.user_id, task.pk)]
+    entry = ActivityLog.objects.get(action="assistance.tasks.overdue_notified")
+    assert entry.organization_id == p.org.pk and entry.changes == {"tasks": [None, 1]}
+    as_in_production(call_command, "remind_overdue", stdout=io.StringIO())
+    assert Notification.objects.filter(overdue=True).count() == 1

@@ -79,6 +79,7 @@ ACTIONS = {
     "assistance.shelter.admitted": _("Admitted to a shelter"),
     "assistance.shelter.discharged": _("Discharged from a shelter"),
     "assistance.task.done": _("Task done"),
+    "assistance.tasks.overdue_notified": _("Overdue tasks notified"),
     "assistance.record.viewed": _("Assistance viewed (notes, objectives, providers)"),
     # anonymized releases
     "privacy.dataset.created": _("Own-cases dataset created for releases"),

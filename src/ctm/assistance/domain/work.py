@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ctm.assistance.domain.common import lock, log_case
 from ctm.assistance.enums import TASK_DUE_DAYS, TaskStatus
 from ctm.assistance.models import Notification, Task
+from ctm.core.domain.activity import record
 from ctm.core.errors import InvalidTransition, NotAllowed
 from ctm.core.models import Membership
 
@@ -79,6 +80,39 @@ def close_open_tasks(case: Any, kind: str, *, by: Membership) -> int:
     return Task.objects.filter(case=case, kind=kind, status=TaskStatus.OPEN).update(
         status=TaskStatus.DONE, done_by=by.user, done_at=timezone.now(), updated_at=timezone.now()
     )
+
+
+def notify_overdue(organization: Any, *, today: datetime.date | None = None) -> int:
+    """Tell the people each open task is for that it is now overdue — once per task. One activity-log
+    entry for the organization names how many tasks (no case, no person)."""
+    day = today or timezone.localdate()
+    with transaction.atomic():
+        tasks = list(
+            Task.objects.select_for_update()
+            .filter(organization_id=organization.pk, status=TaskStatus.OPEN, due_on__lt=day)
+            .filter(overdue_notified_on__isnull=True)
+        )
+        Notification.objects.bulk_create(
+            Notification(
+                organization_id=task.organization_id,
+                user_id=uid,
+                task=task,
+                case_id=task.case_id,
+                kind=task.kind,
+                overdue=True,
+            )
+            for task in tasks
+            for uid in sorted(task_users(task))
+        )
+        Task.objects.filter(pk__in=[t.pk for t in tasks]).update(overdue_notified_on=day)
+        if tasks:
+            record(
+                "assistance.tasks.overdue_notified",
+                actor="ctm remind_overdue",
+                organization=organization,
+                changes={"tasks": [None, len(tasks)]},
+            )
+    return len(tasks)
 
 
 def mark_notifications_read(by: Membership) -> int:

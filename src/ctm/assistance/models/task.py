@@ -31,6 +31,7 @@ class Task(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     done_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_on = models.DateField(null=True, blank=True)  # once, by `ctm remind_overdue`
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -54,6 +55,7 @@ class Notification(TenantModel):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     kind = models.CharField(_("about"), max_length=24, choices=TaskKind.choices)
+    overdue = models.BooleanField(_("overdue"), default=False)  # "this task is now overdue"
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
