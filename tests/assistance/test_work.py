@@ -133,3 +133,16 @@ def test_overdue_tasks_are_notified_once(personas):
     assert entry.organization_id == p.org.pk and entry.changes == {"tasks": [None, 1]}
     as_in_production(call_command, "remind_overdue", stdout=io.StringIO())
     assert Notification.objects.filter(overdue=True).count() == 1
+
+
+def test_a_closed_cases_tasks_leave_my_work_and_come_back_on_reopening(personas):
+    from ctm.cases.domain.cases import close_case, reopen_case
+
+    p = personas
+    task = _high_risk(p)
+    Task.objects.filter(pk=task.pk).update(due_on=TODAY - datetime.timedelta(days=1))
+    close_case(fresh(p.case), by=p.case_manager, reason="plan_completed")
+    assert list(my_tasks(p.case_manager)) == [] and list(overdue_tasks(p.case_manager)) == []
+    assert work.notify_overdue(p.org) == 0
+    reopen_case(fresh(p.case), by=p.case_manager)
+    assert list(my_tasks(p.case_manager)) == [task]

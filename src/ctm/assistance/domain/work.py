@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ctm.assistance.domain.common import lock, log_case
 from ctm.assistance.enums import TASK_DUE_DAYS, TaskStatus
 from ctm.assistance.models import Notification, Task
+from ctm.cases.enums import CLOSED_STATUSES
 from ctm.core.domain.activity import record
 from ctm.core.errors import InvalidTransition, NotAllowed
 from ctm.core.models import Membership
@@ -91,6 +92,7 @@ def notify_overdue(organization: Any, *, today: datetime.date | None = None) -> 
             Task.objects.select_for_update()
             .filter(organization_id=organization.pk, status=TaskStatus.OPEN, due_on__lt=day)
             .filter(overdue_notified_on__isnull=True)
+            .exclude(case__status__in=CLOSED_STATUSES)
         )
         Notification.objects.bulk_create(
             Notification(

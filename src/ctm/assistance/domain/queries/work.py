@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from ctm.assistance.enums import TaskStatus
 from ctm.assistance.models import Notification, Shelter, ShelterStay, Task
+from ctm.cases.enums import CLOSED_STATUSES
 from ctm.core.domain.security import record_refusal
+
+
+def open_tasks() -> QuerySet[Task]:
+    """Open tasks of open cases (a closed case's tasks wait, and come back if it is reopened)."""
+    return Task.objects.filter(status=TaskStatus.OPEN).exclude(case__status__in=CLOSED_STATUSES)
 
 
 def _for_me(membership: Any) -> Q:
