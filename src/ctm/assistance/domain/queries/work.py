@@ -27,9 +27,8 @@ def _for_me(membership: Any) -> Q:
 def my_tasks(membership: Any) -> QuerySet[Task]:
     """The open tasks for this membership (assigned to them, or to their role), oldest due first."""
     return (
-        Task.objects.filter(
-            _for_me(membership), organization_id=membership.organization_id, status=TaskStatus.OPEN
-        )
+        open_tasks()
+        .filter(_for_me(membership), organization_id=membership.organization_id)
         .select_related("case", "assignee")
         .order_by("due_on", "id")
     )
@@ -39,10 +38,8 @@ def overdue_tasks(
     membership: Any, *, office_id: int | None = None, today: datetime.date | None = None
 ) -> QuerySet[Task]:
     """The organization's open tasks past their due date (of one office when asked)."""
-    qs = Task.objects.filter(
-        organization_id=membership.organization_id,
-        status=TaskStatus.OPEN,
-        due_on__lt=today or timezone.localdate(),
+    qs = open_tasks().filter(
+        organization_id=membership.organization_id, due_on__lt=today or timezone.localdate()
     )
     if office_id is not None:
         qs = qs.filter(office_id=office_id)
