@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ctm.cases",
     "ctm.linkage",
     "ctm.privacy",
+    "ctm.assistance",
     "ctm.api",
     "django_tasks",
     "django_tasks_db",

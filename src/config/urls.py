@@ -14,5 +14,6 @@ urlpatterns = [
     path("cases/", include("ctm.cases.urls")),
     path("linkage/", include("ctm.linkage.urls")),
     path("privacy/", include("ctm.privacy.urls")),
+    path("assistance/", include("ctm.assistance.urls")),
     path("data/", include("ctm.privacy.public_urls")),
 ]

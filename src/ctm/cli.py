@@ -38,6 +38,7 @@ Platform commands (Django):
   keys rotate                   re-encrypt identifying data under the newest key
   reindex [--organization CODE] recompute the persons' search keys (after an upgrade)
   privacy shred                 export then erase one person's identifying data
+  remind_overdue                notify, once, the people overdue tasks are for (run daily)
   migrate, check, ...           any Django management command
 
 Engine commands (files in, files out, no database):

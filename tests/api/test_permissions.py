@@ -17,6 +17,7 @@ from ctm.core.models import ActivityLog
 from tests.api.conftest import ROLES, SECRET_NOTE, Caller, World
 
 READ, WRITE, MANAGE, READERS, WRITERS, EVERYONE = "read", "write", "manage", "readers", "writers", "everyone"
+MANAGERS, TASK = "managers", "task"
 
 # Who gets the success code, per kind of endpoint; the others get the code shown.
 EXPECTED: dict[str, dict[str, str | int]] = {
@@ -29,8 +30,14 @@ EXPECTED: dict[str, dict[str, str | int]] = {
     READERS: dict.fromkeys(("caseworker", "other_caseworker", "case_manager", "auditor", "outsider"), "ok"),
     WRITERS: dict.fromkeys(("caseworker", "other_caseworker", "case_manager", "outsider"), "ok"),
     EVERYONE: dict.fromkeys(ROLES, "ok"),
+    # the case managers' own work (a shelter of their organization; the outsider adds one to its own)
+    MANAGERS: {"case_manager": "ok", "outsider": "ok"},
+    # a task for the case managers of the home case's organization: 404 for the other readers
+    TASK: {"caseworker": 404, "other_caseworker": 404, "case_manager": "ok", "auditor": 404, "outsider": 404},
 }
-DEFAULT_REFUSAL = {READ: 404, WRITE: 404, MANAGE: 404, READERS: 403, WRITERS: 403, EVERYONE: None}
+DEFAULT_REFUSAL = {
+    READ: 404, WRITE: 404, MANAGE: 404, READERS: 403, WRITERS: 403, EVERYONE: None, MANAGERS: 403, TASK: 403
+}
 
 
 def today() -> str:
@@ -158,6 +165,52 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
     ),
     ("eligibility.approve", "POST", N + "/eligibility/{decision}/approve", None, MANAGE, 200),
     ("eligibility.reject", "POST", N + "/eligibility/{decision}/reject", None, MANAGE, 200),
+    # assistance
+    ("assessments.list", "GET", N + "/assessments", None, READ, 200),
+    (
+        "assessments.add",
+        "POST",
+        N + "/assessments",
+        lambda w: {"safety_risk": "medium", "factors": {"stigma": "protective", "family_support": "risk"}},
+        WRITE,
+        201,
+    ),
+    ("plans.list", "GET", N + "/plans", None, READ, 200),
+    (
+        "plans.add",
+        "POST",
+        N + "/plans",
+        lambda w: {"objectives": "Recover", "responsible": w.personas.caseworker.user_id},
+        WRITE,
+        201,
+    ),
+    (
+        "plans.add_item",
+        "POST",
+        N + "/plans/{plan}/items",
+        lambda w: {"support_type": "legal", "responsible": w.personas.caseworker.user_id},
+        WRITE,
+        201,
+    ),
+    ("plans.agree", "POST", N + "/plans/{plan}/agreement", lambda w: {"method": "verbal"}, WRITE, 200),
+    ("plans.approve", "POST", N + "/plans/{plan}/approve", None, MANAGE, 200),
+    ("services.list", "GET", N + "/services", None, READ, 200),
+    (
+        "services.add",
+        "POST",
+        N + "/services",
+        lambda w: {"support_type": "psychosocial", "provider_kind": "own", "cost": "40.00", "currency": "EUR"},
+        WRITE,
+        201,
+    ),
+    ("services.status", "POST", N + "/services/{service}/status", lambda w: {"status": "ongoing"}, WRITE, 200),
+    # the minor's case (a closure requested, still open) has no stay yet; the home case's person is in one
+    ("stays.admit", "POST", "/cases/{minor_number}/stays", lambda w: {"shelter": w.ids["shelter"]}, WRITE, 201),
+    ("stays.discharge", "POST", N + "/stays/{stay}/discharge", lambda w: {}, WRITE, 200),
+    ("shelters.list", "GET", "/shelters", None, READERS, 200),
+    ("shelters.add", "POST", "/shelters", lambda w: {"name": "New shelter", "places": 4}, MANAGERS, 201),
+    ("tasks.list", "GET", "/tasks", None, READERS, 200),
+    ("tasks.done", "POST", "/tasks/{task}/done", None, TASK, 200),
 ]
 
 
@@ -219,7 +272,11 @@ def test_matrix_covers_every_endpoint() -> None:
             p.replace("{document}", "{document_id}")
             .replace("{event}", "{event_id}")
             .replace("{consent}", "{consent_id}")
-            .replace("{decision}", "{decision_id}"),
+            .replace("{decision}", "{decision_id}")
+            .replace("{plan}", "{plan_id}")
+            .replace("{service}", "{service_id}")
+            .replace("{stay}", "{stay_id}")
+            .replace("{task}", "{task_id}"),
         )
         for m, p in table
     }

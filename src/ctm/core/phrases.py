@@ -70,6 +70,20 @@ ACTIONS = {
     "cases.notes.viewed": _("Notes viewed"),
     "cases.attachment.added": _("Attachment added"),
     "cases.attachment.downloaded": _("Attachment downloaded"),
+    # assistance: assessments, plans, services, shelters, tasks
+    "assistance.assessment.recorded": _("Vulnerability and risk assessment recorded"),
+    "assistance.plan.created": _("Assistance plan started"),
+    "assistance.plan_item.added": _("Planned service added"),
+    "assistance.plan.agreed": _("Person's agreement to the plan recorded"),
+    "assistance.plan.approved": _("Assistance plan approved"),
+    "assistance.service.recorded": _("Service recorded"),
+    "assistance.service.status_changed": _("Service status changed"),
+    "assistance.shelter.created": _("Shelter added"),
+    "assistance.shelter.admitted": _("Admitted to a shelter"),
+    "assistance.shelter.discharged": _("Discharged from a shelter"),
+    "assistance.task.done": _("Task done"),
+    "assistance.tasks.overdue_notified": _("Overdue tasks notified"),
+    "assistance.record.viewed": _("Assistance viewed (notes, objectives, providers)"),
     # anonymized releases
     "privacy.dataset.created": _("Own-cases dataset created for releases"),
     "privacy.dataset.uploaded": _("Dataset uploaded for releases"),
@@ -87,6 +101,7 @@ ACTIONS = {
     "security.release.refused": _("Refused: a release that is not yours (or does not exist)"),
     "security.linkage_run.refused": _("Refused: a linkage run that is not yours (or does not exist)"),
     "security.estimate.refused": _("Refused: an estimate that is not yours (or does not exist)"),
+    "security.task.refused": _("Refused: a task that is not yours (or does not exist)"),
     # record linkage and estimates
     "linkage.run.created": _("Linkage run started"),
     "linkage.run.linked": _("Linkage run finished"),
