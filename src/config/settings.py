@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ctm.core",
     "ctm.accounts",
     "ctm.cases",
+    "ctm.directory",
     "ctm.linkage",
     "ctm.privacy",
     "ctm.api",

@@ -79,11 +79,18 @@ ACTIONS = {
     "privacy.release.rejected": _("Release rejected"),
     "privacy.release.published": _("Release published"),
     "privacy.release.downloaded": _("Published release file downloaded"),
+    # contact directory
+    "directory.entry.created": _("Directory entry added"),
+    "directory.entry.updated": _("Directory entry changed"),
+    "directory.entry.verified": _("Directory entry verified"),
+    "directory.entry.deleted": _("Directory entry deleted"),
+    "directory.entries.imported": _("Directory entries imported"),
     # security events: refused attempts (404 for "not yours")
     "security.case.refused": _("Refused: a case that is not yours (or does not exist)"),
     "security.release.refused": _("Refused: a release that is not yours (or does not exist)"),
     "security.linkage_run.refused": _("Refused: a linkage run that is not yours (or does not exist)"),
     "security.estimate.refused": _("Refused: an estimate that is not yours (or does not exist)"),
+    "security.directory_entry.refused": _("Refused: a private directory entry of another organization (or none)"),
     # record linkage and estimates
     "linkage.run.created": _("Linkage run started"),
     "linkage.run.linked": _("Linkage run finished"),

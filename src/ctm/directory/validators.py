@@ -1,0 +1,56 @@
+"""Shared checks of directory values: ISO country and language codes, lists of known codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+def country_code(value: str) -> str:
+    """An ISO 3166-1 code or name (alpha-2, alpha-3, English name) → its alpha-2 code."""
+    text = (value or "").strip()
+    try:
+        found = pycountry.countries.lookup(text) if text else None
+    except LookupError:
+        found = None
+    if found is None:
+        raise ValidationError(_("Unknown country: %(v)s (an ISO code or English name).") % {"v": text[:40]})
+    return str(found.alpha_2)
+
+
+def language_code(value: str) -> str:
+    """An ISO 639 code or English name → its two-letter code (three letters when it has none)."""
+    text = (value or "").strip()
+    try:
+        found = pycountry.languages.lookup(text) if text else None
+    except LookupError:
+        found = None
+    if found is None:
+        raise ValidationError(_("Unknown language: %(v)s (an ISO 639 code or English name).") % {"v": text[:40]})
+    return str(getattr(found, "alpha_2", found.alpha_3))
+
+
+def known_codes(values: Iterable[str], allowed: Iterable[str], what: str) -> list[str]:
+    """The values, each one of `allowed`, in order, without repeats."""
+    allowed_set = set(allowed)
+    out: list[str] = []
+    for value in values:
+        code = value.strip()
+        if code not in allowed_set:
+            raise ValidationError(_("Unknown %(what)s: %(v)s.") % {"what": what, "v": code[:40]})
+        if code not in out:
+            out.append(code)
+    return out
+
+
+def packed(codes: Iterable[str]) -> str:
+    """Codes stored for filtering: "|a|b|" (a filter looks for "|a|"); "" for none."""
+    items = [c for c in codes if c]
+    return f"|{'|'.join(items)}|" if items else ""
+
+
+def unpacked(value: str) -> list[str]:
+    return [c for c in (value or "").split("|") if c]
