@@ -17,6 +17,8 @@ from ctm.core.models import ActivityLog
 from tests.api.conftest import ROLES, SECRET_NOTE, Caller, World
 
 READ, WRITE, MANAGE, READERS, WRITERS, EVERYONE = "read", "write", "manage", "readers", "writers", "everyone"
+HOME_ONLY, EDITORS, HOME_EDITORS = "home_only", "editors", "home_editors"
+HOME = ("caseworker", "other_caseworker", "case_manager", "org_admin", "data_manager", "fund_reviewer", "auditor")
 
 # Who gets the success code, per kind of endpoint; the others get the code shown.
 EXPECTED: dict[str, dict[str, str | int]] = {
@@ -29,8 +31,24 @@ EXPECTED: dict[str, dict[str, str | int]] = {
     READERS: dict.fromkeys(("caseworker", "other_caseworker", "case_manager", "auditor", "outsider"), "ok"),
     WRITERS: dict.fromkeys(("caseworker", "other_caseworker", "case_manager", "outsider"), "ok"),
     EVERYONE: dict.fromkeys(ROLES, "ok"),
+    # a private directory entry of home: every home member reads it; elsewhere it does not exist
+    HOME_ONLY: dict.fromkeys(HOME, "ok"),
+    # the shared directory: organization admins (the platform's too) and directory editors change it
+    EDITORS: {"org_admin": "ok", "platform_admin": "ok"},
+    # a private directory entry of home: its admin changes it, its other members get 403
+    HOME_EDITORS: {"org_admin": "ok", **dict.fromkeys(set(HOME) - {"org_admin"}, 403)},
 }
-DEFAULT_REFUSAL = {READ: 404, WRITE: 404, MANAGE: 404, READERS: 403, WRITERS: 403, EVERYONE: None}
+DEFAULT_REFUSAL = {
+    READ: 404,
+    WRITE: 404,
+    MANAGE: 404,
+    READERS: 403,
+    WRITERS: 403,
+    EVERYONE: None,
+    HOME_ONLY: 404,
+    EDITORS: 403,
+    HOME_EDITORS: 404,
+}
 
 
 def today() -> str:
@@ -158,6 +176,21 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
     ),
     ("eligibility.approve", "POST", N + "/eligibility/{decision}/approve", None, MANAGE, 200),
     ("eligibility.reject", "POST", N + "/eligibility/{decision}/reject", None, MANAGE, 200),
+    ("directory.list", "GET", "/directory", None, EVERYONE, 200),
+    (
+        "directory.create",
+        "POST",
+        "/directory",
+        lambda w: {"visibility": "shared", "name": "Hotline", "entry_type": "hotline", "country": "MD"},
+        EDITORS,
+        201,
+    ),
+    ("directory.read_shared", "GET", "/directory/{shared_entry}", None, EVERYONE, 200),
+    ("directory.read", "GET", "/directory/{private_entry}", None, HOME_ONLY, 200),
+    ("directory.update", "PATCH", "/directory/{private_entry}", lambda w: {"hours": "24/7"}, HOME_EDITORS, 200),
+    ("directory.update_shared", "PATCH", "/directory/{shared_entry}", lambda w: {"city": "Orhei"}, EDITORS, 200),
+    ("directory.verify", "POST", "/directory/{private_entry}/verify", None, HOME_EDITORS, 200),
+    ("directory.delete", "DELETE", "/directory/{private_entry}", None, HOME_EDITORS, 204),
 ]
 
 
@@ -219,7 +252,9 @@ def test_matrix_covers_every_endpoint() -> None:
             p.replace("{document}", "{document_id}")
             .replace("{event}", "{event_id}")
             .replace("{consent}", "{consent_id}")
-            .replace("{decision}", "{decision_id}"),
+            .replace("{decision}", "{decision_id}")
+            .replace("{shared_entry}", "{ref}")
+            .replace("{private_entry}", "{ref}"),
         )
         for m, p in table
     }

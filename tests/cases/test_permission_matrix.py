@@ -18,6 +18,7 @@ from ctm.cases.domain import persons as person_domain
 from ctm.cases.domain import screening as screening_domain
 from ctm.cases.domain.cases import close_case
 from ctm.core.models import ActivityLog
+from tests.directory.objects import directory_objects
 from tests.linkage_platform.objects import linkage_objects
 from tests.privacy_platform import objects as privacy_objects
 
@@ -94,6 +95,10 @@ LINKAGE_POST = expect(403, anonymous=302, data_manager=302)
 RELEASES = expect(403, anonymous=302, data_manager=200, auditor=200)
 RELEASES_PREPARE = expect(403, anonymous=302, data_manager=200)
 PUBLIC = expect(200)
+DIRECTORY = expect(200, anonymous=302, platform_admin=403)  # every member of an organization
+DIRECTORY_PRIVATE = {**DIRECTORY, "outsider": 404}  # a private entry of home
+DIRECTORY_EDIT = expect(403, anonymous=302, org_admin=200)
+DIRECTORY_EDIT_POST = expect(403, anonymous=302, org_admin=302)
 HOME = expect(302, org_admin=200, data_manager=200, fund_reviewer=200, platform_admin=200)
 
 
@@ -261,6 +266,16 @@ MATRIX = {
     "privacy:ledger": ("get", lambda p, o: {}, None, RELEASES),
     "runtime:healthz": ("get", lambda p, o: {}, None, expect(200)),
     "runtime:readyz": ("get", lambda p, o: {}, None, expect(503)),  # no worker in the tests: not ready
+    "directory:list": ("get", lambda p, o: {}, None, DIRECTORY),
+    "directory:countries": ("get", lambda p, o: {}, None, DIRECTORY),
+    "directory:country": ("get", lambda p, o: {"code": "MD"}, None, DIRECTORY),
+    "directory:export": ("get", lambda p, o: {"fmt": "csv"}, None, DIRECTORY),
+    "directory:entry": ("get", lambda p, o: {"ref": directory_objects(p)["private"]}, None, DIRECTORY_PRIVATE),
+    "directory:new": ("get", lambda p, o: {}, None, DIRECTORY_EDIT),
+    "directory:import": ("get", lambda p, o: {}, None, DIRECTORY_EDIT),
+    "directory:edit": ("get", lambda p, o: {"ref": directory_objects(p)["private"]}, None, DIRECTORY_EDIT),
+    "directory:delete": ("get", lambda p, o: {"ref": directory_objects(p)["private"]}, None, DIRECTORY_EDIT),
+    "directory:verify": ("post", lambda p, o: {"ref": directory_objects(p)["shared"]}, {}, DIRECTORY_EDIT_POST),
     "published:list": ("get", lambda p, o: {}, None, PUBLIC),
     "published:release": ("get", lambda p, o: {"pk": privacy_objects.published(p).pk}, None, PUBLIC),
     "published:download": (

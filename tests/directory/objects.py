@@ -25,3 +25,11 @@ def entry(by: Any, *, shared: bool = True, **data: Any) -> Any:
     if "last_verified_on" not in values:
         values["last_verified_on"] = datetime.date.today()
     return create_entry(by=by, data=values, shared=shared)
+
+
+def directory_objects(p: Any) -> dict[str, str]:
+    """References of a shared entry and of a private entry of the personas' home organization."""
+    return {
+        "shared": entry(p.org_admin, name="Shared shelter").ref,
+        "private": entry(p.org_admin, shared=False, name="Home private contact").ref,
+    }

@@ -15,9 +15,14 @@ from ctm.core.enums import Role
 from ctm.core.errors import NotAllowed
 from ctm.core.models import ActivityLog
 from ctm.directory.domain.entries import delete_entry, update_entry, verify_entry
-from ctm.directory.domain.queries import EntryFilters, directory_entries_for_user, get_entry_for_user, snapshot
-from ctm.directory.models import PrivateEntry, SharedEntry
+from ctm.directory.domain.queries import (
+    EntryFilters,
+    directory_entries_for_user,
+    get_entry_for_user,
+    snapshot,
+)
 from ctm.directory.geography import un_region
+from ctm.directory.models import PrivateEntry, SharedEntry
 from tests.directory.objects import entry
 from tests.factories import make_member
 
@@ -34,7 +39,11 @@ def test_editors_write_and_every_change_is_logged(personas, editor):
     shelter = entry(editor)
     update_entry(shelter, by=personas.org_admin, data={"hours": "24/7"})
     verify_entry(shelter, by=editor)
-    actions = list(ActivityLog.objects.filter(object_type="directory.sharedentry").order_by("id").values_list("action", flat=True))
+    actions = list(
+        ActivityLog.objects.filter(object_type="directory.sharedentry")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == ["directory.entry.created", "directory.entry.updated", "directory.entry.verified"]
     delete_entry(shelter, by=editor)
     assert not SharedEntry.objects.exists()
@@ -66,7 +75,11 @@ def test_private_entries_stay_in_their_organization(personas, editor, client):
     assert ActivityLog.objects.filter(action="security.directory_entry.refused").count() == 1
     client.force_login(personas.outsider.user)
     assert client.get(reverse("directory:entry", args=[mine.ref])).status_code == 404
-    for url in (reverse("directory:list"), reverse("directory:country", args=["MD"]), reverse("directory:export", args=["csv"])):
+    for url in (
+        reverse("directory:list"),
+        reverse("directory:country", args=["MD"]),
+        reverse("directory:export", args=["csv"]),
+    ):
         body = client.get(url).content.decode("utf-8-sig")
         assert SECRET not in body and "Shared hotline" in body
     assert client.post(reverse("directory:edit", args=[mine.ref]), {"name": "x"}).status_code == 403
@@ -96,7 +109,14 @@ def test_stale_after_twelve_months(personas, editor):
 
 def test_filters(personas, editor):
     entry(editor, name="Shelter MD")
-    entry(editor, name="Police UA", entry_type="police", country="UA", services="|identification|", languages="|uk|")
+    entry(
+        editor,
+        name="Police UA",
+        entry_type="police",
+        country="UA",
+        services="|identification|",
+        languages="|uk|",
+    )
     entry(editor, name="Clinic MD", entry_type="health", services="|medical|", languages="|ro|", city="Balti")
 
     def names(**f):
@@ -119,7 +139,7 @@ def test_countries_and_regions_come_from_the_libraries(personas, editor, client)
     assert "Moldova" in page and "Eastern Europe" in page
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     page = client.get(reverse("directory:country", args=["MD"])).content.decode()
-    assert "République de Moldova" in page and "Europe de l’Est" in page
+    assert "Moldova, République de" in page and "Europe de l’Est" in page
     assert client.get(reverse("directory:country", args=["XX"])).status_code == 404
 
 
@@ -155,7 +175,13 @@ def test_pages_for_an_editor(personas, editor, client):
     client.force_login(editor.user)
     response = client.post(
         reverse("directory:new"),
-        {"name": "Hotline", "entry_type": "hotline", "country": "MD", "visibility": "private", "languages": ["ro"]},
+        {
+            "name": "Hotline",
+            "entry_type": "hotline",
+            "country": "MD",
+            "visibility": "private",
+            "languages": ["ro"],
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     created = PrivateEntry.objects.get()

@@ -50,7 +50,7 @@ def language_name(code: str) -> str:
 def un_region(code: str) -> str:
     """The country's UN sub-region, translated (phrases.UN_REGIONS holds the French names)."""
     region = _un_regions().get(code, "")
-    return _(region) if region else UNKNOWN_REGION  # noqa: INT001 - names from country-converter, listed in phrases.py
+    return _(region) if region else UNKNOWN_REGION
 
 
 def country_choices(blank: bool = False) -> list[tuple[str, str]]:

@@ -29,21 +29,10 @@ def language_code(value: str) -> str:
     except LookupError:
         found = None
     if found is None:
-        raise ValidationError(_("Unknown language: %(v)s (an ISO 639 code or English name).") % {"v": text[:40]})
+        raise ValidationError(
+            _("Unknown language: %(v)s (an ISO 639 code or English name).") % {"v": text[:40]}
+        )
     return str(getattr(found, "alpha_2", found.alpha_3))
-
-
-def known_codes(values: Iterable[str], allowed: Iterable[str], what: str) -> list[str]:
-    """The values, each one of `allowed`, in order, without repeats."""
-    allowed_set = set(allowed)
-    out: list[str] = []
-    for value in values:
-        code = value.strip()
-        if code not in allowed_set:
-            raise ValidationError(_("Unknown %(what)s: %(v)s.") % {"what": what, "v": code[:40]})
-        if code not in out:
-            out.append(code)
-    return out
 
 
 def packed(codes: Iterable[str]) -> str:

@@ -33,7 +33,10 @@ class EntryForm(forms.Form):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     hours = forms.CharField(label=_("Opening hours"), max_length=200, required=False)
     services = forms.MultipleChoiceField(
-        label=_("Services offered"), choices=Service.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Services offered"),
+        choices=Service.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     languages = forms.MultipleChoiceField(label=_("Languages"), choices=language_choices, required=False)
     populations = forms.MultipleChoiceField(
@@ -68,15 +71,21 @@ class EntryForm(forms.Form):
 
 
 class NewEntryForm(EntryForm):
-    visibility = forms.ChoiceField(label=_("Who sees it"), choices=Visibility.choices, initial=Visibility.PRIVATE)
+    visibility = forms.ChoiceField(
+        label=_("Who sees it"), choices=Visibility.choices, initial=Visibility.PRIVATE
+    )
 
 
 class FilterForm(forms.Form):
     text = forms.CharField(label=_("Search"), max_length=100, required=False)
-    country = forms.ChoiceField(label=_("Country"), choices=lambda: country_choices(blank=True), required=False)
+    country = forms.ChoiceField(
+        label=_("Country"), choices=lambda: country_choices(blank=True), required=False
+    )
     entry_type = forms.ChoiceField(label=_("Type"), choices=_blank(EntryType.choices), required=False)
     service = forms.ChoiceField(label=_("Service"), choices=_blank(Service.choices), required=False)
-    language = forms.ChoiceField(label=_("Language"), choices=lambda: language_choices(blank=True), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=lambda: language_choices(blank=True), required=False
+    )
     population = forms.ChoiceField(label=_("Population"), choices=_blank(Population.choices), required=False)
     visibility = forms.ChoiceField(label=_("Directory"), choices=_blank(Visibility.choices), required=False)
     stale = forms.BooleanField(label=_("Only entries to verify again"), required=False)

@@ -24,7 +24,7 @@ from ctm.core.cells import neutralize_rows, xlsx_bytes
 from ctm.core.uploads import SheetLimits, read_xlsx
 from ctm.directory.enums import EntryType
 from ctm.directory.interfaces.forms import EntryForm
-from ctm.directory.validators import country_code, language_code, unpacked
+from ctm.directory.validators import country_code, language_code
 
 MAX_BYTES = 5 * 2**20
 MAX_ROWS = 5000
@@ -138,7 +138,9 @@ def _type_code(value: str) -> str:
 
 def _form_data(cells: dict[str, str], errors: list[str]) -> dict[str, Any]:
     """The row as the entry form's data: codes resolved (a country's name, a language's name)."""
-    data: dict[str, Any] = {k: v for k, v in cells.items() if k not in ("type", "services", "languages", "populations")}
+    data: dict[str, Any] = {
+        k: v for k, v in cells.items() if k not in ("type", "services", "languages", "populations")
+    }
     data["entry_type"] = _type_code(cells.get("type", ""))
     try:
         data["country"] = country_code(cells.get("country", ""))
@@ -197,7 +199,11 @@ def export_rows(entries: list[Any]) -> list[dict[str, Any]]:
     for e in entries:
         out.append(
             {
-                **{c: getattr(e, c, "") for c in COLUMNS if c not in ("type", "services", "languages", "populations")},
+                **{
+                    c: getattr(e, c, "")
+                    for c in COLUMNS
+                    if c not in ("type", "services", "languages", "populations")
+                },
                 "type": e.entry_type,
                 "services": ";".join(e.service_list),
                 "languages": ";".join(e.language_list),
@@ -220,4 +226,6 @@ def to_csv(entries: list[Any]) -> bytes:
 
 
 def to_xlsx(entries: list[Any], *, title: str = "directory") -> bytes:
-    return xlsx_bytes(list(EXPORT_COLUMNS), [[r[c] for c in EXPORT_COLUMNS] for r in export_rows(entries)], title)
+    return xlsx_bytes(
+        list(EXPORT_COLUMNS), [[r[c] for c in EXPORT_COLUMNS] for r in export_rows(entries)], title
+    )

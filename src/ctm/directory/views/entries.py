@@ -57,7 +57,12 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "can_edit": can_edit_directory(membership)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_edit": can_edit_directory(membership),
+    }
     return render(request, "directory/list.html", context)
 
 
@@ -117,7 +122,9 @@ def new_entry(request: HttpRequest) -> HttpResponse:
         entry = domain.create_entry(by=membership, data=data, shared=shared)
         return redirect("directory:entry", ref=entry.ref)
     status = 400 if request.method == "POST" else 200
-    return render(request, "directory/form.html", {"form": form, "title": _("New directory entry")}, status=status)
+    return render(
+        request, "directory/form.html", {"form": form, "title": _("New directory entry")}, status=status
+    )
 
 
 @login_required

@@ -49,7 +49,10 @@ def _filtered(qs: QuerySet[Any], f: EntryFilters) -> QuerySet[Any]:
     text = f.text.strip()[:MAX_TEXT]
     if text:
         qs = qs.filter(
-            Q(name__icontains=text) | Q(city__icontains=text) | Q(region__icontains=text) | Q(notes__icontains=text)
+            Q(name__icontains=text)
+            | Q(city__icontains=text)
+            | Q(region__icontains=text)
+            | Q(notes__icontains=text)
         )
     if f.stale:
         qs = qs.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=stale_before()))
