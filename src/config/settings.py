@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ctm.accounts",
     "ctm.cases",
     "ctm.directory",
+    "ctm.funds",
     "ctm.linkage",
     "ctm.privacy",
     "ctm.api",
