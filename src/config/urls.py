@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("ctm.accounts.urls")),
     path("cases/", include("ctm.cases.urls")),
     path("directory/", include("ctm.directory.urls")),
+    path("funds/", include("ctm.funds.urls")),
     path("linkage/", include("ctm.linkage.urls")),
     path("privacy/", include("ctm.privacy.urls")),
     path("data/", include("ctm.privacy.public_urls")),

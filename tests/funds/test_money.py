@@ -143,7 +143,7 @@ def test_decisions_need_reasons_and_sane_amounts(personas, fund_org):
 
 def test_only_the_funds_reviewers_decide_and_pay(personas, fund_org):
     fund, reviewer = fund_with_reviewer(fund_org)
-    other_fund, other_reviewer = fund_with_reviewer(fund_org)
+    _other_fund, other_reviewer = fund_with_reviewer(fund_org)
     request = in_review(personas.caseworker, fund, reviewer)
     for outsider in (other_reviewer, personas.case_manager, personas.fund_reviewer):
         with pytest.raises(NotAllowed):
