@@ -19,6 +19,7 @@ from ctm.cases.domain import screening as screening_domain
 from ctm.cases.domain.cases import close_case
 from ctm.core.models import ActivityLog
 from tests.directory.objects import directory_objects
+from tests.funds.objects import fund_objects
 from tests.linkage_platform.objects import linkage_objects
 from tests.privacy_platform import objects as privacy_objects
 
@@ -99,6 +100,19 @@ DIRECTORY = expect(200, anonymous=302, platform_admin=403)  # every member of an
 DIRECTORY_PRIVATE = {**DIRECTORY, "outsider": 404}  # a private entry of home
 DIRECTORY_EDIT = expect(403, anonymous=302, org_admin=200)
 DIRECTORY_EDIT_POST = expect(403, anonymous=302, org_admin=302)
+FUND_MEMBERS = expect(200, anonymous=302, platform_admin=403)  # every member of an organization
+REQUESTERS = dict.fromkeys(("caseworker", "other_caseworker", "case_manager"), 200)
+REQUESTERS_POST = dict.fromkeys(REQUESTERS, 302)
+FUND_REQUEST = expect(403, anonymous=302, **REQUESTERS, fund_reviewer=200, outsider=404)
+FUND_REQUESTERS_GET = expect(403, anonymous=302, **REQUESTERS, outsider=404)
+FUND_REVIEWER_GET = expect(403, anonymous=302, fund_reviewer=200, outsider=404)
+FUND_REVIEWER_POST = expect(403, anonymous=302, fund_reviewer=302, outsider=404)
+
+
+def _fund(key: str):
+    return lambda p, o: {"pk": fund_objects(p)[key]}
+
+
 HOME = expect(302, org_admin=200, data_manager=200, fund_reviewer=200, platform_admin=200)
 
 
@@ -276,6 +290,25 @@ MATRIX = {
     "directory:edit": ("get", lambda p, o: {"ref": directory_objects(p)["private"]}, None, DIRECTORY_EDIT),
     "directory:delete": ("get", lambda p, o: {"ref": directory_objects(p)["private"]}, None, DIRECTORY_EDIT),
     "directory:verify": ("post", lambda p, o: {"ref": directory_objects(p)["shared"]}, {}, DIRECTORY_EDIT_POST),
+    "funds:list": ("get", lambda p, o: {}, None, FUND_MEMBERS),
+    "funds:new_fund": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
+    "funds:fund": ("get", _fund("fund"), None, FUND_MEMBERS),
+    "funds:export": ("get", _fund("fund"), None, expect(403, anonymous=302, fund_reviewer=200)),
+    "funds:new_request": ("get", _fund("fund"), None, expect(403, anonymous=302, **REQUESTERS, outsider=200)),
+    "funds:request": ("get", _fund("request"), None, FUND_REQUEST),
+    # a draft is the requesting organization's own: the reviewer does not see it yet
+    "funds:submit": (
+        "post",
+        _fund("draft_request"),
+        {},
+        expect(403, anonymous=302, **REQUESTERS_POST, fund_reviewer=404, outsider=404),
+    ),
+    "funds:grant": ("post", _fund("request"), {"granted": "1"}, expect(403, anonymous=302, **REQUESTERS_POST, outsider=404)),
+    "funds:review": ("post", _fund("submitted_request"), {}, FUND_REVIEWER_POST),
+    "funds:decide": ("get", _fund("request"), None, FUND_REVIEWER_GET),
+    "funds:pay": ("get", _fund("approved_request"), None, FUND_REVIEWER_GET),
+    "funds:report": ("get", _fund("disbursed_request"), None, FUND_REQUESTERS_GET),
+    "funds:close": ("post", _fund("reported_request"), {}, FUND_REVIEWER_POST),
     "published:list": ("get", lambda p, o: {}, None, PUBLIC),
     "published:release": ("get", lambda p, o: {"pk": privacy_objects.published(p).pk}, None, PUBLIC),
     "published:download": (

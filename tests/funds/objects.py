@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from ctm.core.enums import Role
 from ctm.funds.domain.funds import create_fund
-from ctm.funds.domain.requests import create_request, start_review, submit_request
+from ctm.funds.domain.requests import (
+    create_request,
+    decide_request,
+    disburse,
+    start_review,
+    submit_report,
+    submit_request,
+)
 from tests import factories as f
 
 LINES = [
@@ -56,7 +64,22 @@ def in_review(by: Any, fund: Any, reviewer: Any, **kw: Any) -> Any:
 
 
 def fund_objects(p: Any) -> dict[str, int]:
-    """A fund of home reviewed by the home fund reviewer, and a request of home in review."""
-    fund, _ = fund_with_reviewer(p.org, reviewer=p.fund_reviewer)
-    request = in_review(p.caseworker, fund, p.fund_reviewer, case=p.case)
-    return {"fund": fund.pk, "request": request.pk}
+    """A fund of home reviewed by the home fund reviewer, and requests of home in every step: one for
+    the home case in review, and others under codes (a draft, submitted, approved, paid, reported)."""
+    today = datetime.date.today()
+    fund, reviewer = fund_with_reviewer(p.org, reviewer=p.fund_reviewer)
+    ids = {"fund": fund.pk, "request": in_review(p.caseworker, fund, reviewer, case=p.case).pk}
+    ids["draft_request"] = draft(p.caseworker, fund).pk
+    submitted = draft(p.caseworker, fund)
+    ids["submitted_request"] = submit_request(submitted, by=p.caseworker).pk
+    approved = decide_request(in_review(p.caseworker, fund, reviewer), by=reviewer, decision="approved")
+    ids["approved_request"] = approved.pk
+    paid = decide_request(in_review(p.caseworker, fund, reviewer), by=reviewer, decision="approved")
+    disburse(paid, by=reviewer, amount=Decimal("500"), currency=fund.currency, paid_on=today)
+    ids["disbursed_request"] = paid.pk
+    reported = decide_request(in_review(p.caseworker, fund, reviewer), by=reviewer, decision="approved")
+    disburse(reported, by=reviewer, amount=Decimal("500"), currency=fund.currency, paid_on=today)
+    ids["reported_request"] = submit_report(
+        reported, by=p.caseworker, spent=Decimal("500"), report="Receipts."
+    ).pk
+    return ids
