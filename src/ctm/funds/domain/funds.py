@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ctm.core.domain.activity import record
 from ctm.core.enums import Role
@@ -25,7 +26,7 @@ def create_fund(*, by: Any, data: dict[str, Any], reviewers: list[Any]) -> Fund:
     validate_positive(data["total"])
     wrong = [m for m in reviewers if m.organization_id != by.organization_id or m.role != Role.FUND_REVIEWER]
     if wrong or not reviewers:
-        raise ValidationError({"reviewers": ["Choose fund reviewers of your organization."]})
+        raise ValidationError({"reviewers": [_("Choose fund reviewers of your organization.")]})
     fund = Fund.objects.create(
         manager_id=by.organization_id,
         created_by=by.user,

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ctm.core.domain.activity import record
 from ctm.core.domain.locking import lock
@@ -57,7 +58,9 @@ def _reviewer(fund: Fund, by: Any) -> None:
 
 def _expect(request: FundRequest, *states: str) -> None:
     if request.state not in states:
-        raise InvalidTransition(f"Not possible while the request is {request.get_state_display()}.")
+        raise InvalidTransition(
+            _("Not possible while the request is: %(state)s.") % {"state": request.get_state_display()}
+        )
 
 
 def _move(request: FundRequest, state: str, fields: list[str]) -> str:
@@ -78,14 +81,16 @@ def create_request(
         raise NotAllowed("Only caseworkers and case managers request emergency funds.")
     pseudonym = (data.get("pseudonym") or "").strip()
     if (case is None) == (not pseudonym):
-        raise ValidationError({"pseudonym": ["Name a case of CTM, or give a pseudonymous code (not both)."]})
+        raise ValidationError(
+            {"pseudonym": [_("Name a case of CTM, or give a pseudonymous code (not both).")]}
+        )
     if case is not None and case.organization_id != by.organization_id:
         raise NotAllowed("A request names a case of the requesting organization.")
     if pseudonym:
         validate_pseudonym(pseudonym)
     validate_currency(data["currency"])
     if not lines:
-        raise ValidationError({"lines": ["A budget needs at least one line."]})
+        raise ValidationError({"lines": [_("A budget needs at least one line.")]})
     for line in lines:
         validate_positive(line["amount"])
     request = FundRequest.objects.create(
@@ -118,7 +123,7 @@ def submit_request(request: FundRequest, *, by: Any) -> FundRequest:
     lock(request)
     _expect(request, S.DRAFT)
     if not request.fund.is_open:
-        raise InvalidTransition("This fund no longer takes requests.")
+        raise InvalidTransition(_("This fund no longer takes requests."))
     request.submitted_at = timezone.now()
     old = _move(request, S.SUBMITTED, ["submitted_at"])
     _log("funds.request.submitted", request, by, {"state": [old, request.state]})
@@ -131,7 +136,7 @@ def grant_identity(request: FundRequest, *, by: Any, granted: bool) -> FundReque
     _requester(request, by)
     lock(request)
     if request.case_id is None:
-        raise InvalidTransition("A request under a pseudonymous code carries no identity to grant.")
+        raise InvalidTransition(_("A request under a pseudonymous code carries no identity to grant."))
     old = request.identity_granted
     request.identity_granted = granted
     request.save(update_fields=["identity_granted", "updated_at"])
@@ -147,7 +152,9 @@ def submit_report(request: FundRequest, *, by: Any, spent: Decimal, report: str)
     lock(request)
     _expect(request, S.DISBURSED)
     if spent < 0 or spent > request.disbursed:
-        raise ValidationError({"spent": [f"Between 0 and what was paid ({request.disbursed})."]})
+        raise ValidationError(
+            {"spent": [_("Between 0 and what was paid (%(paid)s).") % {"paid": request.disbursed}]}
+        )
     request.spent, request.report, request.reported_at = spent, report, timezone.now()
     old = _move(request, S.REPORTED, ["spent", "report", "reported_at"])
     _log("funds.request.reported", request, by, {"state": [old, request.state], "spent": [None, str(spent)]})
@@ -177,7 +184,8 @@ def _rate(
         raise ValidationError(
             {
                 "rate": [
-                    f"The budget is in {request.currency}, the fund in {request.fund.currency}: give the rate and its date."
+                    _("The budget is in %(budget)s, the fund in %(fund)s: give the rate and its date.")
+                    % {"budget": request.currency, "fund": request.fund.currency}
                 ]
             }
         )
@@ -189,16 +197,21 @@ def _decided_amount(
 ) -> Decimal | None:
     if decision == Decision.REJECTED:
         if not reasons.strip():
-            raise ValidationError({"reasons": ["Say why the request is rejected."]})
+            raise ValidationError({"reasons": [_("Say why the request is rejected.")]})
         return None
     if decision == Decision.APPROVED:
         return request.requested_total
     if amount is None or not (0 < amount < request.requested_total):
         raise ValidationError(
-            {"amount": [f"A part approval is more than 0 and less than {request.requested_total}."]}
+            {
+                "amount": [
+                    _("A part approval is more than 0 and less than %(total)s.")
+                    % {"total": request.requested_total}
+                ]
+            }
         )
     if not reasons.strip():
-        raise ValidationError({"reasons": ["Say why only part of the request is approved."]})
+        raise ValidationError({"reasons": [_("Say why only part of the request is approved.")]})
     return amount
 
 
@@ -225,7 +238,12 @@ def decide_request(
         committed = convert(approved, used_rate)
         if committed > fund.remaining:
             raise ValidationError(
-                {"amount": [f"The fund has {fund.remaining} {fund.currency} left; this needs {committed}."]}
+                {
+                    "amount": [
+                        _("The fund has %(left)s %(cur)s left; this needs %(needed)s.")
+                        % {"left": fund.remaining, "cur": fund.currency, "needed": committed}
+                    ]
+                }
             )
         fund.committed += committed
         fund.save(update_fields=["committed", "updated_at"])
@@ -265,13 +283,23 @@ def disburse(
         rate, rate_date = Decimal("1"), rate_date or paid_on
     elif rate is None or rate <= 0 or rate_date is None:
         raise ValidationError(
-            {"rate": [f"Paid in {currency}, the fund is in {fund.currency}: give the rate and its date."]}
+            {
+                "rate": [
+                    _("Paid in %(paid)s, the fund is in %(fund)s: give the rate and its date.")
+                    % {"paid": currency, "fund": fund.currency}
+                ]
+            }
         )
     in_fund = convert(amount, rate)
     if request.disbursed + in_fund > (request.committed or 0):
         left = (request.committed or 0) - request.disbursed
         raise ValidationError(
-            {"amount": [f"Only {left} {fund.currency} of the approved amount is left to pay."]}
+            {
+                "amount": [
+                    _("Only %(left)s %(cur)s of the approved amount is left to pay.")
+                    % {"left": left, "cur": fund.currency}
+                ]
+            }
         )
     payment = Disbursement.objects.create(
         organization_id=request.organization_id,
