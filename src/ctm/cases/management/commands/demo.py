@@ -55,6 +55,7 @@ class Command(BaseCommand):
         ) as bar:
             task = bar.add_task("cases", total=cases)
             users, plans = demo_data.load_demo(cases, seed, progress=lambda n: bar.advance(task, n))
+        call_command("demo_funds", stdout=self.stdout)  # the funds app sits above cases: by name
         elapsed = time.monotonic() - started
         console.print(
             f"Loaded {len(demo_data.DEMO_ORGS)} organizations, {len(users)} users and {len(plans)} cases "
