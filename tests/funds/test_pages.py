@@ -140,3 +140,24 @@ def test_a_wrong_case_number_is_a_form_error(client, personas, fund_org):
     )
     assert response.status_code == 400
     assert not FundRequest.objects.exists()
+
+
+def test_list_queries_do_not_grow(client, personas, fund_org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fund, reviewer = fund_with_reviewer(fund_org)
+    in_review(personas.caseworker, fund, reviewer)
+    url = reverse("funds:list")
+
+    def count(member):
+        client.force_login(member.user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = {m: count(m) for m in (reviewer, personas.caseworker)}
+    fund_with_reviewer(fund_org, reviewer=reviewer)
+    for _ in range(2):
+        in_review(personas.caseworker, fund, reviewer)
+    assert {m: count(m) for m in (reviewer, personas.caseworker)} == one
