@@ -136,3 +136,19 @@ def test_an_export_imports_again(client, editor):
         client.post(reverse("directory:import"), {"file": file, "visibility": "private"}).status_code == 302
     )
     assert PrivateEntry.objects.count() == 2
+
+
+def test_every_iso_code_reads_as_itself():
+    """pycountry's lookup matches names too: "en" once read as the language "En" (enc)."""
+    import pycountry
+
+    from ctm.directory.validators import country_code, language_code
+
+    for language in pycountry.languages:
+        code = getattr(language, "alpha_2", None)
+        if code:
+            assert language_code(code) == code and language_code(code.upper()) == code
+    for country in pycountry.countries:
+        assert country_code(country.alpha_2) == country.alpha_2
+        assert country_code(country.alpha_3.lower()) == country.alpha_2
+    assert language_code("English") == "en" and country_code("Moldova, Republic of") == "MD"

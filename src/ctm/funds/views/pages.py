@@ -201,7 +201,7 @@ def _form_step(
     )
     if not allowed:
         raise PermissionDenied
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, initial={"currency": fund_request.fund.currency})
     if request.method == "POST" and form.is_valid():
         try:
             run(fund_request, membership, form.cleaned_data)
