@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ctm.core.fields import EncryptedTextField
 from ctm.core.models import TenantModel
 from ctm.funds.enums import BudgetCategory, RequestState
 from ctm.funds.models.fund import MONEY, Fund
@@ -22,8 +23,9 @@ class FundRequest(TenantModel):
     pseudonym = models.CharField(_("pseudonymous code"), max_length=20, blank=True)
     country = models.CharField(_("country of assistance"), max_length=2)
     currency = models.CharField(_("currency of the budget"), max_length=3)
-    immediate_needs = models.TextField(_("immediate needs"), max_length=5000)
-    justification = models.TextField(_("why no other programme can cover them"), max_length=5000)
+    # Free text about a person's situation: encrypted at rest (and blanked by a person's erasure).
+    immediate_needs = EncryptedTextField(_("immediate needs"), max_length=5000)
+    justification = EncryptedTextField(_("why no other programme can cover them"), max_length=5000)
     requested_total = models.DecimalField(_("requested"), **MONEY)
     state = models.CharField(
         _("state"), max_length=20, choices=RequestState.choices, default=RequestState.DRAFT
@@ -34,7 +36,7 @@ class FundRequest(TenantModel):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reasons = models.TextField(_("reasons"), blank=True, max_length=5000)
+    reasons = EncryptedTextField(_("reasons"), blank=True, default="", max_length=5000)
     approved_amount = models.DecimalField(_("approved (budget currency)"), null=True, blank=True, **MONEY)
     rate = models.DecimalField(_("exchange rate"), null=True, blank=True, **RATE)
     rate_date = models.DateField(_("rate date"), null=True, blank=True)
@@ -42,7 +44,7 @@ class FundRequest(TenantModel):
     disbursed = models.DecimalField(_("disbursed (fund currency)"), default=0, **MONEY)
     identity_granted = models.BooleanField(_("reviewers may see the identity"), default=False)
     spent = models.DecimalField(_("spent (fund currency)"), null=True, blank=True, **MONEY)
-    report = models.TextField(_("final report"), blank=True, max_length=10000)
+    report = EncryptedTextField(_("final report"), blank=True, default="", max_length=10000)
     reported_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -72,7 +74,7 @@ class FundRequest(TenantModel):
 class BudgetLine(TenantModel):
     request = models.ForeignKey(FundRequest, on_delete=models.CASCADE, related_name="lines")
     category = models.CharField(_("category"), max_length=20, choices=BudgetCategory.choices)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = EncryptedTextField(_("description"), max_length=200, blank=True, default="")
     amount = models.DecimalField(_("amount"), **MONEY)
 
     class Meta:
@@ -91,7 +93,7 @@ class Disbursement(TenantModel):
     rate = models.DecimalField(_("exchange rate"), **RATE)
     rate_date = models.DateField(_("rate date"))
     paid_on = models.DateField(_("paid on"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = EncryptedTextField(_("note"), max_length=200, blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
