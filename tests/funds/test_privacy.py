@@ -18,7 +18,9 @@ def test_free_text_is_encrypted_at_rest_and_erased_with_the_person(personas, tmp
     fund, reviewer = fund_with_reviewer(f.make_org("FND", "CH"))
     request = in_review(personas.caseworker, fund, reviewer, case=personas.case)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT immediate_needs, justification FROM funds_fundrequest WHERE id = %s", [request.pk])
+        cursor.execute(
+            "SELECT immediate_needs, justification FROM funds_fundrequest WHERE id = %s", [request.pk]
+        )
         raw = " ".join(cursor.fetchone())
         cursor.execute("SELECT description FROM funds_budgetline WHERE request_id = %s", [request.pk])
         raw += " ".join(r[0] for r in cursor.fetchall())
