@@ -309,6 +309,14 @@ MATRIX = {
     "funds:pay": ("get", _fund("approved_request"), None, FUND_REVIEWER_GET),
     "funds:report": ("get", _fund("disbursed_request"), None, FUND_REQUESTERS_GET),
     "funds:close": ("post", _fund("reported_request"), {}, FUND_REVIEWER_POST),
+    "funds:add_document": ("get", _fund("request"), None, FUND_REQUESTERS_GET),
+    # a document shared with the fund's reviewers
+    "funds:document": (
+        "get",
+        lambda p, o: (lambda x: {"pk": x["request"], "doc": x["document"]})(fund_objects(p)),
+        None,
+        FUND_REQUEST,
+    ),
     "published:list": ("get", lambda p, o: {}, None, PUBLIC),
     "published:release": ("get", lambda p, o: {"pk": privacy_objects.published(p).pk}, None, PUBLIC),
     "published:download": (

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ctm.core.enums import Role
+from ctm.funds.domain.documents import add_document
 from ctm.funds.domain.funds import create_fund
 from ctm.funds.domain.requests import (
     create_request,
@@ -68,7 +69,12 @@ def fund_objects(p: Any) -> dict[str, int]:
     the home case in review, and others under codes (a draft, submitted, approved, paid, reported)."""
     today = datetime.date.today()
     fund, reviewer = fund_with_reviewer(p.org, reviewer=p.fund_reviewer)
-    ids = {"fund": fund.pk, "request": in_review(p.caseworker, fund, reviewer, case=p.case).pk}
+    request = in_review(p.caseworker, fund, reviewer, case=p.case)
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    document = add_document(
+        request, by=p.caseworker, filename="a.pdf", data=pdf, kind="supporting", shared=True
+    )
+    ids = {"fund": fund.pk, "request": request.pk, "document": document.pk}
     ids["draft_request"] = draft(p.caseworker, fund).pk
     submitted = draft(p.caseworker, fund)
     ids["submitted_request"] = submit_request(submitted, by=p.caseworker).pk

@@ -96,6 +96,8 @@ ACTIONS = {
     "funds.request.disbursed": _("Fund request: payment recorded"),
     "funds.request.reported": _("Fund request: final report"),
     "funds.request.closed": _("Fund request closed"),
+    "funds.document.added": _("Fund request: document added"),
+    "funds.document.downloaded": _("Fund request: document downloaded"),
     # security events: refused attempts (404 for "not yours")
     "security.case.refused": _("Refused: a case that is not yours (or does not exist)"),
     "security.release.refused": _("Refused: a release that is not yours (or does not exist)"),

@@ -34,6 +34,11 @@ class BudgetCategory(models.TextChoices):
     OTHER = "other", pgettext_lazy("budget", "Other")
 
 
+class DocumentKind(models.TextChoices):
+    SUPPORTING = "supporting", _("Supporting document")
+    RECEIPT = "receipt", _("Receipt")
+
+
 # Where a payment may be recorded: an approved request, until its final report.
 PAYABLE = frozenset({RequestState.APPROVED, RequestState.PARTLY_APPROVED, RequestState.DISBURSED})
 # States in which a reviewer sees the request (never a draft).

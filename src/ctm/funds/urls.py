@@ -18,4 +18,6 @@ urlpatterns = [
     path("requests/<int:pk>/pay/", pages.pay, name="pay"),
     path("requests/<int:pk>/report/", pages.report, name="report"),
     path("requests/<int:pk>/close/", pages.close, name="close"),
+    path("requests/<int:pk>/documents/new/", pages.add_document, name="add_document"),
+    path("requests/<int:pk>/documents/<int:doc>/", pages.document, name="document"),
 ]

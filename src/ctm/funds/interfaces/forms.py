@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ctm.core.enums import Role
 from ctm.core.interfaces.choices import country_choices
 from ctm.core.models import Membership
-from ctm.funds.enums import BudgetCategory, Decision
+from ctm.funds.enums import BudgetCategory, Decision, DocumentKind
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 RATE = {"max_digits": 18, "decimal_places": 8, "min_value": Decimal("0.00000001"), "required": False}
@@ -123,4 +123,16 @@ class ReportForm(forms.Form):
     spent = forms.DecimalField(label=_("Spent (fund currency)"), **MONEY)
     report = forms.CharField(
         label=_("Final report: what was spent, receipts kept"), max_length=10000, widget=forms.Textarea
+    )
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label=_("File (PDF, image, text, DOCX, XLSX, ODT)"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    shared = forms.BooleanField(
+        label=_("Share with the fund's reviewers"),
+        required=False,
+        help_text=_(
+            "Only if it does not show who the person is, or if you let the reviewers see the identity."
+        ),
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ctm.core.fields import EncryptedTextField
 from ctm.core.models import TenantModel
-from ctm.funds.enums import BudgetCategory, RequestState
+from ctm.funds.enums import BudgetCategory, DocumentKind, RequestState
 from ctm.funds.models.fund import MONEY, Fund
 
 RATE = {"max_digits": 18, "decimal_places": 8}
@@ -99,3 +99,23 @@ class Disbursement(TenantModel):
     class Meta:
         ordering = ["paid_on", "id"]
         verbose_name = _("payment")
+
+
+class FundDocument(TenantModel):
+    """A supporting document or a receipt of a request: its bytes encrypted in the database (like a
+    case's attachments), its name too. The fund's reviewers download it only when its uploader shared
+    it with them."""
+
+    request = models.ForeignKey(FundRequest, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    shared = models.BooleanField(_("shared with the fund's reviewers"), default=False)
+    filename = EncryptedTextField(_("file name"))
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    key_id = models.CharField(max_length=16)
+    blob = models.BinaryField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("document")

@@ -3,6 +3,7 @@ request through its life (submit, grant, review, decide, pay, report, close)."""
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ctm.cases.domain.queries.cases import get_case_for_user
 from ctm.core.cells import xlsx_bytes
 from ctm.core.errors import InvalidTransition
+from ctm.funds.domain import documents
 from ctm.funds.domain import funds as fund_domain
 from ctm.funds.domain import requests as domain
 from ctm.funds.domain.queries.reports import DONOR_COLUMNS, donor_rows, fund_summary
@@ -28,7 +30,14 @@ from ctm.funds.domain.queries.requests import (
     reviewed_funds,
 )
 from ctm.funds.enums import PAYABLE, RequestState
-from ctm.funds.interfaces.forms import DecisionForm, DisburseForm, FundForm, ReportForm, RequestForm
+from ctm.funds.interfaces.forms import (
+    DecisionForm,
+    DisburseForm,
+    DocumentForm,
+    FundForm,
+    ReportForm,
+    RequestForm,
+)
 from ctm.funds.rules import can_manage_funds, can_request_funds, can_review_funds, is_fund_reviewer
 from ctm.funds.views.helpers import add_errors, load_request, member
 
@@ -129,14 +138,16 @@ def new_request(request: HttpRequest, pk: int) -> HttpResponse:
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership, fund_request = load_request(request, pk)
     own = fund_request.organization_id == membership.organization_id and can_request_funds(membership)
+    reviewer = is_fund_reviewer(membership, fund_request.fund)
     context = {
         "r": fund_request,
         "fund": fund_request.fund,
         "lines": list(fund_request.lines.all()),
         "payments": list(fund_request.payments.all()),
+        "documents": [d for d in fund_request.documents.all() if own or (reviewer and d.shared)],
         "identity": identity_for(membership, fund_request),
         "own": own,
-        "reviewer": is_fund_reviewer(membership, fund_request.fund),
+        "reviewer": reviewer,
         "S": RequestState,
         "payable": fund_request.state in PAYABLE,
     }
@@ -251,3 +262,51 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Final report"),
         run=lambda r, m, d: domain.submit_report(r, by=m, **d),
     )
+
+
+@login_required
+@GET_POST
+def add_document(request: HttpRequest, pk: int) -> HttpResponse:
+    membership, fund_request = load_request(request, pk)
+    if not (can_request_funds(membership) and fund_request.organization_id == membership.organization_id):
+        raise PermissionDenied
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            documents.add_document(
+                fund_request,
+                by=membership,
+                filename=upload.name,
+                data=upload.read(),
+                kind=form.cleaned_data["kind"],
+                shared=form.cleaned_data["shared"],
+            )
+        except (InvalidTransition, ValidationError) as exc:
+            add_errors(form, exc)
+        else:
+            return redirect("funds:request", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    context = {
+        "form": form,
+        "title": _("Add a document"),
+        "r": fund_request,
+        "fund": fund_request.fund,
+        "upload": True,
+    }
+    return render(request, "funds/form.html", context, status=status)
+
+
+@login_required
+def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
+    membership, fund_request = load_request(request, pk)
+    found = fund_request.documents.filter(pk=doc).first()
+    if found is None or not documents.may_read_document(membership, found):
+        raise Http404("No such document")
+    data = documents.read_document(found, by=membership)
+    response = HttpResponse(data, content_type=found.content_type)
+    # The real file name may be identifying: the download gets a neutral one.
+    extension = mimetypes.guess_extension(found.content_type) or ".bin"
+    response["Content-Disposition"] = f'attachment; filename="{fund_request.reference}-{found.pk}{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
