@@ -20,9 +20,17 @@ READ, WRITE, MANAGE, READERS, WRITERS, EVERYONE = "read", "write", "manage", "re
 HOME_ONLY, EDITORS, HOME_EDITORS = "home_only", "editors", "home_editors"
 FUND_USERS, REQUESTERS, REVIEWER = "fund_users", "requesters", "reviewer"
 ON_REQUEST, ON_DRAFT, REVIEW_REQUEST = "on_request", "on_draft", "review_request"
-READ_REQUEST = "read_request"
+READ_REQUEST, ON_CASE_REQUEST, REVIEW_CASE_REQUEST = "read_request", "on_case_request", "review_case_request"
 HOME_REQUESTERS = ("caseworker", "other_caseworker", "case_manager")
-HOME = ("caseworker", "other_caseworker", "case_manager", "org_admin", "data_manager", "fund_reviewer", "auditor")
+HOME = (
+    "caseworker",
+    "other_caseworker",
+    "case_manager",
+    "org_admin",
+    "data_manager",
+    "fund_reviewer",
+    "auditor",
+)
 
 # Who gets the success code, per kind of endpoint; the others get the code shown.
 EXPECTED: dict[str, dict[str, str | int]] = {
@@ -49,7 +57,16 @@ EXPECTED: dict[str, dict[str, str | int]] = {
     ON_REQUEST: {**dict.fromkeys(HOME_REQUESTERS, "ok"), "outsider": 404},
     ON_DRAFT: {**dict.fromkeys(HOME_REQUESTERS, "ok"), "fund_reviewer": 404, "outsider": 404},
     REVIEW_REQUEST: {"fund_reviewer": "ok", "outsider": 404},
-    READ_REQUEST: {**dict.fromkeys(HOME_REQUESTERS, "ok"), "fund_reviewer": "ok", "outsider": 404},
+    # the request for the home case: a caseworker not on the case does not see it
+    READ_REQUEST: {
+        "caseworker": "ok",
+        "case_manager": "ok",
+        "fund_reviewer": "ok",
+        "other_caseworker": 404,
+        "outsider": 404,
+    },
+    ON_CASE_REQUEST: {"caseworker": "ok", "case_manager": "ok", "other_caseworker": 404, "outsider": 404},
+    REVIEW_CASE_REQUEST: {"fund_reviewer": "ok", "other_caseworker": 404, "outsider": 404},
 }
 DEFAULT_REFUSAL = {
     READ: 404,
@@ -68,6 +85,8 @@ DEFAULT_REFUSAL = {
     ON_DRAFT: 403,
     REVIEW_REQUEST: 403,
     READ_REQUEST: 403,
+    ON_CASE_REQUEST: 403,
+    REVIEW_CASE_REQUEST: 403,
 }
 
 
@@ -207,8 +226,22 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
     ),
     ("directory.read_shared", "GET", "/directory/{shared_entry}", None, EVERYONE, 200),
     ("directory.read", "GET", "/directory/{private_entry}", None, HOME_ONLY, 200),
-    ("directory.update", "PATCH", "/directory/{private_entry}", lambda w: {"hours": "24/7"}, HOME_EDITORS, 200),
-    ("directory.update_shared", "PATCH", "/directory/{shared_entry}", lambda w: {"city": "Orhei"}, EDITORS, 200),
+    (
+        "directory.update",
+        "PATCH",
+        "/directory/{private_entry}",
+        lambda w: {"hours": "24/7"},
+        HOME_EDITORS,
+        200,
+    ),
+    (
+        "directory.update_shared",
+        "PATCH",
+        "/directory/{shared_entry}",
+        lambda w: {"city": "Orhei"},
+        EDITORS,
+        200,
+    ),
     ("directory.verify", "POST", "/directory/{private_entry}/verify", None, HOME_EDITORS, 200),
     ("directory.delete", "DELETE", "/directory/{private_entry}", None, HOME_EDITORS, 204),
     ("funds.list", "GET", "/funds", None, EVERYONE, 200),
@@ -232,9 +265,23 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
     ),
     ("request.read", "GET", "/funds/requests/{request}", None, READ_REQUEST, 200),
     ("request.submit", "POST", "/funds/requests/{draft_request}/submit", None, ON_DRAFT, 200),
-    ("request.grant", "POST", "/funds/requests/{request}/grant", lambda w: {"granted": True}, ON_REQUEST, 200),
+    (
+        "request.grant",
+        "POST",
+        "/funds/requests/{request}/grant",
+        lambda w: {"granted": True},
+        ON_CASE_REQUEST,
+        200,
+    ),
     ("request.review", "POST", "/funds/requests/{submitted_request}/review", None, REVIEW_REQUEST, 200),
-    ("request.decide", "POST", "/funds/requests/{request}/decide", lambda w: {"decision": "approved"}, REVIEW_REQUEST, 200),
+    (
+        "request.decide",
+        "POST",
+        "/funds/requests/{request}/decide",
+        lambda w: {"decision": "approved"},
+        REVIEW_CASE_REQUEST,
+        200,
+    ),
     (
         "request.disburse",
         "POST",

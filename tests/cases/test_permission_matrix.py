@@ -107,6 +107,8 @@ FUND_REQUEST = expect(403, anonymous=302, **REQUESTERS, fund_reviewer=200, outsi
 FUND_REQUESTERS_GET = expect(403, anonymous=302, **REQUESTERS, outsider=404)
 FUND_REVIEWER_GET = expect(403, anonymous=302, fund_reviewer=200, outsider=404)
 FUND_REVIEWER_POST = expect(403, anonymous=302, fund_reviewer=302, outsider=404)
+# the request for the home case: a caseworker not on the case does not see it (nor its documents)
+NOT_ON_THE_CASE = {"other_caseworker": 404}
 
 
 def _fund(key: str):
@@ -295,7 +297,7 @@ MATRIX = {
     "funds:fund": ("get", _fund("fund"), None, FUND_MEMBERS),
     "funds:export": ("get", _fund("fund"), None, expect(403, anonymous=302, fund_reviewer=200)),
     "funds:new_request": ("get", _fund("fund"), None, expect(403, anonymous=302, **REQUESTERS, outsider=200)),
-    "funds:request": ("get", _fund("request"), None, FUND_REQUEST),
+    "funds:request": ("get", _fund("request"), None, {**FUND_REQUEST, **NOT_ON_THE_CASE}),
     # a draft is the requesting organization's own: the reviewer does not see it yet
     "funds:submit": (
         "post",
@@ -303,19 +305,24 @@ MATRIX = {
         {},
         expect(403, anonymous=302, **REQUESTERS_POST, fund_reviewer=404, outsider=404),
     ),
-    "funds:grant": ("post", _fund("request"), {"granted": "1"}, expect(403, anonymous=302, **REQUESTERS_POST, outsider=404)),
+    "funds:grant": (
+        "post",
+        _fund("request"),
+        {"granted": "1"},
+        {**expect(403, anonymous=302, **REQUESTERS_POST, outsider=404), **NOT_ON_THE_CASE},
+    ),
     "funds:review": ("post", _fund("submitted_request"), {}, FUND_REVIEWER_POST),
-    "funds:decide": ("get", _fund("request"), None, FUND_REVIEWER_GET),
+    "funds:decide": ("get", _fund("request"), None, {**FUND_REVIEWER_GET, **NOT_ON_THE_CASE}),
     "funds:pay": ("get", _fund("approved_request"), None, FUND_REVIEWER_GET),
     "funds:report": ("get", _fund("disbursed_request"), None, FUND_REQUESTERS_GET),
     "funds:close": ("post", _fund("reported_request"), {}, FUND_REVIEWER_POST),
-    "funds:add_document": ("get", _fund("request"), None, FUND_REQUESTERS_GET),
+    "funds:add_document": ("get", _fund("request"), None, {**FUND_REQUESTERS_GET, **NOT_ON_THE_CASE}),
     # a document shared with the fund's reviewers
     "funds:document": (
         "get",
         lambda p, o: (lambda x: {"pk": x["request"], "doc": x["document"]})(fund_objects(p)),
         None,
-        FUND_REQUEST,
+        {**FUND_REQUEST, **NOT_ON_THE_CASE},
     ),
     "published:list": ("get", lambda p, o: {}, None, PUBLIC),
     "published:release": ("get", lambda p, o: {"pk": privacy_objects.published(p).pk}, None, PUBLIC),

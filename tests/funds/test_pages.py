@@ -161,3 +161,18 @@ def test_list_queries_do_not_grow(client, personas, fund_org):
     for _ in range(2):
         in_review(personas.caseworker, fund, reviewer)
     assert {m: count(m) for m in (reviewer, personas.caseworker)} == one
+
+
+def test_a_caseworker_sees_the_requests_of_the_cases_they_work_on(client, personas, fund_org):
+    from ctm.cases.domain.cases import assign_case
+
+    fund, reviewer = fund_with_reviewer(fund_org)
+    for_case = in_review(personas.caseworker, fund, reviewer, case=personas.case)
+    by_code = in_review(personas.caseworker, fund, reviewer)
+    colleague = personas.other_caseworker
+    client.force_login(colleague.user)
+    assert client.get(reverse("funds:request", args=[for_case.pk])).status_code == 404
+    assert client.get(reverse("funds:request", args=[by_code.pk])).status_code == 200
+    assert NEEDS not in client.get(reverse("funds:list")).content.decode().replace(by_code.reference, "")
+    assign_case(personas.case, by=personas.case_manager, assignees=[colleague.user])
+    assert client.get(reverse("funds:request", args=[for_case.pk])).status_code == 200

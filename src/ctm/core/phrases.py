@@ -103,8 +103,12 @@ ACTIONS = {
     "security.release.refused": _("Refused: a release that is not yours (or does not exist)"),
     "security.linkage_run.refused": _("Refused: a linkage run that is not yours (or does not exist)"),
     "security.estimate.refused": _("Refused: an estimate that is not yours (or does not exist)"),
-    "security.fund_request.refused": _("Refused: a fund request that is not yours to see (or does not exist)"),
-    "security.directory_entry.refused": _("Refused: a private directory entry of another organization (or none)"),
+    "security.fund_request.refused": _(
+        "Refused: a fund request that is not yours to see (or does not exist)"
+    ),
+    "security.directory_entry.refused": _(
+        "Refused: a private directory entry of another organization (or none)"
+    ),
     # record linkage and estimates
     "linkage.run.created": _("Linkage run started"),
     "linkage.run.linked": _("Linkage run finished"),

@@ -19,6 +19,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ctm.cases.domain.queries.cases import view_person
+from ctm.cases.domain.queries.scoping import writable_cases_q
+from ctm.cases.models import Case
 from ctm.core.domain.security import record_refusal
 from ctm.core.errors import NotAllowed
 from ctm.core.scopes import organization_scope, scopes_disabled
@@ -67,10 +69,21 @@ def review_scope(membership: Any) -> Iterator[list[int]]:
         yield orgs
 
 
+def _requester_q(membership: Any) -> Q:
+    """The organization's requests under a code, and those for a case the member may work on (a
+    caseworker who sees only their own cases sees only those cases' requests)."""
+    cases = writable_cases_q(membership)
+    mine = Q(case__isnull=True)
+    if cases is not None:
+        mine |= Q(case__in=Case.objects.filter(cases).values("pk"))
+    return Q(organization_id=membership.organization_id) & mine
+
+
 def _readable_q(membership: Any) -> Q | None:
+    """Built inside the reader's scope (the case filter is a query on cases)."""
     q = None
     if can_request_funds(membership):
-        q = Q(organization_id=membership.organization_id)
+        q = _requester_q(membership)
     if can_review_funds(membership):
         mine = Q(fund__reviewers=membership, state__in=REVIEWABLE)
         q = mine if q is None else q | mine
@@ -79,23 +92,21 @@ def _readable_q(membership: Any) -> Q | None:
 
 def requests_for_user(membership: Any, **filters: Any) -> list[FundRequest]:
     """Requests the membership may read: its organization's own, or those sent to funds it reviews."""
-    q = _readable_q(membership)
-    if q is None:
+    if not (can_request_funds(membership) or can_review_funds(membership)):
         raise NotAllowed("Your role does not work with emergency funds.")
     with review_scope(membership):
-        qs = FundRequest.objects.filter(q, **filters).distinct()
+        qs = FundRequest.objects.filter(_readable_q(membership), **filters).distinct()
         return list(qs.select_related("fund", "organization", "created_by").order_by("-created_at", "-id"))
 
 
 def get_request_for_user(membership: Any, pk: int) -> FundRequest:
     """The request if the membership may read it; 404 (and a security event) for missing and not yours.
     The caller reads its parts in `review_scope` (views: `enter_request_scope`)."""
-    q = _readable_q(membership)
-    if q is None:
+    if not (can_request_funds(membership) or can_review_funds(membership)):
         raise NotAllowed("Your role does not work with emergency funds.")
     with review_scope(membership):
         request = (
-            FundRequest.objects.filter(q, pk=pk).select_related("fund", "organization", "created_by").first()
+            FundRequest.objects.filter(_readable_q(membership), pk=pk).select_related("fund", "organization", "created_by").first()
         )
     if request is None:
         _refused(membership, pk)
