@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "ctm.core",
     "ctm.accounts",
     "ctm.cases",
+    "ctm.directory",
+    "ctm.funds",
     "ctm.linkage",
     "ctm.privacy",
     "ctm.assistance",

@@ -51,6 +51,7 @@ def test_demo_loads_every_stage_org_and_role(db):
     assert Guardian.objects.exists()  # minors have a guardian
     assert Case.objects.filter(is_minor=True).count() == Guardian.objects.values("case").distinct().count()
     assert verify_chain()[1] == []
+    _directory_and_fund_are_filled()
 
     # Run again on the same database: nothing is added.
     again, out = run_demo(7)
@@ -124,3 +125,20 @@ def test_demo_includes_assistance_for_every_organization(db):
         assert ServiceRecord.objects.filter(organization=org, status="delivered").exists(), org.code
     assert ShelterStay.objects.exists() and Task.objects.filter(kind="high_risk_follow_up").exists()
     assert verify_chain()[1] == []
+
+
+def _directory_and_fund_are_filled():
+    """The directory has entries for every demo country; the fund reviewer has a queue."""
+    from ctm.directory.models import PrivateEntry, SharedEntry
+    from ctm.funds.domain.queries.requests import requests_for_user
+    from ctm.funds.enums import RequestState
+
+    assert {o.country for o in DEMO_ORGS} <= set(SharedEntry.objects.values_list("country", flat=True))
+    assert SharedEntry.objects.filter(last_verified_on__isnull=False).count() == SharedEntry.objects.count()
+    assert PrivateEntry.objects.count() == len(DEMO_ORGS)
+    reviewer = Membership.objects.get(user__username="demo-fund-reviewer-bkk")
+    queue = requests_for_user(reviewer)
+    states = Counter(r.state for r in queue)
+    assert states[RequestState.SUBMITTED] >= 2 and states[RequestState.IN_REVIEW] >= 2
+    assert states[RequestState.DISBURSED] == 1
+    assert {r.organization.code for r in queue} == {o.code for o in DEMO_ORGS}

@@ -14,6 +14,8 @@ from ctm.api.routers import (
     cases,
     consents,
     context,
+    directory,
+    funds,
     notes,
     organizations,
     persons,
@@ -44,6 +46,8 @@ api = CtmAPI(
 )
 errors.install(api)
 api.add_router("/organizations", organizations.router)
+api.add_router("/directory", directory.router)
+api.add_router("/funds", funds.router)
 for module in (cases, persons, context, consents, notes, screening, assistance):
     api.add_router("/cases", module.router)
 api.add_router("", work.router)

@@ -96,12 +96,37 @@ ACTIONS = {
     "privacy.release.rejected": _("Release rejected"),
     "privacy.release.published": _("Release published"),
     "privacy.release.downloaded": _("Published release file downloaded"),
+    # contact directory
+    "directory.entry.created": _("Directory entry added"),
+    "directory.entry.updated": _("Directory entry changed"),
+    "directory.entry.verified": _("Directory entry verified"),
+    "directory.entry.deleted": _("Directory entry deleted"),
+    "directory.entries.imported": _("Directory entries imported"),
+    # emergency assistance funds
+    "funds.fund.created": _("Emergency fund opened"),
+    "funds.request.created": _("Fund request drafted"),
+    "funds.request.submitted": _("Fund request submitted"),
+    "funds.request.identity_granted": _("Fund reviewers allowed to see who a request is for"),
+    "funds.request.identity_withdrawn": _("Fund reviewers no longer see who a request is for"),
+    "funds.request.review_started": _("Fund request: eligibility review started"),
+    "funds.request.decided": _("Fund request decided"),
+    "funds.request.disbursed": _("Fund request: payment recorded"),
+    "funds.request.reported": _("Fund request: final report"),
+    "funds.request.closed": _("Fund request closed"),
+    "funds.document.added": _("Fund request: document added"),
+    "funds.document.downloaded": _("Fund request: document downloaded"),
     # security events: refused attempts (404 for "not yours")
     "security.case.refused": _("Refused: a case that is not yours (or does not exist)"),
     "security.release.refused": _("Refused: a release that is not yours (or does not exist)"),
     "security.linkage_run.refused": _("Refused: a linkage run that is not yours (or does not exist)"),
     "security.estimate.refused": _("Refused: an estimate that is not yours (or does not exist)"),
     "security.task.refused": _("Refused: a task that is not yours (or does not exist)"),
+    "security.fund_request.refused": _(
+        "Refused: a fund request that is not yours to see (or does not exist)"
+    ),
+    "security.directory_entry.refused": _(
+        "Refused: a private directory entry of another organization (or none)"
+    ),
     # record linkage and estimates
     "linkage.run.created": _("Linkage run started"),
     "linkage.run.linked": _("Linkage run finished"),

@@ -59,6 +59,7 @@ class Command(BaseCommand):
         for config in apps.get_app_configs():  # the apps built on the register add their part
             if hasattr(config, "load_demo"):
                 console.print(f"Loaded {config.load_demo(seed)}.")
+        call_command("demo_funds", stdout=self.stdout)  # the funds app sits above cases: by name
         elapsed = time.monotonic() - started
         console.print(
             f"Loaded {len(demo_data.DEMO_ORGS)} organizations, {len(users)} users and {len(plans)} cases "
