@@ -180,6 +180,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600  # unhashed names (the fallback); hashed names are cached for ten years
+WHITENOISE_ROOT = BASE_DIR / "ctm" / "core" / "public"  # /favicon.ico, which browsers ask for by that name
 
 CTM_CASE_PAGE_SIZE = env_int("CTM_CASE_PAGE_SIZE", 25)
 
