@@ -22,6 +22,17 @@ PER_KIND = 2
 MAX_PAGES = 120
 PHONE = 375
 SKIP_PREFIXES = ("/static/", "/api/")  # assets, and the API (its own schema tests)
+WIDEST = """(limit) => {
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.right > limit + 1 && ![...el.children].some(c => c.getBoundingClientRect().right > limit + 1)) {
+      out.push(`${el.tagName.toLowerCase()}${el.className ? "." + String(el.className).split(" ").join(".") : ""}`
+               + ` (${Math.round(r.right)} px)`);
+    }
+  }
+  return [...new Set(out)].slice(0, 4);
+}"""
 AXE_RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations
@@ -68,11 +79,11 @@ def crawl_site(page, base: str, start: str, *, axe: bool = True) -> Crawl:
     crawl = Crawl(base)
     watch(page, crawl)
     axe_source = AXE.read_text(encoding="utf-8") if axe else ""
-    queue: deque[str] = deque([base + start])
+    queue: deque[tuple[str, str]] = deque([(base + start, "sign-in")])
     queued = {base + start}
     while queue and len(crawl.visited) < MAX_PAGES:
-        url = queue.popleft()
-        if not _answers(page, crawl, url):
+        url, source = queue.popleft()
+        if not _answers(page, crawl, url, source):
             continue
         page.goto(url)
         crawl.visited.append(url)
@@ -82,16 +93,16 @@ def crawl_site(page, base: str, start: str, *, axe: bool = True) -> Crawl:
                 continue
             crawl.kinds[key] += 1
             queued.add(link)
-            queue.append(link)
+            queue.append((link, page.url))
     return crawl
 
 
-def _answers(page, crawl: Crawl, url: str) -> bool:
+def _answers(page, crawl: Crawl, url: str, source: str) -> bool:
     """Fetch the link as the user (same cookies) first: a 403 or an error is a problem of the page
     that showed the link; a download (not HTML) is checked, not opened."""
     response = page.request.get(url)
     if response.status >= 400:
-        crawl.note(url, f"a link to it answers {response.status}")
+        crawl.note(source, f"links to {url.removeprefix(crawl.base)}, which answers {response.status}")
         return False
     return "text/html" in response.headers.get("content-type", "")
 
@@ -100,7 +111,8 @@ def _check_page(page, crawl: Crawl, axe_source: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.viewport_size["width"]
     if viewport == PHONE and width > PHONE:
-        crawl.note(page.url, f"scrolls sideways at {PHONE} px ({width} px wide)")
+        wide = ", ".join(page.evaluate(WIDEST, PHONE))
+        crawl.note(page.url, f"scrolls sideways at {PHONE} px ({width} px wide: {wide})")
     if axe_source:
         if not page.evaluate("typeof axe !== 'undefined'"):
             page.evaluate(axe_source)  # through the DevTools protocol: the page's CSP still applies to it

@@ -59,7 +59,6 @@ def test_every_page_of_every_role(browser, live_server, demo, persona):
     if persona == "two-factor-pending":
         assert start.startswith("/accounts/two-factor/")
         assert all("/cases/" not in url for url in crawl.visited), "a pending session reached the cases"
-    print(persona, len(crawl.visited), "pages:", *crawl.visited, sep="\n  ")
     assert len(crawl.visited) > 1
     assert not crawl.problems, f"{len(crawl.problems)} problems for {persona}:\n" + "\n".join(
         sorted(set(crawl.problems))
