@@ -87,8 +87,8 @@ def update_case(case: Case, *, by: Membership, data: dict[str, Any], version: in
         raise NotAllowed(_("That office belongs to another organization."))
     with transaction.atomic():
         old = snapshot(case, CASE_FIELDS)
-        bump_version(case, version)
         changed = apply(case, {k: v for k, v in data.items() if k in CASE_FIELDS})
+        bump_version(case, version, changed=bool(changed))
         if changed:
             case.save(update_fields=[*changed, "updated_at"])
             log_change("cases.case.updated", by, case, _ids(old), _ids(snapshot(case, CASE_FIELDS)))
@@ -159,6 +159,8 @@ def close_case(
         lock(case)
         if case.is_closed:
             raise InvalidTransition(_("The case is already closed."))
+        if on is not None and case.opened_on and on < case.opened_on:
+            raise InvalidTransition({"closed_on": _("A case cannot be closed before the day it was opened.")})
         if case.is_minor and not can_manage_cases(by):
             return _request_closure(case, by=by, reason=reason, note=note)
         old = {"status": case.status, "stage": case.stage}
