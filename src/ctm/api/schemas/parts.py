@@ -146,6 +146,7 @@ class ConsentIn(In):
     told_right_to_access: Bool = False
     told_retention: Bool = False
     told_withdrawal: Bool = False
+    includes_attachments: Bool = Field(False, description="For a referral: the case's files may be shared too")
 
 
 class ConsentOut(Schema):
@@ -161,6 +162,7 @@ class ConsentOut(Schema):
     told_right_to_access: bool
     told_retention: bool
     told_withdrawal: bool
+    includes_attachments: bool
     withdrawn_on: datetime.date | None
     withdrawn_by: str | None
 

@@ -238,8 +238,9 @@ def reopen_case(case: Case, *, by: Membership, reason: str = "") -> Case:
     return case
 
 
-def share_case(case: Case, *, by: Membership, consent: Consent) -> CaseShare:
-    """Give another organization read access, against a referral consent that names it."""
+def share_case(case: Case, *, by: Membership, consent: Consent, attachments: bool = False) -> CaseShare:
+    """Give another organization read access, against a referral consent that names it; the case's
+    files only with `attachments`, which the consent must allow."""
     require_manager(by, case)
     with transaction.atomic():
         lock(case)
@@ -251,6 +252,10 @@ def share_case(case: Case, *, by: Membership, consent: Consent) -> CaseShare:
             or not may(case, ConsentScope.REFERRAL, organization=target)
         ):
             raise InvalidTransition(_("A valid referral consent naming the organization is required."))
+        if attachments and not consent.includes_attachments:
+            raise InvalidTransition(
+                {"attachments": _("The consent does not allow sharing the files: record a consent that does.")}
+            )
         share = (
             CaseShare.objects.filter(organization_id=case.organization_id)
             .filter(case=case, shared_with=target, revoked_at__isnull=True)
@@ -263,8 +268,16 @@ def share_case(case: Case, *, by: Membership, consent: Consent) -> CaseShare:
                 shared_with=target,
                 consent=consent,
                 granted_by=by.user,
+                includes_attachments=attachments,
             )
-            log_case("cases.case.shared", by, case, {"shared_with": [None, target.code]})
+            changes = {"shared_with": [None, target.code], "attachments": [None, attachments]}
+            log_case("cases.case.shared", by, case, changes)
+        elif share.includes_attachments != attachments:
+            old = share.includes_attachments
+            share.includes_attachments = attachments
+            share.consent = consent
+            share.save(update_fields=["includes_attachments", "consent", "updated_at"])
+            log_case("cases.case.shared", by, case, {"attachments": [old, attachments]})
     return share
 
 
