@@ -29,6 +29,7 @@ ALLOWED_HOSTS = [
     h for h in os.environ.get("CTM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CTM_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_FAILURE_VIEW = "ctm.core.views.errors.csrf_failure"  # the site's error page, translated
 
 INSTALLED_APPS = [
     "django.contrib.auth",
