@@ -36,6 +36,7 @@ def _no_nul(value: str) -> str:
 
 
 CENT = Decimal("0.01")
+AMOUNT = re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -94,18 +95,28 @@ def integer(ge: int, le: int, **field: Any) -> Any:
 
 
 def _json_money(value: Any) -> Any:
+    """A JSON number (rounded to the cent), or the exact amount written as text: "1500.50"."""
+    if isinstance(value, str) and AMOUNT.fullmatch(value):
+        return Decimal(value)
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise ValueError("Enter an amount as a number.")
+        raise ValueError("Enter an amount as a number, or as text such as 1500.50.")
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 Id = integer(1, MAX_ID)
-# An amount of money, a JSON number rounded to the cent (never text): up to 99,999,999.99.
+# An amount of money up to 99,999,999.99: a JSON number (rounded to the cent) or exact text "1500.50".
 Money = Annotated[
     Decimal,
     BeforeValidator(_json_money),
     Field(ge=0, le=Decimal("99999999.99")),
-    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 99999999.99}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 99999999.99},
+                {"type": "string", "pattern": f"^{AMOUNT.pattern}$"},
+            ]
+        }
+    ),
 ]
 UrlId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Bool = Annotated[bool, Strict()]
