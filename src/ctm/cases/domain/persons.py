@@ -104,8 +104,8 @@ def update_person(case: Case, *, by: Any, data: dict[str, Any], version: int | N
     with transaction.atomic(), identifying_access(WRITE):
         person = case.person
         old = snapshot(person, PERSON_FIELDS)
-        bump_version(person, version)
         changed = apply(person, {k: v for k, v in data.items() if k in PERSON_FIELDS})
+        bump_version(person, version, changed=bool(changed))
         if not changed:
             return person
         refresh_indexes(person)

@@ -312,6 +312,7 @@ class ConsentForm(forms.ModelForm):
             "given_by",
             "guardian",
             *[name for name, _label in CHECKLIST],
+            "includes_attachments",
         ]
         widgets = {"given_on": DATE}
         # A tenant-owned choice starts empty (it is built outside any scope, when the module loads);
@@ -364,6 +365,11 @@ class DocumentForm(forms.Form):
 
 class ShareForm(forms.Form):
     consent = forms.ModelChoiceField(label=_("Referral consent"), queryset=None)
+    attachments = forms.BooleanField(
+        label=_("Share the files (attachments) too"),
+        required=False,
+        help_text=_("Only when the consent allows it."),
+    )
 
     def __init__(self, *args: Any, consents: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
