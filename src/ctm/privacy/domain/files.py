@@ -174,7 +174,7 @@ def write_release(release: Release, frame: pd.DataFrame, published_at: str) -> t
         ]
         extra = {"intro": intro, "published_at": published_at}
         (work / "report.html").write_text(report_docs.html_report(release, extra), encoding="utf-8")
-        (work / "report.pdf").write_bytes(report_docs.pdf_report(release, [str(line) for line in intro]))
+        (work / "report.pdf").write_bytes(report_docs.pdf_report(release, extra))
         files = [_entry(work / name) for name in PUBLISHED_FILES if name != "manifest.json"]
         data = manifest(release, files, published_at)
         (work / "manifest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -9,14 +9,13 @@ from __future__ import annotations
 import base64
 import io
 import math
-import textwrap
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from ctm.core.pdf import html_to_pdf
 from ctm.privacy.enums import SYNTHESIS_METHODS, ReleaseMethod
 from ctm.privacy.models import Release
 
@@ -182,37 +181,7 @@ def html_report(release: Release, extra: dict[str, Any]) -> str:
     return render_to_string("privacy/report.html", {**context(release), **extra})
 
 
-def _text_page(pdf: PdfPages, title: str, lines: list[str]) -> None:
-    fig = Figure(figsize=(8.27, 11.69))
-    fig.text(0.08, 0.95, title, fontsize=14, weight="bold", va="top")
-    y = 0.90
-    for line in lines:
-        wrapped = textwrap.wrap(line, 100) or [""]
-        fig.text(0.08, y, "\n".join(wrapped), fontsize=9, va="top", family="DejaVu Sans")
-        y -= 0.017 * len(wrapped) + 0.008
-        if y < 0.06:
-            pdf.savefig(fig)
-            fig, y = Figure(figsize=(8.27, 11.69)), 0.95
-    pdf.savefig(fig)
-
-
-def pdf_report(release: Release, intro: list[str]) -> bytes:
-    """The same report as a PDF (matplotlib's PdfPages, as the linkage reports do)."""
-    ctx = context(release)
-    lines = [*intro, "", _("Parameters")]
-    lines += [f"  {key}: {value}" for key, value in ctx["parameters"]]
-    for section in ctx["sections"]:
-        lines += ["", str(section["title"])]
-        lines += [f"  {label}: {value}" for label, value in section["rows"]]
-    buffer = io.BytesIO()
+def pdf_report(release: Release, extra: dict[str, Any]) -> bytes:
+    """The release's report as a PDF: the same HTML as the published report, laid out on A4."""
     title = _("Risk and utility report: %(label)s") % {"label": release.label}
-    with PdfPages(buffer) as pdf:
-        _text_page(pdf, title, lines)
-        utility = release.report.get("utility") or {}
-        fig = heatmap_figure(utility.get("tvd_2way_matrix") or {}, _("2-way total variation distance"))
-        if fig is not None:
-            pdf.savefig(fig)
-        info = pdf.infodict()
-        info["Title"] = title
-        info["Creator"] = "CTM"
-    return buffer.getvalue()
+    return html_to_pdf(html_report(release, extra), title=title)
