@@ -469,6 +469,7 @@ def bulk_load(
     from django.db import transaction
 
     from ctm.cases import models as m
+    from ctm.cases.domain.persons import search_digests
     from ctm.cases.enums import CaseStatus, ClosureReason, DecisionState, Stage
     from ctm.core import crypto
 
@@ -484,13 +485,9 @@ def bulk_load(
         m.Person.objects.bulk_create(persons, batch_size=1000)
         m.PersonPhoneticKey.objects.bulk_create(
             [
-                m.PersonPhoneticKey(
-                    organization_id=p.organization_id,
-                    person=p,
-                    digest=crypto.phonetic_index(code, p.birth_date.year),
-                )
+                m.PersonPhoneticKey(organization_id=p.organization_id, person=p, digest=digest)
                 for p in persons
-                for code in crypto.phonetic_tokens(p.full_name)
+                for digest in sorted(search_digests(p))  # the search keys, as refresh_indexes makes them
             ],
             batch_size=2000,
         )

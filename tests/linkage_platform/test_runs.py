@@ -235,3 +235,26 @@ def test_the_unique_lists_setting_reaches_the_engine(dm, personas, registered_pe
     assert run.status == "done" and run.settings["unique_lists"] is True
     per_cluster = LinkedRecord.objects.filter(run=run).values_list("cluster_id", "list_name")
     assert len(set(per_cluster)) == len(per_cluster)
+def test_a_list_reports_every_problem_not_only_the_first(dm, personas):
+    rows = [
+        ("1", "Olga", "Petrova", "1995-04-02", "F", "MD", ""),
+        ("1", "Ion", "Rusu", "1990-02-30", "X", "ZZ", ""),  # repeated id, impossible date, bad sex, unknown country
+        ("", "Ana", "Ceban", "2999", "female", "md", ""),  # no id, a date in the future
+        ("4", "Ana", "Ceban", "1990-04", "m", "", ""),  # a month is enough
+    ]
+    response = start(dm, [upload("c.csv", list_csv(rows))], include_persons=False)
+    assert response.status_code == 400
+    errors = response.context["form"].errors["files"]
+    assert [e.split(":", 2)[1].strip() for e in errors] == ["Row 3", "Row 3", "Row 3", "Row 3", "Row 4", "Row 4"]
+    text = " ".join(errors)
+    assert "repeated (row 2)" in text and "possible date" in text and "sex code" in text and "country" in text
+    assert "record_id is empty" in text
+
+
+def test_after_a_decision_the_reviewer_goes_to_the_next_pair(dm, personas, run):
+    from ctm.linkage.domain.queries.runs import review_queue
+
+    queue = [p for p in review_queue(run) if p.decision == ""]
+    assert len(queue) >= 2  # the fixture's run has pairs near its threshold
+    response = dm.post(reverse("linkage:decide", args=[run.pk, queue[0].pk]), {"decision": "accepted"})
+    assert response["Location"] == reverse("linkage:pair", args=[run.pk, queue[1].pk])

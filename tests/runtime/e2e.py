@@ -112,7 +112,7 @@ def state() -> dict:
 
     def rows(model):
         with scopes_disabled():  # a probe of every organization's jobs, outside any request
-            return {str(r.pk): {"status": r.status, "error": r.error, "progress": r.progress}
+            return {str(r.pk): {"status": r.status, "error": getattr(r, "error_text", r.error), "progress": r.progress}
                     for r in model.objects.all()}  # fmt: skip
 
     return {

@@ -44,6 +44,9 @@ ACTIONS = {
     "cases.person.updated": _("Personal data changed"),
     "cases.person.viewed": _("Personal data viewed"),
     "cases.person.searched": _("Persons searched"),
+    "cases.person.listed": _("Names shown in the case list"),
+    "cases.list.exported": _("Case list exported"),
+    "cases.person.reindexed": _("Search keys of the persons recomputed"),
     "cases.person.exported": _("Person's full record exported (before erasure)"),
     "cases.person.erased": _("Person's identifying data erased"),
     "cases.document.added": _("Identity document added"),
@@ -67,6 +70,20 @@ ACTIONS = {
     "cases.notes.viewed": _("Notes viewed"),
     "cases.attachment.added": _("Attachment added"),
     "cases.attachment.downloaded": _("Attachment downloaded"),
+    # assistance: assessments, plans, services, shelters, tasks
+    "assistance.assessment.recorded": _("Vulnerability and risk assessment recorded"),
+    "assistance.plan.created": _("Assistance plan started"),
+    "assistance.plan_item.added": _("Planned service added"),
+    "assistance.plan.agreed": _("Person's agreement to the plan recorded"),
+    "assistance.plan.approved": _("Assistance plan approved"),
+    "assistance.service.recorded": _("Service recorded"),
+    "assistance.service.status_changed": _("Service status changed"),
+    "assistance.shelter.created": _("Shelter added"),
+    "assistance.shelter.admitted": _("Admitted to a shelter"),
+    "assistance.shelter.discharged": _("Discharged from a shelter"),
+    "assistance.task.done": _("Task done"),
+    "assistance.tasks.overdue_notified": _("Overdue tasks notified"),
+    "assistance.record.viewed": _("Assistance viewed (notes, objectives, providers)"),
     # anonymized releases
     "privacy.dataset.created": _("Own-cases dataset created for releases"),
     "privacy.dataset.uploaded": _("Dataset uploaded for releases"),
@@ -79,11 +96,37 @@ ACTIONS = {
     "privacy.release.rejected": _("Release rejected"),
     "privacy.release.published": _("Release published"),
     "privacy.release.downloaded": _("Published release file downloaded"),
+    # contact directory
+    "directory.entry.created": _("Directory entry added"),
+    "directory.entry.updated": _("Directory entry changed"),
+    "directory.entry.verified": _("Directory entry verified"),
+    "directory.entry.deleted": _("Directory entry deleted"),
+    "directory.entries.imported": _("Directory entries imported"),
+    # emergency assistance funds
+    "funds.fund.created": _("Emergency fund opened"),
+    "funds.request.created": _("Fund request drafted"),
+    "funds.request.submitted": _("Fund request submitted"),
+    "funds.request.identity_granted": _("Fund reviewers allowed to see who a request is for"),
+    "funds.request.identity_withdrawn": _("Fund reviewers no longer see who a request is for"),
+    "funds.request.review_started": _("Fund request: eligibility review started"),
+    "funds.request.decided": _("Fund request decided"),
+    "funds.request.disbursed": _("Fund request: payment recorded"),
+    "funds.request.reported": _("Fund request: final report"),
+    "funds.request.closed": _("Fund request closed"),
+    "funds.document.added": _("Fund request: document added"),
+    "funds.document.downloaded": _("Fund request: document downloaded"),
     # security events: refused attempts (404 for "not yours")
     "security.case.refused": _("Refused: a case that is not yours (or does not exist)"),
     "security.release.refused": _("Refused: a release that is not yours (or does not exist)"),
     "security.linkage_run.refused": _("Refused: a linkage run that is not yours (or does not exist)"),
     "security.estimate.refused": _("Refused: an estimate that is not yours (or does not exist)"),
+    "security.task.refused": _("Refused: a task that is not yours (or does not exist)"),
+    "security.fund_request.refused": _(
+        "Refused: a fund request that is not yours to see (or does not exist)"
+    ),
+    "security.directory_entry.refused": _(
+        "Refused: a private directory entry of another organization (or none)"
+    ),
     # record linkage and estimates
     "linkage.run.created": _("Linkage run started"),
     "linkage.run.linked": _("Linkage run finished"),
