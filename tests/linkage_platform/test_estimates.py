@@ -146,3 +146,5 @@ def test_estimate_page_warns_when_the_run_merged_people(dm, personas):
         page = dm.get(reverse("linkage:estimate", args=[estimate.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "more records than there are lists" not in page
     assert "il n&#x27;y a de listes" in page and "deux enregistrements ou plus" in page
+    report = dm.get(reverse("linkage:estimate_report", args=[estimate.pk, "html"])).content.decode()
+    assert "more records than there are lists" in report  # the report (and its PDF) carries them too
