@@ -28,7 +28,7 @@ from ctm.api.schemas.assistance import (
     ServiceStatusIn,
     StayOut,
 )
-from ctm.api.schemas.common import Id, responses
+from ctm.api.schemas.common import UrlId, responses
 from ctm.assistance.domain import assessments, plans, services, shelters
 from ctm.assistance.domain.queries.case_assistance import (
     assessments_for_case,
@@ -114,7 +114,7 @@ def create_plan(request: Any, number: str, body: PlanIn) -> Any:
     response=responses(201, PlanItemOut, 403, 404, 422),
     summary="Add a planned service to a draft plan",
 )
-def add_item(request: Any, number: str, plan_id: Id, body: PlanItemIn) -> Any:
+def add_item(request: Any, number: str, plan_id: UrlId, body: PlanItemIn) -> Any:
     plan = get_plan(get_case(request, number), plan_id)
     data = body.model_dump()
     data["responsible"] = _user("responsible", body.responsible)
@@ -126,7 +126,7 @@ def add_item(request: Any, number: str, plan_id: Id, body: PlanItemIn) -> Any:
     response=responses(200, PlanOut, 403, 404, 422),
     summary="Record the person's agreement to a draft plan",
 )
-def agree(request: Any, number: str, plan_id: Id, body: AgreementIn) -> Any:
+def agree(request: Any, number: str, plan_id: UrlId, body: AgreementIn) -> Any:
     plan = get_plan(get_case(request, number), plan_id)
     return plans.record_agreement(
         plan, by=membership_of(request), agreed_on=body.agreed_on, method=body.method
@@ -138,7 +138,7 @@ def agree(request: Any, number: str, plan_id: Id, body: AgreementIn) -> Any:
     response=responses(200, PlanOut, 403, 404, 422),
     summary="Approve an agreed plan (case managers)",
 )
-def approve(request: Any, number: str, plan_id: Id) -> Any:
+def approve(request: Any, number: str, plan_id: UrlId) -> Any:
     plan = get_plan(get_case(request, number), plan_id)
     return plans.approve_plan(plan, by=membership_of(request))
 
@@ -175,7 +175,7 @@ def create_service(request: Any, number: str, body: ServiceIn) -> Any:
     response=responses(200, ServiceOut, 403, 404, 422),
     summary="Move a service to a new status",
 )
-def service_status(request: Any, number: str, service_id: Id, body: ServiceStatusIn) -> Any:
+def service_status(request: Any, number: str, service_id: UrlId, body: ServiceStatusIn) -> Any:
     service = get_service(get_case(request, number), service_id)
     return services.change_service_status(service, by=membership_of(request), status=body.status, on=body.on)
 
@@ -209,6 +209,6 @@ def admit(request: Any, number: str, body: AdmitIn) -> Any:
     response=responses(200, StayOut, 403, 404, 422),
     summary="Discharge the person from the shelter",
 )
-def discharge(request: Any, number: str, stay_id: Id, body: DischargeIn) -> Any:
+def discharge(request: Any, number: str, stay_id: UrlId, body: DischargeIn) -> Any:
     stay = open_stay(get_case(request, number), stay_id)
     return shelters.discharge(stay, by=membership_of(request), on=body.discharged_on)

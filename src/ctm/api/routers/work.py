@@ -11,7 +11,7 @@ from ninja import Router, Status
 from ctm.api.auth import membership_of
 from ctm.api.lookups import office_for
 from ctm.api.schemas.assistance import ShelterIn, ShelterOut, TaskOut
-from ctm.api.schemas.common import Id, responses
+from ctm.api.schemas.common import UrlId, responses
 from ctm.assistance.domain import shelters, work
 from ctm.assistance.domain.queries.work import get_task_for_user, my_tasks, shelter_capacity
 from ctm.assistance.rules import can_read_cases
@@ -36,7 +36,7 @@ def list_tasks(request: Any) -> Any:
 @router.post(
     "/tasks/{task_id}/done", response=responses(200, TaskOut, 403, 404, 422), summary="Mark a task done"
 )
-def task_done(request: Any, task_id: Id) -> Any:
+def task_done(request: Any, task_id: UrlId) -> Any:
     membership = _reader(request)
     return work.complete_task(get_task_for_user(membership, task_id), by=membership)
 
