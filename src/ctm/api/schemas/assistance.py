@@ -10,8 +10,11 @@ from ninja import Schema
 from pydantic import Field, StringConstraints
 
 from ctm.api.schemas.common import (
+    Currency,
+    Date,
     Id,
     In,
+    Money,
     OrganizationRef,
     PastDate,
     RequiredText200,
@@ -34,8 +37,6 @@ from ctm.assistance.enums import (
 )
 
 RequiredText5000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-Currency = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")]
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 # --- assessments -----------------------------------------------------------------------------------
 
@@ -80,8 +81,8 @@ class PlanItemIn(In):
     support_type: SupportType
     description: Text2000 = ""
     responsible: Id
-    planned_start: datetime.date | None = None
-    planned_end: datetime.date | None = None
+    planned_start: Date | None = None
+    planned_end: Date | None = None
 
 
 class AgreementIn(In):
@@ -129,7 +130,7 @@ class ServiceIn(In):
     provider_organization: Id | None = None
     provider_name: Text2000 = ""
     started_on: PastDate | None = None
-    ended_on: datetime.date | None = None
+    ended_on: Date | None = None
     cost: Money | None = None
     currency: Currency | None = None
     notes: Text5000 = ""

@@ -127,6 +127,8 @@ Language = enum.StrEnum(  # type: ignore[misc]
     "Language",
     {f"l_{code}": code for lg in pycountry.languages if hasattr(lg, "alpha_2") for code in (lg.alpha_2, lg.alpha_3)},
 )
+# Currencies (ISO 4217, upper case): the schema lists every code it accepts.
+Currency = enum.StrEnum("Currency", {f"c_{c.alpha_3}": c.alpha_3 for c in pycountry.currencies})  # type: ignore[misc]
 Date = Annotated[datetime.date, BeforeValidator(_iso_date)]
 PastDate = Annotated[Date, AfterValidator(_not_future)]
 Unique = AfterValidator(_unique)
