@@ -142,3 +142,14 @@ class FundSummaryOut(Schema):
     by_state: list[tuple[str, int]]
     by_need: list[tuple[str, Decimal]]
     days_to_decision: dict[str, float]
+
+
+class DocumentOut(Schema):
+    """A document's metadata; its file name stays out (it may name the person)."""
+
+    id: int
+    kind: str
+    shared: bool
+    content_type: str
+    size: int
+    created_at: datetime.datetime
