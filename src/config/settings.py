@@ -29,6 +29,7 @@ ALLOWED_HOSTS = [
     h for h in os.environ.get("CTM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CTM_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_FAILURE_VIEW = "ctm.core.views.errors.csrf_failure"  # the site's error page, translated
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "ctm.funds",
     "ctm.linkage",
     "ctm.privacy",
+    "ctm.assistance",
     "ctm.api",
     "django_tasks",
     "django_tasks_db",
@@ -182,6 +184,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600  # unhashed names (the fallback); hashed names are cached for ten years
+WHITENOISE_ROOT = BASE_DIR / "ctm" / "core" / "public"  # /favicon.ico, which browsers ask for by that name
 
 CTM_CASE_PAGE_SIZE = env_int("CTM_CASE_PAGE_SIZE", 25)
 

@@ -16,5 +16,11 @@ urlpatterns = [
     path("funds/", include("ctm.funds.urls")),
     path("linkage/", include("ctm.linkage.urls")),
     path("privacy/", include("ctm.privacy.urls")),
+    path("assistance/", include("ctm.assistance.urls")),
     path("data/", include("ctm.privacy.public_urls")),
 ]
+
+# Error pages in the site's layout (ctm.core.views.errors); CSRF failures: settings.CSRF_FAILURE_VIEW.
+handler403 = "ctm.core.views.errors.permission_denied"
+handler404 = "ctm.core.views.errors.page_not_found"
+handler500 = "ctm.core.views.errors.server_error"

@@ -61,7 +61,7 @@ def test_documents(world: World, as_: Any) -> None:
     n = world.number
     response = caller.post(
         f"/cases/{n}/person/documents",
-        {"kind": "national_id", "number": "2001234567890", "issuing_country": "md"},
+        {"kind": "national_id", "number": "2001234567890", "issuing_country": "MD"},
     )
     assert response.status_code == 201 and response.json()["issuing_country"] == "MD"
     assert [
@@ -88,7 +88,7 @@ def test_victim_context_versions(world: World, as_: Any) -> None:
         "means_of_control": ["DebtBondage", "WithholdsDocuments", "DebtBondage"],
         "exploitation_types": ["SexualExploitation"],
         "sex_exploitation_types": ["Prostitution"],
-        "exploitation_country": "tr",
+        "exploitation_country": "TR",
     }
     context = caller.put(f"/cases/{n}/victim-context", body).json()
     assert (context["version"], context["majority_when_trafficked"], context["means_of_control"]) == (
@@ -225,7 +225,7 @@ def test_screening(world: World, as_: Any) -> None:
     body = {
         "version": 1,
         "interview_date": days_ago(3),
-        "language": "RO",
+        "language": "ro",
         "recruitment_cost": "1500.50",
         "transit_countries": ["UA", "PL"],
         "travel_documents": "provided",

@@ -18,6 +18,7 @@ from ctm.core.models import ActivityLog
 from tests.api.conftest import ROLES, SECRET_NOTE, Caller, Multipart, World
 
 READ, WRITE, MANAGE, READERS, WRITERS, EVERYONE = "read", "write", "manage", "readers", "writers", "everyone"
+MANAGERS, TASK = "managers", "task"
 HOME_ONLY, EDITORS, HOME_EDITORS = "home_only", "editors", "home_editors"
 FUND_USERS, REQUESTERS, REVIEWER = "fund_users", "requesters", "reviewer"
 ON_REQUEST, ON_DRAFT, REVIEW_REQUEST = "on_request", "on_draft", "review_request"
@@ -44,6 +45,10 @@ EXPECTED: dict[str, dict[str, str | int]] = {
     READERS: dict.fromkeys(("caseworker", "other_caseworker", "case_manager", "auditor", "outsider"), "ok"),
     WRITERS: dict.fromkeys(("caseworker", "other_caseworker", "case_manager", "outsider"), "ok"),
     EVERYONE: dict.fromkeys(ROLES, "ok"),
+    # the case managers' own work (a shelter of their organization; the outsider adds one to its own)
+    MANAGERS: {"case_manager": "ok", "outsider": "ok"},
+    # a task for the case managers of the home case's organization: 404 for the other readers
+    TASK: {"caseworker": 404, "other_caseworker": 404, "case_manager": "ok", "auditor": 404, "outsider": 404},
     # a private directory entry of home: every home member reads it; elsewhere it does not exist
     HOME_ONLY: dict.fromkeys(HOME, "ok"),
     # the shared directory: organization admins (the platform's too) and directory editors change it
@@ -88,6 +93,8 @@ DEFAULT_REFUSAL = {
     READ_REQUEST: 403,
     ON_CASE_REQUEST: 403,
     REVIEW_CASE_REQUEST: 403,
+    MANAGERS: 403,
+    TASK: 403,
 }
 
 
@@ -216,6 +223,52 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
     ),
     ("eligibility.approve", "POST", N + "/eligibility/{decision}/approve", None, MANAGE, 200),
     ("eligibility.reject", "POST", N + "/eligibility/{decision}/reject", None, MANAGE, 200),
+    # assistance
+    ("assessments.list", "GET", N + "/assessments", None, READ, 200),
+    (
+        "assessments.add",
+        "POST",
+        N + "/assessments",
+        lambda w: {"safety_risk": "medium", "factors": {"stigma": "protective", "family_support": "risk"}},
+        WRITE,
+        201,
+    ),
+    ("plans.list", "GET", N + "/plans", None, READ, 200),
+    (
+        "plans.add",
+        "POST",
+        N + "/plans",
+        lambda w: {"objectives": "Recover", "responsible": w.personas.caseworker.user_id},
+        WRITE,
+        201,
+    ),
+    (
+        "plans.add_item",
+        "POST",
+        N + "/plans/{plan}/items",
+        lambda w: {"support_type": "legal", "responsible": w.personas.caseworker.user_id},
+        WRITE,
+        201,
+    ),
+    ("plans.agree", "POST", N + "/plans/{plan}/agreement", lambda w: {"method": "verbal"}, WRITE, 200),
+    ("plans.approve", "POST", N + "/plans/{plan}/approve", None, MANAGE, 200),
+    ("services.list", "GET", N + "/services", None, READ, 200),
+    (
+        "services.add",
+        "POST",
+        N + "/services",
+        lambda w: {"support_type": "psychosocial", "provider_kind": "own", "cost": "40.00", "currency": "EUR"},
+        WRITE,
+        201,
+    ),
+    ("services.status", "POST", N + "/services/{service}/status", lambda w: {"status": "ongoing"}, WRITE, 200),
+    # the minor's case (a closure requested, still open) has no stay yet; the home case's person is in one
+    ("stays.admit", "POST", "/cases/{minor_number}/stays", lambda w: {"shelter": w.ids["shelter"]}, WRITE, 201),
+    ("stays.discharge", "POST", N + "/stays/{stay}/discharge", lambda w: {}, WRITE, 200),
+    ("shelters.list", "GET", "/shelters", None, READERS, 200),
+    ("shelters.add", "POST", "/shelters", lambda w: {"name": "New shelter", "places": 4}, MANAGERS, 201),
+    ("tasks.list", "GET", "/tasks", None, READERS, 200),
+    ("tasks.done", "POST", "/tasks/{task}/done", None, TASK, 200),
     ("directory.list", "GET", "/directory", None, EVERYONE, 200),
     (
         "directory.create",
@@ -373,6 +426,10 @@ def test_matrix_covers_every_endpoint() -> None:
             .replace("{event}", "{event_id}")
             .replace("{consent}", "{consent_id}")
             .replace("{decision}", "{decision_id}")
+            .replace("{plan}", "{plan_id}")
+            .replace("{service}", "{service_id}")
+            .replace("{stay}", "{stay_id}")
+            .replace("{task}", "{task_id}")
             .replace("{shared_entry}", "{ref}")
             .replace("{private_entry}", "{ref}")
             .replace("{fund}", "{fund_id}")

@@ -16,6 +16,11 @@ def fits(page) -> None:
     assert width <= 375, f"{page.url} scrolls sideways at 375 px ({width} px)"
 
 
+def menu(page) -> None:
+    """On a phone the header's links are behind the "Menu" button."""
+    page.get_by_role("button", name="Menu").click()
+
+
 def test_enrol_then_sign_in_with_a_code_and_with_a_recovery_code(browser, live_server, personas):
     context = browser.new_context(locale="en-GB", viewport={"width": 375, "height": 812})
     page = context.new_page()
@@ -23,6 +28,7 @@ def test_enrol_then_sign_in_with_a_code_and_with_a_recovery_code(browser, live_s
     try:
         login(page, live_server, "caseworker")
         page.wait_for_url("**/cases/")
+        menu(page)
         page.get_by_role("link", name="caseworker").click()
         page.get_by_role("link", name="Set up an authenticator app").click()
         fits(page)
@@ -34,6 +40,7 @@ def test_enrol_then_sign_in_with_a_code_and_with_a_recovery_code(browser, live_s
         assert len(codes) == 10
         fits(page)
         page.get_by_role("button", name="I have kept them: continue").click()
+        menu(page)
         page.get_by_role("button", name="Log out").click()
 
         login(page, live_server, "caseworker")
@@ -43,6 +50,7 @@ def test_enrol_then_sign_in_with_a_code_and_with_a_recovery_code(browser, live_s
         page.get_by_label("Code from your authenticator app, or a recovery code").fill(code_for(secret, 1))
         page.get_by_role("button", name="Verify").click()
         page.wait_for_url("**/cases/")
+        menu(page)
         page.get_by_role("button", name="Log out").click()
 
         login(page, live_server, "caseworker")

@@ -18,6 +18,7 @@ from ctm.cases.domain import persons as person_domain
 from ctm.cases.domain import screening as screening_domain
 from ctm.cases.domain.cases import close_case
 from ctm.core.models import ActivityLog
+from tests.assistance.objects import assistance_objects
 from tests.directory.objects import directory_objects
 from tests.funds.objects import fund_objects
 from tests.linkage_platform.objects import linkage_objects
@@ -139,6 +140,14 @@ def _objects(p):
     return {"event": event.pk, "doc": doc.pk, "decision": decision.pk, "consent": consent.pk, "att": att.pk}
 
 
+def _a(p, part: str = "") -> dict:
+    """The home case's number (and the id of one of its assistance records)."""
+    kwargs = {"number": p.case.number}
+    if part:
+        kwargs["pk"] = assistance_objects(p)[part]
+    return kwargs
+
+
 # name → (method, kwargs builder, data, expected)
 MATRIX = {
     "core:home": ("get", lambda p, o: {}, None, HOME),
@@ -179,6 +188,7 @@ MATRIX = {
     ),
     "set_language": ("post", lambda p, o: {}, {"language": "fr", "next": "/"}, expect(302)),
     "cases:list": ("get", lambda p, o: {}, None, LIST),
+    "cases:export": ("get", lambda p, o: {"fmt": "csv"}, None, LIST),
     "cases:new": ("get", lambda p, o: {}, None, NEW),
     "cases:search": (
         "post",
@@ -226,6 +236,29 @@ MATRIX = {
     "cases:add_attachment": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
     "cases:add_document": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
     "cases:remove_document": ("post", lambda p, o: {"number": p.case.number, "pk": o["doc"]}, {}, WRITE_POST),
+    # assistance: a case's assessments, plans, services and stays behind the case's door
+    "assistance:case": ("get", lambda p, o: _a(p), None, READ),
+    "assistance:new_assessment": ("get", lambda p, o: _a(p), None, WRITE_GET),
+    "assistance:new_plan": ("get", lambda p, o: _a(p), None, WRITE_GET),
+    "assistance:add_plan_item": ("get", lambda p, o: _a(p, "plan"), None, WRITE_GET),
+    "assistance:plan_agreement": ("get", lambda p, o: _a(p, "plan"), None, WRITE_GET),
+    "assistance:approve_plan": ("post", lambda p, o: _a(p, "plan"), {}, {**WRITE_POST, "caseworker": 403}),
+    "assistance:new_service": ("get", lambda p, o: _a(p), None, WRITE_GET),
+    "assistance:service_status": ("get", lambda p, o: _a(p, "service"), None, WRITE_GET),
+    "assistance:admit": ("get", lambda p, o: _a(p), None, WRITE_GET),
+    "assistance:discharge": ("get", lambda p, o: _a(p, "stay"), None, WRITE_GET),
+    "assistance:my_work": ("get", lambda p, o: {}, None, LIST),
+    "assistance:read_notifications": ("post", lambda p, o: {}, {}, expect(302, **NON_READERS)),
+    # the high-risk task is for the case managers of the case's organization: 404 for anyone else
+    "assistance:complete_task": (
+        "post",
+        lambda p, o: {"pk": assistance_objects(p)["task"]},
+        {},
+        expect(404, anonymous=302, case_manager=302, **NON_READERS),
+    ),
+    "assistance:overdue": ("get", lambda p, o: {}, None, expect(403, anonymous=302, case_manager=200, outsider=200)),
+    "assistance:shelters": ("get", lambda p, o: {}, None, LIST),
+    "assistance:new_shelter": ("get", lambda p, o: {}, None, expect(403, anonymous=302, case_manager=200, outsider=200)),
     "linkage:estimates": ("get", lambda p, o: {}, None, LINKAGE),
     "linkage:new_estimate": ("get", lambda p, o: {}, None, LINKAGE),
     "linkage:estimate": ("get", lambda p, o: {"pk": linkage_objects(p)["estimate"]}, None, LINKAGE),

@@ -107,6 +107,26 @@ def test_reset_refuses_postgresql_without_yes(monkeypatch):
     assert flushed == [("flush",)]
 
 
+def test_demo_includes_assistance_for_every_organization(db):
+    from ctm.assistance.models import (
+        AssistancePlan,
+        RiskAssessment,
+        ServiceRecord,
+        Shelter,
+        ShelterStay,
+        Task,
+    )
+
+    run_demo(5, cases=90)
+    for org in Organization.objects.all():
+        assert Shelter.objects.filter(organization=org).count() == 2, org.code
+        assert RiskAssessment.objects.filter(organization=org).exists(), org.code
+        assert AssistancePlan.objects.filter(organization=org, status="approved").exists(), org.code
+        assert ServiceRecord.objects.filter(organization=org, status="delivered").exists(), org.code
+    assert ShelterStay.objects.exists() and Task.objects.filter(kind="high_risk_follow_up").exists()
+    assert verify_chain()[1] == []
+
+
 def _directory_and_fund_are_filled():
     """The directory has entries for every demo country; the fund reviewer has a queue."""
     from ctm.directory.models import PrivateEntry, SharedEntry

@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Router
 from ctm.api import errors
 from ctm.api.auth import TokenAuth
 from ctm.api.routers import (
+    assistance,
     cases,
     consents,
     context,
@@ -19,6 +20,7 @@ from ctm.api.routers import (
     organizations,
     persons,
     screening,
+    work,
 )
 
 DESCRIPTION = """The case register of CTM. Authenticate with `Authorization: Bearer ctm_…` (a token
@@ -46,8 +48,9 @@ errors.install(api)
 api.add_router("/organizations", organizations.router)
 api.add_router("/directory", directory.router)
 api.add_router("/funds", funds.router)
-for module in (cases, persons, context, consents, notes, screening):
+for module in (cases, persons, context, consents, notes, screening, assistance):
     api.add_router("/cases", module.router)
+api.add_router("", work.router)
 
 
 fallback = Router()  # mounted last: its pattern matches every path

@@ -44,6 +44,9 @@ ACTIONS = {
     "cases.person.updated": _("Personal data changed"),
     "cases.person.viewed": _("Personal data viewed"),
     "cases.person.searched": _("Persons searched"),
+    "cases.person.listed": _("Names shown in the case list"),
+    "cases.list.exported": _("Case list exported"),
+    "cases.person.reindexed": _("Search keys of the persons recomputed"),
     "cases.person.exported": _("Person's full record exported (before erasure)"),
     "cases.person.erased": _("Person's identifying data erased"),
     "cases.document.added": _("Identity document added"),
@@ -67,6 +70,20 @@ ACTIONS = {
     "cases.notes.viewed": _("Notes viewed"),
     "cases.attachment.added": _("Attachment added"),
     "cases.attachment.downloaded": _("Attachment downloaded"),
+    # assistance: assessments, plans, services, shelters, tasks
+    "assistance.assessment.recorded": _("Vulnerability and risk assessment recorded"),
+    "assistance.plan.created": _("Assistance plan started"),
+    "assistance.plan_item.added": _("Planned service added"),
+    "assistance.plan.agreed": _("Person's agreement to the plan recorded"),
+    "assistance.plan.approved": _("Assistance plan approved"),
+    "assistance.service.recorded": _("Service recorded"),
+    "assistance.service.status_changed": _("Service status changed"),
+    "assistance.shelter.created": _("Shelter added"),
+    "assistance.shelter.admitted": _("Admitted to a shelter"),
+    "assistance.shelter.discharged": _("Discharged from a shelter"),
+    "assistance.task.done": _("Task done"),
+    "assistance.tasks.overdue_notified": _("Overdue tasks notified"),
+    "assistance.record.viewed": _("Assistance viewed (notes, objectives, providers)"),
     # anonymized releases
     "privacy.dataset.created": _("Own-cases dataset created for releases"),
     "privacy.dataset.uploaded": _("Dataset uploaded for releases"),
@@ -103,6 +120,7 @@ ACTIONS = {
     "security.release.refused": _("Refused: a release that is not yours (or does not exist)"),
     "security.linkage_run.refused": _("Refused: a linkage run that is not yours (or does not exist)"),
     "security.estimate.refused": _("Refused: an estimate that is not yours (or does not exist)"),
+    "security.task.refused": _("Refused: a task that is not yours (or does not exist)"),
     "security.fund_request.refused": _(
         "Refused: a fund request that is not yours to see (or does not exist)"
     ),

@@ -10,7 +10,7 @@ from ninja import Router, Status
 
 from ctm.api.auth import membership_of
 from ctm.api.lookups import get_case, guardian_for, organization_for
-from ctm.api.schemas.common import Id, responses
+from ctm.api.schemas.common import UrlId, responses
 from ctm.api.schemas.parts import ConsentCheckOut, ConsentIn, ConsentOut, GuardianIn, GuardianOut, WithdrawIn
 from ctm.cases.domain.consent import add_guardian, record_consent, withdraw_consent
 from ctm.cases.domain.queries.consent import may
@@ -47,7 +47,7 @@ def check_consent(
     request: Any,
     number: str,
     scope: ConsentScope,
-    organization: Id | None = None,
+    organization: UrlId | None = None,
     on: datetime.date | None = None,
 ) -> Any:
     """Answers `may(case, scope, organization=..., on=...)`: a consent given on or before the day and
@@ -68,7 +68,7 @@ def check_consent(
     response=responses(200, ConsentOut, 403, 404, 422),
     summary="Withdraw a consent",
 )
-def withdraw(request: Any, number: str, consent_id: Id, body: WithdrawIn) -> Any:
+def withdraw(request: Any, number: str, consent_id: UrlId, body: WithdrawIn) -> Any:
     case = get_case(request, number)
     consent = get_consent(case, consent_id)
     return withdraw_consent(

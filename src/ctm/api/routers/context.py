@@ -8,7 +8,7 @@ from ninja import Router, Status
 
 from ctm.api.auth import membership_of
 from ctm.api.lookups import get_case
-from ctm.api.schemas.common import Id, responses
+from ctm.api.schemas.common import UrlId, responses
 from ctm.api.schemas.parts import EventIn, EventOut, VictimContextIn, VictimContextOut
 from ctm.cases.domain.queries.parts import events_for_case, get_event, victim_context_for_case
 from ctm.cases.domain.screening import add_event, remove_event, update_victim_context
@@ -60,7 +60,7 @@ def create_event(request: Any, number: str, body: EventIn) -> Any:
     response=responses(204, None, 403, 404),
     summary="Remove a trafficking event",
 )
-def delete_event(request: Any, number: str, event_id: Id) -> Any:
+def delete_event(request: Any, number: str, event_id: UrlId) -> Any:
     case = get_case(request, number)
     remove_event(case, get_event(case, event_id), by=membership_of(request))
     return Status(204, None)

@@ -9,7 +9,7 @@ from ninja import Router, Status
 from ctm.api.auth import membership_of
 from ctm.api.lookups import get_case
 from ctm.api.schemas.cases import DocumentIn, DocumentOut, PersonOut, PersonPatch
-from ctm.api.schemas.common import Id, responses
+from ctm.api.schemas.common import UrlId, responses
 from ctm.cases.domain.persons import add_document, remove_document, update_person
 from ctm.cases.domain.queries.cases import view_person
 from ctm.cases.domain.queries.parts import get_document
@@ -57,7 +57,7 @@ def create_document(request: Any, number: str, body: DocumentIn) -> Any:
     response=responses(204, None, 403, 404),
     summary="Remove an identity document",
 )
-def delete_document(request: Any, number: str, document_id: Id) -> Any:
+def delete_document(request: Any, number: str, document_id: UrlId) -> Any:
     case = get_case(request, number)
     remove_document(case, get_document(case, document_id), by=membership_of(request))
     return Status(204, None)

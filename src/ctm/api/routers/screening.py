@@ -9,7 +9,7 @@ from ninja import Router, Status
 
 from ctm.api.auth import membership_of
 from ctm.api.lookups import get_case
-from ctm.api.schemas.common import Id, responses
+from ctm.api.schemas.common import UrlId, responses
 from ctm.api.schemas.parts import EligibilityIn, EligibilityOut, ScreeningIn, ScreeningOut
 from ctm.cases.domain.queries.parts import eligibility_for_case, get_decision, screening_for_case
 from ctm.cases.domain.screening import propose_eligibility, record_screening, review_eligibility
@@ -70,7 +70,7 @@ def _review(request: Any, number: str, decision_id: int, *, approve: bool) -> An
     response=responses(200, EligibilityOut, 403, 404, 422),
     summary="Approve",
 )
-def approve(request: Any, number: str, decision_id: Id) -> Any:
+def approve(request: Any, number: str, decision_id: UrlId) -> Any:
     return _review(request, number, decision_id, approve=True)
 
 
@@ -79,5 +79,5 @@ def approve(request: Any, number: str, decision_id: Id) -> Any:
     response=responses(200, EligibilityOut, 403, 404, 422),
     summary="Send back",
 )
-def reject(request: Any, number: str, decision_id: Id) -> Any:
+def reject(request: Any, number: str, decision_id: UrlId) -> Any:
     return _review(request, number, decision_id, approve=False)

@@ -6,10 +6,12 @@ import datetime
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from ctm.api.schemas.common import (
+    Bool,
     Country,
+    Date,
     Id,
     In,
     Language,
@@ -24,8 +26,10 @@ from ctm.api.schemas.common import (
     Text500,
     Text2000,
     Unique,
+    UrlId,
     UserRef,
     blank,
+    integer,
 )
 from ctm.cases.enums import (
     CaseStatus,
@@ -77,8 +81,8 @@ class PersonIn(In):
     other_names: Annotated[list[RequiredText200], Field(max_length=20), Unique] = []
     gender: Gender = Field(default=Gender.UNKNOWN)
     birth_date: PastDate | None = None
-    birth_date_is_estimate: bool = False
-    estimated_age: int | None = Field(None, ge=0, le=120)
+    birth_date_is_estimate: Bool = False
+    estimated_age: Age | None = None
     citizenships: Annotated[list[Country], Field(max_length=10), Unique] = []
     languages: Annotated[list[Language], Field(max_length=20), Unique] = []
     contacts: Annotated[list[ContactIn], Field(max_length=20)] = []
@@ -92,7 +96,20 @@ class PersonIn(In):
         return data
 
 
+Age = integer(0, 120)
+BirthYear = integer(1900, 2100)
+# What `_named` checks, said in the schema: a given name or a family name with a visible character.
+NAMED = {
+    "anyOf": [
+        {"required": [name], "properties": {name: {"type": "string", "pattern": "\\S"}}}
+        for name in ("given_name", "family_name")
+    ]
+}
+
+
 class PersonCreate(PersonIn):
+    model_config = ConfigDict(json_schema_extra=NAMED)
+
     @model_validator(mode="after")
     def _named(self) -> PersonCreate:
         if not (self.given_name or self.family_name):
@@ -115,8 +132,8 @@ class DocumentIn(In):
     kind: DocumentKind
     number: RequiredText100
     issuing_country: Country | None = None
-    expiry_date: datetime.date | None = None
-    held_by_trafficker: bool = False
+    expiry_date: Date | None = None
+    held_by_trafficker: Bool = False
 
     def domain_data(self) -> dict[str, Any]:
         data = self.model_dump()
@@ -162,16 +179,16 @@ class CaseCreate(In):
     office: Id | None = Field(None, description="An office of your organization (default: your own office)")
     opened_on: PastDate | None = None
     identified_on: PastDate | None = None
-    high_risk: bool = False
-    sensitive: bool = False
+    high_risk: Bool = False
+    sensitive: Bool = False
 
 
 class CasePatch(In):
     version: Id
     office: Id | None = None
     identified_on: PastDate | None = None
-    high_risk: bool = False
-    sensitive: bool = False
+    high_risk: Bool = False
+    sensitive: Bool = False
 
 
 class CaseOut(Schema):
@@ -241,14 +258,14 @@ class CaseFilterQuery(Schema):
 
     status: CaseStatus | None = None
     stage: Stage | None = None
-    office: Id | None = None
-    owner: Id | None = None
+    office: UrlId | None = None
+    owner: UrlId | None = None
     citizenship: Country | None = None
     exploitation_country: Country | None = None
     exploitation_type: ExploitationType | None = None
     minor: bool | None = None
-    opened_from: datetime.date | None = None
-    opened_to: datetime.date | None = None
+    opened_from: Date | None = None
+    opened_to: Date | None = None
     number: Text32 | None = None
     limit: int = Field(25, ge=1, le=100)
     offset: int = Field(0, ge=0, le=10_000_000)
@@ -277,7 +294,7 @@ class ReopenIn(In):
 
 class NameSearchIn(In):
     full_name: RequiredText400
-    birth_date: datetime.date
+    birth_date: Date
 
 
 class DocumentSearchIn(In):
@@ -287,8 +304,8 @@ class DocumentSearchIn(In):
 class DuplicateCheckIn(In):
     given_name: Text200 = ""
     family_name: Text200 = ""
-    birth_date: datetime.date | None = None
-    birth_year: int | None = Field(None, ge=1900, le=2100)
+    birth_date: Date | None = None
+    birth_year: BirthYear | None = None
 
 
 class DuplicateOut(Schema):

@@ -8,15 +8,23 @@ with the same validators as the forms.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import enum
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+import pycountry
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
-
-from ctm.cases.validators import validate_country, validate_language
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 MAX_ID = 2**53  # ids beyond this cannot exist; larger values would overflow the database driver
 
@@ -27,15 +35,29 @@ def _no_nul(value: str) -> str:
     return value
 
 
-def _django(validator: Callable[[str], None]) -> Callable[[str], str]:
-    def check(value: str) -> str:
-        try:
-            validator(value)
-        except DjangoValidationError as exc:
-            raise ValueError(exc.messages[0]) from exc
-        return value
+CENT = Decimal("0.01")
+AMOUNT = re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-    return check
+
+def _iso_date(value: Any) -> Any:
+    """Only a date written YYYY-MM-DD: never a number (`0` would be 1970-01-01) or a date-time."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError("Enter a date as YYYY-MM-DD.")
+
+
+def _json_integer(value: Any) -> Any:
+    """A JSON integer (`5`, or `5.0`, which JSON Schema counts as one), never text or `true`."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("Enter a whole number.")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("Enter a whole number.")
+        return int(value)
+    return value
 
 
 def _not_future(value: datetime.date | None) -> datetime.date | None:
@@ -65,18 +87,54 @@ RequiredText200 = Annotated[str, _bounded(200, 1), _NoNul]
 RequiredText400 = Annotated[str, _bounded(400, 1), _NoNul]
 RequiredText20000 = Annotated[str, _bounded(20_000, 1), _NoNul]
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Country = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_upper=True, min_length=2, max_length=2),
-    AfterValidator(_django(validate_country)),
+
+# Types are strict in request bodies, as JSON means them: `"5"` is not a number (`5.0` is), `1` is not
+# `true`, `0` is not a date. Paths and query strings are text: there "5" is the number 5 (`UrlId`).
+def integer(ge: int, le: int, **field: Any) -> Any:
+    """A JSON integer between `ge` and `le` (the bounds written into the schema)."""
+    return Annotated[int, Field(ge=ge, le=le, **field), BeforeValidator(_json_integer)]
+
+
+def _json_money(value: Any) -> Any:
+    """A JSON number (rounded to the cent), or the exact amount written as text: "1500.50"."""
+    if isinstance(value, str) and AMOUNT.fullmatch(value):
+        return Decimal(value)
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError("Enter an amount as a number, or as text such as 1500.50.")
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+Id = integer(1, MAX_ID)
+# An amount of money up to 99,999,999.99: a JSON number (rounded to the cent) or exact text "1500.50".
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_json_money),
+    Field(ge=0, le=Decimal("99999999.99")),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 99999999.99},
+                {"type": "string", "pattern": f"^{AMOUNT.pattern}$"},
+            ]
+        }
+    ),
 ]
-Language = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=3),
-    AfterValidator(_django(validate_language)),
-]
-PastDate = Annotated[datetime.date, AfterValidator(_not_future)]
+UrlId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Bool = Annotated[bool, Strict()]
+# Countries (ISO 3166 alpha-2, upper case) and languages (ISO 639-1, by their two- or three-letter code,
+# lower case; the forms offer the same languages): the schema lists every code it accepts.
+Country = enum.StrEnum("Country", {f"c_{c.alpha_2}": c.alpha_2 for c in pycountry.countries})  # type: ignore[misc]
+Language = enum.StrEnum(  # type: ignore[misc]
+    "Language",
+    {
+        f"l_{code}": code
+        for lg in pycountry.languages
+        if hasattr(lg, "alpha_2")
+        for code in (lg.alpha_2, lg.alpha_3)
+    },
+)
+Date = Annotated[datetime.date, BeforeValidator(_iso_date)]
+PastDate = Annotated[Date, AfterValidator(_not_future)]
 Unique = AfterValidator(_unique)
 
 
@@ -113,8 +171,9 @@ class OrganizationRef(Schema):
 
 
 def responses(ok: int, schema: Any, *errors: int) -> dict[int, Any]:
-    """The response map of an endpoint: its success schema, 401 always, and the listed errors."""
-    out: dict[int, Any] = {ok: schema, 401: ErrorOut}
+    """The response map of an endpoint: its success schema, 401 always, and the listed errors; 400 (a
+    body that is not JSON) and 422 (input that does not fit the schema) can answer any request."""
+    out: dict[int, Any] = {ok: schema, 400: ValidationErrorOut, 401: ErrorOut, 422: ValidationErrorOut}
     for code in errors:
         out[code] = ValidationErrorOut if code in (400, 422) else ErrorOut
     return out

@@ -10,10 +10,12 @@ from ninja import Schema
 from pydantic import Field
 
 from ctm.api.schemas.common import (
+    Bool,
     Country,
     Id,
     In,
     Language,
+    Money,
     OrganizationRef,
     PastDate,
     RequiredText100,
@@ -26,6 +28,7 @@ from ctm.api.schemas.common import (
     Unique,
     UserRef,
     blank,
+    integer,
 )
 from ctm.cases.enums import (
     ConsentGiver,
@@ -44,7 +47,9 @@ from ctm.cases.enums import (
 )
 from ctm.cases.models.screening import Payment, TravelDocuments
 
-Version = Annotated[int, Field(ge=0, le=2**31, description="The version read; 0 when none was recorded yet")]
+Age = integer(0, 120)
+Months = integer(0, 1200)
+Version = integer(0, 2**31, description="The version read; 0 when none was recorded yet")
 
 # --- victim context ------------------------------------------------------------------------------
 
@@ -59,7 +64,7 @@ CONTEXT_BLANKABLE = (
 
 class VictimContextIn(In):
     version: Version
-    age_when_trafficked: int | None = Field(None, ge=0, le=120)
+    age_when_trafficked: Age | None = None
     recruitment_method: RecruitmentMethod | None = None
     recruitment_country: Country | None = None
     recruitment_place: Text500 = ""
@@ -135,12 +140,15 @@ class ConsentIn(In):
     given_on: PastDate
     given_by: ConsentGiver = Field(default=ConsentGiver.PERSON)
     guardian: Id | None = Field(None, description="A guardian of this case; required when given_by=guardian")
-    told_purpose: bool = False
-    told_uses: bool = False
-    told_research_use: bool = False
-    told_right_to_access: bool = False
-    told_retention: bool = False
-    told_withdrawal: bool = False
+    told_purpose: Bool = False
+    told_uses: Bool = False
+    told_research_use: Bool = False
+    told_right_to_access: Bool = False
+    told_retention: Bool = False
+    told_withdrawal: Bool = False
+    includes_attachments: Bool = Field(
+        False, description="For a referral: the case's files may be shared too"
+    )
 
 
 class ConsentOut(Schema):
@@ -156,6 +164,7 @@ class ConsentOut(Schema):
     told_right_to_access: bool
     told_retention: bool
     told_withdrawal: bool
+    includes_attachments: bool
     withdrawn_on: datetime.date | None
     withdrawn_by: str | None
 
@@ -219,19 +228,19 @@ class ScreeningIn(In):
     interview_date: PastDate
     place: Text200 = ""
     language: Language | None = None
-    interpreter_used: bool = False
-    consent_to_interview: bool = False
+    interpreter_used: Bool = False
+    consent_to_interview: Bool = False
     recruiter_promises: Text5000 = ""
-    recruitment_cost: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)] | None = None
-    debt: bool = False
+    recruitment_cost: Money | None = None
+    debt: Bool = False
     transit_countries: Annotated[list[Country], Field(max_length=20), Unique] = []
     travel_documents: TravelDocuments = Field(default=TravelDocuments.UNKNOWN)
-    transport_organised_by_recruiter: bool = False
-    exploitation_months: int | None = Field(None, ge=0, le=1200)
+    transport_organised_by_recruiter: Bool = False
+    exploitation_months: Months | None = None
     payment: Payment = Field(default=Payment.UNKNOWN)
-    freedom_of_movement: bool = False
-    violence: bool = False
-    documents_withheld: bool = False
+    freedom_of_movement: Bool = False
+    violence: Bool = False
+    documents_withheld: Bool = False
     exit_method: ExitMethod | None = None
     narrative: Text20000 = ""
 

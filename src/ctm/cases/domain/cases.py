@@ -87,8 +87,8 @@ def update_case(case: Case, *, by: Membership, data: dict[str, Any], version: in
         raise NotAllowed(_("That office belongs to another organization."))
     with transaction.atomic():
         old = snapshot(case, CASE_FIELDS)
-        bump_version(case, version)
         changed = apply(case, {k: v for k, v in data.items() if k in CASE_FIELDS})
+        bump_version(case, version, changed=bool(changed))
         if changed:
             case.save(update_fields=[*changed, "updated_at"])
             log_change("cases.case.updated", by, case, _ids(old), _ids(snapshot(case, CASE_FIELDS)))
@@ -159,6 +159,8 @@ def close_case(
         lock(case)
         if case.is_closed:
             raise InvalidTransition(_("The case is already closed."))
+        if on is not None and case.opened_on and on < case.opened_on:
+            raise InvalidTransition({"closed_on": _("A case cannot be closed before the day it was opened.")})
         if case.is_minor and not can_manage_cases(by):
             return _request_closure(case, by=by, reason=reason, note=note)
         old = {"status": case.status, "stage": case.stage}
@@ -236,8 +238,9 @@ def reopen_case(case: Case, *, by: Membership, reason: str = "") -> Case:
     return case
 
 
-def share_case(case: Case, *, by: Membership, consent: Consent) -> CaseShare:
-    """Give another organization read access, against a referral consent that names it."""
+def share_case(case: Case, *, by: Membership, consent: Consent, attachments: bool = False) -> CaseShare:
+    """Give another organization read access, against a referral consent that names it; the case's
+    files only with `attachments`, which the consent must allow."""
     require_manager(by, case)
     with transaction.atomic():
         lock(case)
@@ -249,6 +252,10 @@ def share_case(case: Case, *, by: Membership, consent: Consent) -> CaseShare:
             or not may(case, ConsentScope.REFERRAL, organization=target)
         ):
             raise InvalidTransition(_("A valid referral consent naming the organization is required."))
+        if attachments and not consent.includes_attachments:
+            raise InvalidTransition(
+                {"attachments": _("The consent does not allow sharing the files: record a consent that does.")}
+            )
         share = (
             CaseShare.objects.filter(organization_id=case.organization_id)
             .filter(case=case, shared_with=target, revoked_at__isnull=True)
@@ -261,8 +268,16 @@ def share_case(case: Case, *, by: Membership, consent: Consent) -> CaseShare:
                 shared_with=target,
                 consent=consent,
                 granted_by=by.user,
+                includes_attachments=attachments,
             )
-            log_case("cases.case.shared", by, case, {"shared_with": [None, target.code]})
+            changes = {"shared_with": [None, target.code], "attachments": [None, attachments]}
+            log_case("cases.case.shared", by, case, changes)
+        elif share.includes_attachments != attachments:
+            old = share.includes_attachments
+            share.includes_attachments = attachments
+            share.consent = consent
+            share.save(update_fields=["includes_attachments", "consent", "updated_at"])
+            log_case("cases.case.shared", by, case, {"attachments": [old, attachments]})
     return share
 
 

@@ -25,12 +25,17 @@ def require_manager(by: Any, case: Any) -> None:
         raise NotAllowed("Only a case manager of the case's organization may do this.")
 
 
-def bump_version(obj: Model, expected: int | None) -> None:
-    """Optimistic lock: refuse the save if someone saved the object since `expected` was read."""
+def bump_version(obj: Model, expected: int | None, *, changed: bool = True) -> None:
+    """Optimistic lock: refuse the save if someone saved the object since `expected` was read. The
+    version moves only when something changed: a save that changes nothing leaves it as it was."""
     current = obj.version  # type: ignore[attr-defined]
     expected = current if expected is None else expected
-    updated = type(obj)._default_manager.filter(pk=obj.pk, version=expected).update(version=F("version") + 1)
-    if not updated:
+    rows = type(obj)._default_manager.filter(pk=obj.pk, version=expected)
+    if not changed:
+        if not rows.exists():
+            raise ConflictError()
+        return
+    if not rows.update(version=F("version") + 1):
         raise ConflictError()
     obj.version = expected + 1  # type: ignore[attr-defined]
 

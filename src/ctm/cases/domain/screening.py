@@ -54,8 +54,10 @@ def record_screening(
             screening.save()
         else:
             old = snapshot(screening, SCREENING_FIELDS)
-            bump_version(screening, version)
             changed = apply(screening, {k: v for k, v in data.items() if k in SCREENING_FIELDS})
+            bump_version(screening, version, changed=bool(changed))
+            if not changed:  # saved unchanged: no new version, no empty log entry
+                return screening
             screening.save(update_fields=[*changed, "updated_at"])
         new = snapshot(screening, SCREENING_FIELDS)
         log_change("cases.screening.recorded", by, case, _fk_ids(old), _fk_ids(new), SCREENING_SENSITIVE)
@@ -122,8 +124,10 @@ def update_victim_context(
             context.save()
         else:
             old = snapshot(context, CONTEXT_FIELDS)
-            bump_version(context, version)
             changed = apply(context, {k: v for k, v in data.items() if k in CONTEXT_FIELDS})
+            bump_version(context, version, changed=bool(changed))
+            if not changed:
+                return context
             context.save(update_fields=[*changed, "updated_at"])
         _summarize(case, context)
         log_change(

@@ -136,6 +136,9 @@ class CaseShare(TenantModel):
     consent = models.ForeignKey("cases.Consent", on_delete=models.PROTECT, related_name="+")
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The case's files go with the share only when the share says so and its consent allows it
+    # (`ctm.cases.domain.queries.scoping.attachments_readable`).
+    includes_attachments = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["shared_with", "revoked_at"], name="share_with_active")]

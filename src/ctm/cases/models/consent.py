@@ -48,6 +48,11 @@ class Consent(TenantModel):
     told_right_to_access = models.BooleanField(CHECKLIST[3][1], default=False)
     told_retention = models.BooleanField(CHECKLIST[4][1], default=False)
     told_withdrawal = models.BooleanField(CHECKLIST[5][1], default=False)
+    includes_attachments = models.BooleanField(
+        _("the files (attachments) may be shared too"),
+        default=False,
+        help_text=_("For a referral: the person agreed that the organization also receives the case's files."),
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawn_by = models.CharField(

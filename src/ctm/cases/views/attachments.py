@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 
 from ctm.cases.domain.notes import read_attachment
+from ctm.cases.domain.queries.scoping import attachments_readable
 from ctm.cases.models import Attachment
 from ctm.cases.views.helpers import load_case
+from ctm.core.domain.security import record_refusal
 
 EXTENSIONS = {
     "application/pdf": "pdf",
@@ -24,6 +26,9 @@ EXTENSIONS = {
 @login_required
 def download(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     membership, case = load_case(request, number)
+    if not attachments_readable(membership, case):  # a shared case whose files were not shared
+        record_refusal("security.attachment.refused", membership, case.number, owner=case.organization)
+        raise Http404
     attachment = Attachment.objects.filter(case=case, pk=pk).first()
     if attachment is None:
         raise Http404

@@ -398,6 +398,8 @@ def share(request: HttpRequest, number: str) -> HttpResponse:
         request,
         case,
         form,
-        lambda: case_domain.share_case(case, by=by, consent=form.cleaned_data["consent"]),
+        lambda: case_domain.share_case(
+            case, by=by, consent=form.cleaned_data["consent"], attachments=form.cleaned_data["attachments"]
+        ),
         title=_("Share with another organization"),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ctm.cases.domain.queries.parts import log_identifying_read
+from ctm.cases.domain.queries.scoping import attachments_readable
 from ctm.cases.models import (
     Attachment,
     BestInterestsAssessment,
@@ -42,10 +43,22 @@ def case_page(membership: Any, case: Case) -> dict[str, Any]:
         "guardians": list(Guardian.objects.filter(case=case)),
         "assessments": list(BestInterestsAssessment.objects.filter(case=case).select_related("assessor")),
         "notes": list(Note.objects.filter(case=case).select_related("author")[:100]),
-        "attachments": list(Attachment.objects.filter(case=case).defer("blob").select_related("uploaded_by")),
+        "attachments": _attachments(membership, case),
     }
     shown = ["person", *(name for name in IDENTIFYING_PARTS if parts[name])]
     if case.closure_note:
         shown.append("closure note")
     log_identifying_read(membership, case, "person", purpose="case page", parts=shown)
-    return {"person": person, "documents": list(person.documents.all()), **parts}
+    return {
+        "person": person,
+        "documents": list(person.documents.all()),
+        "attachments_shared": attachments_readable(membership, case),
+        **parts,
+    }
+
+
+def _attachments(membership: Any, case: Case) -> list[Attachment]:
+    """The case's files (their names are identifying too): none for a partner they were not shared with."""
+    if not attachments_readable(membership, case):
+        return []
+    return list(Attachment.objects.filter(case=case).defer("blob").select_related("uploaded_by"))

@@ -139,3 +139,19 @@ def writable_cases_q(membership: Any) -> Q | None:
     if membership.role == Role.CASE_MANAGER:
         return Q(organization_id=membership.organization_id)
     return Q(organization_id=membership.organization_id) & _own_or_assigned_q(membership)
+
+
+def attachments_readable(membership: Any, case: Any) -> bool:
+    """Whether the membership may see and download the case's files: its own organization's case,
+    or a case shared with its organization by a share that includes them, under a referral consent
+    that allows it (and is not withdrawn). The rest of a shared record never brings the files."""
+    if case.organization_id == membership.organization_id:
+        return True
+    return CaseShare.objects.filter(
+        case=case,
+        shared_with_id=membership.organization_id,
+        revoked_at__isnull=True,
+        includes_attachments=True,
+        consent__includes_attachments=True,
+        consent__withdrawn_on__isnull=True,
+    ).exists()
