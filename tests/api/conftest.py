@@ -155,6 +155,10 @@ def world(personas: Any) -> World:
     return build_world(personas)
 
 
+class Multipart(dict):  # type: ignore[type-arg]
+    """A request body sent as multipart/form-data (with files) instead of JSON."""
+
+
 class Caller:
     """A test client speaking JSON with one persona's bearer token."""
 
@@ -167,6 +171,8 @@ class Caller:
         call = getattr(self.client, method.lower())
         if method.upper() in ("GET", "DELETE"):
             return call(url, query or None, headers=self.headers)
+        if isinstance(body, Multipart):
+            return call(url, dict(body), headers=self.headers)  # a file upload: multipart/form-data
         data = body if isinstance(body, (str, bytes)) else json.dumps(body or {})
         return call(url, data, content_type="application/json", headers=self.headers)
 

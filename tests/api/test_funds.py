@@ -79,3 +79,26 @@ def test_create_by_code_and_refusals(world, as_):
     )
     assert caseworker.post(f"/funds/{fund}/requests", {**body, "pseudonym": "EXT-9"}).status_code == 201
     assert caseworker.get("/funds/999999").status_code == 404
+
+
+def test_documents_through_the_api(world, outside_reviewer, as_):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.api.conftest import Multipart
+
+    fund, reviewer, api = outside_reviewer
+    request = in_review(world.personas.caseworker, fund, reviewer, case=world.case)
+    caseworker = as_("caseworker")
+    url = f"/funds/requests/{request.pk}/documents"
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    hidden = caseworker.post(url, Multipart(file=SimpleUploadedFile("Olga.pdf", pdf), kind="supporting"))
+    shared = caseworker.post(
+        url, Multipart(file=SimpleUploadedFile("r.pdf", pdf), kind="receipt", shared="true")
+    )
+    assert hidden.status_code == 201 and shared.status_code == 201 and "Olga" not in hidden.content.decode()
+    bad = caseworker.post(url, Multipart(file=SimpleUploadedFile("x.pdf", b"MZ\x90\x00"), kind="receipt"))
+    assert bad.status_code == 422 and "file" in bad.json()["errors"]
+    assert [d["id"] for d in api.get(url).json()] == [shared.json()["id"]]
+    assert api.get(f"{url}/{hidden.json()['id']}").status_code == 404
+    download = api.get(f"{url}/{shared.json()['id']}")
+    assert download.status_code == 200 and download.content == pdf

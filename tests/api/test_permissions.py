@@ -10,11 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from ctm.core.models import ActivityLog
-from tests.api.conftest import ROLES, SECRET_NOTE, Caller, World
+from tests.api.conftest import ROLES, SECRET_NOTE, Caller, Multipart, World
 
 READ, WRITE, MANAGE, READERS, WRITERS, EVERYONE = "read", "write", "manage", "readers", "writers", "everyone"
 MANAGERS, TASK = "managers", "task"
@@ -352,6 +353,17 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
         200,
     ),
     ("request.close", "POST", "/funds/requests/{reported_request}/close", None, REVIEW_REQUEST, 200),
+    ("documents.list", "GET", "/funds/requests/{request}/documents", None, READ_REQUEST, 200),
+    (
+        "documents.add",
+        "POST",
+        "/funds/requests/{request}/documents",
+        lambda w: Multipart(file=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n"), kind="receipt"),
+        ON_CASE_REQUEST,
+        201,
+    ),
+    # a document shared with the fund's reviewers
+    ("documents.read", "GET", "/funds/requests/{request}/documents/{document}", None, READ_REQUEST, 200),
 ]
 
 
@@ -426,7 +438,8 @@ def test_matrix_covers_every_endpoint() -> None:
             .replace("{approved_request}", "{request_id}")
             .replace("{disbursed_request}", "{request_id}")
             .replace("{reported_request}", "{request_id}")
-            .replace("{request}", "{request_id}"),
+            .replace("{request}", "{request_id}")
+            .replace("{document}", "{document_id}"),
         )
         for m, p in table
     }

@@ -176,3 +176,30 @@ def test_a_caseworker_sees_the_requests_of_the_cases_they_work_on(client, person
     assert NEEDS not in client.get(reverse("funds:list")).content.decode().replace(by_code.reference, "")
     assign_case(personas.case, by=personas.case_manager, assignees=[colleague.user])
     assert client.get(reverse("funds:request", args=[for_case.pk])).status_code == 200
+
+
+def test_an_organization_admin_opens_a_fund_with_its_own_reviewers(client, personas, fund_org):
+    from ctm.core.enums import Role
+
+    admin = f.make_member(fund_org, Role.ORG_ADMIN)
+    mine = f.make_member(fund_org, Role.FUND_REVIEWER)
+    client.force_login(admin.user)
+    data = {
+        "name": "Winter fund",
+        "donor": "Donor",
+        "year": "2026",
+        "currency": "EUR",
+        "total": "1000.00",
+        "eligibility": "Victims without shelter.",
+    }
+    # a fund reviewer of another organization is not a choice
+    refused = client.post(reverse("funds:new_fund"), {**data, "reviewers": [personas.fund_reviewer.pk]})
+    assert refused.status_code == 400 and not Fund.objects.exists()
+    assert (
+        client.post(reverse("funds:new_fund"), {**data, "total": "1e3x", "reviewers": [mine.pk]}).status_code
+        == 400
+    )
+    response = client.post(reverse("funds:new_fund"), {**data, "reviewers": [mine.pk]})
+    assert response.status_code == 302
+    fund = Fund.objects.get()
+    assert fund.manager_id == fund_org.pk and list(fund.reviewers.all()) == [mine]

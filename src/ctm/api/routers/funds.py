@@ -7,14 +7,17 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from django.http import Http404
-from ninja import Router, Status
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
 
 from ctm.api.auth import membership_of
 from ctm.api.errors import invalid
 from ctm.api.schemas.common import responses
 from ctm.api.schemas.funds import (
     DecisionIn,
+    DocumentOut,
     FundOut,
     FundSummaryOut,
     GrantIn,
@@ -27,6 +30,7 @@ from ctm.api.schemas.funds import (
 from ctm.cases.domain.queries.cases import get_case_for_user
 from ctm.core.errors import NotAllowed
 from ctm.core.scopes import enter_request_scope
+from ctm.funds.domain import documents
 from ctm.funds.domain import requests as domain
 from ctm.funds.domain.queries.reports import fund_summary
 from ctm.funds.domain.queries.requests import (
@@ -37,6 +41,7 @@ from ctm.funds.domain.queries.requests import (
     requesting_organizations,
     requests_for_user,
 )
+from ctm.funds.enums import DocumentKind
 from ctm.funds.models import FundRequest
 from ctm.funds.rules import is_fund_reviewer
 
@@ -148,6 +153,54 @@ def report(request: Any, request_id: int, body: ReportIn) -> Any:
 )
 def close(request: Any, request_id: int) -> Any:
     return _out(request, domain.close_request(_request(request, request_id), by=membership_of(request)))
+
+
+@router.get(
+    "/requests/{request_id}/documents",
+    response=responses(200, list[DocumentOut], 403, 404),
+    summary="List the documents this reader may download",
+)
+def list_documents(request: Any, request_id: int) -> Any:
+    membership = membership_of(request)
+    r = _request(request, request_id)
+    return [d for d in r.documents.all() if documents.may_read_document(membership, d)]
+
+
+@router.post(
+    "/requests/{request_id}/documents",
+    response=responses(201, DocumentOut, 403, 404, 422),
+    summary="Add a supporting document or a receipt (multipart: file, kind, shared)",
+)
+def add_document(
+    request: Any,
+    request_id: int,
+    file: File[UploadedFile],
+    kind: Form[DocumentKind],
+    shared: Form[bool] = False,
+) -> Any:
+    r = _request(request, request_id)
+    data = file.read(settings.CTM_ATTACHMENT_MAX_BYTES + 1)
+    document = documents.add_document(
+        r, by=membership_of(request), filename=file.name or "", data=data, kind=kind, shared=shared
+    )
+    return Status(201, document)
+
+
+@router.get(
+    "/requests/{request_id}/documents/{document_id}",
+    response=responses(200, None, 403, 404),
+    summary="Download a document (logged)",
+)
+def download_document(request: Any, request_id: int, document_id: int) -> Any:
+    membership = membership_of(request)
+    found = _request(request, request_id).documents.filter(pk=document_id).first()
+    if found is None or not documents.may_read_document(membership, found):
+        raise Http404("No such document")
+    response = HttpResponse(documents.read_document(found, by=membership), content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="document-{found.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get("/{fund_id}", response=responses(200, FundOut, 403, 404), summary="Read a fund and its balance")

@@ -87,6 +87,7 @@ RequiredText200 = Annotated[str, _bounded(200, 1), _NoNul]
 RequiredText400 = Annotated[str, _bounded(400, 1), _NoNul]
 RequiredText20000 = Annotated[str, _bounded(20_000, 1), _NoNul]
 
+
 # Types are strict in request bodies, as JSON means them: `"5"` is not a number (`5.0` is), `1` is not
 # `true`, `0` is not a date. Paths and query strings are text: there "5" is the number 5 (`UrlId`).
 def integer(ge: int, le: int, **field: Any) -> Any:
@@ -125,7 +126,12 @@ Bool = Annotated[bool, Strict()]
 Country = enum.StrEnum("Country", {f"c_{c.alpha_2}": c.alpha_2 for c in pycountry.countries})  # type: ignore[misc]
 Language = enum.StrEnum(  # type: ignore[misc]
     "Language",
-    {f"l_{code}": code for lg in pycountry.languages if hasattr(lg, "alpha_2") for code in (lg.alpha_2, lg.alpha_3)},
+    {
+        f"l_{code}": code
+        for lg in pycountry.languages
+        if hasattr(lg, "alpha_2")
+        for code in (lg.alpha_2, lg.alpha_3)
+    },
 )
 # Currencies (ISO 4217, upper case): the schema lists every code it accepts.
 Currency = enum.StrEnum("Currency", {f"c_{c.alpha_3}": c.alpha_3 for c in pycountry.currencies})  # type: ignore[misc]

@@ -9,7 +9,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
-from ctm.api.schemas.common import In, RequiredText200, Text32, Text200, Text2000, Unique
+from ctm.api.schemas.common import Date, In, RequiredText200, Text32, Text200, Text2000, Unique
 from ctm.directory.enums import EntryType, Population, Service, Visibility
 
 Codes = Annotated[list[Text32], Field(max_length=60), Unique]
@@ -35,7 +35,7 @@ class EntryCreate(EntryFields):
     name: RequiredText200
     entry_type: EntryType
     country: Text32
-    last_verified_on: datetime.date | None = None
+    last_verified_on: Date | None = None
 
 
 class EntryPatch(In):

@@ -3,18 +3,43 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
 
-from ctm.api.schemas.common import Country, In, Text32, Text200, Text5000, Text20000
+from ctm.api.schemas.common import Bool, Country, Date, In, Money, Text32, Text200, Text5000, Text20000
 from ctm.funds.enums import BudgetCategory, Decision
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-Rate = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=8)]
-Currency = Annotated[str, Field(min_length=3, max_length=3)]
+# Amounts are `Money` (a JSON number rounded to the cent, or exact text "1500.50"); a zero amount or
+# rate passes the schema and is refused by the domain with its reason (422).
+RATE = re.compile(r"\d{1,10}(\.\d{1,8})?")
+
+
+def _json_rate(value: Any) -> Any:
+    if isinstance(value, str) and RATE.fullmatch(value):
+        return Decimal(value)
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError("Enter a rate as a number, or as text such as 0.05.")
+    return Decimal(str(value)).quantize(Decimal("0.00000001"))
+
+
+Rate = Annotated[
+    Decimal,
+    BeforeValidator(_json_rate),
+    Field(ge=0, le=Decimal("9999999999")),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 9999999999},
+                {"type": "string", "pattern": f"^{RATE.pattern}$"},
+            ]
+        }
+    ),
+]
+Currency = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")]
 
 
 class FundOut(Schema):
@@ -35,7 +60,7 @@ class FundOut(Schema):
 class LineIn(In):
     category: BudgetCategory
     description: Text200 = ""
-    amount: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+    amount: Money
 
 
 class LineOut(Schema):
@@ -111,23 +136,23 @@ class RequestRow(Schema):
 
 
 class GrantIn(In):
-    granted: bool
+    granted: Bool
 
 
 class DecisionIn(In):
     decision: Decision
     amount: Money | None = None
     rate: Rate | None = None
-    rate_date: datetime.date | None = None
+    rate_date: Date | None = None
     reasons: Text5000 = ""
 
 
 class PaymentIn(In):
-    amount: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+    amount: Money
     currency: Currency
-    paid_on: datetime.date
+    paid_on: Date
     rate: Rate | None = None
-    rate_date: datetime.date | None = None
+    rate_date: Date | None = None
     note: Text200 = ""
 
 
@@ -142,3 +167,14 @@ class FundSummaryOut(Schema):
     by_state: list[tuple[str, int]]
     by_need: list[tuple[str, Decimal]]
     days_to_decision: dict[str, float]
+
+
+class DocumentOut(Schema):
+    """A document's metadata; its file name stays out (it may name the person)."""
+
+    id: int
+    kind: str
+    shared: bool
+    content_type: str
+    size: int
+    created_at: datetime.datetime

@@ -146,7 +146,9 @@ class ConsentIn(In):
     told_right_to_access: Bool = False
     told_retention: Bool = False
     told_withdrawal: Bool = False
-    includes_attachments: Bool = Field(False, description="For a referral: the case's files may be shared too")
+    includes_attachments: Bool = Field(
+        False, description="For a referral: the case's files may be shared too"
+    )
 
 
 class ConsentOut(Schema):
