@@ -363,7 +363,7 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
         201,
     ),
     # a document shared with the fund's reviewers
-    ("documents.read", "GET", "/funds/requests/{request}/documents/{document}", None, READ_REQUEST, 200),
+    ("documents.read", "GET", "/funds/requests/{request}/documents/{fund_document}", None, READ_REQUEST, 200),
 ]
 
 
@@ -439,7 +439,7 @@ def test_matrix_covers_every_endpoint() -> None:
             .replace("{disbursed_request}", "{request_id}")
             .replace("{reported_request}", "{request_id}")
             .replace("{request}", "{request_id}")
-            .replace("{document}", "{document_id}"),
+            .replace("{fund_document}", "{document_id}"),
         )
         for m, p in table
     }

@@ -353,7 +353,7 @@ MATRIX = {
     # a document shared with the fund's reviewers
     "funds:document": (
         "get",
-        lambda p, o: (lambda x: {"pk": x["request"], "doc": x["document"]})(fund_objects(p)),
+        lambda p, o: (lambda x: {"pk": x["request"], "doc": x["fund_document"]})(fund_objects(p)),
         None,
         {**FUND_REQUEST, **NOT_ON_THE_CASE},
     ),

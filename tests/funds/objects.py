@@ -74,7 +74,7 @@ def fund_objects(p: Any) -> dict[str, int]:
     document = add_document(
         request, by=p.caseworker, filename="a.pdf", data=pdf, kind="supporting", shared=True
     )
-    ids = {"fund": fund.pk, "request": request.pk, "document": document.pk}
+    ids = {"fund": fund.pk, "request": request.pk, "fund_document": document.pk}
     ids["draft_request"] = draft(p.caseworker, fund).pk
     submitted = draft(p.caseworker, fund)
     ids["submitted_request"] = submit_request(submitted, by=p.caseworker).pk
