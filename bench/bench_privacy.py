@@ -5,14 +5,21 @@
 2. DP synthetic data at epsilon 1 and 4 on ten CTDC columns: CTM's recommended method, smartnoise-synth
    MST (sampling, not rounding) and pac-synth with its defaults: time, peak memory, mean 2-/3-way TVD.
 
-The peers live in their own venv, .venv-bench-privacy, created here on first use (torch 2.13.0 CPU
-first, from the wheel on this machine, so that smartnoise-synth does not pull CUDA). Every method runs
-in a child process so that peak memory (max RSS) is measured per method. Results are printed as JSON
-and as the Markdown written into docs/benchmarks.md by hand.
+Every column's domain is public (the CTDC codebook): values outside it become missing before any
+method sees the data, and CTM and smartnoise MST both get the codebook's domain (smartnoise through a
+transformer fitted on the declared values, not on the data); smartnoise is also run as before, with its
+categories taken from the data, to show what public domains cost.
+
+The peers live in their own venv, .venv-bench-privacy, created here on first use with pinned versions
+(``PEERS``); their versions and torch build are recorded in the results. Every method runs in a child
+process so that peak memory (max RSS) is measured per method. Results go to bench/out/privacy/ and the
+synthetic-data section of docs/benchmarks.md is rewritten from them (``--only synth --sample N`` for a
+short run on N records drawn from CTDC).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -38,14 +45,41 @@ K, LIMIT = 25, 0.05
 EPSILONS = (1.0, 4.0)
 
 
+# Every peer pinned. torch first: on this machine pip's configuration (find-links /opt/wheels) offers the
+# CPU-only wheel 2.13.0+cpu; a plain `pip install smartnoise-synth` elsewhere pulls the default CUDA build
+# of torch from PyPI (with its nvidia-* wheels, some GB). The build used is recorded in the results.
+PEERS = ("torch==2.13.0", "smartnoise-synth==1.0.8", "anjana==1.2.3", "pac-synth==0.0.8")
+
+
 def ensure_peer_venv() -> None:
-    if (PEER_VENV / ".ready").is_file():
+    ready = PEER_VENV / ".ready"
+    if ready.is_file() and ready.read_text() == " ".join(PEERS):
         return
     subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
     pip = [str(PEER_PY), "-m", "pip", "install", "--quiet"]
-    subprocess.run([*pip, "torch==2.13.0"], check=True)
-    subprocess.run([*pip, "smartnoise-synth", "anjana", "pac-synth"], check=True)
-    (PEER_VENV / ".ready").write_text("ok")
+    subprocess.run([*pip, PEERS[0]], check=True)
+    subprocess.run([*pip, *PEERS], check=True)
+    ready.write_text(" ".join(PEERS))
+
+
+PEER_VERSIONS = """
+import json, importlib.metadata as md
+import torch
+names = ["torch", "smartnoise-synth", "anjana", "pac-synth", "private-pgm", "mbi", "opacus", "numpy", "pandas"]
+versions = {}
+for name in names:
+    try:
+        versions[name] = md.version(name)
+    except md.PackageNotFoundError:
+        pass
+build = "CUDA " + torch.version.cuda if torch.version.cuda else "CPU only"
+print(json.dumps({"versions": versions, "torch_build": build}))
+"""
+
+
+def peer_versions() -> dict[str, object]:
+    result = subprocess.run([str(PEER_PY), "-c", PEER_VERSIONS], capture_output=True, text=True, check=True)
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def run_child(python: Path, code: str, *args: str, timeout: int = 3600) -> dict[str, object]:
@@ -105,24 +139,30 @@ print(json.dumps({"seconds": seconds, "suppressed": report["privacy"]["records_s
 """
 
 CTM_SYNTH = PEAK + """
-import sys, time
+import sys
 from ctm.privacy.engine import read_table, synthesize, write_table
-from ctm.privacy.engine import synth
 data = read_table(sys.argv[1])
-t = time.perf_counter()
-frame = synth._run(data, synth.SynthesizeConfig(epsilon=float(sys.argv[2]), seed=1), 1 / len(data) ** 2, len(data), None)
-seconds = time.perf_counter() - t
+frame, report = synthesize(data, {"epsilon": float(sys.argv[2]), "seed": 1})  # the defaults: codebook, delta
 write_table(frame, sys.argv[3])
-print(json.dumps({"seconds": seconds, "peak_mib": peak_mib(), "method": synth.RECOMMENDED}))
+print(json.dumps({"seconds": report["seconds_synthesis"], "peak_mib": peak_mib(), "method": report["method"],
+                  "delta": report["delta"], "violations": report["constraints"]["violations_total"]}))
 """
 
 SMARTNOISE = PEAK + """
 import sys, time, pandas as pd
 from snsynth.mst import MSTSynthesizer
+from snsynth.transform import LabelTransformer, TableTransformer
 data = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)
+transformer = None
+if len(sys.argv) > 4:  # the public domain: categories from the declared values, never from the data
+    values = json.load(open(sys.argv[4]))
+    longest = max(len(v) for v in values.values())
+    declared = pd.DataFrame({c: [v[i % len(v)] for i in range(longest)] for c, v in values.items()})[data.columns]
+    transformer = TableTransformer([LabelTransformer(nullable=False) for _ in data.columns])
+    transformer.fit(declared)
 t = time.perf_counter()
-synth = MSTSynthesizer(epsilon=float(sys.argv[2]), delta=1 / len(data) ** 2)
-synth.fit(data, categorical_columns=list(data.columns), preprocessor_eps=0.0)
+synth = MSTSynthesizer(epsilon=float(sys.argv[2]), delta=float(sys.argv[5]) if len(sys.argv) > 5 else 1e-7)
+synth.fit(data, transformer=transformer, categorical_columns=list(data.columns), preprocessor_eps=0.0)
 rows = synth.synthesizer.synthetic_data(rows=len(data), method="sample")  # sampling, not rounding
 decompressed = synth.undo_compress_fn(rows)
 out = synth._transformer.inverse_transform([tuple(r[1:]) for r in decompressed.df.itertuples()])
@@ -192,42 +232,117 @@ def bench_kanon() -> dict[str, object]:
     return {"ctm": ctm, "anjana": anjana}
 
 
-def bench_synth() -> dict[str, object]:
-    from ctm.privacy.engine import read_table, utility_report
+def synth_inputs(sample: int | None) -> tuple[object, Path, Path, Path, dict[str, int]]:
+    """CTDC's ten columns (a seeded sample if asked), in the codebook's domain; files for each method."""
+    from ctm.privacy.engine import codebook, read_table
 
-    frame = read_table(CTDC)[SYNTH_COLUMNS]
-    source = OUT / "synth_input.csv"
-    frame.to_csv(source, index=False)
-    filled = OUT / "synth_input_filled.csv"
+    raw = read_table(CTDC)[SYNTH_COLUMNS]
+    if sample:
+        raw = raw.sample(n=min(sample, len(raw)), random_state=0).reset_index(drop=True)
+    domain = codebook.ctdc_domain()
+    frame, mapped = domain.apply(raw)
+    source, filled, values = OUT / "synth_input.csv", OUT / "synth_input_filled.csv", OUT / "synth_domain.json"
+    raw.to_csv(source, index=False)
     frame.fillna(MISSING).to_csv(filled, index=False)
-    results: dict[str, object] = {}
-    runs = [("ctm", ROOT / ".venv" / "bin" / "python", CTM_SYNTH, source),
-            ("smartnoise_mst", PEER_PY, SMARTNOISE, filled), ("pacsynth_defaults", PEER_PY, PACSYNTH, source)]
+    declared = {c: [*domain.labels(c, 500), MISSING] for c in SYNTH_COLUMNS}
+    values.write_text(json.dumps(declared))
+    return frame, source, filled, values, mapped
+
+
+def bench_synth(sample: int | None) -> dict[str, object]:
+    from ctm.privacy.engine import codebook, constraints, read_table, utility_report
+
+    frame, source, filled, values, mapped = synth_inputs(sample)
+    results: dict[str, object] = {"records": len(frame), "out_of_domain": mapped}  # type: ignore[arg-type]
+    runs = [("ctm", ROOT / ".venv" / "bin" / "python", CTM_SYNTH, [source]),
+            ("smartnoise_mst_public", PEER_PY, SMARTNOISE, [filled, values]),
+            ("smartnoise_mst_data_domain", PEER_PY, SMARTNOISE, [filled]),
+            ("pacsynth_defaults", PEER_PY, PACSYNTH, [filled])]
     for epsilon in EPSILONS:
-        for name, python, code, path in runs:
+        for name, python, code, paths in runs:
             out = OUT / f"synth_{name}_{epsilon:g}.csv"
             print(f"  synth {name} epsilon={epsilon:g}", flush=True)
-            result = run_child(python, code, str(path), str(epsilon), str(out))
+            args = [str(paths[0]), str(epsilon), str(out), *[str(p) for p in paths[1:]]]
+            result = run_child(python, code, *args)
             if "error" not in result:
                 synthetic = read_table(out).reindex(columns=SYNTH_COLUMNS).replace({MISSING: None})
-                utility = utility_report(frame, synthetic)
+                utility = utility_report(frame, synthetic)  # type: ignore[arg-type]
                 result.update(tvd_2way=utility["tvd_2way"]["mean"], tvd_3way=utility["tvd_3way"]["mean"],
-                              tvd_1way=utility["tvd_1way"]["mean"], rows=len(synthetic))
+                              tvd_1way=utility["tvd_1way"]["mean"], rows=len(synthetic),
+                              impossible=sum(constraints.check(synthetic, codebook.CONSTRAINTS).values()))
             results[f"{name}@{epsilon:g}"] = result
     return results
 
 
+NAMES = {
+    "ctm": "**CTM `mst-plus` (recommended)**, codebook domain",
+    "smartnoise_mst_public": "smartnoise-synth MST (sampling), codebook domain",
+    "smartnoise_mst_data_domain": "smartnoise-synth MST (sampling), categories from the data (not DP)",
+    "pacsynth_defaults": "pac-synth defaults",
+}
+START, END = "<!-- bench_privacy:synth:start -->", "<!-- bench_privacy:synth:end -->"
+
+
+def synth_markdown(results: dict[str, object], command: str) -> str:
+    synth: dict[str, object] = results["synth"]  # type: ignore[assignment]
+    peers: dict[str, object] = results["peers"]  # type: ignore[assignment]
+    versions = ", ".join(f"{k} {v}" for k, v in peers["versions"].items())  # type: ignore[union-attr]
+    lines = [
+        START,
+        f"Run {results['date']} on {results['machine']}, Python {results['python']}, command `{command}`. "
+        f"Data: {synth['records']:,} CTDC records (ten columns below) in the CTDC codebook's domain "
+        f"(values mapped to missing: {json.dumps(synth['out_of_domain'])}). Peers: {versions}; torch build: "
+        f"{peers['torch_build']}. δ = 10⁻⁷ for CTM and smartnoise; CTM draws the model's noisy total of rows. "
+        "Impossible records are counted with CTM's codebook constraints. Written by `bench/bench_privacy.py`.",
+        "",
+        "| ε | method | time | peak memory | mean 1-way TVD | mean 2-way TVD | mean 3-way TVD | impossible records |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for epsilon in EPSILONS:
+        for name, label in NAMES.items():
+            r: dict[str, object] = synth.get(f"{name}@{epsilon:g}", {})  # type: ignore[assignment]
+            if "error" in r or not r:
+                lines.append(f"| {epsilon:g} | {label} | failed: {r.get('error', 'not run')} | | | | | |")
+                continue
+            lines.append(f"| {epsilon:g} | {label} | {r['seconds']:.1f} s | {float(r['peak_mib']) / 1024:.2f} GB | "
+                         f"{r['tvd_1way']:.4f} | {r['tvd_2way']:.3f} | {r['tvd_3way']:.3f} | {r['impossible']:,} |")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write_docs(markdown: str) -> None:
+    """Replace the synthetic-data section of docs/benchmarks.md (between its markers) by this run's."""
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        print(f"docs not written: markers {START} ... {END} not found in {path}")
+        return
+    head, rest = text.split(START, 1)
+    path.write_text(head + markdown + rest.split(END, 1)[1], encoding="utf-8")
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["all", "kanon", "synth"], default="all")
+    parser.add_argument("--sample", type=int, help="synthetic data on N records drawn from CTDC (default: all)")
+    args = parser.parse_args()
     if not CTDC.is_file():
         print(f"skipped: CTDC data not found at {CTDC}")
         return 0
     OUT.mkdir(parents=True, exist_ok=True)
     ensure_peer_venv()
     started = datetime.now(UTC).isoformat(timespec="minutes")
-    results = {"date": started, "machine": f"{platform.node()} {platform.platform()} {os.cpu_count()} cores",
-               "python": platform.python_version(), "kanon": bench_kanon(), "synth": bench_synth()}
-    path = OUT / "results.json"
-    path.write_text(json.dumps(results, indent=2))
+    results: dict[str, object] = {
+        "date": started, "machine": f"{platform.node()} {platform.platform()} {os.cpu_count()} cores",
+        "python": platform.python_version(), "peers": peer_versions(),
+    }
+    if args.only in ("all", "kanon"):
+        results["kanon"] = bench_kanon()
+    if args.only in ("all", "synth"):
+        results["synth"] = bench_synth(args.sample)
+        command = "bench/bench_privacy.py " + " ".join(sys.argv[1:])
+        write_docs(synth_markdown(results, command.strip()))
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
     return 0
 

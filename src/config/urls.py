@@ -12,8 +12,11 @@ urlpatterns = [
     path("", include("ctm.core.urls")),
     path("accounts/", include("ctm.accounts.urls")),
     path("cases/", include("ctm.cases.urls")),
+    path("directory/", include("ctm.directory.urls")),
+    path("funds/", include("ctm.funds.urls")),
     path("linkage/", include("ctm.linkage.urls")),
     path("privacy/", include("ctm.privacy.urls")),
+    path("assistance/", include("ctm.assistance.urls")),
     path("data/", include("ctm.privacy.public_urls")),
 ]
 

@@ -36,7 +36,9 @@ Platform commands (Django):
   audit verify                  check the activity log's hash chain
   keys status                   count the stored values under each key id
   keys rotate                   re-encrypt identifying data under the newest key
+  reindex [--organization CODE] recompute the persons' search keys (after an upgrade)
   privacy shred                 export then erase one person's identifying data
+  remind_overdue                notify, once, the people overdue tasks are for (run daily)
   migrate, check, ...           any Django management command
 
 Engine commands (files in, files out, no database):

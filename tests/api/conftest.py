@@ -31,6 +31,9 @@ from ctm.cases.domain.screening import (
 from ctm.core.enums import Role
 from ctm.core.models import Membership
 from tests import factories as f
+from tests.assistance.objects import assistance_objects
+from tests.directory.objects import directory_objects
+from tests.funds.objects import fund_objects
 
 PREFIX = "/api/v1"
 ROLES = [
@@ -141,6 +144,9 @@ def build_world(personas: Any) -> World:
     world.ids["other_office"] = personas.other_org.offices.first().pk
     world.ids["other_org"] = personas.other_org.pk
     world.ids["home_org"] = personas.org.pk
+    world.ids.update(assistance_objects(personas))  # an assessment, a plan, a service, a shelter stay
+    world.ids.update({f"{k}_entry": v for k, v in directory_objects(personas).items()})
+    world.ids.update(fund_objects(personas))
     return world
 
 

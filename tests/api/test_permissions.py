@@ -17,6 +17,21 @@ from ctm.core.models import ActivityLog
 from tests.api.conftest import ROLES, SECRET_NOTE, Caller, World
 
 READ, WRITE, MANAGE, READERS, WRITERS, EVERYONE = "read", "write", "manage", "readers", "writers", "everyone"
+MANAGERS, TASK = "managers", "task"
+HOME_ONLY, EDITORS, HOME_EDITORS = "home_only", "editors", "home_editors"
+FUND_USERS, REQUESTERS, REVIEWER = "fund_users", "requesters", "reviewer"
+ON_REQUEST, ON_DRAFT, REVIEW_REQUEST = "on_request", "on_draft", "review_request"
+READ_REQUEST, ON_CASE_REQUEST, REVIEW_CASE_REQUEST = "read_request", "on_case_request", "review_case_request"
+HOME_REQUESTERS = ("caseworker", "other_caseworker", "case_manager")
+HOME = (
+    "caseworker",
+    "other_caseworker",
+    "case_manager",
+    "org_admin",
+    "data_manager",
+    "fund_reviewer",
+    "auditor",
+)
 
 # Who gets the success code, per kind of endpoint; the others get the code shown.
 EXPECTED: dict[str, dict[str, str | int]] = {
@@ -29,8 +44,57 @@ EXPECTED: dict[str, dict[str, str | int]] = {
     READERS: dict.fromkeys(("caseworker", "other_caseworker", "case_manager", "auditor", "outsider"), "ok"),
     WRITERS: dict.fromkeys(("caseworker", "other_caseworker", "case_manager", "outsider"), "ok"),
     EVERYONE: dict.fromkeys(ROLES, "ok"),
+    # the case managers' own work (a shelter of their organization; the outsider adds one to its own)
+    MANAGERS: {"case_manager": "ok", "outsider": "ok"},
+    # a task for the case managers of the home case's organization: 404 for the other readers
+    TASK: {"caseworker": 404, "other_caseworker": 404, "case_manager": "ok", "auditor": 404, "outsider": 404},
+    # a private directory entry of home: every home member reads it; elsewhere it does not exist
+    HOME_ONLY: dict.fromkeys(HOME, "ok"),
+    # the shared directory: organization admins (the platform's too) and directory editors change it
+    EDITORS: {"org_admin": "ok", "platform_admin": "ok"},
+    # a private directory entry of home: its admin changes it, its other members get 403
+    HOME_EDITORS: {"org_admin": "ok", **dict.fromkeys(set(HOME) - {"org_admin"}, 403)},
+    # the emergency funds: caseworkers and case managers request, fund reviewers review
+    FUND_USERS: dict.fromkeys((*HOME_REQUESTERS, "fund_reviewer", "outsider"), "ok"),
+    REQUESTERS: dict.fromkeys((*HOME_REQUESTERS, "outsider"), "ok"),
+    REVIEWER: {"fund_reviewer": "ok"},
+    # a request of home: home's requesters act on it; its fund's reviewer may not; elsewhere: 404
+    ON_REQUEST: {**dict.fromkeys(HOME_REQUESTERS, "ok"), "outsider": 404},
+    ON_DRAFT: {**dict.fromkeys(HOME_REQUESTERS, "ok"), "fund_reviewer": 404, "outsider": 404},
+    REVIEW_REQUEST: {"fund_reviewer": "ok", "outsider": 404},
+    # the request for the home case: a caseworker not on the case does not see it
+    READ_REQUEST: {
+        "caseworker": "ok",
+        "case_manager": "ok",
+        "fund_reviewer": "ok",
+        "other_caseworker": 404,
+        "outsider": 404,
+    },
+    ON_CASE_REQUEST: {"caseworker": "ok", "case_manager": "ok", "other_caseworker": 404, "outsider": 404},
+    REVIEW_CASE_REQUEST: {"fund_reviewer": "ok", "other_caseworker": 404, "outsider": 404},
 }
-DEFAULT_REFUSAL = {READ: 404, WRITE: 404, MANAGE: 404, READERS: 403, WRITERS: 403, EVERYONE: None}
+DEFAULT_REFUSAL = {
+    READ: 404,
+    WRITE: 404,
+    MANAGE: 404,
+    READERS: 403,
+    WRITERS: 403,
+    EVERYONE: None,
+    HOME_ONLY: 404,
+    EDITORS: 403,
+    HOME_EDITORS: 404,
+    FUND_USERS: 403,
+    REQUESTERS: 403,
+    REVIEWER: 403,
+    ON_REQUEST: 403,
+    ON_DRAFT: 403,
+    REVIEW_REQUEST: 403,
+    READ_REQUEST: 403,
+    ON_CASE_REQUEST: 403,
+    REVIEW_CASE_REQUEST: 403,
+    MANAGERS: 403,
+    TASK: 403,
+}
 
 
 def today() -> str:
@@ -158,6 +222,136 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
     ),
     ("eligibility.approve", "POST", N + "/eligibility/{decision}/approve", None, MANAGE, 200),
     ("eligibility.reject", "POST", N + "/eligibility/{decision}/reject", None, MANAGE, 200),
+    # assistance
+    ("assessments.list", "GET", N + "/assessments", None, READ, 200),
+    (
+        "assessments.add",
+        "POST",
+        N + "/assessments",
+        lambda w: {"safety_risk": "medium", "factors": {"stigma": "protective", "family_support": "risk"}},
+        WRITE,
+        201,
+    ),
+    ("plans.list", "GET", N + "/plans", None, READ, 200),
+    (
+        "plans.add",
+        "POST",
+        N + "/plans",
+        lambda w: {"objectives": "Recover", "responsible": w.personas.caseworker.user_id},
+        WRITE,
+        201,
+    ),
+    (
+        "plans.add_item",
+        "POST",
+        N + "/plans/{plan}/items",
+        lambda w: {"support_type": "legal", "responsible": w.personas.caseworker.user_id},
+        WRITE,
+        201,
+    ),
+    ("plans.agree", "POST", N + "/plans/{plan}/agreement", lambda w: {"method": "verbal"}, WRITE, 200),
+    ("plans.approve", "POST", N + "/plans/{plan}/approve", None, MANAGE, 200),
+    ("services.list", "GET", N + "/services", None, READ, 200),
+    (
+        "services.add",
+        "POST",
+        N + "/services",
+        lambda w: {"support_type": "psychosocial", "provider_kind": "own", "cost": "40.00", "currency": "EUR"},
+        WRITE,
+        201,
+    ),
+    ("services.status", "POST", N + "/services/{service}/status", lambda w: {"status": "ongoing"}, WRITE, 200),
+    # the minor's case (a closure requested, still open) has no stay yet; the home case's person is in one
+    ("stays.admit", "POST", "/cases/{minor_number}/stays", lambda w: {"shelter": w.ids["shelter"]}, WRITE, 201),
+    ("stays.discharge", "POST", N + "/stays/{stay}/discharge", lambda w: {}, WRITE, 200),
+    ("shelters.list", "GET", "/shelters", None, READERS, 200),
+    ("shelters.add", "POST", "/shelters", lambda w: {"name": "New shelter", "places": 4}, MANAGERS, 201),
+    ("tasks.list", "GET", "/tasks", None, READERS, 200),
+    ("tasks.done", "POST", "/tasks/{task}/done", None, TASK, 200),
+    ("directory.list", "GET", "/directory", None, EVERYONE, 200),
+    (
+        "directory.create",
+        "POST",
+        "/directory",
+        lambda w: {"visibility": "shared", "name": "Hotline", "entry_type": "hotline", "country": "MD"},
+        EDITORS,
+        201,
+    ),
+    ("directory.read_shared", "GET", "/directory/{shared_entry}", None, EVERYONE, 200),
+    ("directory.read", "GET", "/directory/{private_entry}", None, HOME_ONLY, 200),
+    (
+        "directory.update",
+        "PATCH",
+        "/directory/{private_entry}",
+        lambda w: {"hours": "24/7"},
+        HOME_EDITORS,
+        200,
+    ),
+    (
+        "directory.update_shared",
+        "PATCH",
+        "/directory/{shared_entry}",
+        lambda w: {"city": "Orhei"},
+        EDITORS,
+        200,
+    ),
+    ("directory.verify", "POST", "/directory/{private_entry}/verify", None, HOME_EDITORS, 200),
+    ("directory.delete", "DELETE", "/directory/{private_entry}", None, HOME_EDITORS, 204),
+    ("funds.list", "GET", "/funds", None, EVERYONE, 200),
+    ("funds.read", "GET", "/funds/{fund}", None, EVERYONE, 200),
+    ("funds.summary", "GET", "/funds/{fund}/summary", None, REVIEWER, 200),
+    ("funds.requests", "GET", "/funds/requests", None, FUND_USERS, 200),
+    (
+        "funds.create_request",
+        "POST",
+        "/funds/{fund}/requests",
+        lambda w: {
+            "pseudonym": "EXT-7",
+            "country": "MD",
+            "currency": "EUR",
+            "immediate_needs": "Shelter",
+            "justification": "None",
+            "lines": [{"category": "accommodation", "amount": "100.00"}],
+        },
+        REQUESTERS,
+        201,
+    ),
+    ("request.read", "GET", "/funds/requests/{request}", None, READ_REQUEST, 200),
+    ("request.submit", "POST", "/funds/requests/{draft_request}/submit", None, ON_DRAFT, 200),
+    (
+        "request.grant",
+        "POST",
+        "/funds/requests/{request}/grant",
+        lambda w: {"granted": True},
+        ON_CASE_REQUEST,
+        200,
+    ),
+    ("request.review", "POST", "/funds/requests/{submitted_request}/review", None, REVIEW_REQUEST, 200),
+    (
+        "request.decide",
+        "POST",
+        "/funds/requests/{request}/decide",
+        lambda w: {"decision": "approved"},
+        REVIEW_CASE_REQUEST,
+        200,
+    ),
+    (
+        "request.disburse",
+        "POST",
+        "/funds/requests/{approved_request}/disburse",
+        lambda w: {"amount": "100.00", "currency": "EUR", "paid_on": today()},
+        REVIEW_REQUEST,
+        200,
+    ),
+    (
+        "request.report",
+        "POST",
+        "/funds/requests/{disbursed_request}/report",
+        lambda w: {"spent": "400.00", "report": "Receipts kept."},
+        ON_REQUEST,
+        200,
+    ),
+    ("request.close", "POST", "/funds/requests/{reported_request}/close", None, REVIEW_REQUEST, 200),
 ]
 
 
@@ -219,7 +413,20 @@ def test_matrix_covers_every_endpoint() -> None:
             p.replace("{document}", "{document_id}")
             .replace("{event}", "{event_id}")
             .replace("{consent}", "{consent_id}")
-            .replace("{decision}", "{decision_id}"),
+            .replace("{decision}", "{decision_id}")
+            .replace("{plan}", "{plan_id}")
+            .replace("{service}", "{service_id}")
+            .replace("{stay}", "{stay_id}")
+            .replace("{task}", "{task_id}")
+            .replace("{shared_entry}", "{ref}")
+            .replace("{private_entry}", "{ref}")
+            .replace("{fund}", "{fund_id}")
+            .replace("{draft_request}", "{request_id}")
+            .replace("{submitted_request}", "{request_id}")
+            .replace("{approved_request}", "{request_id}")
+            .replace("{disbursed_request}", "{request_id}")
+            .replace("{reported_request}", "{request_id}")
+            .replace("{request}", "{request_id}"),
         )
         for m, p in table
     }

@@ -43,6 +43,7 @@ def test_caseworker_flow_and_language_switch(page, live_server, personas):
 
     page.get_by_role("link", name="Record consent").click()
     page.get_by_label("Scope").select_option("assistance")
+    page.get_by_label("Given by").select_option("person")
     page.get_by_label("Told the purpose of collecting the data").check()
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(f"**/cases/{number}/#consent")

@@ -18,6 +18,9 @@ from ctm.cases.domain import persons as person_domain
 from ctm.cases.domain import screening as screening_domain
 from ctm.cases.domain.cases import close_case
 from ctm.core.models import ActivityLog
+from tests.assistance.objects import assistance_objects
+from tests.directory.objects import directory_objects
+from tests.funds.objects import fund_objects
 from tests.linkage_platform.objects import linkage_objects
 from tests.privacy_platform import objects as privacy_objects
 
@@ -94,6 +97,25 @@ LINKAGE_POST = expect(403, anonymous=302, data_manager=302)
 RELEASES = expect(403, anonymous=302, data_manager=200, auditor=200)
 RELEASES_PREPARE = expect(403, anonymous=302, data_manager=200)
 PUBLIC = expect(200)
+DIRECTORY = expect(200, anonymous=302, platform_admin=403)  # every member of an organization
+DIRECTORY_PRIVATE = {**DIRECTORY, "outsider": 404}  # a private entry of home
+DIRECTORY_EDIT = expect(403, anonymous=302, org_admin=200)
+DIRECTORY_EDIT_POST = expect(403, anonymous=302, org_admin=302)
+FUND_MEMBERS = expect(200, anonymous=302, platform_admin=403)  # every member of an organization
+REQUESTERS = dict.fromkeys(("caseworker", "other_caseworker", "case_manager"), 200)
+REQUESTERS_POST = dict.fromkeys(REQUESTERS, 302)
+FUND_REQUEST = expect(403, anonymous=302, **REQUESTERS, fund_reviewer=200, outsider=404)
+FUND_REQUESTERS_GET = expect(403, anonymous=302, **REQUESTERS, outsider=404)
+FUND_REVIEWER_GET = expect(403, anonymous=302, fund_reviewer=200, outsider=404)
+FUND_REVIEWER_POST = expect(403, anonymous=302, fund_reviewer=302, outsider=404)
+# the request for the home case: a caseworker not on the case does not see it (nor its documents)
+NOT_ON_THE_CASE = {"other_caseworker": 404}
+
+
+def _fund(key: str):
+    return lambda p, o: {"pk": fund_objects(p)[key]}
+
+
 HOME = expect(302, org_admin=200, data_manager=200, fund_reviewer=200, platform_admin=200)
 
 
@@ -116,6 +138,14 @@ def _objects(p):
     )
     att = notes_domain.add_attachment(case, by=by, filename="x.txt", data=b"hello")
     return {"event": event.pk, "doc": doc.pk, "decision": decision.pk, "consent": consent.pk, "att": att.pk}
+
+
+def _a(p, part: str = "") -> dict:
+    """The home case's number (and the id of one of its assistance records)."""
+    kwargs = {"number": p.case.number}
+    if part:
+        kwargs["pk"] = assistance_objects(p)[part]
+    return kwargs
 
 
 # name → (method, kwargs builder, data, expected)
@@ -158,6 +188,7 @@ MATRIX = {
     ),
     "set_language": ("post", lambda p, o: {}, {"language": "fr", "next": "/"}, expect(302)),
     "cases:list": ("get", lambda p, o: {}, None, LIST),
+    "cases:export": ("get", lambda p, o: {"fmt": "csv"}, None, LIST),
     "cases:new": ("get", lambda p, o: {}, None, NEW),
     "cases:search": (
         "post",
@@ -205,6 +236,29 @@ MATRIX = {
     "cases:add_attachment": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
     "cases:add_document": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
     "cases:remove_document": ("post", lambda p, o: {"number": p.case.number, "pk": o["doc"]}, {}, WRITE_POST),
+    # assistance: a case's assessments, plans, services and stays behind the case's door
+    "assistance:case": ("get", lambda p, o: _a(p), None, READ),
+    "assistance:new_assessment": ("get", lambda p, o: _a(p), None, WRITE_GET),
+    "assistance:new_plan": ("get", lambda p, o: _a(p), None, WRITE_GET),
+    "assistance:add_plan_item": ("get", lambda p, o: _a(p, "plan"), None, WRITE_GET),
+    "assistance:plan_agreement": ("get", lambda p, o: _a(p, "plan"), None, WRITE_GET),
+    "assistance:approve_plan": ("post", lambda p, o: _a(p, "plan"), {}, {**WRITE_POST, "caseworker": 403}),
+    "assistance:new_service": ("get", lambda p, o: _a(p), None, WRITE_GET),
+    "assistance:service_status": ("get", lambda p, o: _a(p, "service"), None, WRITE_GET),
+    "assistance:admit": ("get", lambda p, o: _a(p), None, WRITE_GET),
+    "assistance:discharge": ("get", lambda p, o: _a(p, "stay"), None, WRITE_GET),
+    "assistance:my_work": ("get", lambda p, o: {}, None, LIST),
+    "assistance:read_notifications": ("post", lambda p, o: {}, {}, expect(302, **NON_READERS)),
+    # the high-risk task is for the case managers of the case's organization: 404 for anyone else
+    "assistance:complete_task": (
+        "post",
+        lambda p, o: {"pk": assistance_objects(p)["task"]},
+        {},
+        expect(404, anonymous=302, case_manager=302, **NON_READERS),
+    ),
+    "assistance:overdue": ("get", lambda p, o: {}, None, expect(403, anonymous=302, case_manager=200, outsider=200)),
+    "assistance:shelters": ("get", lambda p, o: {}, None, LIST),
+    "assistance:new_shelter": ("get", lambda p, o: {}, None, expect(403, anonymous=302, case_manager=200, outsider=200)),
     "linkage:estimates": ("get", lambda p, o: {}, None, LINKAGE),
     "linkage:new_estimate": ("get", lambda p, o: {}, None, LINKAGE),
     "linkage:estimate": ("get", lambda p, o: {"pk": linkage_objects(p)["estimate"]}, None, LINKAGE),
@@ -261,6 +315,48 @@ MATRIX = {
     "privacy:ledger": ("get", lambda p, o: {}, None, RELEASES),
     "runtime:healthz": ("get", lambda p, o: {}, None, expect(200)),
     "runtime:readyz": ("get", lambda p, o: {}, None, expect(503)),  # no worker in the tests: not ready
+    "directory:list": ("get", lambda p, o: {}, None, DIRECTORY),
+    "directory:countries": ("get", lambda p, o: {}, None, DIRECTORY),
+    "directory:country": ("get", lambda p, o: {"code": "MD"}, None, DIRECTORY),
+    "directory:export": ("get", lambda p, o: {"fmt": "csv"}, None, DIRECTORY),
+    "directory:entry": ("get", lambda p, o: {"ref": directory_objects(p)["private"]}, None, DIRECTORY_PRIVATE),
+    "directory:new": ("get", lambda p, o: {}, None, DIRECTORY_EDIT),
+    "directory:import": ("get", lambda p, o: {}, None, DIRECTORY_EDIT),
+    "directory:edit": ("get", lambda p, o: {"ref": directory_objects(p)["private"]}, None, DIRECTORY_EDIT),
+    "directory:delete": ("get", lambda p, o: {"ref": directory_objects(p)["private"]}, None, DIRECTORY_EDIT),
+    "directory:verify": ("post", lambda p, o: {"ref": directory_objects(p)["shared"]}, {}, DIRECTORY_EDIT_POST),
+    "funds:list": ("get", lambda p, o: {}, None, FUND_MEMBERS),
+    "funds:new_fund": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
+    "funds:fund": ("get", _fund("fund"), None, FUND_MEMBERS),
+    "funds:export": ("get", _fund("fund"), None, expect(403, anonymous=302, fund_reviewer=200)),
+    "funds:new_request": ("get", _fund("fund"), None, expect(403, anonymous=302, **REQUESTERS, outsider=200)),
+    "funds:request": ("get", _fund("request"), None, {**FUND_REQUEST, **NOT_ON_THE_CASE}),
+    # a draft is the requesting organization's own: the reviewer does not see it yet
+    "funds:submit": (
+        "post",
+        _fund("draft_request"),
+        {},
+        expect(403, anonymous=302, **REQUESTERS_POST, fund_reviewer=404, outsider=404),
+    ),
+    "funds:grant": (
+        "post",
+        _fund("request"),
+        {"granted": "1"},
+        {**expect(403, anonymous=302, **REQUESTERS_POST, outsider=404), **NOT_ON_THE_CASE},
+    ),
+    "funds:review": ("post", _fund("submitted_request"), {}, FUND_REVIEWER_POST),
+    "funds:decide": ("get", _fund("request"), None, {**FUND_REVIEWER_GET, **NOT_ON_THE_CASE}),
+    "funds:pay": ("get", _fund("approved_request"), None, FUND_REVIEWER_GET),
+    "funds:report": ("get", _fund("disbursed_request"), None, FUND_REQUESTERS_GET),
+    "funds:close": ("post", _fund("reported_request"), {}, FUND_REVIEWER_POST),
+    "funds:add_document": ("get", _fund("request"), None, {**FUND_REQUESTERS_GET, **NOT_ON_THE_CASE}),
+    # a document shared with the fund's reviewers
+    "funds:document": (
+        "get",
+        lambda p, o: (lambda x: {"pk": x["request"], "doc": x["document"]})(fund_objects(p)),
+        None,
+        {**FUND_REQUEST, **NOT_ON_THE_CASE},
+    ),
     "published:list": ("get", lambda p, o: {}, None, PUBLIC),
     "published:release": ("get", lambda p, o: {"pk": privacy_objects.published(p).pk}, None, PUBLIC),
     "published:download": (

@@ -51,6 +51,7 @@ def test_demo_loads_every_stage_org_and_role(db):
     assert Guardian.objects.exists()  # minors have a guardian
     assert Case.objects.filter(is_minor=True).count() == Guardian.objects.values("case").distinct().count()
     assert verify_chain()[1] == []
+    _directory_and_fund_are_filled()
 
     # Run again on the same database: nothing is added.
     again, out = run_demo(7)
@@ -104,3 +105,40 @@ def test_reset_refuses_postgresql_without_yes(monkeypatch):
     assert flushed == []
     demo.Command(stdout=io.StringIO()).reset(yes=True)
     assert flushed == [("flush",)]
+
+
+def test_demo_includes_assistance_for_every_organization(db):
+    from ctm.assistance.models import (
+        AssistancePlan,
+        RiskAssessment,
+        ServiceRecord,
+        Shelter,
+        ShelterStay,
+        Task,
+    )
+
+    run_demo(5, cases=90)
+    for org in Organization.objects.all():
+        assert Shelter.objects.filter(organization=org).count() == 2, org.code
+        assert RiskAssessment.objects.filter(organization=org).exists(), org.code
+        assert AssistancePlan.objects.filter(organization=org, status="approved").exists(), org.code
+        assert ServiceRecord.objects.filter(organization=org, status="delivered").exists(), org.code
+    assert ShelterStay.objects.exists() and Task.objects.filter(kind="high_risk_follow_up").exists()
+    assert verify_chain()[1] == []
+
+
+def _directory_and_fund_are_filled():
+    """The directory has entries for every demo country; the fund reviewer has a queue."""
+    from ctm.directory.models import PrivateEntry, SharedEntry
+    from ctm.funds.domain.queries.requests import requests_for_user
+    from ctm.funds.enums import RequestState
+
+    assert {o.country for o in DEMO_ORGS} <= set(SharedEntry.objects.values_list("country", flat=True))
+    assert SharedEntry.objects.filter(last_verified_on__isnull=False).count() == SharedEntry.objects.count()
+    assert PrivateEntry.objects.count() == len(DEMO_ORGS)
+    reviewer = Membership.objects.get(user__username="demo-fund-reviewer-bkk")
+    queue = requests_for_user(reviewer)
+    states = Counter(r.state for r in queue)
+    assert states[RequestState.SUBMITTED] >= 2 and states[RequestState.IN_REVIEW] >= 2
+    assert states[RequestState.DISBURSED] == 1
+    assert {r.organization.code for r in queue} == {o.code for o in DEMO_ORGS}

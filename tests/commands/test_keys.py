@@ -22,12 +22,15 @@ from ctm.core.domain.rotation import key_counts, raw
 from ctm.core.encrypted import encrypted_columns, registered_blobs
 from ctm.core.keys import new_key_material
 from ctm.core.models import ActivityLog
+from ctm.funds.domain.documents import read_document as read_fund_document
+from ctm.funds.models import FundDocument, FundRequest
 from ctm.linkage.domain.queries import records as linkage_records
 from ctm.linkage.models import LinkageRun, ListUpload
 from ctm.privacy.domain.queries.releases import release_frame, upload_frame
 from ctm.privacy.enums import ReleaseStatus
 from ctm.privacy.models import Dataset, Release
 from tests.conftest import as_in_production
+from tests.funds.objects import fund_objects
 from tests.privacy_platform import objects as privacy_objects
 
 FILE = b"Fictional interview summary.\n"
@@ -72,6 +75,7 @@ def data(personas):
     privacy_objects.make_release(p.data_manager, dataset=dataset)  # an encrypted preview awaiting approval
     privacy_objects.published(p, dataset=dataset)  # a published release keeps its encrypted preview
     uploaded_list(p.data_manager)
+    fund_objects(p)  # a fund request with an encrypted document and encrypted free text
     return p
 
 
@@ -113,6 +117,8 @@ def plaintexts(p) -> list:
         upload_frame(dataset).to_dict(),
         [release_frame(r).to_dict() for r in Release.objects.order_by("pk")],
         linkage_records.upload_frame(ListUpload.objects.get()).to_dict(),
+        read_fund_document(FundDocument.objects.get(), by=p.caseworker),
+        sorted(FundRequest.objects.values_list("immediate_needs", flat=True)),
     ]
 
 
@@ -129,6 +135,7 @@ def test_every_kind_of_encrypted_bytes_is_declared():
         "privacy_dataset.blob",
         "privacy_release.blob",
         "linkage_listupload.blob",
+        "funds_funddocument.blob",
     }
     assert encrypted.undeclared_binary_fields() == []
     assert not [m for m in checks.run_checks() if m.id == "ctm.E001"]
@@ -177,7 +184,7 @@ def test_rotate_moves_every_value_to_the_new_key(data, settings):
     assert entry.changes == {
         "key_id": [None, "k99"],
         "rows": [None, entry.changes["rows"][1]],
-        "blobs": [None, 5],
+        "blobs": [None, 6],  # incl. one fund document
     }
 
     # Run again: nothing left to do, nothing changes.
@@ -280,5 +287,8 @@ def test_status_covers_the_activity_log_keys(data, settings):
     call_command("keys", "status", stdout=out)
     text = " ".join(out.getvalue().split())
     key_id = audit_crypto.current_key_id()
-    assert f"Activity-log keys (current: {key_id}; ring: {key_id}). Entries: {key_id}: {ActivityLog.objects.count()}" in text
+    assert (
+        f"Activity-log keys (current: {key_id}; ring: {key_id}). Entries: {key_id}: {ActivityLog.objects.count()}"
+        in text
+    )
     assert audit_crypto.public_key(key_id) in text

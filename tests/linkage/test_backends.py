@@ -81,3 +81,11 @@ def test_unknown_backend_is_refused(small_lists):
     lists, _ = small_lists
     with pytest.raises(ValueError, match="unknown backend"):
         link_lists(lists, LinkSettings(backend="spark"))
+
+
+def test_duckdb_never_writes_records_to_disk():
+    from ctm.linkage.engine.link.splink_model import db_api
+
+    api = db_api(LinkSettings())
+    setting = api.query_sql("SELECT current_setting('temp_directory') AS t", output_type="pandas")
+    assert setting["t"].tolist() == [""]  # no spilling: DuckDB raises out-of-memory instead

@@ -29,10 +29,12 @@ POLICE = [
 ]
 
 
-def start(client, files=(), include_persons=True, threshold="0.9"):
+def start(client, files=(), include_persons=True, threshold="0.9", unique_lists=False):
     data = {"label": "", "threshold": threshold, "seed": 42, "files": list(files)}
     if include_persons:
         data["include_persons"] = "on"
+    if unique_lists:
+        data["unique_lists"] = "on"
     return client.post(reverse("linkage:new_run"), data)
 
 
@@ -199,3 +201,60 @@ def test_xlsx_list_is_read(dm, personas, registered_people, tmp_path):
     run = LinkageRun.objects.filter(organization=personas.org.pk).get()
     assert run.list_names == ["CHI", "hotline"]
     assert _cluster(run, "hotline", "P-3") == _cluster(run, "CHI", str(registered_people[19]))
+
+
+def test_a_run_of_unique_lists_never_groups_two_records_of_one_list(dm, personas):
+    from tests.linkage_platform.objects import make_run
+
+    # A/1 and B/2 were linked (0.89); A/3 looks even more like B/2 (0.95). A chain would make one group of
+    # three holding two records of list A.
+    run = make_run(personas.data_manager)
+    b2 = LinkedRecord.objects.get(run=run, record_id="2")
+    a3 = LinkedRecord.objects.create(organization=personas.org, run=run, list_name="A", record_id="3", cluster_id=2)
+    ScoredPair.objects.create(organization=personas.org, run=run, left=a3, right=b2, match_weight=5.0,
+                              match_probability=0.95)
+    url = reverse("linkage:recluster", args=[run.pk])
+    assert dm.post(url, {"threshold": "0.5"}).status_code == 302
+    assert len({_cluster(run, "A", "1"), _cluster(run, "B", "2"), _cluster(run, "A", "3")}) == 1  # duplicates allowed
+    run.settings = {"unique_lists": True}
+    run.save(update_fields=["settings"])
+    assert dm.post(url, {"threshold": "0.5"}).status_code == 302
+    assert _cluster(run, "A", "3") == _cluster(run, "B", "2") != _cluster(run, "A", "1")  # the stronger link
+    # Not even a reviewer's acceptance puts two records of a unique list in one group.
+    first = ScoredPair.objects.get(run=run, left__record_id="1")
+    assert dm.post(reverse("linkage:decide", args=[run.pk, first.pk]), {"decision": "accepted"}).status_code == 302
+    assert _cluster(run, "A", "1") != _cluster(run, "A", "3")
+    page = dm.get(reverse("linkage:run", args=[run.pk])).content.decode()
+    assert "a group never holds two records of one list" in page
+
+
+def test_the_unique_lists_setting_reaches_the_engine(dm, personas, registered_people):
+    files = [upload("shelter.csv", list_csv(SHELTER)), upload("police.csv", list_csv(POLICE))]
+    assert start(dm, files, unique_lists=True).status_code == 302
+    run = LinkageRun.objects.filter(organization=personas.org.pk).get()
+    assert run.status == "done" and run.settings["unique_lists"] is True
+    per_cluster = LinkedRecord.objects.filter(run=run).values_list("cluster_id", "list_name")
+    assert len(set(per_cluster)) == len(per_cluster)
+def test_a_list_reports_every_problem_not_only_the_first(dm, personas):
+    rows = [
+        ("1", "Olga", "Petrova", "1995-04-02", "F", "MD", ""),
+        ("1", "Ion", "Rusu", "1990-02-30", "X", "ZZ", ""),  # repeated id, impossible date, bad sex, unknown country
+        ("", "Ana", "Ceban", "2999", "female", "md", ""),  # no id, a date in the future
+        ("4", "Ana", "Ceban", "1990-04", "m", "", ""),  # a month is enough
+    ]
+    response = start(dm, [upload("c.csv", list_csv(rows))], include_persons=False)
+    assert response.status_code == 400
+    errors = response.context["form"].errors["files"]
+    assert [e.split(":", 2)[1].strip() for e in errors] == ["Row 3", "Row 3", "Row 3", "Row 3", "Row 4", "Row 4"]
+    text = " ".join(errors)
+    assert "repeated (row 2)" in text and "possible date" in text and "sex code" in text and "country" in text
+    assert "record_id is empty" in text
+
+
+def test_after_a_decision_the_reviewer_goes_to_the_next_pair(dm, personas, run):
+    from ctm.linkage.domain.queries.runs import review_queue
+
+    queue = [p for p in review_queue(run) if p.decision == ""]
+    assert len(queue) >= 2  # the fixture's run has pairs near its threshold
+    response = dm.post(reverse("linkage:decide", args=[run.pk, queue[0].pk]), {"decision": "accepted"})
+    assert response["Location"] == reverse("linkage:pair", args=[run.pk, queue[1].pk])

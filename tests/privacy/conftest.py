@@ -39,6 +39,24 @@ def make_people(rows: int = 400, seed: int = 0) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
+# The public domain of make_people's columns, declared (never read from the generated table).
+PEOPLE_DOMAIN = {
+    "age": {"bounds": [0, 79]},
+    "citizenship": COUNTRIES,
+    "gender": {"values": ["Female", "Male"]},
+    "yearOfRegistration": {"bounds": [2010, 2020]},
+    "isAbduction": ["0", "1"],
+    "typeOfExploit": ["Sexual", "Labour", "Marriage", "Other"],
+}
+
+
+@pytest.fixture
+def people_domain(tmp_path: Path) -> Path:
+    path = tmp_path / "domain.json"
+    path.write_text(json.dumps(PEOPLE_DOMAIN))
+    return path
+
+
 def _skewed(n: int) -> list[float]:
     weights = 1.0 / np.arange(1, n + 1)
     return list(weights / weights.sum())

@@ -25,9 +25,9 @@ def ctdc_like(tmp_path: Path) -> Path:
     return path
 
 
-def test_anonymize_command_writes_release_and_report(tmp_path: Path, ctdc_like: Path) -> None:
+def test_anonymize_command_writes_release_and_report(tmp_path: Path, ctdc_like: Path, people_domain: Path) -> None:
     out, report_path = tmp_path / "out.csv", tmp_path / "report.json"
-    code = main(["anonymize", str(ctdc_like), "--k", "5", "--qi", QI, "--sensitive", "typeOfExploit", "--l", "2",
+    code = main(["anonymize", str(ctdc_like), "--domain", str(people_domain), "--k", "5", "--qi", QI, "--sensitive", "typeOfExploit", "--l", "2",
                  "--suppression-limit", "0.05", "--out", str(out), "--report", str(report_path), "--quiet"])
     assert code == 0
     report = json.loads(report_path.read_text())
@@ -43,11 +43,11 @@ def test_anonymize_command_writes_release_and_report(tmp_path: Path, ctdc_like: 
     assert released.attrs["notice"] == NOTICE and len(released) == 500
 
 
-def test_custom_hierarchy_and_t_closeness_options(tmp_path: Path, ctdc_like: Path) -> None:
+def test_custom_hierarchy_and_t_closeness_options(tmp_path: Path, ctdc_like: Path, people_domain: Path) -> None:
     hierarchy = tmp_path / "exploit.csv"
     hierarchy.write_text("Sexual,Exploitation\nLabour,Exploitation\nMarriage,Other\nOther,Other\n")
     out, report_path = tmp_path / "out.csv", tmp_path / "r.json"
-    code = main(["anonymize", str(ctdc_like), "--k", "4", "--qi", "age,typeOfExploit", "--hierarchy",
+    code = main(["anonymize", str(ctdc_like), "--domain", str(people_domain), "--k", "4", "--qi", "age,typeOfExploit", "--hierarchy",
                  f"typeOfExploit={hierarchy}", "--sensitive", "gender", "--t", "0.4",
                  "--out", str(out), "--report", str(report_path), "--quiet"])
     assert code == 0
@@ -57,11 +57,11 @@ def test_custom_hierarchy_and_t_closeness_options(tmp_path: Path, ctdc_like: Pat
     assert report["privacy"]["t_achieved"] <= 0.4 + 1e-9
 
 
-def test_synthesize_command_spends_budget_and_refuses_overspending(tmp_path: Path) -> None:
+def test_synthesize_command_spends_budget_and_refuses_overspending(tmp_path: Path, people_domain: Path) -> None:
     source = tmp_path / "in.csv"
     make_people(rows=300, seed=5)[["gender", "isAbduction", "typeOfExploit"]].to_csv(source, index=False)
     ledger = tmp_path / "ledger.json"
-    args = ["synthesize", str(source), "--method", "pacsynth", "--epsilon", "3", "--rows", "100", "--seed", "3",
+    args = ["synthesize", str(source), "--domain", str(people_domain), "--method", "pacsynth", "--epsilon", "3", "--rows", "100", "--seed", "3",
             "--budget", str(ledger), "--total-epsilon", "5", "--out", str(tmp_path / "s.csv"),
             "--report", str(tmp_path / "s.json"), "--quiet"]
     assert main(args) == 0
@@ -85,6 +85,10 @@ def test_synthesize_command_spends_budget_and_refuses_overspending(tmp_path: Pat
         (["synthesize", "{csv}", "--epsilon", "0"], "epsilon must be positive"),
         (["synthesize", "{csv}", "--epsilon", "-1"], "epsilon must be positive"),
         (["synthesize", "{csv}", "--epsilon", "1", "--columns", "nope"], "unknown column"),
+        (["synthesize", "{csv}", "--epsilon", "1"], "no public domain is known"),
+        (["anonymize", "{csv}", "--k", "2", "--qi", "age"], "no public domain is known"),
+        (["synthesize", "{csv}", "--epsilon", "1", "--domain", "{bad}"], "not valid JSON"),
+        (["synthesize", "{csv}", "--epsilon", "1", "--domain", "{partial}"], "no public domain declared"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2(
@@ -94,7 +98,9 @@ def test_bad_input_is_one_line_and_exit_code_2(
     make_people(rows=50).to_csv(csv, index=False)
     bad = tmp_path / "bad.xlsx"
     bad.write_text("this is not a spreadsheet")
-    argv = [a.format(csv=csv, bad=bad) for a in argv]
+    partial = tmp_path / "partial.json"
+    partial.write_text(json.dumps({"gender": ["Female", "Male"]}))
+    argv = [a.format(csv=csv, bad=bad, partial=partial) for a in argv]
     argv += ["--out", str(tmp_path / "o.csv"), "--report", str(tmp_path / "r.json"), "--quiet"]
     with pytest.raises(SystemExit) as raised:
         raise SystemExit(main(argv))
@@ -103,12 +109,12 @@ def test_bad_input_is_one_line_and_exit_code_2(
     assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
 
 
-def test_pycanon_confirms_k_and_l(tmp_path: Path, pycanon_python: Path) -> None:
+def test_pycanon_confirms_k_and_l(tmp_path: Path, pycanon_python: Path, people_domain: Path) -> None:
     source = tmp_path / "in.csv"
     make_people(rows=600, seed=21).to_csv(source, index=False)
     out, report_path = tmp_path / "out.csv", tmp_path / "r.json"
     qi = ["age", "citizenship", "gender", "yearOfRegistration"]
-    code = main(["anonymize", str(source), "--k", "6", "--qi", ",".join(qi), "--sensitive", "typeOfExploit",
+    code = main(["anonymize", str(source), "--domain", str(people_domain), "--k", "6", "--qi", ",".join(qi), "--sensitive", "typeOfExploit",
                  "--l", "3", "--out", str(out), "--report", str(report_path), "--quiet"])
     assert code == 0
     report = json.loads(report_path.read_text())

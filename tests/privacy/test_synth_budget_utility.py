@@ -21,7 +21,7 @@ from ctm.privacy.engine import (
 from ctm.privacy.engine.marginal import cdp_delta, cdp_rho
 from ctm.privacy.engine.risk import reidentification_risk, special_uniques
 
-from .conftest import make_people
+from .conftest import PEOPLE_DOMAIN, make_people
 
 COLUMNS = ["gender", "isAbduction", "typeOfExploit"]
 
@@ -56,13 +56,20 @@ def test_heatmap_is_written(tmp_path: Path, small: pd.DataFrame) -> None:
 
 
 @pytest.mark.parametrize("method", ["mst-plus", "mst", "pacsynth", "aim"])
-def test_synthesize_draws_values_of_the_domain(small: pd.DataFrame, method: str) -> None:
-    config = {"epsilon": 4.0, "method": method, "rows": 200, "seed": 1, "iters": 100, "aim_rounds": 2}
-    synthetic, report = synthesize(small, config)
+def test_synthesize_draws_only_values_of_the_declared_domain(small: pd.DataFrame, method: str) -> None:
+    """Formerly this test accepted any value of the data (the leak): now only declared values, and a value
+    one record holds outside the declaration is mapped to the unknown code before anything is measured."""
+    data = small.copy()
+    data.loc[0, "typeOfExploit"] = "Organ trade"  # one person, a value the declaration does not list
+    domain = {c: PEOPLE_DOMAIN[c] for c in COLUMNS}
+    config = {"epsilon": 4.0, "method": method, "rows": 200, "seed": 1, "iters": 100, "aim_rounds": 2, "domain": domain}
+    synthetic, report = synthesize(data, config)
     assert len(synthetic) == pytest.approx(200, abs=5 if method == "pacsynth" else 0)
     for column in COLUMNS:
-        assert set(synthetic[column].dropna()) <= set(small[column].dropna())
-    assert report["method"] == method and report["epsilon"] == 4.0 and report["delta"] == pytest.approx(1 / 300**2)
+        declared = PEOPLE_DOMAIN[column]
+        assert set(synthetic[column].dropna()) <= set(declared if isinstance(declared, list) else declared["values"])
+    assert report["public_domain"]["out_of_domain"] == {"gender": 0, "isAbduction": 0, "typeOfExploit": 1}
+    assert report["method"] == method and report["epsilon"] == 4.0 and report["delta"] == 1e-7
     assert report["utility"]["tvd_1way"]["mean"] < 0.2
 
 
@@ -71,7 +78,8 @@ def test_recommended_method_follows_the_data_at_high_epsilon() -> None:
     a = rng.choice(["x", "y"], 2000, p=[0.8, 0.2])
     b = np.where(rng.random(2000) < 0.9, a, "z")  # b copies a most of the time
     frame = pd.DataFrame({"a": a, "b": b, "c": rng.choice(["u", "v"], 2000)})
-    synthetic, report = synthesize(frame, {"epsilon": 8.0, "seed": 2, "iters": 200})
+    domain = {"a": ["x", "y"], "b": ["x", "y", "z"], "c": ["u", "v"]}
+    synthetic, report = synthesize(frame, {"epsilon": 8.0, "seed": 2, "iters": 200, "domain": domain})
     assert report["utility"]["tvd_2way"]["max"] < 0.06
     assert (synthetic["a"] == synthetic["b"]).mean() > 0.8
 
@@ -149,5 +157,6 @@ def test_engine_configs_and_reports_are_plain_json(small: pd.DataFrame) -> None:
     _released, report = anonymize(small, config)
     assert json.loads(json.dumps(report))["k"] == 3
     assert json.loads(json.dumps(AnonymizeConfig.from_dict(config).to_dict())) == AnonymizeConfig(**config).to_dict()
-    _synthetic, synth_report = synthesize(small, {"epsilon": 2.0, "method": "pacsynth", "rows": 50})
+    domain = {c: PEOPLE_DOMAIN[c] for c in COLUMNS}
+    _synthetic, synth_report = synthesize(small, {"epsilon": 2.0, "method": "pacsynth", "rows": 50, "domain": domain})
     assert json.loads(json.dumps(synth_report))["rows_requested"] == 50

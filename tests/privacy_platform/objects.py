@@ -115,6 +115,7 @@ def kanon_form(**extra):
     data = {
         "label": "Shelter data 2019-2021",
         "source": "upload",
+        "domain": "ctdc",
         "method": "kanon",
         "columns": ",".join(COLUMNS),
         "k": "4",

@@ -134,3 +134,13 @@ def test_own_cases_release_holds_nothing_identifying(dm, personas):
 def test_the_research_view_speaks_the_ctdc_schema_of_uploads(personas):
     research_cases(personas.caseworker, 2)
     assert set(research_view([personas.org.pk]).columns) == set(CTDC_COLUMNS)
+
+
+def test_a_published_synthetic_release_never_states_the_exact_number_of_people(dm, personas):
+    frame = ctdc_frame(137)
+    assert post_new(dm, synthetic_form(), ctdc_csv(frame)).status_code == 302
+    release = Release.objects.get()
+    domain.review_release(release, by=personas.auditor, decision="approve", reason="Fine.")
+    published = domain.publish_release(release, by=personas.data_manager)
+    assert published.manifest["source_rows"] is None
+    assert all("137" not in line for line in published.manifest["method_description"].splitlines())

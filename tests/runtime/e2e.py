@@ -112,7 +112,7 @@ def state() -> dict:
 
     def rows(model):
         with scopes_disabled():  # a probe of every organization's jobs, outside any request
-            return {str(r.pk): {"status": r.status, "error": r.error, "progress": r.progress}
+            return {str(r.pk): {"status": r.status, "error": getattr(r, "error_text", r.error), "progress": r.progress}
                     for r in model.objects.all()}  # fmt: skip
 
     return {
@@ -133,11 +133,21 @@ def main() -> None:
     import django
 
     django.setup()
-    if sys.argv[1] == "setup":
+    from ctm.core.reads import identifying_access
+    from ctm.core.scopes import scopes_disabled
+
+    # Like the test bodies (tests/conftest.py): the set-up and the probes span organizations and read
+    # identities; the worker that runs the jobs enters each job's own scope.
+    with scopes_disabled(), identifying_access("end-to-end test set-up and checks"):
+        run(sys.argv[1])
+
+
+def run(action: str) -> None:
+    if action == "setup":
         print(json.dumps(setup(json.loads(sys.argv[2]))))
-    elif sys.argv[1] == "seed-backup":
+    elif action == "seed-backup":
         print(json.dumps(seed_backup()))
-    elif sys.argv[1] == "fingerprint":
+    elif action == "fingerprint":
         print(json.dumps(fingerprint()))
     else:
         print(json.dumps(state()))

@@ -74,7 +74,8 @@ def keys() -> dict[str, str]:
     from ctm.core.keys import new_key_material
 
     return {"CTM_SECRET_KEY": new_key_material(), "CTM_ENCRYPTION_KEYS": f"k1:{new_key_material()}",
-            "CTM_BLIND_INDEX_KEY": new_key_material(), "CTM_BACKUP_KEY": new_backup_key()}  # fmt: skip
+            "CTM_BLIND_INDEX_KEY": new_key_material(), "CTM_BACKUP_KEY": new_backup_key(),
+            "CTM_AUDIT_KEYS": f"a1:{new_key_material()}"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -171,19 +171,21 @@ def test_a_job_over_the_memory_ceiling_fails_with_a_plain_message(e2e):
     assert proc.returncode == 0, output
     state = helper(e2e, "state")
     run = state["run"][str(made["run"])]
-    assert run["status"] == "failed" and "memory" in run["error"], run
+    assert run["status"] == "failed" and "memory" in run["error"], (run, output[-3000:])
     (task,) = tasks_of(state, "link_lists", made["run"])
     assert "Olga" not in task["traceback"]  # a failed task keeps code locations only
 
 
 def _claim_as_ghost(env, release_id: int) -> None:
-    code = (
-        "import django;django.setup();"
-        "from django_tasks_db.models import DBTaskResult;from ctm.privacy.models import Release;"
-        f"t=DBTaskResult.objects.get(args_kwargs__args=[{release_id}], task_path__endswith='run_release');"
-        "t.claim('gone-machine/4242/abcdef');"
-        "from django_scopes import scopes_disabled;scopes_disabled().__enter__();"
-        f"Release.objects.filter(pk={release_id}).update(status='running')"
-    )
+    code = "\n".join([
+        "import django; django.setup()",
+        "from django_tasks_db.models import DBTaskResult",
+        "from ctm.core.scopes import scopes_disabled",
+        "from ctm.privacy.models import Release",
+        "with scopes_disabled():  # a probe standing in for a gone machine, outside any request",
+        f"    t = DBTaskResult.objects.get(args_kwargs__args=[{release_id}], task_path__endswith='run_release')",
+        "    t.claim('gone-machine/4242/abcdef')",
+        f"    Release.objects.filter(pk={release_id}).update(status='running')",
+    ])
     subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
                    check=True, timeout=120)  # fmt: skip

@@ -9,7 +9,19 @@ from ninja import NinjaAPI, Router
 
 from ctm.api import errors
 from ctm.api.auth import TokenAuth
-from ctm.api.routers import cases, consents, context, notes, organizations, persons, screening
+from ctm.api.routers import (
+    assistance,
+    cases,
+    consents,
+    context,
+    directory,
+    funds,
+    notes,
+    organizations,
+    persons,
+    screening,
+    work,
+)
 
 DESCRIPTION = """The case register of CTM. Authenticate with `Authorization: Bearer ctm_…` (a token
 bound to one membership, created at /accounts/tokens/). Identifying data never travel in URLs: searches
@@ -34,8 +46,11 @@ api = CtmAPI(
 )
 errors.install(api)
 api.add_router("/organizations", organizations.router)
-for module in (cases, persons, context, consents, notes, screening):
+api.add_router("/directory", directory.router)
+api.add_router("/funds", funds.router)
+for module in (cases, persons, context, consents, notes, screening, assistance):
     api.add_router("/cases", module.router)
+api.add_router("", work.router)
 
 
 fallback = Router()  # mounted last: its pattern matches every path

@@ -168,6 +168,7 @@ DEMO_ROLES: tuple[tuple[str, str, int], ...] = (
     ("org-admin", Role.ORG_ADMIN, 0),
     ("data-manager", Role.DATA_MANAGER, 0),
     ("fund-reviewer", Role.FUND_REVIEWER, 0),
+    ("directory-editor", Role.DIRECTORY_EDITOR, 0),
     ("auditor", Role.AUDITOR, 0),
 )
 
@@ -837,7 +838,10 @@ def create_organizations_and_users(
     from ctm.core.models import Membership, Office, Organization
 
     hashed = make_password(password)  # one argon2 hash for every fictional account: fast, same password
+    from ctm.directory.demo import load_directory_demo
+
     teams: dict[str, Team] = {}
+    editors: dict[str, Any] = {}
     users: list[DemoUser] = []
     with transaction.atomic():
         admin = User.objects.create(
@@ -882,6 +886,8 @@ def create_organizations_and_users(
             teams[spec.code] = Team(
                 org, offices, [members["caseworker"], members["caseworker2"]], members["case-manager"]
             )
+            editors[spec.code] = members["directory-editor"]
+        load_directory_demo(editors)
     return teams, users
 
 

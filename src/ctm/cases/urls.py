@@ -8,6 +8,7 @@ urlpatterns = [
     path("", cases.case_list_view, name="list"),
     path("new/", cases.new_case_view, name="new"),
     path("search/", cases.search_view, name="search"),
+    path("export.<str:fmt>", cases.export_view, name="export"),
     path("<str:number>/", cases.case_detail_view, name="detail"),
     path("<str:number>/person/", parts.edit_person, name="edit_person"),
     path("<str:number>/edit/", parts.edit_case, name="edit"),

@@ -11,6 +11,7 @@ JSON outputs are for programs and keep values exactly. No Django here: the comma
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -46,3 +47,17 @@ def neutralize_frame(frame: Any) -> Any:
 def spreadsheet_suffix(path: Any) -> bool:
     """True for the files people open in a spreadsheet (CSV, TSV, XLSX)."""
     return str(path).lower().endswith((".csv", ".tsv", ".txt", ".xlsx", ".xlsm"))
+
+
+def xlsx_bytes(header: list[str], rows: Iterable[Iterable[Any]], title: str = "data") -> bytes:
+    """A one-sheet workbook (openpyxl, write-only), the header and every text cell neutralized."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append([neutralize(h) for h in header])
+    for row in rows:
+        sheet.append([neutralize(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -132,12 +132,54 @@ def _fold(token: str) -> str:
     return token
 
 
-def phonetic_tokens(full_name: str) -> list[str]:
-    """Metaphone codes of each name token (jellyfish), after folding transliteration variants."""
+def name_tokens(full_name: str) -> list[str]:
+    """The name's words in one Latin, lower-case form (any script in), one-letter initials left out."""
+    return [t for t in normalize_name(full_name).split() if len(t) > 1]
+
+
+def phonetic_code(token: str) -> str:
+    """The Metaphone code of one name token (jellyfish), after folding transliteration variants."""
     import jellyfish
 
-    tokens = normalize_name(full_name).split()
-    return sorted({jellyfish.metaphone(_fold(t)) for t in tokens if len(t) > 1} - {""})
+    return str(jellyfish.metaphone(_fold(token)))
+
+
+def phonetic_tokens(full_name: str) -> list[str]:
+    """Metaphone codes of each name token."""
+    return sorted({phonetic_code(t) for t in name_tokens(full_name)} - {""})
+
+
+def name_token_index(token: str) -> str:
+    """One word of a name, as spelled (after transliteration): `popescu`."""
+    return blind_index(token, "name-token")
+
+
+def name_sound_index(code: str) -> str:
+    """How one word of a name sounds, whatever the spelling or script: Popescu, Popesku, Попеску."""
+    return blind_index(code, "name-sound")
+
+
+NEAR_MIN_LENGTH = 4  # shorter words have too many neighbours one letter away
+
+
+def near_spellings(token: str) -> set[str]:
+    """The word and the word with one letter left out: two spellings one typo apart (a letter
+    changed, added, dropped or two swapped) share at least one of these."""
+    if len(token) < NEAR_MIN_LENGTH:
+        return set()
+    return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def name_near_index(spelling: str) -> str:
+    return blind_index(spelling, "name-near")
+
+
+def birth_year_index(year: int) -> str:
+    return blind_index(str(year), "birth-year")
+
+
+def birth_date_index(birth_date_iso: str) -> str:
+    return blind_index(birth_date_iso, "birth-date")
 
 
 def phonetic_index(code: str, birth_year: int | None) -> str:

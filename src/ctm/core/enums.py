@@ -10,6 +10,7 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", _("Organization admin")
     DATA_MANAGER = "data_manager", _("Data manager")
     FUND_REVIEWER = "fund_reviewer", _("Fund reviewer")
+    DIRECTORY_EDITOR = "directory_editor", _("Directory editor")
     AUDITOR = "auditor", _("Auditor")
 
 

@@ -33,3 +33,21 @@ def can_read_activity_log(membership: Any) -> bool:
 
 def can_manage_users(membership: Any) -> bool:
     return has_role(membership, Role.ORG_ADMIN)
+
+
+def can_read_directory(membership: Any) -> bool:
+    """The contact directory: every active member of an organization."""
+    return membership is not None and membership.is_active
+
+
+def can_edit_directory(membership: Any) -> bool:
+    return has_role(membership, Role.ORG_ADMIN, Role.DIRECTORY_EDITOR)
+
+
+def can_review_funds(membership: Any) -> bool:
+    return has_role(membership, Role.FUND_REVIEWER)
+
+
+def can_request_funds(membership: Any) -> bool:
+    """Draft and submit requests to an emergency fund, grant a reviewer the identity."""
+    return has_role(membership, Role.CASEWORKER, Role.CASE_MANAGER)

@@ -138,7 +138,10 @@ def link_main(argv: list[str]) -> int:
     parser = _Parser(prog="ctm link", description="Deduplicate and link lists of people (splink on DuckDB or PostgreSQL).")
     parser.add_argument("lists", nargs="+", help="CSV files: record_id, given_name, family_name, birth_date, "
                         "sex, citizenship, document_number")
-    parser.add_argument("--threshold", type=float, default=0.9, help="match probability to link (0.9)")
+    parser.add_argument("--threshold", type=float, default=0.5,
+                        help="match probability to link (0.5: more likely the same person than not)")
+    parser.add_argument("--unique-lists", action="store_true",
+                        help="each list holds each person at most once: a cluster never gets two records of one list")
     parser.add_argument("--out", required=True, help="CLUSTERS.csv: list, record_id, cluster_id")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--truth", help="truth CSV (list, record_id, person_id): print precision/recall/F1")
@@ -159,7 +162,7 @@ def link_main(argv: list[str]) -> int:
     try:
         lists = {name: _read_list_csv(path) for name, path in zip(names, args.lists, strict=True)}
         result = link_lists(lists, LinkSettings(threshold=args.threshold, seed=args.seed, backend=args.backend,
-                                                postgres_url=args.postgres_url))
+                                                postgres_url=args.postgres_url, unique_lists=args.unique_lists))
     except LinkageInputError as exc:
         return _fail("link", str(exc))
     neutralize_frame(result.clusters).to_csv(args.out, index=False)  # opened in spreadsheets

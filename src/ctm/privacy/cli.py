@@ -1,12 +1,16 @@
 """`ctm anonymize` and `ctm synthesize`: files in, files out, no database.
 
-Bad input (missing file, unknown column, k < 1, epsilon <= 0, unreadable file, budget exceeded)
-prints one line on stderr and exits with code 2.
+Bad input (missing file, unknown column, k < 1, epsilon <= 0, unreadable file, budget exceeded, no
+public domain) prints one line on stderr and exits with code 2.
+
+Every column's domain is public: the CTDC codebook's for a file in the CTDC schema, else the one
+declared with ``--domain FILE`` (JSON, see ``ctm.privacy.engine.domains``); never taken from the data.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -24,11 +28,13 @@ from ctm.privacy.engine import (
     SynthesizeConfig,
     anonymize,
     budget,
+    codebook,
     heatmap,
     read_table,
     synthesize,
     write_table,
 )
+from ctm.privacy.engine.domains import read_domain
 
 DEFAULT_LEDGER = Path("var") / "privacy-budget.json"
 DEFAULT_TOTAL_EPSILON = 10.0
@@ -69,6 +75,7 @@ def anonymize_parser() -> argparse.ArgumentParser:
                         help="custom hierarchy CSV or built-in kind (age, country, year, flag, categorical)")
     parser.add_argument("--risk-threshold", type=float, default=0.1)
     parser.add_argument("--sampling-fraction", type=float, default=1.0, help="share of the population in the data")
+    _domain_option(parser)
     parser.add_argument("--out", required=True, help="released table (.csv, .xlsx or .parquet)")
     parser.add_argument("--report", required=True, help="report JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -89,11 +96,35 @@ def synthesize_parser() -> argparse.ArgumentParser:
     parser.add_argument("--budget", type=Path, default=DEFAULT_LEDGER, help="privacy-budget ledger JSON")
     parser.add_argument("--total-epsilon", type=float, default=DEFAULT_TOTAL_EPSILON,
                         help="total epsilon of a dataset the ledger has not seen yet")
+    _domain_option(parser)
     parser.add_argument("--heatmap", type=Path, help="PNG heat map of 2-way TVD (default: next to the report)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--report", required=True)
     parser.add_argument("--quiet", action="store_true")
     return parser
+
+
+def _domain_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--domain", type=Path, metavar="FILE.json",
+                        help="public domain of every column: JSON, column -> allowed values, or "
+                             '{"bounds": [low, high]} / {"bins": [edges]} for numbers (default for a file '
+                             "in the CTDC schema: the CTDC codebook)")
+
+
+def _domain(path: Path | None, columns: list[str]) -> dict[str, Any] | str:
+    """The domain declaration of the columns a release uses; refused when none is public."""
+    if path is not None:
+        domain = read_domain(path)
+        domain.require(columns)
+        return {c: domain.columns[c].describe() for c in columns}
+    if not codebook.is_ctdc(columns):
+        others = [c for c in columns if c not in codebook.ctdc_columns()]
+        raise InputError(
+            f"this file is not in the CTDC schema ({', '.join(others[:5])}...), so no public domain is known "
+            "for its columns: give one with --domain FILE.json (column -> allowed values, or bins/bounds for "
+            "numbers); CTM never takes a domain from the data"
+        )
+    return "ctdc"
 
 
 def anonymize_main(argv: list[str]) -> int:
@@ -126,6 +157,9 @@ def _anonymize(args: argparse.Namespace) -> int:
     )
     with _status(args.quiet, "reading input") as say:
         frame = read_table(args.input)
+        config.validate(list(frame.columns))
+        used = [*config.qi, *([config.sensitive] if config.sensitive else [])]
+        config = dataclasses.replace(config, domain=_domain(args.domain, used))
         say(f"searching the generalization lattice ({len(frame)} records)")
         released, report = anonymize(frame, config, progress=lambda n: say(f"lattice: {n} nodes visited"))
         say("writing output")
@@ -150,6 +184,7 @@ def _synthesize(args: argparse.Namespace) -> int:
     with _status(args.quiet, "reading input") as say:
         frame = read_table(args.input)
         config.validate(frame)
+        config = dataclasses.replace(config, domain=_domain(args.domain, config.columns or list(frame.columns)))
         ledger = budget.load_ledger(args.budget)
         source = budget.dataset_id(frame)
         ledger.check(source, config.epsilon, args.total_epsilon)

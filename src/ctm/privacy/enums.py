@@ -43,6 +43,20 @@ SYNTHESIS_METHODS = {
     "pacsynth": _("pac-synth (CTDC's method, Synthetic Data Showcase)"),
 }
 
+# Why a run failed: the release stores the code and its values, the page words it in the reader's language.
+RUN_ERRORS = {
+    "engine": _("The engine could not make this release: %(reason)s"),
+    "pacsynth": _(
+        "The synthesizer stopped: %(reason)s. With few records pac-synth can fail: try a larger ε, another method or more records."
+    ),
+    "memory": _("The run needed more memory than the server has: choose fewer columns or records."),
+    "unexpected": _("An unexpected error stopped the run (%(kind)s). Nothing was released."),
+    "interrupted": _(
+        "The run stopped before it finished (the server restarted, or it needed more memory than a job may use). Nothing was released; prepare it again."
+    ),
+    "stale": _("The run was interrupted (the server restarted?). Nothing was released; prepare it again."),
+}
+
 # The progress of a run: (percent reached when the stage starts, label).
 STAGES = {
     "queued": (0, _("Waiting for a worker")),

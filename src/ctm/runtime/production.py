@@ -27,7 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 TRUE = {"1", "true", "yes", "on"}
 YEAR = 365 * 24 * 3600
 PROXY_HEADERS = {"x-forwarded-proto": "HTTP_X_FORWARDED_PROTO", "x-forwarded-ssl": "HTTP_X_FORWARDED_SSL"}
-SECRETS = ("CTM_SECRET_KEY", "CTM_ENCRYPTION_KEYS", "CTM_BLIND_INDEX_KEY")
+SECRETS = ("CTM_SECRET_KEY", "CTM_ENCRYPTION_KEYS", "CTM_BLIND_INDEX_KEY", "CTM_AUDIT_KEYS")
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -13,11 +13,14 @@ from ctm.cases.models import Case, IdentityDocument, Person, PersonPhoneticKey
 from ctm.cases.models.context import ADULT_AGE
 from ctm.cases.models.person import PERSON_SENSITIVE
 from ctm.core import crypto
+from ctm.core.domain.activity import record
 from ctm.core.reads import identifying_access
+from ctm.core.scopes import organization_scope
 
 # A write on a person reads the values it replaces to log what changed (masked): its own log entry
 # accounts for the read.
 WRITE = "a write on the person, logged as its change"
+REINDEX = "the search keys recomputed, logged with their count"
 
 PERSON_FIELDS = [
     "given_name",
@@ -42,17 +45,52 @@ def age_on(person: Person, day: datetime.date) -> int | None:
 
 
 def refresh_indexes(person: Person) -> None:
-    """Recompute the blind indexes from the plaintext held in memory."""
-    bd = person.birth_date.isoformat() if person.birth_date else ""
+    """Recompute the blind indexes from the plaintext held in memory: the exact name + birth date, and
+    the search keys (`search_digests`)."""
+    bd = bd_iso(person)
     person.name_birth_index = crypto.name_birth_index(person.full_name, bd) if person.full_name and bd else ""
-    year = person.birth_date.year if person.birth_date else None
     PersonPhoneticKey.objects.filter(person=person).delete()
     PersonPhoneticKey.objects.bulk_create(
-        PersonPhoneticKey(
-            organization_id=person.organization_id, person=person, digest=crypto.phonetic_index(code, year)
-        )
-        for code in crypto.phonetic_tokens(person.full_name)
+        PersonPhoneticKey(organization_id=person.organization_id, person=person, digest=digest)
+        for digest in sorted(search_digests(person))
     )
+
+
+def search_digests(person: Person) -> set[str]:
+    """Keyed hashes a person is found by, never their plaintext: each word of every name (as spelled,
+    as it sounds, and its spellings one letter away), the sound with the birth year, the birth year
+    and date."""
+    year = person.birth_date.year if person.birth_date else None
+    names = [person.full_name, *(person.other_names or [])]
+    tokens = {t for name in names for t in crypto.name_tokens(name)}
+    codes = {crypto.phonetic_code(t) for t in tokens} - {""}
+    digests = {crypto.name_token_index(t) for t in tokens} | {crypto.name_sound_index(c) for c in codes}
+    digests |= {crypto.name_near_index(n) for t in tokens for n in crypto.near_spellings(t)}
+    digests |= {crypto.phonetic_index(c, year) for c in crypto.phonetic_tokens(person.full_name)}
+    if person.birth_date:
+        digests |= {crypto.birth_year_index(person.birth_date.year), crypto.birth_date_index(bd_iso(person))}
+    return digests
+
+
+def refresh_search_keys(organization: Any, *, actor: str) -> int:
+    """Recompute the search keys of every person of an organization (after an upgrade that adds a
+    kind of key, or a new blind-index key): one activity-log entry names the count, no person."""
+    with organization_scope(organization), transaction.atomic(), identifying_access(REINDEX):
+        persons = list(Person.objects.filter(organization=organization, erased_at__isnull=True))
+        for person in persons:
+            refresh_indexes(person)
+            person.save(update_fields=["name_birth_index"])
+        record(
+            "cases.person.reindexed",
+            actor=actor,
+            organization=organization,
+            changes={"persons": len(persons)},
+        )
+    return len(persons)
+
+
+def bd_iso(person: Person) -> str:
+    return person.birth_date.isoformat() if person.birth_date else ""
 
 
 def build_person(organization: Any, by: Any, data: dict[str, Any]) -> Person:

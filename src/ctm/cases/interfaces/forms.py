@@ -7,15 +7,19 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_scopes.forms import SafeModelChoiceField
 
 from ctm.cases import enums
+from ctm.cases.domain.queries.listing import IDLE_DAYS, SORTS, CaseFilters
 from ctm.cases.interfaces.choices import country_choices, language_choices
 from ctm.cases.models import Consent, EligibilityDecision, Guardian, ScreeningInterview, VictimContext
 from ctm.cases.models.consent import CHECKLIST
+from ctm.core.interfaces.forms import KeepsStoredOrder
+from ctm.core.interfaces.widgets import DateInput, Textarea
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 CHECKS = forms.CheckboxSelectMultiple
 
 
@@ -23,7 +27,12 @@ def _countries(blank: bool = True) -> Any:
     return lambda: country_choices(blank=blank)
 
 
-class VersionedForm(forms.Form):
+def _blank(choices: Any) -> list[tuple[str, Any]]:
+    """A required choice with no answer given yet starts on "—", never on its first real value."""
+    return [("", "—"), *choices]
+
+
+class VersionedForm(KeepsStoredOrder, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
@@ -63,7 +72,7 @@ class PersonForm(VersionedForm):
     )
     email = forms.EmailField(label=_("Email"), required=False)
     address = forms.CharField(
-        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+        label=_("Address"), required=False, widget=Textarea(attrs={"rows": 2}), max_length=1000
     )
 
     def clean_birth_date(self) -> datetime.date | None:
@@ -162,9 +171,9 @@ class StageForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason for closure"), choices=enums.ClosureReason.choices)
+    reason = forms.ChoiceField(label=_("Reason for closure"), choices=_blank(enums.ClosureReason.choices))
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label=_("Note"), required=False, widget=Textarea(attrs={"rows": 3}), max_length=4000
     )
 
 
@@ -172,7 +181,7 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Why is the case reopened?"), max_length=200)
 
 
-class ScreeningForm(forms.ModelForm):
+class ScreeningForm(KeepsStoredOrder, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     language = forms.ChoiceField(
         label=_("Language of interview"), choices=lambda: language_choices(blank=True), required=False
@@ -205,8 +214,8 @@ class ScreeningForm(forms.ModelForm):
         ]
         widgets = {
             "interview_date": DATE,
-            "recruiter_promises": forms.Textarea(attrs={"rows": 3}),
-            "narrative": forms.Textarea(attrs={"rows": 5}),
+            "recruiter_promises": Textarea(attrs={"rows": 3}),
+            "narrative": Textarea(attrs={"rows": 5}),
         }
 
     def clean_interview_date(self) -> datetime.date | None:
@@ -223,13 +232,13 @@ class EligibilityForm(forms.ModelForm):
     class Meta:
         model = EligibilityDecision
         fields = ["trafficking_status", "decision_body", "decided_on", "reasons"]
-        widgets = {"decided_on": DATE, "reasons": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"decided_on": DATE, "reasons": Textarea(attrs={"rows": 3})}
 
     def clean_decided_on(self) -> datetime.date | None:
         return _not_future(self.cleaned_data.get("decided_on"))
 
 
-class VictimContextForm(forms.ModelForm):
+class VictimContextForm(KeepsStoredOrder, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     recruitment_country = forms.ChoiceField(
         label=_("Country of recruitment"), choices=_countries(), required=False
@@ -277,8 +286,8 @@ class VictimContextForm(forms.ModelForm):
 
 
 class EventForm(forms.Form):
-    event_type = forms.ChoiceField(label=_("Event"), choices=enums.EventType.choices)
-    country = forms.ChoiceField(label=_("Country"), choices=_countries(False))
+    event_type = forms.ChoiceField(label=_("Event"), choices=_blank(enums.EventType.choices))
+    country = forms.ChoiceField(label=_("Country"), choices=_countries())
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     start_date = forms.DateField(label=_("From"), required=False, widget=DATE, validators=[_not_future])
     end_date = forms.DateField(label=_("To"), required=False, widget=DATE, validators=[_not_future])
@@ -291,6 +300,9 @@ class EventForm(forms.Form):
 
 
 class ConsentForm(forms.ModelForm):
+    # who gave the consent is asked, never assumed (a minor's guardian, a representative)
+    given_by = forms.ChoiceField(label=_("Given by"), choices=_blank(enums.ConsentGiver.choices))
+
     class Meta:
         model = Consent
         fields = [
@@ -316,7 +328,7 @@ class ConsentForm(forms.ModelForm):
 
 class WithdrawConsentForm(forms.Form):
     withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DATE, validators=[_not_future])
-    withdrawn_by = forms.ChoiceField(label=_("Withdrawn by"), choices=enums.ConsentGiver.choices)
+    withdrawn_by = forms.ChoiceField(label=_("Withdrawn by"), choices=_blank(enums.ConsentGiver.choices))
 
 
 class GuardianForm(forms.ModelForm):
@@ -328,14 +340,14 @@ class GuardianForm(forms.ModelForm):
 
 class BestInterestsForm(forms.Form):
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE, validators=[_not_future])
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    summary = forms.CharField(label=_("Summary"), widget=Textarea(attrs={"rows": 4}), max_length=10000)
     recommendation = forms.CharField(
-        label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000
+        label=_("Recommendation"), widget=Textarea(attrs={"rows": 2}), required=False, max_length=4000
     )
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+    body = forms.CharField(label=_("Note"), widget=Textarea(attrs={"rows": 3}), max_length=20000)
 
 
 class AttachmentForm(forms.Form):
@@ -344,7 +356,7 @@ class AttachmentForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Document type"), choices=enums.DocumentKind.choices)
+    kind = forms.ChoiceField(label=_("Document type"), choices=_blank(enums.DocumentKind.choices))
     number = forms.CharField(label=_("Document number"), max_length=60)
     issuing_country = forms.ChoiceField(label=_("Issuing country"), choices=_countries(), required=False)
     expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DATE)
@@ -386,11 +398,66 @@ class CaseFilterForm(forms.Form):
     )
     opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE)
     opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DATE)
+    queue = forms.ChoiceField(
+        label=_("Waiting for a case manager"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("eligibility", _("Eligibility decisions awaiting approval")),
+            ("closure", _("Closure requests")),
+            ("idle", format_lazy(_("Open cases idle for {days} days"), days=IDLE_DAYS)),
+        ],
+    )
+    sort = forms.ChoiceField(
+        choices=[("", ""), *((f"{d}{k}", k) for k in SORTS for d in ("", "-"))],
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args: Any, offices: Any = None, staff: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices
         self.fields["owner"].queryset = staff
+
+    def filters(self) -> CaseFilters:
+        """The filters the form holds (none unless it is valid)."""
+        if not (self.is_bound and self.is_valid()):
+            return CaseFilters()
+        d = self.cleaned_data
+        return CaseFilters(
+            status=d["status"],
+            stage=d["stage"],
+            office=d["office"].pk if d["office"] else None,
+            owner=d["owner"].pk if d["owner"] else None,
+            citizenship=d["citizenship"],
+            exploitation_country=d["exploitation_country"],
+            exploitation_type=d["exploitation_type"],
+            minor=d["minor"],
+            opened_from=d["opened_from"],
+            opened_to=d["opened_to"],
+            number=d["number"],
+            queue=d["queue"],
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("opened_from"), data.get("opened_to")
+        if start and end and start > end:
+            self.add_error("opened_to", _("This date is before the “opened from” date."))
+        return data
+
+    def ordering(self) -> str:
+        return str(self.cleaned_data.get("sort") or "") if self.is_bound and self.is_valid() else ""
+
+
+class SearchForm(forms.Form):
+    """Sent by POST only: what is typed (a name, a birth year) never travels in a URL."""
+
+    q = forms.CharField(
+        label=_("Name, birth year or age, case or document number"),
+        max_length=200,
+        help_text=_("One word of a name is enough, in any alphabet and with spelling mistakes."),
+    )
 
 
 class NameSearchForm(forms.Form):

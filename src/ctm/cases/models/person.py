@@ -45,7 +45,9 @@ class Person(TenantModel):
 
 
 class PersonPhoneticKey(models.Model):
-    """Keyed hashes of (phonetic name token, birth year): the fuzzy duplicate check, without plaintext."""
+    """The search keys of a person (`cases.domain.persons.search_digests`): keyed hashes of each word of
+    their names as spelled and as it sounds, of the sound with the birth year, of the birth year and
+    date. Search and the duplicate check compare hashes, never plaintext."""
 
     organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phonetic_keys")

@@ -66,9 +66,29 @@ def change_summary(changes: dict[str, Any]) -> str:
     parts = []
     for key, pair in (changes or {}).items():
         field = index.get(key)
-        label = str(field.verbose_name).capitalize() if field is not None else key.replace("_", " ").capitalize()
+        label = (
+            str(field.verbose_name).capitalize() if field is not None else key.replace("_", " ").capitalize()
+        )
         if isinstance(pair, list) and len(pair) == 2:
             parts.append(f"{label}: {_show(field, pair[0])} → {_show(field, pair[1])}")
         else:
             parts.append(f"{label}: {_show(field, pair)}")
     return "; ".join(parts)
+
+
+@register.filter
+def gender(code: str) -> str:
+    return str(dict(enums.Gender.choices).get(code, code)) if code else "—"
+
+
+@register.inclusion_tag("cases/_sort_header.html", takes_context=True)
+def sort_header(context: Any, key: str, label: str) -> dict[str, Any]:
+    """A column header that sorts the list by `key` (then the other way), keeping the filters."""
+    current = context.get("sort", "")
+    ascending = current == key
+    return {
+        "label": label,
+        "href": "?"
+        + "&".join(p for p in (context.get("unsorted", ""), f"sort={'-' if ascending else ''}{key}") if p),
+        "state": "ascending" if ascending else "descending" if current == f"-{key}" else "",
+    }

@@ -7,24 +7,33 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ctm.accounts.models import User
 from ctm.cases.domain.cases import open_case
 from ctm.cases.domain.queries.case_page import case_page
 from ctm.cases.domain.queries.cases import (
-    CaseFilters,
     duplicate_candidates,
     may_write_case,
     search_by_document,
     search_by_name_and_birth,
 )
-from ctm.cases.domain.queries.listing import case_rows
+from ctm.cases.domain.queries.listing import IDLE_DAYS, case_rows, queue_counts
 from ctm.cases.domain.queries.paging import CappedPaginator
+from ctm.cases.domain.queries.people import EXPORT_CAP, may_see_names, people_of_cases, record_list_export
+from ctm.cases.domain.queries.search import search_cases
 from ctm.cases.domain.queries.timeline import case_timeline
-from ctm.cases.interfaces.forms import CaseFilterForm, DocumentSearchForm, NameSearchForm, NewCaseForm
+from ctm.cases.interfaces import exports
+from ctm.cases.interfaces.forms import (
+    CaseFilterForm,
+    DocumentSearchForm,
+    NameSearchForm,
+    NewCaseForm,
+    SearchForm,
+)
 from ctm.cases.rules import can_manage_cases, can_write_cases
 from ctm.cases.views.helpers import apply_domain_errors, case_url, load_case, reader
 from ctm.core.errors import NotAllowed
@@ -46,70 +55,90 @@ def org_staff(membership: Any) -> Any:
 @login_required
 def case_list_view(request: HttpRequest) -> HttpResponse:
     membership = reader(request)
-    form = CaseFilterForm(request.GET or None, offices=org_offices(membership), staff=org_staff(membership))
-    filters = CaseFilters()
-    if form.is_bound and form.is_valid():
-        d = form.cleaned_data
-        filters = CaseFilters(
-            status=d["status"],
-            stage=d["stage"],
-            office=d["office"].pk if d["office"] else None,
-            owner=d["owner"].pk if d["owner"] else None,
-            citizenship=d["citizenship"],
-            exploitation_country=d["exploitation_country"],
-            exploitation_type=d["exploitation_type"],
-            minor=d["minor"],
-            opened_from=d["opened_from"],
-            opened_to=d["opened_to"],
-            number=d["number"],
-        )
-    page = CappedPaginator(case_rows(membership, filters), settings.CTM_CASE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    form = _filter_form(request, membership)
+    rows = case_rows(membership, form.filters(), sort=form.ordering())
+    page = CappedPaginator(rows, settings.CTM_CASE_PAGE_SIZE).get_page(request.GET.get("page"))
+    people = people_of_cases(membership, page.object_list, purpose="case list")
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "cases/list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "name_form": NameSearchForm(),
-            "document_form": DocumentSearchForm(),
-            "can_open": can_write_cases(membership),
-            "status": 400 if form.is_bound and not form.is_valid() else 200,
-        },
-        status=400 if form.is_bound and not form.is_valid() else 200,
-    )
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(case, people.get(case.pk)) for case in page.object_list],
+        "with_people": may_see_names(membership),
+        "query": query.urlencode(),
+        "unsorted": unsorted.urlencode(),
+        "sort": form.ordering(),
+        "search_form": SearchForm(),
+        "name_form": NameSearchForm(),
+        "document_form": DocumentSearchForm(),
+        "can_open": can_write_cases(membership),
+        "queues": queue_counts(membership) if can_manage_cases(membership) else None,
+        "idle_days": IDLE_DAYS,
+    }
+    return render(request, "cases/list.html", context, status=status)
+
+
+def _filter_form(request: HttpRequest, membership: Any) -> CaseFilterForm:
+    return CaseFilterForm(request.GET or None, offices=org_offices(membership), staff=org_staff(membership))
 
 
 @login_required
-@require_POST
-def search_view(request: HttpRequest) -> HttpResponse:
-    """Exact name + birth date, or document number: POST only, results shown without a redirect."""
+@require_GET
+def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The filtered list (first EXPORT_CAP cases, in its order) as CSV or XLSX; logged."""
     membership = reader(request)
-    name_form = NameSearchForm(request.POST if "full_name" in request.POST else None)
-    document_form = DocumentSearchForm(request.POST if "document_number" in request.POST else None)
-    results = None
+    if fmt not in exports.FORMATS:
+        raise Http404
+    form = _filter_form(request, membership)
+    if form.is_bound and not form.is_valid():
+        return redirect(f"{reverse('cases:list')}?{request.GET.urlencode()}")
+    cases = case_rows(membership, form.filters(), sort=form.ordering())[:EXPORT_CAP]
+    people = people_of_cases(membership, cases, purpose=f"case list export ({fmt})")
+    record_list_export(membership, fmt=fmt, rows=len(cases), query=request.GET.urlencode())
+    data = exports.write(exports.table(cases, people, with_people=may_see_names(membership)), fmt)
+    response = HttpResponse(data, content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="cases.{fmt}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search_view(request: HttpRequest) -> HttpResponse:
+    """The search box, exact name + birth date, or document number: sent by POST, results shown
+    without a redirect; a GET (a stale results address) shows the empty forms."""
+    membership = reader(request)
+    post = request.POST if request.method == "POST" else None
+    form = SearchForm(post if post and "q" in post else None)
+    name_form = NameSearchForm(post if post and "full_name" in post else None)
+    document_form = DocumentSearchForm(post if post and "document_number" in post else None)
+    results = _search_results(membership, form, name_form, document_form)
+    people = people_of_cases(membership, results or [], purpose="search results")
+    context = {
+        "form": form,
+        "name_form": name_form if name_form.is_bound else NameSearchForm(),
+        "document_form": document_form if document_form.is_bound else DocumentSearchForm(),
+        "results": None if results is None else [(case, people.get(case.pk)) for case in results],
+        "with_people": may_see_names(membership),
+    }
+    status = 400 if post is not None and results is None else 200
+    return render(request, "cases/search.html", context, status=status)
+
+
+def _search_results(membership: Any, form: Any, name_form: Any, document_form: Any) -> list[Any] | None:
+    if form.is_bound and form.is_valid():
+        return search_cases(membership, form.cleaned_data["q"])
     if name_form.is_bound and name_form.is_valid():
-        results = search_by_name_and_birth(
-            membership, name_form.cleaned_data["full_name"], name_form.cleaned_data["birth_date"]
-        )
+        d = name_form.cleaned_data
+        found = search_by_name_and_birth(membership, d["full_name"], d["birth_date"])
     elif document_form.is_bound and document_form.is_valid():
-        results = search_by_document(membership, document_form.cleaned_data["document_number"])
-    if results is not None:
-        results = list(results.select_related("owner", "office")[:50])
-    return render(
-        request,
-        "cases/search.html",
-        {
-            "name_form": name_form if name_form.is_bound else NameSearchForm(),
-            "document_form": document_form if document_form.is_bound else DocumentSearchForm(),
-            "results": results,
-        },
-        status=200 if results is not None else 400,
-    )
+        found = search_by_document(membership, document_form.cleaned_data["document_number"])
+    else:
+        return None
+    return list(found.select_related("owner", "office")[:50])
 
 
 @login_required
@@ -123,7 +152,15 @@ def new_case_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         duplicates = duplicate_candidates(
-            membership, d["given_name"], d["family_name"], d["birth_date"], None
+            membership,
+            d["given_name"],
+            d["family_name"],
+            d["birth_date"],
+            None,
+            estimated_age=d["estimated_age"],
+            gender=d["gender"],
+            citizenships=d["citizenships"],
+            birth_date_is_estimate=d["birth_date_is_estimate"],
         )
         if duplicates and not d["confirm_not_duplicate"]:
             form.add_error("confirm_not_duplicate", "")

@@ -7,6 +7,27 @@ from django.utils.translation import gettext_lazy as _
 
 from ctm.core.enums import CaseworkerScope, OrganizationType, Role
 from ctm.core.interfaces.choices import country_choices
+from ctm.core.interfaces.widgets import DateInput
+
+
+class KeepsStoredOrder(forms.BaseForm):
+    """A multiple choice posts its values in the order of its options (countries sorted by name in
+    the user's language), but the stored order can mean something (the first citizenship is the
+    case's): the values kept from the form's initial keep their stored order, new ones follow."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, field in self.fields.items():
+            if isinstance(field, forms.MultipleChoiceField) and data.get(name):
+                stored = [str(v) for v in self.get_initial_for_field(field, name) or []]
+                chosen = list(data[name])
+                data[name] = [v for v in stored if v in chosen] + [v for v in chosen if v not in stored]
+        return data
+
+
+def _blank(choices: Any) -> Any:
+    """A required choice with no answer given yet starts on "—", never on its first real value."""
+    return lambda: [("", "—"), *(choices() if callable(choices) else choices)]
 
 
 class ActivityFilterForm(forms.Form):
@@ -19,9 +40,9 @@ class ActivityFilterForm(forms.Form):
     actor = forms.CharField(label=_("User"), required=False, max_length=150)
     object_label = forms.CharField(label=_("Case number"), required=False, max_length=120)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=DateInput()
     )
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     security = forms.BooleanField(
         label=_("Security events only"),
         required=False,
@@ -66,7 +87,7 @@ class OfficeForm(forms.Form):
     code = forms.RegexField(
         label=_("Code"), regex=r"^[A-Z0-9]{2,8}$", help_text=_("2 to 8 capital letters or digits.")
     )
-    country = forms.ChoiceField(label=_("Country"), choices=lambda: country_choices())
+    country = forms.ChoiceField(label=_("Country"), choices=_blank(country_choices))
     city = forms.CharField(label=_("City"), max_length=100, required=False)
 
 
@@ -85,7 +106,7 @@ class MemberForm(forms.Form):
             "At least 12 characters and hard to guess; the person must choose their own at the first login."
         ),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=_blank(Role.choices))
     office = forms.ModelChoiceField(label=_("Office"), queryset=None, required=False)
 
     def __init__(self, *args: Any, offices: Any = None, **kwargs: Any) -> None:
@@ -108,7 +129,7 @@ class NewOrganizationForm(forms.Form):
     code = forms.RegexField(
         label=_("Code"), regex=r"^[A-Z0-9]{2,8}$", help_text=_("Used in case numbers, e.g. CHI.")
     )
-    org_type = forms.ChoiceField(label=_("Organization type"), choices=OrganizationType.choices)
-    country = forms.ChoiceField(label=_("Country"), choices=lambda: country_choices())
+    org_type = forms.ChoiceField(label=_("Organization type"), choices=_blank(OrganizationType.choices))
+    country = forms.ChoiceField(label=_("Country"), choices=_blank(country_choices))
     office_name = forms.CharField(label=_("First office"), max_length=200)
     office_code = forms.RegexField(label=_("Office code"), regex=r"^[A-Z0-9]{2,8}$")

@@ -14,7 +14,8 @@ from ctm.core.errors import InvalidTransition
 from ctm.linkage.domain import tasks
 from ctm.linkage.domain.common import log, require_data_manager
 from ctm.linkage.domain.estimate_job import table_json
-from ctm.linkage.engine import CaptureTable, MSEInputError, estimate_population
+from ctm.linkage.domain.queries.runs import clusters_frame
+from ctm.linkage.engine import CaptureTable, MSEInputError, estimate_population, linkage_checks
 from ctm.linkage.enums import JobStatus
 from ctm.linkage.models import Estimate, LinkageRun
 
@@ -44,7 +45,7 @@ def create_estimate(
             created_by=by.user,
             label=label[:200],
             run=run,
-            table=table_json(table),
+            table=_table_with_checks(table, run),
             parameters=parameters,
         )
         changes = {"method": [None, parameters["method"]], "bootstrap": [None, parameters["bootstrap"]]}
@@ -53,6 +54,15 @@ def create_estimate(
         jobs.submit(tasks.estimate_population, estimate.pk, language)
     estimate.refresh_from_db()  # the job may already have moved it on
     return estimate
+
+
+def _table_with_checks(table: CaptureTable, run: LinkageRun | None) -> dict[str, Any]:
+    """The table as stored; from a run, with the signs that its linkage merged people (codes and counts,
+    worded when shown)."""
+    data = table_json(table)
+    if run is not None:
+        data["linkage_checks"] = linkage_checks(clusters_frame(run))
+    return data
 
 
 def record_export(estimate: Estimate, *, by: Any, fmt: str) -> None:

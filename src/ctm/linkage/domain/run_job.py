@@ -44,7 +44,9 @@ def run_linkage(pk: int, language: str | None = None) -> None:
         progress.start("reading")
         try:
             frames = _read_lists(run)
-            result = link_lists(frames, LinkSettings(threshold=run.threshold, seed=_seed(run)), progress=progress.stage)
+            settings = LinkSettings(threshold=run.threshold, seed=_seed(run),
+                                    unique_lists=bool((run.settings or {}).get("unique_lists")))
+            result = link_lists(frames, settings, progress=progress.stage)
             progress.stage("storing")
             _store(run, frames, result)
         except BaseException as exc:
@@ -77,14 +79,27 @@ def failure_message(exc: BaseException) -> str:
     if isinstance(exc, LinkageInputError):
         reason = " ".join(str(exc).split())[:300]
         return _("The lists could not be linked: %(reason)s") % {"reason": reason}
+    if _out_of_memory(exc):
+        return _("The run needed more memory than the server has: link fewer or smaller lists.")
     if isinstance(exc, SplinkException | ValueError | ZeroDivisionError):
         # splink refuses some small or uniform lists (e.g. no pair for an EM training rule)
         return _(
             "The lists could not be linked: the model could not be trained on them (they may be too small or too alike). Add records or lists and start a new run."
         )
-    if isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryException":  # DuckDB's own
-        return _("The run needed more memory than the server has: link fewer or smaller lists.")
     return _("An unexpected error stopped the run (%(kind)s). Nothing was linked.") % {"kind": type(exc).__name__}
+
+
+def _out_of_memory(exc: BaseException | None) -> bool:
+    """Memory ran out somewhere below: splink wraps DuckDB's errors (and a MemoryError met inside a
+    query) in its own exception, so the whole chain of causes is looked at."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryException":  # DuckDB's own
+            return True
+        if "out of memory" in str(exc).lower() or "memoryerror" in str(exc).lower():
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def _fail(run: LinkageRun, message: str) -> None:

@@ -36,6 +36,7 @@ def start_run(
     threshold: float,
     seed: int = 42,
     label: str = "",
+    unique_lists: bool = False,
 ) -> LinkageRun:
     """Store the uploaded lists (encrypted) with a queued run and start linking in the background."""
     require_data_manager(by)
@@ -51,7 +52,7 @@ def start_run(
             created_by=by.user,
             label=(label or ", ".join(names))[:200],
             lists=lists,
-            settings={"seed": seed},
+            settings={"seed": seed, "unique_lists": unique_lists},
             threshold=threshold,
         )
         _store_uploads(run, uploads)
@@ -79,7 +80,7 @@ def _require_done(run: LinkageRun) -> None:
 
 def _cluster(run: LinkageRun, threshold: float) -> None:
     """Connected components over pairs at or above the threshold, respecting the review decisions."""
-    records = list(LinkedRecord.objects.filter(run=run).only("id", "cluster_id"))
+    records = list(LinkedRecord.objects.filter(run=run).only("id", "list_name", "cluster_id"))
     decisions = ReviewDecisions()
     rows = []
     for left, right, probability, decision in ScoredPair.objects.filter(run=run).values_list(
@@ -93,9 +94,10 @@ def _cluster(run: LinkageRun, threshold: float) -> None:
     frame = pd.DataFrame(rows, columns=["unique_id_l", "unique_id_r", "match_probability"])
     # The same conflict rule as the engine's first clustering, so reclustering is consistent with it.
     conflict = (run.settings or {}).get("conflict_probability")
+    unique = {str(r.pk): r.list_name for r in records} if (run.settings or {}).get("unique_lists") else None
     cluster_of = cluster_pairs(
         [str(r.pk) for r in records], frame, threshold, decisions,
-        float(conflict) if conflict is not None else None,
+        float(conflict) if conflict is not None else None, unique,
     )
     changed = []
     for r in records:

@@ -150,12 +150,17 @@ class RunForm(forms.Form):
     )
     threshold = forms.FloatField(
         label=_("Match probability threshold"),
-        initial=0.9,
+        initial=0.5,
         min_value=0.01,
         max_value=0.99,
         help_text=_("Pairs at or above it are linked; you can change it after the run."),
     )
     seed = forms.IntegerField(label=_("Random seed"), initial=42, min_value=0, max_value=2**31 - 1)
+    unique_lists = forms.BooleanField(
+        label=_("Each list names each person at most once"),
+        required=False,
+        help_text=_("Then a group of linked records never holds two records of the same list."),
+    )
 
     def __init__(self, *args: Any, organization_code: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

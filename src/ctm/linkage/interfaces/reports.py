@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import math
-import textwrap
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
 
+from ctm.core.pdf import html_to_pdf
 from ctm.linkage.enums import METHOD_LABELS
 from ctm.linkage.interfaces import charts
 from ctm.linkage.models import Estimate
+from ctm.linkage.phrases import linkage_check_text
 
 INTERVAL_KEYS = ("model_based", "profile_likelihood", "bca_bootstrap")
 
@@ -126,6 +124,7 @@ def estimate_context(estimate: Estimate) -> dict[str, Any]:
         "level_pct": round(100 * result["level"]),
         "method_label": METHOD_LABELS.get(result["method"], result["method"]),
         "method_text": method_explanation(result["method"]),
+        "linkage_warnings": [linkage_check_text(c) for c in estimate.table.get("linkage_checks", [])],
         "intervals": intervals,
         "sensitivity": sensitivity_rows(estimate),
         "plain_words": plain_words(),
@@ -140,69 +139,7 @@ def html_report(estimate: Estimate) -> str:
     return render_to_string("linkage/report.html", context)
 
 
-def _text_page(pdf: PdfPages, title: str, paragraphs: list[str]) -> None:
-    fig = Figure(figsize=(8.27, 11.69))
-    fig.text(0.08, 0.95, title, fontsize=15, weight="bold", va="top")
-    y = 0.90
-    for para in paragraphs:
-        lines = textwrap.wrap(para, 95) or [""]
-        fig.text(0.08, y, "\n".join(lines), fontsize=9.5, va="top", family="DejaVu Sans")
-        y -= 0.018 * len(lines) + 0.016
-    pdf.savefig(fig)
-
-
-def _summary_lines(ctx: dict[str, Any]) -> list[str]:
-    result = ctx["result"]
-    lines = [
-        _("Estimate: %(n)s people (%(observed)s observed, %(unseen)s unseen).")
-        % {"n": ctx["estimate_text"], "observed": f"{result['observed']:,}", "unseen": ctx["unseen_text"]},
-        _("%(level)s%% interval (%(how)s): %(lower)s to %(upper)s.")
-        % {
-            "level": ctx["level_pct"],
-            "how": result["interval"],
-            "lower": ctx["lower_text"],
-            "upper": ctx["upper_text"],
-        },
-        _("Lists: %(lists)s.") % {"lists": ", ".join(ctx["lists"])},
-        _("Method: %(method)s.") % {"method": ctx["method_label"]},
-        _("Selected model (pairs of lists that depend on each other): %(model)s.")
-        % {"model": ", ".join(result["model"]) or _("none, main effects only")},
-    ]
-    lines += [
-        _("%(label)s interval: %(lower)s to %(upper)s.")
-        % {"label": r["label"], "lower": r["lower_text"], "upper": r["upper_text"]}
-        for r in ctx["intervals"]
-    ]
-    lines += [_("Warning: %(text)s") % {"text": w} for w in result["warnings"]]
-    return lines
-
-
 def pdf_report(estimate: Estimate) -> bytes:
-    """A PDF of the estimate: summary and explanation, the overlaps chart, the intervals and methods."""
-    ctx = estimate_context(estimate)
-    buffer = io.BytesIO()
-    with PdfPages(buffer) as pdf:
-        title = _("Estimate of the hidden population: %(label)s") % {"label": estimate.label}
-        _text_page(pdf, title, [*_summary_lines(ctx), "", ctx["method_text"], "", *ctx["plain_words"]])
-        pdf.savefig(charts.upset_figure(ctx["lists"], ctx["rows"], _("People on each combination of lists")))
-        _text_page(
-            pdf,
-            _("Sensitivity to the method (without bootstrap)"),
-            [
-                _("%(method)s: %(n)s (model-based interval %(lower)s to %(upper)s); model: %(model)s")
-                % {
-                    "method": r["label"],
-                    "n": r["estimate_text"],
-                    "lower": r["lower_text"],
-                    "upper": r["upper_text"],
-                    "model": ", ".join(r.get("model", [])) or "-",
-                }
-                if "error" not in r
-                else _("%(method)s: no estimate (%(error)s)") % {"method": r["label"], "error": r["error"]}
-                for r in ctx["sensitivity"]
-            ],
-        )
-        info = pdf.infodict()
-        info["Title"] = title
-        info["Creator"] = "CTM"
-    return buffer.getvalue()
+    """The estimate's report as a PDF: the same HTML as the downloadable report, laid out on A4."""
+    title = _("Estimate of the hidden population: %(label)s") % {"label": estimate.label}
+    return html_to_pdf(html_report(estimate), title=title)

@@ -3,13 +3,16 @@ ValidationError with one plain sentence for the form, never an exception page.""
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pycountry
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ctm.core.uploads import SheetLimits, read_xlsx
@@ -20,6 +23,9 @@ MAX_TABLE_BYTES = 1 * 2**20
 MAX_LIST_BYTES = 20 * 2**20
 MAX_LIST_ROWS = 200_000
 MAX_RECORD_ID = 100
+MAX_PROBLEMS = 50  # listed one by one; the rest counted
+# what the linkage engine reads as a sex (ctm.linkage.engine.link.normalize); anything else is an error
+SEX_CODES = {"m", "male", "man", "f", "female", "woman", "w"}
 SHEET_LIMITS = SheetLimits(max_rows=MAX_LIST_ROWS, max_columns=100, max_cells=MAX_LIST_ROWS * 20)
 ZIP_MAGIC = b"PK\x03\x04"
 _BAD_NAME = re.compile(r"[^\w .()-]+")
@@ -96,19 +102,65 @@ def _check_people(frame: pd.DataFrame) -> pd.DataFrame:
         raise ValidationError(_("The list has no rows."))
     if len(frame) > MAX_LIST_ROWS:
         raise ValidationError(_("The list has more than %(n)s rows.") % {"n": f"{MAX_LIST_ROWS:,}"})
-    ids = frame["record_id"]
-    if (ids == "").any():
-        raise ValidationError(_("Every row needs a record_id."))
-    if ids.duplicated().any():
-        raise ValidationError(
-            _("A record_id is repeated (row %(row)s).")
-            % {"row": int(ids.duplicated().to_numpy().argmax()) + 2}
-        )
-    if (ids.str.len() > MAX_RECORD_ID).any():
-        raise ValidationError(_("A record_id is longer than %(n)s characters.") % {"n": MAX_RECORD_ID})
+    problems = _row_problems(frame)
+    if problems:
+        shown = problems[:MAX_PROBLEMS]
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(_("… and %(n)s more problems.") % {"n": len(problems) - MAX_PROBLEMS})
+        raise ValidationError(shown)
     # a date cell of a spreadsheet reads as "1990-04-02 00:00:00"
     frame["birth_date"] = frame["birth_date"].str.split(" ").str[0]
     return frame.reset_index(drop=True)
+
+
+def _row_problems(frame: pd.DataFrame) -> list[str]:
+    """Every problem of the list, row by row (row 2 is the first under the header), not only the first."""
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for index, rec in enumerate(frame.to_dict("records")):
+        row = index + 2
+        rid = rec["record_id"]
+        if not rid:
+            problems.append(_("Row %(row)s: the record_id is empty.") % {"row": row})
+        elif rid in seen:
+            problems.append(
+                _("Row %(row)s: the record_id is repeated (row %(first)s).")
+                % {"row": row, "first": seen[rid]}
+            )
+        elif len(rid) > MAX_RECORD_ID:
+            problems.append(
+                _("Row %(row)s: the record_id is longer than %(n)s characters.")
+                % {"row": row, "n": MAX_RECORD_ID}
+            )
+        seen.setdefault(rid, row)
+        problems += [message % {"row": row} for message in _value_problems(rec)]
+    return problems
+
+
+def _value_problems(rec: dict[str, str]) -> list[str]:
+    problems = []
+    birth = rec["birth_date"].split(" ")[0]
+    if birth and not _possible_date(birth):
+        problems.append(
+            _("Row %(row)s: the birth date is not a possible date (YYYY-MM-DD, YYYY-MM or YYYY).")
+        )
+    if rec["sex"] and rec["sex"].strip().lower() not in SEX_CODES:
+        problems.append(_("Row %(row)s: the sex code is not F, M or empty."))
+    if rec["citizenship"] and pycountry.countries.get(alpha_2=rec["citizenship"].upper()) is None:
+        problems.append(_("Row %(row)s: the citizenship is not an ISO 3166 two-letter country code."))
+    return problems
+
+
+def _possible_date(text: str) -> bool:
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", text)
+    if not match:
+        return False
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        born = datetime.date(year, month or 1, day or 1)
+    except ValueError:
+        return False
+    return year >= 1880 and born <= timezone.localdate()
 
 
 def read_people_list(upload: Any) -> tuple[str, pd.DataFrame]:

@@ -22,7 +22,7 @@ from ctm.linkage.domain.queries.runs import (
     view_pair,
 )
 from ctm.linkage.domain.run_job import mark_interrupted
-from ctm.linkage.enums import RUN_STAGES
+from ctm.linkage.enums import RUN_STAGES, Decision
 from ctm.linkage.interfaces import charts
 from ctm.linkage.interfaces.forms import DecisionForm, RunForm, ThresholdForm
 from ctm.linkage.models import LinkageRun
@@ -61,6 +61,7 @@ def new_run(request: HttpRequest) -> HttpResponse:
                 include_persons=d["include_persons"],
                 threshold=d["threshold"],
                 seed=d["seed"],
+                unique_lists=d["unique_lists"],
                 label=d["label"],
             )
         except ValidationError as exc:
@@ -148,6 +149,9 @@ def decide(request: HttpRequest, pk: int, pair_pk: int) -> HttpResponse:
             status=400,
         )
     domain.decide_pair(pair, by=membership, decision=form.cleaned_data["decision"])
+    waiting = [p for p in review_queue(run) if p.decision == Decision.NONE and p.pk != pair.pk]
+    if waiting:  # the reviewer goes on to the next pair near the threshold
+        return redirect("linkage:pair", pk=run.pk, pair_pk=waiting[0].pk)
     return redirect("linkage:review", pk=run.pk)
 
 

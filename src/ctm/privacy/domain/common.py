@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db.models import Model
@@ -31,3 +32,8 @@ def require_reviewer(by: Any, obj: Any = None) -> None:
 
 def log(action: str, by: Any, obj: Model | None, label: str, changes: dict[str, Any] | None = None) -> None:
     record(action, actor=by.user, organization=by.organization, obj=obj, label=label, changes=changes)
+
+
+def failure(code: str, **values: str) -> str:
+    """A run's error as stored: its code (``enums.RUN_ERRORS``) and values, worded when shown."""
+    return json.dumps({"code": code, "values": values})

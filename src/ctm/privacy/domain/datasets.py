@@ -12,8 +12,6 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from ctm.core import crypto
 from ctm.privacy.domain.common import log, require_preparer
@@ -35,23 +33,14 @@ def own_cases_dataset(*, by: Any) -> Dataset:
             dataset = Dataset.objects.create(
                 organization=by.organization,
                 source=DatasetSource.CASES,
-                label=str(_("Our own cases (research view)")),
+                label="",  # "Our own cases", worded when shown (Dataset.title)
                 created_by=by.user,
                 total_epsilon=settings.CTM_PRIVACY_TOTAL_EPSILON,
             )
-            log("privacy.dataset.created", by, dataset, dataset.label, {"source": [None, dataset.source]})
+            log("privacy.dataset.created", by, dataset, dataset.title, {"source": [None, dataset.source]})
             return dataset
     except IntegrityError:  # made by a colleague at the same moment
         return Dataset.objects.filter(organization_id=by.organization_id).get(source=DatasetSource.CASES)
-
-
-def upload_label(frame: pd.DataFrame) -> str:
-    """A label that says what the upload is without its file name (which may name someone)."""
-    return _("Upload of %(date)s: %(rows)s rows, %(columns)s columns") % {
-        "date": timezone.localdate().isoformat(),
-        "rows": f"{len(frame):,}",
-        "columns": len(frame.columns),
-    }
 
 
 def upload_dataset(*, by: Any, frame: pd.DataFrame, filename: str, label: str = "") -> Dataset:
@@ -67,7 +56,7 @@ def upload_dataset(*, by: Any, frame: pd.DataFrame, filename: str, label: str = 
     dataset = Dataset(
         organization=by.organization,
         source=DatasetSource.UPLOAD,
-        label=(label or upload_label(frame))[:200],
+        label=label[:200],  # empty: what the upload is (never its file name), worded when shown
         filename=filename[:200],
         created_by=by.user,
         total_epsilon=settings.CTM_PRIVACY_TOTAL_EPSILON,
@@ -83,7 +72,7 @@ def upload_dataset(*, by: Any, frame: pd.DataFrame, filename: str, label: str = 
                 "privacy.dataset.uploaded",
                 by,
                 dataset,
-                dataset.label,
+                dataset.title,
                 {"rows": [None, dataset.rows], "columns": [None, len(dataset.columns)]},
             )
     except IntegrityError:  # the same file uploaded by a colleague at the same moment

@@ -140,7 +140,7 @@ def manifest(release: Release, files: list[dict[str, Any]], published_at: str) -
     """What the release is and how it was made; every file with its SHA-256."""
     return {
         "release": release.pk,
-        "title": release.label,
+        "title": release.title,
         "organization": release.organization.name,
         "method": "synthetic" if release.is_synthetic else "k-anonymity",
         "method_description": method_text(release),
@@ -149,12 +149,19 @@ def manifest(release: Release, files: list[dict[str, Any]], published_at: str) -
         "delta": release.report.get("delta") if release.is_synthetic else None,
         "rows": release.rows,
         "source": release.dataset.source,
-        "source_rows": release.source_rows,
+        # a synthetic release never publishes the exact number of people behind it (a disclosure in itself)
+        "source_rows": None if release.is_synthetic else release.source_rows,
         "date": published_at,
         "approved_at": release.reviewed_at.isoformat(timespec="seconds") if release.reviewed_at else None,
         "notice": release.report.get("notice"),
         "files": files,
     }
+
+
+def _rows_line(release: Release) -> str:
+    if release.is_synthetic:
+        return str(_("Synthetic rows released: %(n)s (about as many as the source, a noisy count)") % {"n": release.rows})
+    return str(_("Rows released: %(n)s of %(source)s") % {"n": release.rows, "source": release.source_rows})
 
 
 def write_release(release: Release, frame: pd.DataFrame, published_at: str) -> tuple[Path, dict[str, Any]]:
@@ -169,12 +176,12 @@ def write_release(release: Release, frame: pd.DataFrame, published_at: str) -> t
         intro = [
             _("Organization: %(org)s") % {"org": release.organization.name},
             _("Method: %(method)s") % {"method": method_text(release)},
-            _("Rows released: %(n)s of %(source)s") % {"n": release.rows, "source": release.source_rows},
+            _rows_line(release),
             _("Published on %(date)s") % {"date": published_at[:10]},
         ]
         extra = {"intro": intro, "published_at": published_at}
         (work / "report.html").write_text(report_docs.html_report(release, extra), encoding="utf-8")
-        (work / "report.pdf").write_bytes(report_docs.pdf_report(release, [str(line) for line in intro]))
+        (work / "report.pdf").write_bytes(report_docs.pdf_report(release, extra))
         files = [_entry(work / name) for name in PUBLISHED_FILES if name != "manifest.json"]
         data = manifest(release, files, published_at)
         (work / "manifest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")

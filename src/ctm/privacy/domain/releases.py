@@ -22,11 +22,11 @@ from ctm.core.domain.locking import lock
 from ctm.core.errors import InvalidTransition
 from ctm.core.scopes import job_scope
 from ctm.privacy.domain import files
-from ctm.privacy.domain.common import log, require_preparer, require_reviewer
+from ctm.privacy.domain.common import failure, log, require_preparer, require_reviewer
 from ctm.privacy.domain.queries.ledger import fits_budget, remaining_epsilon
 from ctm.privacy.domain.queries.releases import release_frame
 from ctm.privacy.domain.queries.research_view import research_case_ids
-from ctm.privacy.engine import AnonymizeConfig, InputError, SynthesizeConfig
+from ctm.privacy.engine import AnonymizeConfig, InputError, SynthesizeConfig, resolve_domain
 from ctm.privacy.enums import (
     CTDC_COLUMNS,
     PUBLISHED_FILES,
@@ -38,7 +38,7 @@ from ctm.privacy.enums import (
 )
 from ctm.privacy.models import Dataset, Release
 
-KANON_KEYS = ("k", "qi", "sensitive", "l", "suppression_limit")
+KANON_KEYS = ("k", "qi", "sensitive", "l", "suppression_limit", "domain")
 SYNTHETIC_KEYS = ("method", "epsilon", "delta", "rows", "seed")
 
 
@@ -54,6 +54,7 @@ def check_parameters(dataset: Dataset, method: str, parameters: dict[str, Any]) 
     if missing:
         raise InvalidTransition({"columns": _("Unknown column(s): %(cols)s.") % {"cols": ", ".join(missing)}})
     try:
+        resolve_domain(parameters.get("domain"), chosen)  # declared for every column, or refused
         if method == ReleaseMethod.KANON:
             AnonymizeConfig.from_dict({k: parameters.get(k) for k in KANON_KEYS if k in parameters}).validate(chosen)
         elif method == ReleaseMethod.SYNTHETIC:
@@ -94,7 +95,7 @@ def create_release(
             organization=by.organization,
             dataset=locked,
             created_by=by.user,
-            label=(label or locked.label)[:200],
+            label=label[:200],  # empty: the dataset's title, worded when shown
             method=method,
             parameters=parameters,
             epsilon=epsilon,
@@ -103,7 +104,7 @@ def create_release(
             "privacy.release.created",
             by,
             release,
-            release.label,
+            release.title,
             {"method": [None, method], "epsilon": [None, epsilon], "dataset": [None, locked.pk]},
         )
         start_run(release)
@@ -121,14 +122,14 @@ def start_run(release: Release) -> None:
 def after_interruption(pk: int, again: bool) -> None:
     """The worker running this release stopped (a restart): failed at once (never run again by itself:
     see ctm.privacy.domain.tasks); its ε is given back like any failed run's."""
-    message = _("The run stopped before it finished (the server restarted, or it needed more memory than a job may use). Nothing was released; prepare it again.")
+    message = failure("interrupted")
     with transaction.atomic():
         release = Release.objects.select_for_update().filter(pk=pk, status__in=list(RUNNING_STATES)).first()
         if release is None:
             return
         Release.objects.filter(pk=pk).update(status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now())
         record("privacy.release.interrupted", actor=None, organization=release.organization, obj=release,
-               label=release.label)  # fmt: skip
+               label=release.title)  # fmt: skip
 
 
 def mark_interrupted(release: Release) -> bool:
@@ -137,11 +138,11 @@ def mark_interrupted(release: Release) -> bool:
     limit = timezone.now() - datetime.timedelta(minutes=settings.CTM_RELEASE_STALE_MINUTES)
     if release.status != ReleaseStatus.RUNNING or release.updated_at > limit:
         return False
-    message = _("The run was interrupted (the server restarted?). Nothing was released; prepare it again.")
+    message = failure("stale")
     changed = Release.objects.filter(pk=release.pk, status=ReleaseStatus.RUNNING, updated_at__lte=limit)
     if changed.update(status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now()):
         record("privacy.release.interrupted", actor=None, organization=release.organization, obj=release,
-               label=release.label)  # fmt: skip
+               label=release.title)  # fmt: skip
         release.refresh_from_db()
         return True
     return False
@@ -164,7 +165,7 @@ def review_release(release: Release, *, by: Any, decision: str, reason: str) -> 
         release.status, release.reviewed_by, release.reviewed_at = new, by.user, timezone.now()
         release.review_reason = reason.strip()
         release.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "updated_at"])
-        log(f"privacy.release.{new}", by, release, release.label, {"status": [ReleaseStatus.READY, new]})
+        log(f"privacy.release.{new}", by, release, release.title, {"status": [ReleaseStatus.READY, new]})
     return release
 
 
@@ -210,7 +211,7 @@ def _publish(release: Release, *, by: Any) -> Release:
             release.save(
                 update_fields=["status", "published_by", "published_at", "manifest", "manifest_sha256", "updated_at"]
             )
-            log("privacy.release.published", by, release, release.label,
+            log("privacy.release.published", by, release, release.title,
                 {"status": [ReleaseStatus.APPROVED, ReleaseStatus.PUBLISHED],
                  "files": [None, [f["name"] for f in manifest["files"]]]})  # fmt: skip
             files.move_into_place(work, release)
@@ -229,7 +230,7 @@ def record_download(release: Release, *, user: Any, name: str) -> None:
         actor=user,
         organization=release.organization,
         obj=release,
-        label=release.label,
+        label=release.title,
         changes={"file": [None, name]},
     )
 

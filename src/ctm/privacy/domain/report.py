@@ -9,18 +9,33 @@ from __future__ import annotations
 import base64
 import io
 import math
-import textwrap
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from ctm.core.pdf import html_to_pdf
 from ctm.privacy.enums import SYNTHESIS_METHODS, ReleaseMethod
 from ctm.privacy.models import Release
 
 Rows = list[tuple[str, str]]
+DOMAIN_SOURCES = {
+    "CTDC codebook": _("the CTDC codebook"),
+    "domain file": _("the domain file uploaded with the release"),
+    "as recorded": _("the values as recorded"),
+}
+RULES = {
+    "derived_majority": _("majority status follows the age band"),
+    "minor_stays_minor": _("a minor at registration was a minor when exploited"),
+    "list_flags": _("the flags agree with the list %(column)s"),
+}
+
+
+def rule_text(code: str) -> str:
+    name, _sep, column = code.partition(":")
+    text = RULES.get(name)
+    return code if text is None else str(text) % {"column": column} if column else str(text)
 
 
 def num(value: Any, digits: int = 3) -> str:
@@ -66,6 +81,28 @@ def _risk_rows(report: dict[str, Any], when: str, title: str) -> Rows:
     ]  # fmt: skip
 
 
+def domain_rows(report: dict[str, Any]) -> Rows:
+    """Where the public domain was declared and how many values fell outside it (mapped to unknown)."""
+    domain = report.get("public_domain") or {}
+    mapped = {c: n for c, n in (domain.get("out_of_domain") or {}).items() if n}
+    source = domain.get("source") or "—"
+    rows = [
+        (_("Domain of the values declared in"), DOMAIN_SOURCES.get(source, source)),
+        (_("Values outside the domain, counted as unknown"), num(domain.get("out_of_domain_total"))),
+    ]
+    rows += [(f"— {column}", num(n)) for column, n in mapped.items()]
+    return rows
+
+
+def constraint_rows(report: dict[str, Any]) -> Rows:
+    constraints = report.get("constraints") or {}
+    rows = [(_("Impossible records (constraint violations; goal 0)"), num(constraints.get("violations_total")))]
+    rows += [(f"— {rule_text(rule)}", num(n)) for rule, n in (constraints.get("violations") or {}).items()]
+    if "rows_derived" in constraints:
+        rows.append((_("Records whose derived columns were set after synthesis"), num(constraints["rows_derived"])))
+    return rows
+
+
 def kanon_sections(report: dict[str, Any]) -> list[dict[str, Any]]:
     privacy, loss = report.get("privacy") or {}, report.get("information_loss") or {}
     protection = [
@@ -100,6 +137,7 @@ def kanon_sections(report: dict[str, Any]) -> list[dict[str, Any]]:
         {"title": _("Re-identification risk"), "rows": risk},
         {"title": _("Information loss"), "rows": information},
         {"title": _("Generalization of each quasi-identifier"), "rows": levels},
+        {"title": _("Public domain and consistency"), "rows": domain_rows(report) + constraint_rows(report)},
     ]
 
 
@@ -126,8 +164,15 @@ def synthetic_sections(report: dict[str, Any]) -> list[dict[str, Any]]:
         (_("Method"), str(SYNTHESIS_METHODS.get(report.get("method", ""), report.get("method", "")))),
         (_("Synthetic rows identical to a real row"), pct(utility.get("identical_row_share"))),
     ]
+    exact = utility.get("exact_match") or {}
+    if exact:
+        privacy.append((
+            _("Exact matches with one half of the real rows: synthetic / the other real half"),
+            f"{pct(exact.get('synthetic'))} / {pct(exact.get('held_out_real'))}",
+        ))
     return [
         {"title": _("Privacy"), "rows": privacy},
+        {"title": _("Public domain and consistency"), "rows": domain_rows(report) + constraint_rows(report)},
         {"title": _("Utility: distance of the marginals"), "rows": tvd},
         {"title": _("Rare and fabricated combinations"), "rows": combos},
     ]
@@ -182,37 +227,7 @@ def html_report(release: Release, extra: dict[str, Any]) -> str:
     return render_to_string("privacy/report.html", {**context(release), **extra})
 
 
-def _text_page(pdf: PdfPages, title: str, lines: list[str]) -> None:
-    fig = Figure(figsize=(8.27, 11.69))
-    fig.text(0.08, 0.95, title, fontsize=14, weight="bold", va="top")
-    y = 0.90
-    for line in lines:
-        wrapped = textwrap.wrap(line, 100) or [""]
-        fig.text(0.08, y, "\n".join(wrapped), fontsize=9, va="top", family="DejaVu Sans")
-        y -= 0.017 * len(wrapped) + 0.008
-        if y < 0.06:
-            pdf.savefig(fig)
-            fig, y = Figure(figsize=(8.27, 11.69)), 0.95
-    pdf.savefig(fig)
-
-
-def pdf_report(release: Release, intro: list[str]) -> bytes:
-    """The same report as a PDF (matplotlib's PdfPages, as the linkage reports do)."""
-    ctx = context(release)
-    lines = [*intro, "", _("Parameters")]
-    lines += [f"  {key}: {value}" for key, value in ctx["parameters"]]
-    for section in ctx["sections"]:
-        lines += ["", str(section["title"])]
-        lines += [f"  {label}: {value}" for label, value in section["rows"]]
-    buffer = io.BytesIO()
-    title = _("Risk and utility report: %(label)s") % {"label": release.label}
-    with PdfPages(buffer) as pdf:
-        _text_page(pdf, title, lines)
-        utility = release.report.get("utility") or {}
-        fig = heatmap_figure(utility.get("tvd_2way_matrix") or {}, _("2-way total variation distance"))
-        if fig is not None:
-            pdf.savefig(fig)
-        info = pdf.infodict()
-        info["Title"] = title
-        info["Creator"] = "CTM"
-    return buffer.getvalue()
+def pdf_report(release: Release, extra: dict[str, Any]) -> bytes:
+    """The release's report as a PDF: the same HTML as the published report, laid out on A4."""
+    title = _("Risk and utility report: %(label)s") % {"label": release.title}
+    return html_to_pdf(html_report(release, extra), title=title)

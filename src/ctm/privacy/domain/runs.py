@@ -19,14 +19,15 @@ from django.utils.translation import gettext as _
 from ctm.core import crypto
 from ctm.core.domain.activity import record
 from ctm.core.scopes import job_scope
+from ctm.privacy.domain.common import failure
 from ctm.privacy.domain.queries.releases import frame_to_bytes, release_context, upload_frame
 from ctm.privacy.domain.queries.research_view import research_case_ids, research_view
-from ctm.privacy.engine import AnonymizeConfig, InputError, anonymize, synthesize
+from ctm.privacy.engine import AnonymizeConfig, InputError, anonymize, normalise_table, synthesize
 from ctm.privacy.enums import STAGES, DatasetSource, ReleaseMethod, ReleaseStatus
 from ctm.privacy.models import Release
 
 logger = logging.getLogger("ctm.privacy.runs")
-KANON_KEYS = ("k", "qi", "sensitive", "l", "suppression_limit")
+KANON_KEYS = ("k", "qi", "sensitive", "l", "suppression_limit", "domain")
 WRITE_EVERY = 1.0  # seconds between two progress writes
 
 
@@ -60,7 +61,8 @@ def source_frame(release: Release) -> tuple[pd.DataFrame, list[int]]:
     day = timezone.localdate()
     by = SimpleNamespace(user=release.created_by, organization=release.organization)
     ids = research_case_ids([release.organization_id], day)
-    return research_view([release.organization_id], by=by, on=day), ids
+    # the engine reads strings, as from a file: the view's integer years and flags become "2021", "1"
+    return normalise_table(research_view([release.organization_id], by=by, on=day)), ids
 
 
 def _engine(release: Release, frame: pd.DataFrame, progress: Progress) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -85,14 +87,12 @@ def _engine(release: Release, frame: pd.DataFrame, progress: Progress) -> tuple[
 
 def _failure_message(exc: BaseException) -> str:
     if isinstance(exc, InputError | ValueError | KeyError):
-        return _("The engine could not make this release: %(reason)s") % {"reason": str(exc)[:300]}
+        return failure("engine", reason=str(exc)[:300])
     if type(exc).__name__ == "PanicException":  # pac-synth (Rust) on too few records for its noise
-        return _(
-            "The synthesizer stopped: %(reason)s. With few records pac-synth can fail: try a larger ε, another method or more records."
-        ) % {"reason": str(exc)[:200]}
+        return failure("pacsynth", reason=str(exc)[:200])
     if isinstance(exc, MemoryError):
-        return _("The run needed more memory than the server has: choose fewer columns or records.")
-    return _("An unexpected error stopped the run (%(kind)s). Nothing was released.") % {"kind": type(exc).__name__}
+        return failure("memory")
+    return failure("unexpected", kind=type(exc).__name__)
 
 
 @job_scope(Release)  # no request here: the job enters its row's organization
@@ -124,7 +124,7 @@ def _fail(release: Release, message: str) -> None:
             status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now()
         )
         record("privacy.release.failed", actor=release.created_by, organization=release.organization,
-               obj=release, label=release.label)  # fmt: skip
+               obj=release, label=release.title)  # fmt: skip
 
 
 def _store(release: Release, released: pd.DataFrame, report: dict[str, Any], source_rows: int, ids: list[int]) -> None:
@@ -146,5 +146,5 @@ def _store(release: Release, released: pd.DataFrame, report: dict[str, Any], sou
             updated_at=timezone.now(),
         )
         record("privacy.release.previewed", actor=release.created_by, organization=release.organization,
-               obj=release, label=release.label, changes={"rows": [None, len(released)]})  # fmt: skip
+               obj=release, label=release.title, changes={"rows": [None, len(released)]})  # fmt: skip
 

@@ -14,7 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import codebook
+from . import constraints as rules
 from . import hierarchies as hier
+from .domains import Domain, parse_domain
 from .io import InputError
 from .lattice import Criteria, FrequencySet, LatticeSearch, Progress, SearchResult, dense_ids, frequency_set
 from .measures import information_loss, privacy_measures
@@ -37,6 +40,9 @@ class AnonymizeConfig:
     risk_threshold: float = 0.1
     sampling_fraction: float = 1.0
     suda_max_size: int = 2
+    # as in SynthesizeConfig: "ctdc", a domain declaration, or None (the CTDC codebook for CTDC columns,
+    # else the values as recorded: k-anonymity does not rest on public domains)
+    domain: str | dict[str, Any] | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AnonymizeConfig:
@@ -102,14 +108,40 @@ def anonymize(
         config = AnonymizeConfig.from_dict(config)
     config.validate(list(frame.columns))
     started = time.perf_counter()
+    frame, domain = _in_domain(frame, config)
     hierarchies = build_hierarchies(frame, config)
     freq = frequency_set(frame, config.qi, hierarchies, config.sensitive)
     found = LatticeSearch(freq, config.criteria(), config.metric).run(progress)
     suppressed = found.result.suppressed_rows[freq.record_row]
     released = apply_node(frame, config.qi, hierarchies, freq.record_codes, found.node, suppressed)
     report = _report(frame, released, suppressed, config, hierarchies, freq, found)
+    report["public_domain"] = domain
+    report["constraints"] = {"violations": (found_rules := rules.check(released, codebook.CONSTRAINTS))}
+    report["constraints"]["violations_total"] = int(sum(found_rules.values()))
     report["seconds"] = round(time.perf_counter() - started, 3)
     return released, report
+
+
+def _in_domain(frame: pd.DataFrame, config: AnonymizeConfig) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The quasi-identifiers and the sensitive column in their declared codes (others as recorded)."""
+    columns = [*config.qi, *([config.sensitive] if config.sensitive else [])]
+    if config.domain is None and not codebook.is_ctdc(columns):
+        return frame, {"source": "as recorded", "out_of_domain": {}, "out_of_domain_total": 0}
+    domain = (
+        parse_domain(config.domain) if isinstance(config.domain, Mapping) else _codebook_domain(config.domain)
+    )
+    mapped_frame, mapped = domain.apply(frame[columns])
+    out = frame.copy()
+    out[columns] = mapped_frame
+    out.attrs = dict(frame.attrs)
+    report = {"source": domain.source, "out_of_domain": mapped, "out_of_domain_total": int(sum(mapped.values()))}
+    return out, report
+
+
+def _codebook_domain(spec: str | None) -> Domain:
+    if spec not in (None, "ctdc"):
+        raise InputError(f"unknown domain {spec!r} (ctdc, or a domain declaration)")
+    return codebook.ctdc_domain()
 
 
 def apply_node(

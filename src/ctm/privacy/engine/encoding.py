@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +37,19 @@ def encode(frame: pd.DataFrame, columns: Sequence[str]) -> Encoded:
         codes[column] = code.astype(np.int64)
         labels[column] = tuple(str(u) for u in uniques) or (MISSING,)
     return Encoded(tuple(columns), codes, labels)
+
+
+def encode_with(frame: pd.DataFrame, labels: Mapping[str, Sequence[str]]) -> Encoded:
+    """Codes in a declared label space (missing first); a value outside it is an error, never a new code."""
+    codes, spaces = {}, {}
+    for column, values in labels.items():
+        space = (MISSING, *[v for v in values if v != MISSING])
+        index = {label: i for i, label in enumerate(space)}
+        mapped = frame[column].fillna(MISSING).astype(str).map(index)
+        if mapped.isna().any():
+            raise ValueError(f"column {column!r} holds values outside its declared domain")
+        codes[column], spaces[column] = mapped.to_numpy(dtype=np.int64), space
+    return Encoded(tuple(labels), codes, spaces)
 
 
 def encode_like(frame: pd.DataFrame, reference: Encoded) -> dict[str, IntArray]:

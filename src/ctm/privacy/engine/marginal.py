@@ -106,7 +106,8 @@ def _estimate(
     return estimation.MirrorDescent().estimate(_domain(encoded), measurements, iters=iters, warm_start=warm)
 
 
-def _sample(model: mbi.MarkovRandomField, rows: int, seed: int) -> dict[str, IntArray]:
+def _sample(model: mbi.MarkovRandomField, rows: int | None, seed: int) -> dict[str, IntArray]:
+    """``rows`` records (None: the model's noisy total, never the private count)."""
     np.random.seed(seed % 2**32)  # mbi samples with numpy's global generator
     synthetic = model.synthetic_data(rows=rows, method="sample")
     return {str(k): np.asarray(v, dtype=np.int64) for k, v in synthetic.to_dict().items()}
@@ -119,7 +120,7 @@ def _exponential(scores: FloatArray, epsilon: float, sensitivity: float, rng: np
 
 
 def mst(
-    encoded: Encoded, epsilon: float, delta: float, rows: int, seed: int,
+    encoded: Encoded, epsilon: float, delta: float, rows: int | None, seed: int,
     settings: MarginalSettings = MarginalSettings(), tick: Tick | None = None,
 ) -> dict[str, IntArray]:
     rng = np.random.default_rng(seed)
@@ -244,7 +245,7 @@ def _normalise(noisy: FloatArray) -> FloatArray:
 
 
 def aim(
-    encoded: Encoded, epsilon: float, delta: float, rows: int, seed: int,
+    encoded: Encoded, epsilon: float, delta: float, rows: int | None, seed: int,
     settings: MarginalSettings = MarginalSettings(), tick: Tick | None = None,
 ) -> dict[str, IntArray]:
     rng = np.random.default_rng(seed)
@@ -309,7 +310,7 @@ def _worst(
 ) -> Clique:
     keys = list(candidates)
     scores = np.zeros(len(keys))
-    sample = Encoded(encoded.columns, _sample(model, encoded.rows, int(rng.integers(2**31))), encoded.labels)
+    sample = Encoded(encoded.columns, _sample(model, None, int(rng.integers(2**31))), encoded.labels)
     for i, clique in enumerate(keys):
         estimate = _histogram(sample, clique)  # a sample of the model: projecting 100s of cliques is slow
         error = np.abs(_histogram(encoded, clique) - estimate).sum()

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ctm.core.interfaces.widgets import Textarea
 from ctm.privacy.domain.queries.ledger import fits_budget
 from ctm.privacy.domain.queries.releases import datasets_for_user, uploaded_datasets_for_user
 from ctm.privacy.domain.releases import budget_message, check_parameters
@@ -21,7 +22,7 @@ from ctm.privacy.enums import (
     Decision,
     ReleaseMethod,
 )
-from ctm.privacy.interfaces.uploads import content_digest, read_ctdc_upload
+from ctm.privacy.interfaces.uploads import content_digest, read_ctdc_upload, read_domain_upload
 from ctm.privacy.models import Dataset
 
 EARLIER = "dataset"
@@ -30,7 +31,13 @@ SOURCES = [
     (DatasetSource.UPLOAD, _("A new upload in the CTDC schema")),
     (EARLIER, _("A dataset uploaded earlier")),
 ]
-SOURCE_FIELDS = ("label", "source", "file", "dataset")
+SOURCE_FIELDS = ("label", "source", "file", "dataset", "domain", "domain_file")
+DOMAIN_CTDC, DOMAIN_FILE = "ctdc", "file"
+DOMAIN_CHOICES = [
+    (DOMAIN_CTDC, _("The CTDC codebook (the code lists of CTDC's published data, ISO 3166 countries)")),
+    (DOMAIN_FILE, _("A domain file that I upload (JSON)")),
+]
+
 KANON_FIELDS = ("k", "qi", "sensitive", "l", "suppression_limit")
 SYNTHETIC_FIELDS = ("synthesis_method", "epsilon", "delta", "rows", "seed")
 
@@ -41,7 +48,7 @@ def column_list(text: str) -> list[str]:
 
 class DatasetChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"#{obj.pk} · {obj.label} · {obj.rows} · {obj.created_at:%Y-%m-%d}"
+        return f"#{obj.pk} · {obj.title} · {obj.rows} · {obj.created_at:%Y-%m-%d}"
 
 
 class ReleaseForm(forms.Form):
@@ -61,6 +68,22 @@ class ReleaseForm(forms.Form):
     dataset = DatasetChoiceField(
         label=_("Earlier upload"), queryset=Dataset.objects.none(), required=False, empty_label=_("Choose a dataset")
     )
+    domain = forms.ChoiceField(
+        label=_("Values each column may take (public domain)"), choices=DOMAIN_CHOICES, required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "For an uploaded dataset: CTM never takes the list of possible values from the data (a value only one "
+            "person has would be published). Values outside the domain count as unknown. Our own cases always use "
+            "the CTDC codebook."
+        ),
+    )
+    domain_file = forms.FileField(
+        label=_("Domain file (JSON)"), required=False,
+        help_text=_(
+            'Column → allowed values, for example {"gender": ["Female", "Male"], "yearOfRegistration": '
+            '{"bounds": [2000, 2030]}, "age": {"bins": [0, 18, 30, 120]}}.'
+        ),
+    )  # fmt: skip
     method = forms.ChoiceField(
         label=_("Method"), choices=ReleaseMethod.choices, initial=ReleaseMethod.KANON, widget=forms.RadioSelect
     )
@@ -99,11 +122,11 @@ class ReleaseForm(forms.Form):
     )  # fmt: skip
     delta = forms.FloatField(
         label=_("δ (delta, optional)"), min_value=0.0, max_value=0.5, required=False,
-        help_text=_("Empty for 1/n², below one over the number of records."),
+        help_text=_("Empty for 10⁻⁷, a tenth of one over the number of records of the largest dataset CTM accepts."),
     )  # fmt: skip
     rows = forms.IntegerField(
         label=_("Rows to generate (optional)"), min_value=1, max_value=1_000_000, required=False,
-        help_text=_("Empty for as many as the source."),
+        help_text=_("Empty for about as many as the source: a noisy count, since the exact number would itself be a disclosure."),
     )  # fmt: skip
     seed = forms.IntegerField(label=_("Random seed"), initial=0, min_value=0, max_value=2**31 - 1, required=False)
 
@@ -130,10 +153,12 @@ class ReleaseForm(forms.Form):
         if unknown:
             self.add_error("columns", _("Not in the source: %(cols)s.") % {"cols": ", ".join(unknown)})
             return data
+        domain = self._domain(data, chosen)
         if data.get("method") == ReleaseMethod.KANON:
             data["parameters"] = self._kanon(data, chosen)
         else:
             data["parameters"] = self._synthetic(data, chosen)
+        data["parameters"]["domain"] = domain
         if not self.errors:
             self._engine_checks(data)
         return data
@@ -174,6 +199,22 @@ class ReleaseForm(forms.Form):
             columns=[str(c) for c in frame.columns],
         )
         return [str(c) for c in frame.columns]
+
+    def _domain(self, data: dict[str, Any], chosen: list[str]) -> str | dict[str, Any] | None:
+        """The public domain: the CTDC codebook for our own cases; asked for (never guessed) for an upload."""
+        if data.get("source") == DatasetSource.CASES:
+            return DOMAIN_CTDC
+        choice = data.get("domain")
+        if choice == DOMAIN_CTDC:
+            return DOMAIN_CTDC
+        if choice != DOMAIN_FILE:
+            self.add_error("domain", _("Choose the values each column may take: CTM does not guess them from the data."))
+            return None
+        try:
+            return read_domain_upload(data.get("domain_file"), chosen)
+        except ValidationError as exc:
+            self.add_error("domain_file", exc)
+            return None
 
     def _require(self, data: dict[str, Any], names: tuple[str, ...]) -> None:
         for name in names:
@@ -237,7 +278,7 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text=_("Why the release may or may not be published; kept in the activity log."),
     )

@@ -5,6 +5,7 @@ checked against the CTDC schema. Error messages name the problem, never a cell's
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ctm.core.uploads import SheetLimits, ZipLimits, read_xlsx
-from ctm.privacy.engine import InputError, budget, normalise_table, read_table_bytes
+from ctm.privacy.engine import InputError, budget, normalise_table, parse_domain, read_table_bytes
 from ctm.privacy.validators import check_ctdc_columns
 
 MAX_ROWS = 1_000_000
@@ -23,6 +24,7 @@ SHEET_LIMITS = SheetLimits(
     max_rows=MAX_ROWS, max_columns=MAX_COLUMNS, max_cells=8_000_000, zip=ZipLimits(max_uncompressed=400 * 2**20)
 )
 MAX_PARQUET_UNCOMPRESSED = 400 * 2**20
+MAX_DOMAIN_BYTES = 1 << 20
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 ZIP_MAGIC = b"PK\x03\x04"
 PARQUET_MAGIC = b"PAR1"
@@ -64,6 +66,26 @@ def read_ctdc_upload(upload: Any) -> pd.DataFrame:
     if len(frame) > MAX_ROWS:
         raise ValidationError(_("The dataset has more than %(n)s rows.") % {"n": f"{MAX_ROWS:,}"})
     return frame
+
+
+def read_domain_upload(upload: Any, columns: list[str]) -> dict[str, Any]:
+    """A domain file (JSON, column -> allowed values / bounds / bins / labels) declaring every column."""
+    if upload is None:
+        raise ValidationError(_("Choose the domain file (JSON)."))
+    if upload.size is not None and upload.size > MAX_DOMAIN_BYTES:
+        raise ValidationError(_("The domain file is larger than 1 MB."))
+    try:
+        domain = parse_domain(json.loads(bytes(upload.read(MAX_DOMAIN_BYTES + 1)).decode("utf-8-sig")))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(_("The domain file is not valid JSON.")) from exc
+    except InputError as exc:
+        raise ValidationError(_("The domain file cannot be used: %(reason)s") % {"reason": str(exc)[:200]}) from exc
+    missing = [c for c in columns if c not in domain.columns]
+    if missing:
+        raise ValidationError(
+            _("The domain file does not declare these columns: %(cols)s.") % {"cols": ", ".join(missing[:8])}
+        )
+    return {c: domain.columns[c].describe() for c in columns}
 
 
 def _xlsx_frame(data: bytes) -> pd.DataFrame:

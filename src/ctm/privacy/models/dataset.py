@@ -8,6 +8,7 @@ bytes) and never written to disk in plaintext; its file name is encrypted too.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ctm.core.fields import EncryptedTextField
@@ -47,3 +48,16 @@ class Dataset(TenantModel):
 
     def __str__(self) -> str:
         return f"Dataset {self.pk}"
+
+    @property
+    def title(self) -> str:
+        """The label given, else words made at display, in the reader's language (never stored)."""
+        if self.label:
+            return self.label
+        if self.source == DatasetSource.CASES:
+            return str(DatasetSource.CASES.label)
+        return gettext("Upload of %(date)s: %(rows)s rows, %(columns)s columns") % {
+            "date": self.created_at.date().isoformat() if self.created_at else "",
+            "rows": f"{self.rows or 0:,}",
+            "columns": len(self.columns),
+        }

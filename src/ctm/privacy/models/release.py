@@ -6,6 +6,7 @@ A published release never changes: saving or deleting one raises, whatever the c
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import models
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ctm.core.errors import InvalidTransition
 from ctm.core.models import TenantModel
-from ctm.privacy.enums import ReleaseMethod, ReleaseStatus
+from ctm.privacy.enums import RUN_ERRORS, ReleaseMethod, ReleaseStatus
 
 
 class Release(TenantModel):
@@ -86,6 +87,20 @@ class Release(TenantModel):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         self._refuse_if_published()
         return super().delete(*args, **kwargs)
+
+    @property
+    def title(self) -> str:
+        """The title given, else the dataset's (in the reader's language)."""
+        return self.label or self.dataset.title
+
+    @property
+    def error_text(self) -> str:
+        """Why the run failed, in the reader's language (stored as a code and its values)."""
+        try:
+            stored = json.loads(self.error)
+            return str(RUN_ERRORS[stored["code"]]) % stored.get("values", {})
+        except (ValueError, KeyError, TypeError):
+            return self.error  # written before errors were stored as codes
 
     @property
     def is_synthetic(self) -> bool:

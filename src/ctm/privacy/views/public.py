@@ -29,6 +29,7 @@ def published_release(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "release": release,
         "manifest": release.manifest,
+        "method": files.method_text(release),  # in the reader's language (the manifest keeps the publisher's)
         "parameters": report.parameter_rows(release.manifest.get("parameters") or {}, keep_empty=True),
         "manifest_text": domain.manifest_text(release),
     }

@@ -9,10 +9,11 @@ from typing import Any, NoReturn
 from django.db.models import QuerySet
 from django.http import Http404
 
+from ctm.cases.domain.queries.duplicates import NewPerson, scored_candidates
 from ctm.cases.domain.queries.listing import CaseFilters, case_list, case_rows, filter_cases, listed
 from ctm.cases.domain.queries.parts import log_identifying_read
 from ctm.cases.domain.queries.scoping import readable_scope, visible_cases_q, writable_cases_q
-from ctm.cases.models import Case, IdentityDocument, Person, PersonPhoneticKey
+from ctm.cases.models import Case, IdentityDocument, Person
 from ctm.core import crypto
 from ctm.core.domain.activity import record
 from ctm.core.domain.security import record_refusal
@@ -118,7 +119,9 @@ def search_by_document(membership: Any, number: str) -> QuerySet[Case]:
 @dataclass
 class DuplicateCandidate:
     case_number: str
-    match: str  # "exact" or "similar"
+    match: str  # "exact" (same name and birth date) or "similar"
+    score: float = 0.0
+    may_open: bool = False  # the user may open the case: the warning links to it
 
 
 def duplicate_candidates(
@@ -127,27 +130,45 @@ def duplicate_candidates(
     family_name: str,
     birth_date: datetime.date | None,
     birth_year: int | None,
+    **facts: Any,
 ) -> list[DuplicateCandidate]:
-    """Possible duplicates inside the organization: exact blind-index match, then phonetic + birth year.
+    """Possible duplicates inside the organization, best first, scored (`duplicates.py`) on the names,
+    the birth date or year, and the `facts` given (estimated_age, gender, citizenships,
+    birth_date_is_estimate).
 
-    Only case numbers are returned: a caseworker may not see the other person's data unless the case
-    is theirs; the number is enough to ask a case manager.
+    A case the user may not open is named by its number only: the number is enough to ask a case
+    manager, and the other person's data stays with those who serve them.
     """
-    org_id = membership.organization_id
-    full = f"{given_name} {family_name}"
-    found: dict[int, DuplicateCandidate] = {}
-    if birth_date:
-        exact = Person.objects.filter(
-            organization_id=org_id, name_birth_index=crypto.name_birth_index(full, birth_date.isoformat())
+    new = NewPerson(given_name or "", family_name or "", birth_date, birth_year, **_facts(facts))
+    found = scored_candidates(membership.organization_id, new)
+    if not found:
+        return []
+    cases = Case.objects.filter(
+        organization_id=membership.organization_id, person_id__in=[c.person_id for c in found]
+    ).only("number", "person_id")
+    by_person = {case.person_id: case for case in cases}
+    openable = set(
+        cases_for_user(membership).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True)
+    )
+    full = set(NewPerson(given_name or "", family_name or "").tokens)
+    return [
+        DuplicateCandidate(
+            case.number,
+            "exact"
+            if c.same_date and {t for t, kind in c.words.items() if kind == "token"} == full
+            else "similar",
+            round(c.score, 2),
+            case.pk in openable,
         )
-        for case in Case.objects.filter(person__in=exact).only("number", "person_id"):
-            found[case.person_id] = DuplicateCandidate(case.number, "exact")
-    year = birth_date.year if birth_date else birth_year
-    digests = [crypto.phonetic_index(code, year) for code in crypto.phonetic_tokens(full)]
-    if digests:
-        similar = PersonPhoneticKey.objects.filter(organization_id=org_id, digest__in=digests).values(
-            "person_id"
-        )
-        for case in Case.objects.filter(person_id__in=similar).only("number", "person_id")[:20]:
-            found.setdefault(case.person_id, DuplicateCandidate(case.number, "similar"))
-    return list(found.values())
+        for c in found
+        if (case := by_person.get(c.person_id)) is not None
+    ]
+
+
+def _facts(facts: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "birth_date_is_estimate": bool(facts.get("birth_date_is_estimate")),
+        "estimated_age": facts.get("estimated_age"),
+        "gender": facts.get("gender") or "",
+        "citizenships": tuple(facts.get("citizenships") or ()),
+    }

@@ -9,13 +9,25 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from ctm.cases.domain.queries.paging import COUNT_CAP
 from ctm.cases.domain.queries.scoping import readable_organizations, readable_scope, visible_case_parts
-from ctm.cases.models import Case
+from ctm.cases.enums import CLOSED_STATUSES, DecisionState
+from ctm.cases.models import Case, EligibilityDecision
 
 LIST_ORDER = ("-opened_on", "-id")
+# The columns a list may be sorted by (`?sort=number`, `?sort=-number`): never null, so pages merge.
+SORTS = {"opened": "opened_on", "number": "number", "status": "status", "stage": "stage"}
+
+
+def ordering(sort: str) -> tuple[str, str]:
+    """The list's order for a `sort` parameter: the column, then the id in the same direction."""
+    field = SORTS.get(sort.removeprefix("-"))
+    if field is None:
+        return LIST_ORDER
+    return (f"-{field}", "-id") if sort.startswith("-") else (field, "id")
 
 
 @dataclass
@@ -31,6 +43,23 @@ class CaseFilters:
     opened_from: datetime.date | None = None
     opened_to: datetime.date | None = None
     number: str = ""
+    queue: str = ""
+
+
+IDLE_DAYS = 30
+# A case manager's queues: what waits for them.
+QUEUES = ("eligibility", "closure", "idle")
+
+
+def queue_q(queue: str) -> Q:
+    """Cases awaiting an eligibility approval, a closure decision, or idle for IDLE_DAYS (open ones)."""
+    if queue == "eligibility":
+        proposed = EligibilityDecision.objects.filter(case=OuterRef("pk"), state=DecisionState.PROPOSED)
+        return Q(Exists(proposed))
+    if queue == "closure":
+        return Q(closure_requested_by__isnull=False)
+    idle_since = timezone.now() - datetime.timedelta(days=IDLE_DAYS)
+    return Q(updated_at__lt=idle_since) & ~Q(status__in=CLOSED_STATUSES)
 
 
 def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
@@ -52,7 +81,8 @@ def filter_cases(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
         lookups["exploitation_types__contains"] = f"|{f.exploitation_type}|"
     if f.number:
         lookups["number"] = f.number.strip().upper()
-    return qs.filter(**lookups)
+    qs = qs.filter(**lookups)
+    return qs.filter(queue_q(f.queue)) if f.queue in QUEUES else qs
 
 
 def listed(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -75,6 +105,8 @@ SHOWN = (
     "high_risk",
     "sensitive",
     "organization_id",
+    "person_id",
+    "citizenship",
     "office__name",
     "owner__username",
 )
@@ -103,8 +135,12 @@ class CaseRows:
         f: CaseFilters,
         *,
         columns: Callable[[QuerySet[Case]], QuerySet[Case]] = shown_in_list,
+        order: tuple[str, str] = LIST_ORDER,
     ) -> None:
         self.columns = columns
+        self.order = order
+        self.keys = (order[0].removeprefix("-"), "pk")
+        self.descending = order[0].startswith("-")
         self.membership = membership
         self.organizations = readable_organizations(membership)
         with readable_scope(membership, self.organizations):  # querysets keep the scope they are built in
@@ -113,12 +149,12 @@ class CaseRows:
             self.others: list[QuerySet[Case]] = parts[1:]
 
     @cached_property
-    def other_keys(self) -> list[tuple[datetime.date, int]]:
-        """(opened on, id) of the matching cases shared in, newest first (no more than the cap + 1)."""
-        keys: list[tuple[datetime.date, int]] = []
+    def other_keys(self) -> list[tuple[Any, int]]:
+        """(sort column, id) of the matching cases shared in, in the list's order (no more than the cap + 1)."""
+        keys: list[tuple[Any, int]] = []
         for part in self.others:
-            keys += part.order_by(*LIST_ORDER).values_list("opened_on", "pk")[: COUNT_CAP + 1]
-        return sorted(keys, reverse=True)
+            keys += part.order_by(*self.order).values_list(*self.keys)[: COUNT_CAP + 1]
+        return sorted(keys, reverse=self.descending)
 
     def count(self, cap: int | None = None) -> int:
         """How many cases match; with a cap, the organization's own are counted up to `cap` + 1."""
@@ -133,9 +169,9 @@ class CaseRows:
             raise TypeError("CaseRows are read by slices, one page at a time")
         start, stop = index.start or 0, index.stop
         if not self.other_keys:
-            return list(self.columns(self.own).order_by(*LIST_ORDER)[start:stop])
-        own_keys = list(self.own.order_by(*LIST_ORDER).values_list("opened_on", "pk")[:stop])
-        ids = [pk for _, pk in sorted(own_keys + self.other_keys, reverse=True)[start:stop]]
+            return list(self.columns(self.own).order_by(*self.order)[start:stop])
+        own_keys = list(self.own.order_by(*self.order).values_list(*self.keys)[:stop])
+        ids = [pk for _, pk in sorted(own_keys + self.other_keys, reverse=self.descending)[start:stop]]
         with readable_scope(self.membership, self.organizations):  # ids found by the parts above
             page = Case.objects.filter(pk__in=ids)
         found = {case.pk: case for case in self.columns(page)}
@@ -152,6 +188,15 @@ def case_rows(
     f: CaseFilters,
     *,
     columns: Callable[[QuerySet[Case]], QuerySet[Case]] = shown_in_list,
+    sort: str = "",
 ) -> CaseRows:
-    """The case list page's rows (the columns it shows), for a `CappedPaginator`."""
-    return CaseRows(membership, f, columns=columns)
+    """The case list page's rows (the columns it shows), for a `CappedPaginator`, in the order of
+    `sort` (see `SORTS`; newest first by default)."""
+    return CaseRows(membership, f, columns=columns, order=ordering(sort))
+
+
+def queue_counts(membership: Any) -> dict[str, int]:
+    """How many of the organization's cases wait in each queue (a case manager's home)."""
+    with readable_scope(membership, readable_organizations(membership)):
+        own = Case.objects.filter(organization_id=membership.organization_id)
+        return {queue: own.filter(queue_q(queue)).count() for queue in QUEUES}

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -55,6 +56,10 @@ class Command(BaseCommand):
         ) as bar:
             task = bar.add_task("cases", total=cases)
             users, plans = demo_data.load_demo(cases, seed, progress=lambda n: bar.advance(task, n))
+        for config in apps.get_app_configs():  # the apps built on the register add their part
+            if hasattr(config, "load_demo"):
+                console.print(f"Loaded {config.load_demo(seed)}.")
+        call_command("demo_funds", stdout=self.stdout)  # the funds app sits above cases: by name
         elapsed = time.monotonic() - started
         console.print(
             f"Loaded {len(demo_data.DEMO_ORGS)} organizations, {len(users)} users and {len(plans)} cases "

@@ -4,7 +4,7 @@ from .clusters import ReviewDecisions, cluster_pairs, match_weight_histogram, pa
 from .evaluate import LinkageScores, evaluate
 from .generate import generate_lists
 from .linking import STAGES as LINK_STAGES
-from .linking import LinkageInputError, LinkResult, link_lists, overlap_table
+from .linking import LinkageInputError, LinkResult, link_lists, linkage_checks, overlap_table
 from .splink_model import BACKENDS, LinkSettings
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "evaluate",
     "generate_lists",
     "link_lists",
+    "linkage_checks",
     "match_weight_histogram",
     "overlap_table",
     "pairs_for_review",

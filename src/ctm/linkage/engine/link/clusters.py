@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,10 +34,13 @@ def _ordered(left: str, right: str) -> Pair:
 
 
 class _Components:
-    """Union-find that refuses to merge two groups holding a rejected pair."""
+    """Union-find that refuses to merge two groups holding a rejected pair, or two groups that each
+    hold a record of the same list when that list holds each person once (`unique_list_of`: record ->
+    its list, for the records of such lists)."""
 
-    def __init__(self, ids: Iterable[str], rejected: set[Pair]) -> None:
+    def __init__(self, ids: Iterable[str], rejected: set[Pair], unique_list_of: Mapping[str, str]) -> None:
         self.parent = {i: i for i in ids}
+        self.lists: dict[str, set[str]] = {i: {unique_list_of[i]} for i in self.parent if i in unique_list_of}
         self.apart: dict[str, set[str]] = {}
         for a, b in rejected:
             self.apart.setdefault(a, set()).add(b)
@@ -61,29 +64,37 @@ class _Components:
             return False
         self.parent[small] = big
         self.members[big] |= self.members.pop(small)
+        if small in self.lists:
+            self.lists.setdefault(big, set()).update(self.lists.pop(small))
         return True
 
     def _blocked(self, small: str, big: str) -> bool:
+        if self.lists.get(small, set()) & self.lists.get(big, set()):
+            return True
         other = self.members[big]
         return any(self.apart.get(m, set()) & other for m in self.members[small] if m in self.apart)
 
 
 def cluster_pairs(ids: Iterable[str], pairs: pd.DataFrame, threshold: float,
                   decisions: ReviewDecisions | None = None,
-                  conflict_probability: float | None = None) -> dict[str, int]:
+                  conflict_probability: float | None = None,
+                  unique_list_of: Mapping[str, str] | None = None) -> dict[str, int]:
     """Cluster id per record: accepted pairs first, then pairs at or above the threshold, strongest
     first; a link that would put two rejected records in one cluster is skipped. With a
     `conflict_probability`, so is a link that would put in one cluster two records whose own pair
     scored below it (the model judged them different people): a record without a birth date that
     matches two namesakes born on different days joins the likelier one instead of chaining both
-    into one person. Pass the same value as the linkage run (`LinkSettings.conflict_probability`)."""
+    into one person. Pass the same value as the linkage run (`LinkSettings.conflict_probability`).
+    `unique_list_of` maps the records of lists that hold each person once to their list: a cluster never
+    gets two records of such a list (not even through accepted pairs: the later link is skipped), so a
+    chain of links cannot join two people of one list into one."""
     decisions = decisions or ReviewDecisions()
     separate = set(decisions.rejected)
     if conflict_probability is not None and len(pairs):
         low = pairs[pairs["match_probability"].astype(float) < conflict_probability]
         separate.update(p for p in map(_ordered, low["unique_id_l"], low["unique_id_r"])
                         if p not in decisions.accepted)
-    comps = _Components(ids, separate)
+    comps = _Components(ids, separate, unique_list_of or {})
     for a, b in sorted(decisions.accepted):
         if a in comps.parent and b in comps.parent:
             comps.union(a, b)

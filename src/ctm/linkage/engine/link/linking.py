@@ -10,9 +10,8 @@ import pandas as pd
 
 from .clusters import ReviewDecisions, cluster_pairs, match_weight_histogram
 from .normalize import INPUT_COLUMNS, normalise_records
-from .splink_model import LinkSettings, train_and_predict
+from .splink_model import KEEP_PROBABILITY, LinkSettings, train_and_predict
 
-KEEP_PROBABILITY = 0.01  # pairs kept in the result (histogram, review queue)
 # The stages `link_lists` reports, in order, to its `progress` callback.
 STAGES = ("preparing", "training", "comparing", "clustering")
 Stage = Callable[[str], None]
@@ -66,11 +65,14 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
     if len(records) < 2:
         scored = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"])
     else:
-        scored = train_and_predict(records, config, report)
+        # Records joined by a reviewer's acceptance can be linked below the threshold.
+        linkable_from = KEEP_PROBABILITY if decisions and decisions.accepted else config.threshold
+        scored = train_and_predict(records, config, report, min(linkable_from, config.threshold))
     report("clustering")
     pairs = scored[scored["match_probability"].astype(float) >= KEEP_PROBABILITY].reset_index(drop=True)
     ids = records["unique_id"].tolist()
-    cluster_of = cluster_pairs(ids, scored, config.threshold, decisions, config.conflict_probability)
+    unique = dict(zip(ids, records["source_list"], strict=True)) if config.unique_lists else None
+    cluster_of = cluster_pairs(ids, scored, config.threshold, decisions, config.conflict_probability, unique)
     clusters = pd.DataFrame({"list": records["source_list"], "record_id": records["record_id"],
                              "cluster_id": [cluster_of[i] for i in ids]})
     return LinkResult(clusters, pairs, config, warnings)
@@ -87,6 +89,31 @@ def _warnings(records: pd.DataFrame) -> list[str]:
     if records["birth_year"].isna().mean() > 0.5:
         out.append("more than half the records have no birth date")
     return out
+
+
+ONE_TO_MANY_SHARE = 0.05  # above this share of linked clusters, one-to-many links are "many"
+
+
+def linkage_checks(clusters: pd.DataFrame) -> list[dict[str, Any]]:
+    """Signs that a linkage merged people who are not one (codes with their figures, JSON-ready; the
+    platform words them in the reader's language):
+
+    - `large_clusters`: clusters with more records than there are lists (a person on every list, plus
+      more: duplicates inside a list, or several people chained into one);
+    - `one_to_many`: among the clusters that link two or more lists, more than 5 % link one record of
+      a list to two or more records of another."""
+    lists = int(clusters["list"].nunique())
+    per_list = clusters.groupby(["cluster_id", "list"]).size().unstack(fill_value=0)
+    sizes = per_list.sum(axis=1)
+    checks: list[dict[str, Any]] = []
+    large = int((sizes > lists).sum())
+    if large:
+        checks.append({"code": "large_clusters", "clusters": large, "lists": lists, "largest": int(sizes.max())})
+    linked = per_list[(per_list > 0).sum(axis=1) >= 2]
+    one_to_many = int((linked.max(axis=1) >= 2).sum())
+    if len(linked) and one_to_many / len(linked) > ONE_TO_MANY_SHARE:
+        checks.append({"code": "one_to_many", "clusters": one_to_many, "linked": len(linked)})
+    return checks
 
 
 def overlap_table(clusters: pd.DataFrame) -> pd.DataFrame:

@@ -110,6 +110,12 @@ def _normalise_row(rec: dict[str, object], source: str) -> dict[str, object]:
         "record_id": str(rec.get("record_id")),
         "name_key": " ".join(tokens),
         "name_skel": " ".join(skels),
+        # The name's skeleton words one by one (up to three) and the whole, padded with spaces: the
+        # comparison counts how many words of one name appear in the other (a family name left out).
+        "w1": skels[0] if skels else "",
+        "w2": skels[1] if len(skels) > 1 else "",
+        "w3": skels[2] if len(skels) > 2 else "",
+        "skel_pad": f" {' '.join(skels)} " if skels else "",
         "tok1_skel": skels[0] if skels else "",
         "tok2_skel": " ".join(skels[1:]),
         "tok1": first,

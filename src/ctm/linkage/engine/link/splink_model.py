@@ -19,24 +19,31 @@ from splink import Linker, SettingsCreator, block_on
 from splink.internals.exceptions import EMTrainingException
 
 PAIR_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability")
+KEEP_PROBABILITY = 0.01  # pairs kept in the result (histogram, review queue)
 
 
 @dataclass(frozen=True)
 class LinkSettings:
     """Parameters of a linkage run (stored as JSON by the platform)."""
 
-    threshold: float = 0.9
+    # Link a pair when the model finds it more likely the same person than not. For calibrated
+    # probabilities this is close to the threshold that maximises F1 (about F1 / 2), and it equals
+    # `conflict_probability`, so every pair linked is one the clustering may join.
+    threshold: float = 0.5
     seed: int = 42
     max_pairs_u: float = 1e7
     backend: str = "duckdb"
     postgres_url: str | None = None
     prior_recall: float = 0.7
     conflict_probability: float = 0.5
+    # Each list holds each person at most once (no duplicates inside a list): a cluster then never holds
+    # two records of one list.
+    unique_lists: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"threshold": self.threshold, "seed": self.seed, "max_pairs_u": self.max_pairs_u,
                 "backend": self.backend, "prior_recall": self.prior_recall,
-                "conflict_probability": self.conflict_probability}
+                "conflict_probability": self.conflict_probability, "unique_lists": self.unique_lists}
 
 
 # SQL shared by every backend: DuckDB has these functions built in; on PostgreSQL `postgres.py` creates
@@ -45,42 +52,63 @@ def _jw(column: str, threshold: float, other: str | None = None) -> str:
     return f'jaro_winkler_similarity("{column}_l", "{other or column}_r") >= {threshold}'
 
 
-def word_comparison(word: str, other: str, label: str) -> cl.CustomComparison:
-    """One name word (`tok1`, the first in skeleton order) or the remaining words (`tok2`): exact
-    agreement weighted by how rare the word is (term-frequency adjustment: two 'Mohammed' agree by
-    chance far more often than two 'Oluwaseun'), same consonant skeleton (transliterations), close
-    spelling (Jaro-Winkler), or agreeing with the other part of the name (a typo changed the order)."""
+def _found(word: str, side: str, other: str) -> str:
+    """1 when the `word` column of one record is a word of the other record's padded skeleton."""
+    return (f'(CASE WHEN "{word}_{side}" IS NOT NULL AND '
+            f"position(' ' || \"{word}_{side}\" || ' ' in \"skel_pad_{other}\") > 0 THEN 1 ELSE 0 END)")
+
+
+def _words(side: str) -> str:
+    return " + ".join(f'(CASE WHEN "{w}_{side}" IS NOT NULL THEN 1 ELSE 0 END)' for w in ("w1", "w2", "w3"))
+
+
+def _subset(side: str, other: str) -> str:
+    """Every word of `side`'s name (at least two) is a word of `other`'s: a family name left out."""
+    found = " + ".join(_found(w, side, other) for w in ("w1", "w2", "w3"))
+    return f"(({_words(side)}) >= 2 AND ({found}) = ({_words(side)}))"
+
+
+def name_comparison() -> cl.CustomComparison:
+    """The whole name, its words in sorted order (swapped given and family names agree): the same words,
+    weighted by how common that full name is (term-frequency adjustment: two records of 'Maria Garcia'
+    agree by chance far more often than two of 'Oluwaseun Danjuma'; homonyms are the common names); the
+    same consonant skeletons (transliterations: Yuliya / Iuliia / Юлия); one typo; one name's words all in
+    the other (one of two family names left out, a middle name dropped); a looser spelling; otherwise."""
+    close = f'({_jw("name_key", 0.94)} OR levenshtein("name_skel_l", "name_skel_r") <= 1)'
     return cl.CustomComparison(
-        output_column_name=label,
+        output_column_name="name",
         comparison_levels=[
-            cll.NullLevel(word),
-            cll.ExactMatchLevel(word, term_frequency_adjustments=True),
-            cll.ExactMatchLevel(f"{word}_skel", term_frequency_adjustments=True),
-            cll.CustomLevel(_jw(word, 0.92), "Jaro-Winkler >= 0.92"),
-            cll.CustomLevel(f"({_jw(word, 0.8)} OR {_jw(word + '_skel', 0.85)})",
-                            "Jaro-Winkler >= 0.8 (skeletons >= 0.85)"),
-            cll.CustomLevel(f'("{word}_skel_l" = "{other}_skel_r" OR {_jw(word, 0.92, other)})',
-                            "agrees with the other part of the name"),
+            cll.NullLevel("name_key"),
+            cll.ExactMatchLevel("name_key", term_frequency_adjustments=True),
+            cll.ExactMatchLevel("name_skel", term_frequency_adjustments=True),
+            cll.CustomLevel(close, "one typo (Jaro-Winkler >= 0.94 or skeletons one letter apart)"),
+            cll.CustomLevel(f"({_subset('l', 'r')} OR {_subset('r', 'l')})", "one name's words all in the other"),
+            cll.CustomLevel(f'({_jw("name_key", 0.85)} OR {_jw("name_skel", 0.88)})', "Jaro-Winkler >= 0.85"),
             cll.ElseLevel(),
         ],
     )
 
 
 def birth_comparison() -> cl.CustomComparison:
-    """Full date; year and month; day and month swapped or year one off with the same day and month
-    (typing slips); same year; year one apart; otherwise. A missing or partial date only counts for
-    what it says (a year-only record can agree on the year)."""
+    """Two full dates that agree; that differ by a slip (one character, day and month swapped); a partial
+    date (year, or year and month) that agrees with the other as far as it goes; a partial date a year
+    off; two full dates of the same year that disagree (strong evidence of two people: homonyms are
+    often told apart by their birth date alone); otherwise. A missing date counts for nothing."""
+    both_full = '("birth_ymd_l" IS NOT NULL AND "birth_ymd_r" IS NOT NULL)'
+    partial = '("birth_ymd_l" IS NULL OR "birth_ymd_r" IS NULL)'
+    months_agree = '("birth_ym_l" IS NULL OR "birth_ym_r" IS NULL OR "birth_ym_l" = "birth_ym_r")'
+    years_apart = 'abs(cast("birth_year_l" as integer) - cast("birth_year_r" as integer))'
     return cl.CustomComparison(
         output_column_name="birth",
         comparison_levels=[
             cll.NullLevel("birth_year"),
             cll.ExactMatchLevel("birth_ymd"),
-            cll.ExactMatchLevel("birth_ym"),
-            cll.CustomLevel('("birth_md_l" = "birth_md_r" OR "birth_md_l" = "birth_dm_r")',
-                            "day and month agree (year mistyped) or are swapped"),
-            cll.ExactMatchLevel("birth_year"),
-            cll.CustomLevel('abs(cast("birth_year_l" as integer) - cast("birth_year_r" as integer)) <= 1',
-                            "years one apart"),
+            cll.CustomLevel(f'({both_full} AND (levenshtein("birth_ymd_l", "birth_ymd_r") <= 1 '
+                            'OR "birth_md_l" = "birth_dm_r"))', "full dates one slip apart"),
+            cll.CustomLevel(f'({partial} AND "birth_year_l" = "birth_year_r" AND {months_agree})',
+                            "a partial date agrees"),
+            cll.CustomLevel(f"({partial} AND {years_apart} <= 1)", "a partial date one year off"),
+            cll.CustomLevel(f'({both_full} AND "birth_year_l" = "birth_year_r")', "same year, other day"),
             cll.ElseLevel(),
         ],
     )
@@ -100,8 +128,7 @@ def document_comparison() -> cl.CustomComparison:
 
 def comparisons() -> list[Any]:
     return [
-        word_comparison("tok1", "tok2", "name_first"),
-        word_comparison("tok2", "tok1", "name_rest"),
+        name_comparison(),
         birth_comparison(),
         cl.ExactMatch("sex"),
         cl.ExactMatch("citizenship"),
@@ -141,9 +168,12 @@ BACKENDS = ("duckdb", "postgres")
 
 def db_api(config: LinkSettings) -> Any:
     if config.backend == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        # No temporary directory: DuckDB would otherwise write what does not fit in its memory limit
+        # (80 % of the RAM) to ./.tmp, names and dates in clear. A run that large fails instead.
+        return DuckDBAPI(duckdb.connect(config={"temp_directory": ""}))
     if config.backend == "postgres":
         from .postgres import postgres_api
 
@@ -215,9 +245,12 @@ def with_floored_m(linker: Linker, table: Any, n_records: int) -> Linker:
 
 
 def train_and_predict(records: pd.DataFrame, config: LinkSettings,
-                      progress: Callable[[str], None] | None = None) -> pd.DataFrame:
-    """Every blocked pair, scored (unique_id_l, unique_id_r, match_weight, match_probability).
-    `progress` hears "training" before the model is trained and "comparing" before the pairs are scored."""
+                      progress: Callable[[str], None] | None = None,
+                      linkable_from: float | None = None) -> pd.DataFrame:
+    """The scored pairs clustering needs (unique_id_l, unique_id_r, match_weight, match_probability): see
+    `pairs_needed_sql`; `linkable_from` defaults to the threshold. `progress` hears "training" before the
+    model is trained and "comparing" before the pairs are scored."""
+    linkable_from = config.threshold if linkable_from is None else linkable_from
     api = db_api(config)
     report = progress or (lambda stage: None)
     try:
@@ -233,9 +266,30 @@ def train_and_predict(records: pd.DataFrame, config: LinkSettings,
             _train_em(training, rules)
         linker = with_floored_m(linker, table, len(records))
         report("comparing")
-        # Every blocked pair: the low-scoring ones are evidence that two records are different people.
         predictions = linker.inference.predict(warning_mode="never")
-        frame = predictions.as_pandas_dataframe()[list(PAIR_COLUMNS)]
+        frame = linker.misc.query_sql(pairs_needed_sql(predictions.physical_name, config, linkable_from),
+                                      output_type="pandas")
     finally:
         release(api, config)
-    return frame
+    # PostgreSQL answers an empty result without its columns.
+    return frame.reindex(columns=list(PAIR_COLUMNS)).astype({"match_weight": float, "match_probability": float})
+
+
+def pairs_needed_sql(table: str, config: LinkSettings, linkable_from: float) -> str:
+    """The scored pairs that leave the database: those at or above `keep` (results, histogram, review)
+    and the low-scoring ones (below `conflict_probability`: evidence that two records are different
+    people) between records that can be joined at all, that is records in a pair at or above
+    `linkable_from`. Every other blocked pair stays in the database, so memory follows the number of
+    candidate links, not of blocked pairs."""
+    columns = ", ".join(PAIR_COLUMNS)
+    return f"""
+        WITH linkable AS (
+            SELECT unique_id_l AS id FROM {table} WHERE match_probability >= {float(linkable_from)}
+            UNION SELECT unique_id_r FROM {table} WHERE match_probability >= {float(linkable_from)}
+        )
+        SELECT {columns} FROM {table} WHERE match_probability >= {float(KEEP_PROBABILITY)}
+        UNION ALL
+        SELECT {columns} FROM {table}
+        WHERE match_probability < {min(float(config.conflict_probability), float(KEEP_PROBABILITY))}
+          AND unique_id_l IN (SELECT id FROM linkable) AND unique_id_r IN (SELECT id FROM linkable)
+    """  # noqa: S608  (the table name is splink's own and the numbers pass through float(): no user text)

@@ -63,6 +63,7 @@ def ledger_for_user(membership: Any) -> list[LedgerRow]:
         row = rows.get(release.dataset_id)
         if row is None:
             continue
+        release.dataset = row.dataset  # already read: its title words an untitled release
         row.releases.append(release)
         if release.status in SPENDING_STATES:
             row.spent += release.epsilon or 0.0

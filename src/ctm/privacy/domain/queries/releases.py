@@ -46,7 +46,7 @@ def published_releases() -> QuerySet[Release]:
     with scopes_disabled():
         return (
             Release.objects.filter(status=ReleaseStatus.PUBLISHED)
-            .select_related("organization")
+            .select_related("organization", "dataset")  # the dataset words an untitled release
             .order_by("-published_at", "-id")
         )
 

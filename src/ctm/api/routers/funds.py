@@ -1,0 +1,188 @@
+"""Emergency funds: funds and their figures; requests from draft to closed. A reviewer reads the
+requests sent to the funds they review (other organizations'), never who a request is for unless
+the requesting organization granted it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from django.http import Http404
+from ninja import Router, Status
+
+from ctm.api.auth import membership_of
+from ctm.api.errors import invalid
+from ctm.api.schemas.common import responses
+from ctm.api.schemas.funds import (
+    DecisionIn,
+    FundOut,
+    FundSummaryOut,
+    GrantIn,
+    PaymentIn,
+    ReportIn,
+    RequestCreate,
+    RequestOut,
+    RequestRow,
+)
+from ctm.cases.domain.queries.cases import get_case_for_user
+from ctm.core.errors import NotAllowed
+from ctm.core.scopes import enter_request_scope
+from ctm.funds.domain import requests as domain
+from ctm.funds.domain.queries.reports import fund_summary
+from ctm.funds.domain.queries.requests import (
+    funds_for_user,
+    get_fund_for_user,
+    get_request_for_user,
+    identity_for,
+    requesting_organizations,
+    requests_for_user,
+)
+from ctm.funds.models import FundRequest
+from ctm.funds.rules import is_fund_reviewer
+
+router = Router(tags=["funds"])
+
+
+def _request(request: Any, pk: int) -> FundRequest:
+    """The request through its door; a reviewer's reads of its parts run in a scope that adds the
+    requesting organizations (as on the pages)."""
+    membership = membership_of(request)
+    fund_request = get_request_for_user(membership, pk)
+    if fund_request.organization_id != membership.organization_id:
+        enter_request_scope(request, membership.organization_id, *requesting_organizations(membership))
+    return fund_request
+
+
+def _out(request: Any, r: FundRequest) -> dict[str, Any]:
+    identity = identity_for(membership_of(request), r)
+    return {
+        **{
+            f: getattr(r, f)
+            for f in RequestOut.model_fields
+            if hasattr(r, f) and f not in ("fund", "organization", "lines", "payments", "identity")
+        },
+        "fund": r.fund_id,
+        "organization": r.organization.code,
+        "identity": asdict(identity) if identity else None,
+        "lines": list(r.lines.all()),
+        "payments": list(r.payments.all()),
+    }
+
+
+@router.get("", response=responses(200, list[FundOut], 403), summary="List funds")
+def list_funds(request: Any) -> Any:
+    return list(funds_for_user(membership_of(request)))
+
+
+@router.get("/requests", response=responses(200, list[RequestRow], 403), summary="List fund requests")
+def list_requests(request: Any) -> Any:
+    """The organization's own requests, and those sent to the funds the reader reviews."""
+    return requests_for_user(membership_of(request))
+
+
+@router.get("/requests/{request_id}", response=responses(200, RequestOut, 403, 404), summary="Read a request")
+def read_request(request: Any, request_id: int) -> Any:
+    return _out(request, _request(request, request_id))
+
+
+@router.post(
+    "/requests/{request_id}/submit", response=responses(200, RequestOut, 403, 404, 422), summary="Submit"
+)
+def submit(request: Any, request_id: int) -> Any:
+    r = domain.submit_request(_request(request, request_id), by=membership_of(request))
+    return _out(request, r)
+
+
+@router.post(
+    "/requests/{request_id}/grant",
+    response=responses(200, RequestOut, 403, 404, 422),
+    summary="Let the reviewers see who the request is for (or stop)",
+)
+def grant(request: Any, request_id: int, body: GrantIn) -> Any:
+    r = domain.grant_identity(_request(request, request_id), by=membership_of(request), granted=body.granted)
+    return _out(request, r)
+
+
+@router.post(
+    "/requests/{request_id}/review",
+    response=responses(200, RequestOut, 403, 404, 422),
+    summary="Start the review",
+)
+def review(request: Any, request_id: int) -> Any:
+    return _out(request, domain.start_review(_request(request, request_id), by=membership_of(request)))
+
+
+@router.post(
+    "/requests/{request_id}/decide",
+    response=responses(200, RequestOut, 403, 404, 422),
+    summary="Approve in full or in part, or reject",
+)
+def decide(request: Any, request_id: int, body: DecisionIn) -> Any:
+    r = domain.decide_request(_request(request, request_id), by=membership_of(request), **body.model_dump())
+    return _out(request, r)
+
+
+@router.post(
+    "/requests/{request_id}/disburse",
+    response=responses(200, RequestOut, 403, 404, 422),
+    summary="Record a payment",
+)
+def disburse(request: Any, request_id: int, body: PaymentIn) -> Any:
+    r = _request(request, request_id)
+    domain.disburse(r, by=membership_of(request), **body.model_dump())
+    return _out(request, r)
+
+
+@router.post(
+    "/requests/{request_id}/report",
+    response=responses(200, RequestOut, 403, 404, 422),
+    summary="Final report",
+)
+def report(request: Any, request_id: int, body: ReportIn) -> Any:
+    r = domain.submit_report(_request(request, request_id), by=membership_of(request), **body.model_dump())
+    return _out(request, r)
+
+
+@router.post(
+    "/requests/{request_id}/close", response=responses(200, RequestOut, 403, 404, 422), summary="Close"
+)
+def close(request: Any, request_id: int) -> Any:
+    return _out(request, domain.close_request(_request(request, request_id), by=membership_of(request)))
+
+
+@router.get("/{fund_id}", response=responses(200, FundOut, 403, 404), summary="Read a fund and its balance")
+def read_fund(request: Any, fund_id: int) -> Any:
+    return get_fund_for_user(membership_of(request), fund_id)
+
+
+@router.get(
+    "/{fund_id}/summary",
+    response=responses(200, FundSummaryOut, 403, 404),
+    summary="Balance over time, requests by country, need and decision, time to decision (reviewers)",
+)
+def summary(request: Any, fund_id: int) -> Any:
+    membership = membership_of(request)
+    fund = get_fund_for_user(membership, fund_id)
+    if not is_fund_reviewer(membership, fund):
+        raise NotAllowed("Only the fund's reviewers read its figures.")
+    return asdict(fund_summary(fund, requests_for_user(membership, fund=fund)))
+
+
+@router.post(
+    "/{fund_id}/requests",
+    response=responses(201, RequestOut, 403, 404, 422),
+    summary="Draft a request to a fund",
+)
+def create_request(request: Any, fund_id: int, body: RequestCreate) -> Any:
+    membership = membership_of(request)
+    fund = get_fund_for_user(membership, fund_id)
+    case = None
+    if body.case_number:
+        try:
+            case = get_case_for_user(membership, body.case_number, write=True)
+        except Http404 as exc:
+            raise invalid("case_number", "No case of yours has this number.") from exc
+    data = body.model_dump(exclude={"lines", "case_number"})
+    lines = [line.model_dump() for line in body.lines]
+    r = domain.create_request(by=membership, fund=fund, data=data, lines=lines, case=case)
+    return Status(201, _out(request, r))

@@ -1,0 +1,144 @@
+"""Schemas of the emergency funds. Money is a decimal (a string in JSON), never a float."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field
+
+from ctm.api.schemas.common import Country, In, Text32, Text200, Text5000, Text20000
+from ctm.funds.enums import BudgetCategory, Decision
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Rate = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=8)]
+Currency = Annotated[str, Field(min_length=3, max_length=3)]
+
+
+class FundOut(Schema):
+    id: int
+    name: str
+    donor: str
+    year: int
+    currency: str
+    total: Decimal
+    committed: Decimal
+    disbursed: Decimal
+    remaining: Decimal
+    eligibility: str
+    is_open: bool
+    manager: str = Field(validation_alias="manager.code")
+
+
+class LineIn(In):
+    category: BudgetCategory
+    description: Text200 = ""
+    amount: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+
+
+class LineOut(Schema):
+    category: str
+    description: str
+    amount: Decimal
+
+
+class RequestCreate(In):
+    case_number: Text32 = ""
+    pseudonym: Text32 = ""
+    country: Country
+    currency: Currency
+    immediate_needs: Annotated[str, Field(min_length=1, max_length=5000)]
+    justification: Annotated[str, Field(min_length=1, max_length=5000)]
+    lines: Annotated[list[LineIn], Field(min_length=1, max_length=20)]
+
+
+class IdentityOut(Schema):
+    case_number: str
+    name: str = ""
+
+
+class PaymentOut(Schema):
+    amount: Decimal
+    paid_amount: Decimal
+    paid_currency: str
+    rate: Decimal
+    rate_date: datetime.date
+    paid_on: datetime.date
+    note: str
+
+
+class RequestOut(Schema):
+    """A request as this reader may see it: `identity` is null for a reviewer without the grant."""
+
+    id: int
+    reference: str
+    fund: int
+    organization: str
+    state: str
+    country: str
+    currency: str
+    pseudonym: str
+    identity: IdentityOut | None
+    identity_granted: bool
+    immediate_needs: str
+    justification: str
+    requested_total: Decimal
+    lines: list[LineOut]
+    submitted_at: datetime.datetime | None
+    decided_at: datetime.datetime | None
+    reasons: str
+    approved_amount: Decimal | None
+    rate: Decimal | None
+    rate_date: datetime.date | None
+    committed: Decimal | None
+    disbursed: Decimal
+    payments: list[PaymentOut]
+    spent: Decimal | None
+    report: str
+
+
+class RequestRow(Schema):
+    id: int
+    reference: str
+    fund: int = Field(validation_alias="fund_id")
+    organization: str = Field(validation_alias="organization.code")
+    state: str
+    country: str
+    currency: str
+    requested_total: Decimal
+
+
+class GrantIn(In):
+    granted: bool
+
+
+class DecisionIn(In):
+    decision: Decision
+    amount: Money | None = None
+    rate: Rate | None = None
+    rate_date: datetime.date | None = None
+    reasons: Text5000 = ""
+
+
+class PaymentIn(In):
+    amount: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+    currency: Currency
+    paid_on: datetime.date
+    rate: Rate | None = None
+    rate_date: datetime.date | None = None
+    note: Text200 = ""
+
+
+class ReportIn(In):
+    spent: Money
+    report: Annotated[Text20000, Field(min_length=1)]
+
+
+class FundSummaryOut(Schema):
+    timeline: list[tuple[str, Decimal, Decimal]]
+    by_country: list[tuple[str, int]]
+    by_state: list[tuple[str, int]]
+    by_need: list[tuple[str, Decimal]]
+    days_to_decision: dict[str, float]

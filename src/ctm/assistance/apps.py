@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class AssistanceConfig(AppConfig):
+    name = "ctm.assistance"
+    label = "assistance"
+    verbose_name = _("Assistance")
+
+    def load_demo(self, seed: int) -> str:
+        """Called by `ctm demo` after the register's demo data (the register does not import us)."""
+        from ctm.assistance.demo_data import load_demo
+
+        return f"assistance for {load_demo(seed)} cases, with shelters"
+
+    def ready(self) -> None:
+        from ctm.assistance.domain import hooks
+        from ctm.cases.models import EligibilityDecision, ScreeningInterview
+
+        # tasks raised by the case register's events (see hooks.py)
+        post_save.connect(
+            hooks.screening_recorded, sender=ScreeningInterview, dispatch_uid="assistance.screening"
+        )
+        post_save.connect(
+            hooks.eligibility_proposed, sender=EligibilityDecision, dispatch_uid="assistance.eligibility"
+        )

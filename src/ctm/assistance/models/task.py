@@ -1,0 +1,66 @@
+"""Tasks with due dates raised by events on a case, and in-app notifications.
+
+Neither carries identifying data: a task or a notification names its kind and the case number only
+(the case page, behind its door, shows the rest)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ctm.assistance.enums import TaskKind, TaskStatus
+from ctm.core.enums import Role
+from ctm.core.models import TenantModel
+
+
+class Task(TenantModel):
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(
+        "core.Office", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("task"), max_length=24, choices=TaskKind.choices)
+    # For one person, or for whoever holds a role in the case's organization (and office, if any).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    role = models.CharField(_("for the role"), max_length=20, choices=Role.choices, blank=True)
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_on = models.DateField(null=True, blank=True)  # once, by `ctm remind_overdue`
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("task")
+        indexes = [
+            models.Index(fields=["organization", "status", "due_on"], name="task_org_open_due"),
+            models.Index(fields=["assignee", "status", "due_on"], name="task_assignee_open_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=models.Q(status="open"), name="task_one_open_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.case_id}"
+
+
+class Notification(TenantModel):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(_("about"), max_length=24, choices=TaskKind.choices)
+    overdue = models.BooleanField(_("overdue"), default=False)  # "this task is now overdue"
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return f"Notification {self.pk}"
