@@ -186,7 +186,8 @@ def test_bad_query_parameters_are_422(world: World, as_: Any) -> None:
 def test_version_conflicts_are_409(world: World, as_: Any) -> None:
     caller = as_("caseworker")
     n = world.number
-    assert caller.patch(f"/cases/{n}", {"version": 1, "high_risk": True}).json()["version"] == 2
+    flipped = not caller.get(f"/cases/{n}").json()["high_risk"]  # a real change moves the version
+    assert caller.patch(f"/cases/{n}", {"version": 1, "high_risk": flipped}).json()["version"] == 2
     response = caller.patch(f"/cases/{n}", {"version": 1, "sensitive": True})
     assert response.status_code == 409
     assert "changed by someone else" in response.json()["detail"]

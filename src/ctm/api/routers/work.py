@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -11,7 +10,7 @@ from ninja import Router, Status
 from ctm.api.auth import membership_of
 from ctm.api.lookups import office_for
 from ctm.api.schemas.assistance import ShelterIn, ShelterOut, TaskOut
-from ctm.api.schemas.common import UrlId, responses
+from ctm.api.schemas.common import Date, UrlId, responses
 from ctm.assistance.domain import shelters, work
 from ctm.assistance.domain.queries.work import get_task_for_user, my_tasks, shelter_capacity
 from ctm.assistance.rules import can_read_cases
@@ -46,7 +45,7 @@ def task_done(request: Any, task_id: UrlId) -> Any:
     response=responses(200, list[ShelterOut], 403),
     summary="Shelters and their free places on a day",
 )
-def list_shelters(request: Any, day: datetime.date | None = None) -> Any:
+def list_shelters(request: Any, day: Date | None = None) -> Any:
     return shelter_capacity(_reader(request), day or timezone.localdate())
 
 

@@ -18,6 +18,7 @@ from ctm.api.schemas.common import (
     Text2000,
     Text5000,
     UserRef,
+    amount,
 )
 from ctm.assistance.enums import (
     AgreementMethod,
@@ -35,7 +36,7 @@ from ctm.assistance.enums import (
 
 RequiredText5000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Currency = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")]
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+Money = amount(12, 2)
 
 # --- assessments -----------------------------------------------------------------------------------
 

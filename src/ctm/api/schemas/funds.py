@@ -9,11 +9,12 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
-from ctm.api.schemas.common import Country, In, Text32, Text200, Text5000, Text20000
+from ctm.api.schemas.common import Country, In, Text32, Text200, Text5000, Text20000, amount
 from ctm.funds.enums import BudgetCategory, Decision
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-Rate = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=8)]
+Money = amount(14, 2)
+PositiveMoney = amount(14, 2, positive=True)
+Rate = amount(18, 8, positive=True)
 Currency = Annotated[str, Field(min_length=3, max_length=3)]
 
 
@@ -35,7 +36,7 @@ class FundOut(Schema):
 class LineIn(In):
     category: BudgetCategory
     description: Text200 = ""
-    amount: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+    amount: PositiveMoney
 
 
 class LineOut(Schema):
