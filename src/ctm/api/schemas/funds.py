@@ -124,7 +124,7 @@ class DecisionIn(In):
 
 
 class PaymentIn(In):
-    amount: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+    amount: PositiveMoney
     currency: Currency
     paid_on: datetime.date
     rate: Rate | None = None
