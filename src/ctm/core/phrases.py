@@ -117,6 +117,7 @@ ACTIONS = {
     "funds.document.downloaded": _("Fund request: document downloaded"),
     # security events: refused attempts (404 for "not yours")
     "security.case.refused": _("Refused: a case that is not yours (or does not exist)"),
+    "security.attachment.refused": _("Refused: the files of a case not shared with your organization"),
     "security.release.refused": _("Refused: a release that is not yours (or does not exist)"),
     "security.linkage_run.refused": _("Refused: a linkage run that is not yours (or does not exist)"),
     "security.estimate.refused": _("Refused: an estimate that is not yours (or does not exist)"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -10,7 +9,7 @@ from ninja import Router, Status
 
 from ctm.api.auth import membership_of
 from ctm.api.lookups import get_case, guardian_for, organization_for
-from ctm.api.schemas.common import UrlId, responses
+from ctm.api.schemas.common import Date, UrlId, responses
 from ctm.api.schemas.parts import ConsentCheckOut, ConsentIn, ConsentOut, GuardianIn, GuardianOut, WithdrawIn
 from ctm.cases.domain.consent import add_guardian, record_consent, withdraw_consent
 from ctm.cases.domain.queries.consent import may
@@ -48,7 +47,7 @@ def check_consent(
     number: str,
     scope: ConsentScope,
     organization: UrlId | None = None,
-    on: datetime.date | None = None,
+    on: Date | None = None,
 ) -> Any:
     """Answers `may(case, scope, organization=..., on=...)`: a consent given on or before the day and
     not withdrawn by then; a referral counts only for the organization it names; a minor's only with a

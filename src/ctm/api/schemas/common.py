@@ -35,8 +35,6 @@ def _no_nul(value: str) -> str:
     return value
 
 
-CENT = Decimal("0.01")
-AMOUNT = re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -58,6 +56,30 @@ def _json_integer(value: Any) -> Any:
             raise ValueError("Enter a whole number.")
         return int(value)
     return value
+
+
+def amount(digits: int, places: int, *, positive: bool = False) -> Any:
+    """An amount of `digits` digits, `places` of them after the point, not negative (or, `positive`,
+    above zero): a JSON number, rounded to the last place, or the exact amount as text ("1500.50")."""
+    whole = digits - places
+    text = re.compile(rf"[0-9]{{1,{whole}}}(\.[0-9]{{1,{places}}})?")
+    step = Decimal(1).scaleb(-places)
+    top = Decimal(10) ** whole - step
+
+    def parse(value: Any) -> Decimal:
+        if isinstance(value, str) and text.fullmatch(value):
+            number = Decimal(value)
+        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool) and abs(value) <= top:
+            number = Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP)
+        else:
+            raise ValueError(f"Enter an amount (at most {top}) as a number, or as text such as 1500.50.")
+        if number > top or number < 0 or (positive and number == 0):
+            raise ValueError(f"Enter an amount {'above' if positive else 'from'} 0 up to {top}.")
+        return number
+
+    low = {"exclusiveMinimum": 0} if positive else {"minimum": 0}
+    schema = {"anyOf": [{"type": "number", **low, "maximum": float(top)}, {"type": "string", "pattern": f"^{text.pattern}$"}]}
+    return Annotated[Decimal, BeforeValidator(parse), WithJsonSchema(schema)]
 
 
 def _not_future(value: datetime.date | None) -> datetime.date | None:
@@ -95,30 +117,8 @@ def integer(ge: int, le: int, **field: Any) -> Any:
     return Annotated[int, Field(ge=ge, le=le, **field), BeforeValidator(_json_integer)]
 
 
-def _json_money(value: Any) -> Any:
-    """A JSON number (rounded to the cent), or the exact amount written as text: "1500.50"."""
-    if isinstance(value, str) and AMOUNT.fullmatch(value):
-        return Decimal(value)
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise ValueError("Enter an amount as a number, or as text such as 1500.50.")
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 Id = integer(1, MAX_ID)
-# An amount of money up to 99,999,999.99: a JSON number (rounded to the cent) or exact text "1500.50".
-Money = Annotated[
-    Decimal,
-    BeforeValidator(_json_money),
-    Field(ge=0, le=Decimal("99999999.99")),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "minimum": 0, "maximum": 99999999.99},
-                {"type": "string", "pattern": f"^{AMOUNT.pattern}$"},
-            ]
-        }
-    ),
-]
+Money = amount(10, 2)  # up to 99,999,999.99
 UrlId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Bool = Annotated[bool, Strict()]
 # Countries (ISO 3166 alpha-2, upper case) and languages (ISO 639-1, by their two- or three-letter code,

@@ -3,43 +3,29 @@
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import Field
 
-from ctm.api.schemas.common import Bool, Country, Date, In, Money, Text32, Text200, Text5000, Text20000
+from ctm.api.schemas.common import (
+    Bool,
+    Country,
+    Currency,
+    Date,
+    In,
+    Text32,
+    Text200,
+    Text5000,
+    Text20000,
+    amount,
+)
 from ctm.funds.enums import BudgetCategory, Decision
 
-# Amounts are `Money` (a JSON number rounded to the cent, or exact text "1500.50"); a zero amount or
-# rate passes the schema and is refused by the domain with its reason (422).
-RATE = re.compile(r"\d{1,10}(\.\d{1,8})?")
-
-
-def _json_rate(value: Any) -> Any:
-    if isinstance(value, str) and RATE.fullmatch(value):
-        return Decimal(value)
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise ValueError("Enter a rate as a number, or as text such as 0.05.")
-    return Decimal(str(value)).quantize(Decimal("0.00000001"))
-
-
-Rate = Annotated[
-    Decimal,
-    BeforeValidator(_json_rate),
-    Field(ge=0, le=Decimal("9999999999")),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "minimum": 0, "maximum": 9999999999},
-                {"type": "string", "pattern": f"^{RATE.pattern}$"},
-            ]
-        }
-    ),
-]
-Currency = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")]
+Money = amount(14, 2)
+PositiveMoney = amount(14, 2, positive=True)
+Rate = amount(18, 8, positive=True)
 
 
 class FundOut(Schema):
@@ -60,7 +46,7 @@ class FundOut(Schema):
 class LineIn(In):
     category: BudgetCategory
     description: Text200 = ""
-    amount: Money
+    amount: PositiveMoney
 
 
 class LineOut(Schema):
@@ -148,7 +134,7 @@ class DecisionIn(In):
 
 
 class PaymentIn(In):
-    amount: Money
+    amount: PositiveMoney
     currency: Currency
     paid_on: Date
     rate: Rate | None = None
