@@ -34,7 +34,7 @@ def test_assess_plan_and_deliver_through_the_api(world: World, as_) -> None:
             "plan_item": item["id"],
             "provider_kind": "own",
             "cost": "99.90",
-            "currency": "mdl",
+            "currency": "MDL",  # exact ISO 4217 codes, as countries and languages
         },
     ).json()
     assert service["cost"] == "99.90" and service["currency"] == "MDL" and service["plan_item"] == item["id"]

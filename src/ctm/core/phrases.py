@@ -122,9 +122,6 @@ ACTIONS = {
     "security.linkage_run.refused": _("Refused: a linkage run that is not yours (or does not exist)"),
     "security.estimate.refused": _("Refused: an estimate that is not yours (or does not exist)"),
     "security.task.refused": _("Refused: a task that is not yours (or does not exist)"),
-    "security.attachment.refused": _(
-        "Refused: an attachment of a shared case that the share does not include"
-    ),
     "security.fund_request.refused": _(
         "Refused: a fund request that is not yours to see (or does not exist)"
     ),
