@@ -46,6 +46,21 @@ def schema_layer_accepts_valid_input(ctx: Any, response: Any, case: Any) -> None
             assert not said, f"valid input refused by the schema layer: {said}"
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction_open():
+    """Schemathesis calls the WSGI application directly, not through Django's test client, so each
+    request's end would close the database connection and with it the test's transaction (on
+    PostgreSQL; SQLite's in-memory database ignores it). Do what the test client does."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def caseworker(personas: Any) -> tuple[str, str]:
     """A caseworker's token and a case they own with every part recorded (lighter than `world`)."""

@@ -27,6 +27,11 @@ CONFIGURATION_DEFAULTS = {
     ("ReleaseForm", "source"),
     ("ReleaseForm", "method"),
     ("ReleaseForm", "synthesis_method"),
+    # where a directory entry goes: the private directory, the safe default (never shared by accident)
+    ("ImportForm", "visibility"),
+    ("NewEntryForm", "visibility"),
+    # a service is recorded as planned unless the caseworker says it has started or ended
+    ("ServiceForm", "status"),
 }
 # Edit forms always shown with the stored value (tests/cases/test_unchanged_save.py saves them
 # unchanged), and a choice posted by buttons, never shown as a list.
@@ -70,6 +75,11 @@ def unbound(form_class: type, personas) -> forms.BaseForm:
         "case": None,
         "membership": personas.data_manager,
         "organization_code": "CHI",
+        "organization": personas.org,
+        "items": Membership.objects.none(),
+        "partners": Organization.objects.none(),
+        "shelters": Office.objects.none(),
+        "services": Office.objects.none(),
     }
     params = inspect.signature(form_class.__init__).parameters
     return form_class(**{k: v for k, v in given.items() if k in params})

@@ -21,9 +21,11 @@ from ctm.assistance.enums import (
     ServiceStatus,
     SupportType,
 )
+from ctm.core.interfaces.choices import with_blank
+from ctm.core.interfaces.widgets import DateInput, Textarea
 
-DATE = forms.DateInput(attrs={"type": "date"})
-TEXT = forms.Textarea(attrs={"rows": 3})
+DATE = DateInput()  # ISO whatever the language (ctm.core.interfaces.widgets)
+TEXT = Textarea(attrs={"rows": 3})
 NOT_ASSESSED = [("", _("Not assessed"))]
 
 
@@ -39,7 +41,7 @@ def _factor_field(code: str) -> str:
 
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)
-    safety_risk = forms.ChoiceField(label=_("Safety risk"), choices=SafetyRisk.choices)
+    safety_risk = forms.ChoiceField(label=_("Safety risk"), choices=with_blank(SafetyRisk.choices))
     notes = forms.CharField(label=_("Notes"), required=False, widget=TEXT, max_length=5000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -75,7 +77,7 @@ class PlanForm(forms.Form):
 
 
 class PlanItemForm(forms.Form):
-    support_type = forms.ChoiceField(label=_("Support type"), choices=SupportType.choices)
+    support_type = forms.ChoiceField(label=_("Support type"), choices=with_blank(SupportType.choices))
     description = forms.CharField(label=_("Description"), required=False, widget=TEXT, max_length=2000)
     responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=None)
     planned_start = forms.DateField(label=_("Planned start"), required=False, widget=DATE)
@@ -88,7 +90,7 @@ class PlanItemForm(forms.Form):
 
 class AgreementForm(forms.Form):
     agreed_on = forms.DateField(label=_("Agreed on"), widget=DATE)
-    method = forms.ChoiceField(label=_("How the person agreed"), choices=AgreementMethod.choices)
+    method = forms.ChoiceField(label=_("How the person agreed"), choices=with_blank(AgreementMethod.choices))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,12 +98,12 @@ class AgreementForm(forms.Form):
 
 
 class ServiceForm(forms.Form):
-    support_type = forms.ChoiceField(label=_("Support type"), choices=SupportType.choices)
+    support_type = forms.ChoiceField(label=_("Support type"), choices=with_blank(SupportType.choices))
     plan_item = forms.ModelChoiceField(label=_("Planned service"), queryset=None, required=False)
     status = forms.ChoiceField(
         label=_("Status"), choices=ServiceStatus.choices, initial=ServiceStatus.PLANNED
     )
-    provider_kind = forms.ChoiceField(label=_("Provider"), choices=ProviderKind.choices)
+    provider_kind = forms.ChoiceField(label=_("Provider"), choices=with_blank(ProviderKind.choices))
     provider_organization = forms.ModelChoiceField(
         label=_("Partner organization"), queryset=None, required=False
     )
@@ -125,7 +127,7 @@ class ServiceForm(forms.Form):
 
 
 class ServiceStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=ServiceStatus.choices)
+    status = forms.ChoiceField(label=_("New status"), choices=with_blank(ServiceStatus.choices))
     on = forms.DateField(label=_("On"), widget=DATE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

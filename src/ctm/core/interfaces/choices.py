@@ -17,3 +17,10 @@ def _countries(lang: str) -> tuple[tuple[str, str], ...]:
 
 def country_choices() -> list[tuple[str, str]]:
     return list(_countries((get_language() or "en")[:2]))
+
+
+def with_blank(choices):  # type: ignore[no-untyped-def]  # a list of pairs, or a callable giving one
+    """The choices after an empty "—": a form starts on no answer rather than on the first real one."""
+    if callable(choices):
+        return lambda: [("", "—"), *choices()]
+    return [("", "—"), *choices]

@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ctm.core.interfaces.choices import with_blank
+from ctm.core.interfaces.widgets import DateInput, Textarea
 from ctm.directory.domain.queries import EntryFilters
 from ctm.directory.enums import EntryType, Population, Service, Visibility
 from ctm.directory.geography import country_choices, language_choices
@@ -22,8 +24,8 @@ def _blank(choices: Any) -> list[tuple[str, Any]]:
 
 class EntryForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    entry_type = forms.ChoiceField(label=_("Type"), choices=EntryType.choices)
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+    entry_type = forms.ChoiceField(label=_("Type"), choices=with_blank(EntryType.choices))
+    country = forms.ChoiceField(label=_("Country"), choices=with_blank(country_choices))
     region = forms.CharField(label=_("Region or province"), max_length=100, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
@@ -45,9 +47,9 @@ class EntryForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    notes = forms.CharField(label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea)
+    notes = forms.CharField(label=_("Notes"), max_length=2000, required=False, widget=Textarea)
     last_verified_on = forms.DateField(
-        label=_("Last verified on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Last verified on"), required=False, widget=DateInput()
     )
 
     def clean_last_verified_on(self) -> Any:

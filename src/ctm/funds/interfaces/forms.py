@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ctm.core.enums import Role
-from ctm.core.interfaces.choices import country_choices
+from ctm.core.interfaces.choices import country_choices, with_blank
+from ctm.core.interfaces.widgets import DateInput, Textarea
 from ctm.core.models import Membership
 from ctm.funds.enums import BudgetCategory, Decision, DocumentKind
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 RATE = {"max_digits": 18, "decimal_places": 8, "min_value": Decimal("0.00000001"), "required": False}
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()  # ISO whatever the language (ctm.core.interfaces.widgets)
 
 
 @lru_cache(maxsize=1)
@@ -34,9 +35,9 @@ class FundForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     donor = forms.CharField(label=_("Donor"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices, initial="EUR")
+    currency = forms.ChoiceField(label=_("Currency"), choices=with_blank(currency_choices))
     total = forms.DecimalField(label=_("Total"), **MONEY)
-    eligibility = forms.CharField(label=_("Eligibility rules"), max_length=5000, widget=forms.Textarea)
+    eligibility = forms.CharField(label=_("Eligibility rules"), max_length=5000, widget=Textarea)
     reviewers = forms.ModelMultipleChoiceField(
         label=_("Reviewers"), queryset=Membership.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -63,11 +64,11 @@ class RequestForm(forms.Form):
         required=False,
         help_text=_("For a person assisted outside CTM: a code your organization keeps, never a name."),
     )
-    country = forms.ChoiceField(label=_("Country of assistance"), choices=country_choices)
-    currency = forms.ChoiceField(label=_("Currency of the budget"), choices=currency_choices)
-    immediate_needs = forms.CharField(label=_("Immediate needs"), max_length=5000, widget=forms.Textarea)
+    country = forms.ChoiceField(label=_("Country of assistance"), choices=with_blank(country_choices))
+    currency = forms.ChoiceField(label=_("Currency of the budget"), choices=with_blank(currency_choices))
+    immediate_needs = forms.CharField(label=_("Immediate needs"), max_length=5000, widget=Textarea)
     justification = forms.CharField(
-        label=_("Why no other programme can cover them"), max_length=5000, widget=forms.Textarea
+        label=_("Why no other programme can cover them"), max_length=5000, widget=Textarea
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -107,12 +108,12 @@ class DecisionForm(forms.Form):
         **RATE,
     )
     rate_date = forms.DateField(label=_("Date of the rate"), required=False, widget=DATE)
-    reasons = forms.CharField(label=_("Reasons"), max_length=5000, required=False, widget=forms.Textarea)
+    reasons = forms.CharField(label=_("Reasons"), max_length=5000, required=False, widget=Textarea)
 
 
 class DisburseForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount paid"), **MONEY)
-    currency = forms.ChoiceField(label=_("Currency paid"), choices=currency_choices)
+    currency = forms.ChoiceField(label=_("Currency paid"), choices=with_blank(currency_choices))
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE, initial=timezone.localdate)
     rate = forms.DecimalField(label=_("Exchange rate (fund currency per currency paid)"), **RATE)
     rate_date = forms.DateField(label=_("Date of the rate"), required=False, widget=DATE)
@@ -122,13 +123,13 @@ class DisburseForm(forms.Form):
 class ReportForm(forms.Form):
     spent = forms.DecimalField(label=_("Spent (fund currency)"), **MONEY)
     report = forms.CharField(
-        label=_("Final report: what was spent, receipts kept"), max_length=10000, widget=forms.Textarea
+        label=_("Final report: what was spent, receipts kept"), max_length=10000, widget=Textarea
     )
 
 
 class DocumentForm(forms.Form):
     file = forms.FileField(label=_("File (PDF, image, text, DOCX, XLSX, ODT)"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=with_blank(DocumentKind.choices))
     shared = forms.BooleanField(
         label=_("Share with the fund's reviewers"),
         required=False,
