@@ -138,7 +138,7 @@ def test_a_killed_worker_s_jobs_are_settled_at_its_next_start(e2e):
 
 
 def test_sigterm_stops_the_running_job_and_queues_it_again(e2e):
-    made = helper(e2e, "setup", json.dumps({"org": "ED", "estimate": 4000}))
+    made = helper(e2e, "setup", json.dumps({"org": "ED", "estimate": 40000}))  # long enough to be cut off
     proc = worker(e2e, "--name", "stopped")
     wait_for(e2e, lambda s: s["estimate"][str(made["estimate"])]["progress"] > 5, "the bootstrap to start")
     started = time.monotonic()
