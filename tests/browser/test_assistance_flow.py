@@ -46,6 +46,7 @@ def test_plan_and_deliver_a_shelter_and_a_medical_service(page, live_server, per
     # the shelter: the planned accommodation recorded, the person admitted, then discharged
     page.get_by_role("link", name="Record the service").first.click()
     assert page.get_by_label("Support type").input_value() == "accommodation"
+    page.locator("#id_provider_kind").select_option("own")  # no provider is assumed
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**#services")
     page.get_by_role("link", name="Admit to a shelter").click()
@@ -60,6 +61,7 @@ def test_plan_and_deliver_a_shelter_and_a_medical_service(page, live_server, per
     # the medical care: recorded from its planned service, then delivered
     page.get_by_role("link", name="Record the service").nth(1).click()
     assert page.get_by_label("Support type").input_value() == "medical"
+    page.locator("#id_provider_kind").select_option("own")  # no provider is assumed
     page.get_by_label("Cost").fill("35.00")
     page.get_by_label("Currency").select_option("MDL")
     page.get_by_role("button", name="Save").click()

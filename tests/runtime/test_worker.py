@@ -107,7 +107,7 @@ def test_the_worker_runs_each_kind_of_job_and_stops_when_asked(e2e):
 def test_a_killed_worker_s_jobs_are_settled_at_its_next_start(e2e):
     """SIGKILL (a power cut): the job's process dies with the worker; at the next start the idempotent
     estimate is queued again and finishes; a release cut off the same way is marked failed, never rerun."""
-    made = helper(e2e, "setup", json.dumps({"org": "EB", "estimate": 4000}))
+    made = helper(e2e, "setup", json.dumps({"org": "EB", "estimate": 40000}))
     proc = worker(e2e, "--name", "killed")
     try:
         wait_for(e2e, lambda s: s["estimate"][str(made["estimate"])]["progress"] > 5, "the bootstrap to start")
