@@ -16,6 +16,7 @@ from ctm.cases.domain.queries.listing import IDLE_DAYS, SORTS, CaseFilters
 from ctm.cases.interfaces.choices import country_choices, language_choices
 from ctm.cases.models import Consent, EligibilityDecision, Guardian, ScreeningInterview, VictimContext
 from ctm.cases.models.consent import CHECKLIST
+from ctm.core.interfaces.choices import with_blank
 from ctm.core.interfaces.forms import KeepsStoredOrder
 from ctm.core.interfaces.widgets import DateInput, Textarea
 
@@ -26,10 +27,6 @@ CHECKS = forms.CheckboxSelectMultiple
 def _countries(blank: bool = True) -> Any:
     return lambda: country_choices(blank=blank)
 
-
-def _blank(choices: Any) -> list[tuple[str, Any]]:
-    """A required choice with no answer given yet starts on "—", never on its first real value."""
-    return [("", "—"), *choices]
 
 
 class VersionedForm(KeepsStoredOrder, forms.Form):
@@ -171,7 +168,7 @@ class StageForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason for closure"), choices=_blank(enums.ClosureReason.choices))
+    reason = forms.ChoiceField(label=_("Reason for closure"), choices=with_blank(enums.ClosureReason.choices))
     note = forms.CharField(
         label=_("Note"), required=False, widget=Textarea(attrs={"rows": 3}), max_length=4000
     )
@@ -286,7 +283,7 @@ class VictimContextForm(KeepsStoredOrder, forms.ModelForm):
 
 
 class EventForm(forms.Form):
-    event_type = forms.ChoiceField(label=_("Event"), choices=_blank(enums.EventType.choices))
+    event_type = forms.ChoiceField(label=_("Event"), choices=with_blank(enums.EventType.choices))
     country = forms.ChoiceField(label=_("Country"), choices=_countries())
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     start_date = forms.DateField(label=_("From"), required=False, widget=DATE, validators=[_not_future])
@@ -301,7 +298,7 @@ class EventForm(forms.Form):
 
 class ConsentForm(forms.ModelForm):
     # who gave the consent is asked, never assumed (a minor's guardian, a representative)
-    given_by = forms.ChoiceField(label=_("Given by"), choices=_blank(enums.ConsentGiver.choices))
+    given_by = forms.ChoiceField(label=_("Given by"), choices=with_blank(enums.ConsentGiver.choices))
 
     class Meta:
         model = Consent
@@ -328,7 +325,7 @@ class ConsentForm(forms.ModelForm):
 
 class WithdrawConsentForm(forms.Form):
     withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DATE, validators=[_not_future])
-    withdrawn_by = forms.ChoiceField(label=_("Withdrawn by"), choices=_blank(enums.ConsentGiver.choices))
+    withdrawn_by = forms.ChoiceField(label=_("Withdrawn by"), choices=with_blank(enums.ConsentGiver.choices))
 
 
 class GuardianForm(forms.ModelForm):
@@ -356,7 +353,7 @@ class AttachmentForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Document type"), choices=_blank(enums.DocumentKind.choices))
+    kind = forms.ChoiceField(label=_("Document type"), choices=with_blank(enums.DocumentKind.choices))
     number = forms.CharField(label=_("Document number"), max_length=60)
     issuing_country = forms.ChoiceField(label=_("Issuing country"), choices=_countries(), required=False)
     expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DATE)

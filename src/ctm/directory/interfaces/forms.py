@@ -18,9 +18,6 @@ from ctm.directory.validators import packed, unpacked
 MULTI = ("services", "languages", "populations")
 
 
-def _blank(choices: Any) -> list[tuple[str, Any]]:
-    return [("", "—"), *choices]
-
 
 class EntryForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -83,13 +80,13 @@ class FilterForm(forms.Form):
     country = forms.ChoiceField(
         label=_("Country"), choices=lambda: country_choices(blank=True), required=False
     )
-    entry_type = forms.ChoiceField(label=_("Type"), choices=_blank(EntryType.choices), required=False)
-    service = forms.ChoiceField(label=_("Service"), choices=_blank(Service.choices), required=False)
+    entry_type = forms.ChoiceField(label=_("Type"), choices=with_blank(EntryType.choices), required=False)
+    service = forms.ChoiceField(label=_("Service"), choices=with_blank(Service.choices), required=False)
     language = forms.ChoiceField(
         label=_("Language"), choices=lambda: language_choices(blank=True), required=False
     )
-    population = forms.ChoiceField(label=_("Population"), choices=_blank(Population.choices), required=False)
-    visibility = forms.ChoiceField(label=_("Directory"), choices=_blank(Visibility.choices), required=False)
+    population = forms.ChoiceField(label=_("Population"), choices=with_blank(Population.choices), required=False)
+    visibility = forms.ChoiceField(label=_("Directory"), choices=with_blank(Visibility.choices), required=False)
     stale = forms.BooleanField(label=_("Only entries to verify again"), required=False)
 
     def filters(self) -> EntryFilters:
