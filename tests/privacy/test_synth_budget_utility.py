@@ -158,5 +158,23 @@ def test_engine_configs_and_reports_are_plain_json(small: pd.DataFrame) -> None:
     assert json.loads(json.dumps(report))["k"] == 3
     assert json.loads(json.dumps(AnonymizeConfig.from_dict(config).to_dict())) == AnonymizeConfig(**config).to_dict()
     domain = {c: PEOPLE_DOMAIN[c] for c in COLUMNS}
-    _synthetic, synth_report = synthesize(small, {"epsilon": 2.0, "method": "pacsynth", "rows": 50, "domain": domain})
+    # epsilon 8: pac-synth spends 0.5% of it on the count of records, Laplace scale 25 against 300 records
+    _synthetic, synth_report = synthesize(small, {"epsilon": 8.0, "method": "pacsynth", "rows": 50, "domain": domain})
     assert json.loads(json.dumps(synth_report))["rows_requested"] == 50
+
+
+def test_pacsynth_on_too_few_records_is_a_clear_error_not_a_panic(small: pd.DataFrame) -> None:
+    """pac-synth panics (a Rust panic, a BaseException that ``except Exception`` lets through) when the noise
+    on its count of records makes it negative: 3% of runs at 300 records and epsilon 2, half of them at 3
+    records and epsilon 0.1. The engine answers with a one-line input error instead, every time."""
+    domain = {c: PEOPLE_DOMAIN[c] for c in COLUMNS}
+    outcomes = set()
+    for _ in range(40):  # each run refuses with probability about 1/2: never refused has odds 2**-40
+        try:
+            synthesize(small.head(3), {"epsilon": 0.1, "method": "pacsynth", "rows": 5, "domain": domain})
+            outcomes.add("drawn")
+        except InputError as exc:
+            assert "use more records or a larger epsilon" in str(exc)
+            outcomes.add("refused")
+            break
+    assert "refused" in outcomes

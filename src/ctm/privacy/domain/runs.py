@@ -23,6 +23,7 @@ from ctm.privacy.domain.common import failure
 from ctm.privacy.domain.queries.releases import frame_to_bytes, release_context, upload_frame
 from ctm.privacy.domain.queries.research_view import research_case_ids, research_view
 from ctm.privacy.engine import AnonymizeConfig, InputError, anonymize, normalise_table, synthesize
+from ctm.privacy.engine.synth import PacSynthRefused
 from ctm.privacy.enums import STAGES, DatasetSource, ReleaseMethod, ReleaseStatus
 from ctm.privacy.models import Release
 
@@ -86,10 +87,10 @@ def _engine(release: Release, frame: pd.DataFrame, progress: Progress) -> tuple[
 
 
 def _failure_message(exc: BaseException) -> str:
+    if isinstance(exc, PacSynthRefused):  # too few records for the noise on pac-synth's record count
+        return failure("pacsynth", reason=str(exc)[:200])
     if isinstance(exc, InputError | ValueError | KeyError):
         return failure("engine", reason=str(exc)[:300])
-    if type(exc).__name__ == "PanicException":  # pac-synth (Rust) on too few records for its noise
-        return failure("pacsynth", reason=str(exc)[:200])
     if isinstance(exc, MemoryError):
         return failure("memory")
     return failure("unexpected", kind=type(exc).__name__)
@@ -108,7 +109,7 @@ def run_release(pk: int) -> None:
         if len(frame) < 2:
             raise InputError(_("the source has fewer than two records"))
         released, report = _engine(release, frame, progress)
-    except BaseException as exc:  # pac-synth's Rust panics derive from BaseException
+    except BaseException as exc:  # MemoryError, and anything a native library raises
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
         logger.warning("release %s failed: %s", pk, type(exc).__name__)

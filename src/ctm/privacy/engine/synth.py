@@ -36,6 +36,10 @@ MAX_DOMAIN_VALUES = 500
 DEFAULT_DELTA = 1e-7
 
 
+class PacSynthRefused(InputError):
+    """pac-synth's noisy count of records came out negative (a Rust panic there): too few records for epsilon."""
+
+
 @dataclass(frozen=True)
 class SynthesizeConfig:
     """Parameters of a synthetic release, under the command line's option names."""
@@ -178,7 +182,15 @@ def pacsynth(
     builder = sds.DpAggregateSeededParametersBuilder().reporting_length(reporting_length)
     params = builder.epsilon(epsilon).delta(delta).build()
     synthesizer = sds.DpAggregateSeededSynthesizer(params)
-    synthesizer.fit(dataset)
+    try:
+        synthesizer.fit(dataset)
+    except BaseException as exc:  # pac-synth's Rust panics derive from BaseException, not Exception
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise PacSynthRefused(
+            f"pac-synth refused the table ({str(exc)[:120]}): with {len(cells)} records, the noise on the count "
+            f"of records at epsilon {epsilon} can exceed it; use more records or a larger epsilon"
+        ) from None
     raw = synthesizer.sample(rows or max(1, int(synthesizer.get_dp_number_of_records())))
     out = pd.DataFrame(raw[1:], columns=raw[0])[columns]
     return out.replace({"": None}).astype(object)
