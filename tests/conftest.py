@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,11 @@ SHARED_DATA = (ROOT.parent / "shared" / "data").resolve()
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The folder ../shared/data, or skip: it is present in CI and on the team's machines only."""
+    """The folder ../shared/data, or skip: it is present in CI (where its absence fails) and on the team's
+    machines only."""
     if not SHARED_DATA.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"needs ../shared/data (not found at {SHARED_DATA}): CI must have it beside the clone")
         pytest.skip(f"needs ../shared/data (not found at {SHARED_DATA}); present in CI")
     return SHARED_DATA
 
@@ -22,7 +26,7 @@ def shared_data() -> Path:
 def ctdc_kanon_csv(shared_data: Path) -> Path:
     path = shared_data / "ctdc" / "kanon_2021" / "the_global_k_anon_dataset.csv"
     if not path.is_file():
-        pytest.skip(f"needs the CTDC k-anonymized dataset at {path}")
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"needs the CTDC k-anonymized dataset at {path}")
     return path
 
 

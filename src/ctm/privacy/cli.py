@@ -3,8 +3,8 @@
 Bad input (missing file, unknown column, k < 1, epsilon <= 0, unreadable file, budget exceeded, no
 public domain) prints one line on stderr and exits with code 2.
 
-Every column's domain is public: the CTDC codebook's for a file in the CTDC schema, else the one
-declared with ``--domain FILE`` (JSON, see ``ctm.privacy.engine.domains``); never taken from the data.
+Every column's domain is public: the CTDC codebook's for a file in the CTDC schema, HTCDS 2.0's value
+lists for a file of HTCDS fields, else the one declared with ``--domain FILE`` (JSON, see ``ctm.privacy.engine.domains``); never taken from the data.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ from ctm.privacy.engine import (
     SynthesizeConfig,
     anonymize,
     budget,
-    codebook,
     heatmap,
     read_table,
     synthesize,
     write_table,
 )
 from ctm.privacy.engine.domains import read_domain
+from ctm.privacy.engine.public import resolve_domain, standard_for
 
 DEFAULT_LEDGER = Path("var") / "privacy-budget.json"
 DEFAULT_TOTAL_EPSILON = 10.0
@@ -108,7 +108,7 @@ def _domain_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", type=Path, metavar="FILE.json",
                         help="public domain of every column: JSON, column -> allowed values, or "
                              '{"bounds": [low, high]} / {"bins": [edges]} for numbers (default for a file '
-                             "in the CTDC schema: the CTDC codebook)")
+                             "in the CTDC schema: the CTDC codebook; for HTCDS fields: HTCDS 2.0's value lists)")
 
 
 def _domain(path: Path | None, columns: list[str]) -> dict[str, Any] | str:
@@ -117,14 +117,10 @@ def _domain(path: Path | None, columns: list[str]) -> dict[str, Any] | str:
         domain = read_domain(path)
         domain.require(columns)
         return {c: domain.columns[c].describe() for c in columns}
-    if not codebook.is_ctdc(columns):
-        others = [c for c in columns if c not in codebook.ctdc_columns()]
-        raise InputError(
-            f"this file is not in the CTDC schema ({', '.join(others[:5])}...), so no public domain is known "
-            "for its columns: give one with --domain FILE.json (column -> allowed values, or bins/bounds for "
-            "numbers); CTM never takes a domain from the data"
-        )
-    return "ctdc"
+    named = standard_for(columns)
+    if named is None:
+        resolve_domain(None, columns)  # raises the InputError naming the columns no schema declares
+    return str(named)
 
 
 def anonymize_main(argv: list[str]) -> int:

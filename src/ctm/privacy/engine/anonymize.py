@@ -17,10 +17,10 @@ import pandas as pd
 from . import codebook
 from . import constraints as rules
 from . import hierarchies as hier
-from .domains import Domain, parse_domain
 from .io import InputError
 from .lattice import Criteria, FrequencySet, LatticeSearch, Progress, SearchResult, dense_ids, frequency_set
 from .measures import information_loss, privacy_measures
+from .public import resolve_domain, standard_for
 from .risk import class_sizes_of_codes, reidentification_risk, special_uniques_of_codes
 
 
@@ -125,23 +125,15 @@ def anonymize(
 def _in_domain(frame: pd.DataFrame, config: AnonymizeConfig) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The quasi-identifiers and the sensitive column in their declared codes (others as recorded)."""
     columns = [*config.qi, *([config.sensitive] if config.sensitive else [])]
-    if config.domain is None and not codebook.is_ctdc(columns):
+    if config.domain is None and standard_for(columns) is None:
         return frame, {"source": "as recorded", "out_of_domain": {}, "out_of_domain_total": 0}
-    domain = (
-        parse_domain(config.domain) if isinstance(config.domain, Mapping) else _codebook_domain(config.domain)
-    )
+    domain = resolve_domain(config.domain, columns)
     mapped_frame, mapped = domain.apply(frame[columns])
     out = frame.copy()
     out[columns] = mapped_frame
     out.attrs = dict(frame.attrs)
     report = {"source": domain.source, "out_of_domain": mapped, "out_of_domain_total": int(sum(mapped.values()))}
     return out, report
-
-
-def _codebook_domain(spec: str | None) -> Domain:
-    if spec not in (None, "ctdc"):
-        raise InputError(f"unknown domain {spec!r} (ctdc, or a domain declaration)")
-    return codebook.ctdc_domain()
 
 
 def apply_node(

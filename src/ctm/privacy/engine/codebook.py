@@ -12,10 +12,9 @@ declared from 2000 to 2030 (CTDC's records begin in 2002).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 from .constraints import Constraint, DerivedMajority, ListFlags, MinorStaysMinor
-from .domains import Bounds, Categorical, ColumnDomain, Domain, ListDomain
+from .domains import Bounds, Categorical, ColumnDomain, Domain, ListDomain, countries
 
 SOURCE = "CTDC codebook"
 YEARS = (2000, 2030)
@@ -65,13 +64,6 @@ LISTS: dict[str, tuple[ListDomain, tuple[str, ...]]] = {
     "typeOfSexConcatenated": (ListDomain(SEX), _flags("typeOfSex", SEX)),
     "RecruiterRelationship": (ListDomain(tuple(RELATION.values()), "; "), tuple(RELATION)),
 }
-
-
-@lru_cache(maxsize=1)
-def countries() -> Categorical:
-    import pycountry
-
-    return Categorical((*sorted(c.alpha_2 for c in pycountry.countries), "XK"))
 
 
 def ctdc_columns() -> dict[str, ColumnDomain]:

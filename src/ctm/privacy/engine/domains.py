@@ -15,7 +15,10 @@ measurement; ``Domain.apply`` returns how many values each column had mapped, fo
 
 A domain file (``--domain FILE``) is JSON: ``{"column": [values...]}`` or
 ``{"column": {"values": [...], "unknown": "Other"}}``, ``{"column": {"bounds": [2000, 2030]}}``,
-``{"column": {"bins": [0, 18, 30, 120]}}``, ``{"column": {"labels": [...], "separator": ";"}}``.
+``{"column": {"bins": [0, 18, 30, 120]}}``, ``{"column": {"labels": [...], "separator": ";"}}``, and a
+standard code list: ``{"column": {"standard": "ISO 3166-1"}}`` (countries, alpha-2, with XK for Kosovo) or
+``{"column": {"standard": "ISO 639"}}`` (languages, three-letter codes of those that have a two-letter one),
+with ``"multiple": true`` for a ``;``-joined list of such codes.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -261,6 +265,36 @@ def parse_domain(data: Mapping[str, Any], source: str = "domain file") -> Domain
     return Domain({str(k): _column(str(k), v) for k, v in data.items()}, source)
 
 
+@lru_cache(maxsize=1)
+def countries() -> Categorical:
+    """ISO 3166-1 alpha-2 (``pycountry``) and XK, Kosovo's code at IOM and CTDC."""
+    import pycountry
+
+    return Categorical((*sorted(c.alpha_2 for c in pycountry.countries), "XK"))
+
+
+@lru_cache(maxsize=1)
+def languages() -> Categorical:
+    """ISO 639-2 codes of the languages that have an ISO 639-1 code (``pycountry``): the common ones."""
+    import pycountry
+
+    return Categorical(tuple(sorted(lang.alpha_3 for lang in pycountry.languages if hasattr(lang, "alpha_2"))))
+
+
+STANDARDS = {"iso3166-1": countries, "iso639": languages}
+
+
+def _standard(name: str, spec: Mapping[str, Any], unknown: str | None) -> ColumnDomain:
+    wanted = re.sub(r"[^a-z0-9]", "", str(spec["standard"]).lower())
+    key = {"iso31661": "iso3166-1", "iso3166": "iso3166-1", "iso639": "iso639", "iso6392": "iso639"}.get(wanted)
+    if key is None:
+        raise InputError(f"domain of {name!r}: unknown standard {spec['standard']!r} (ISO 3166-1, ISO 639)")
+    codes = STANDARDS[key]().codes
+    if spec.get("multiple"):
+        return ListDomain(codes, str(spec.get("separator", ";")), unknown)
+    return Categorical(codes, unknown)
+
+
 def _column(name: str, spec: Any) -> ColumnDomain:
     if isinstance(spec, list):
         spec = {"values": spec}
@@ -278,12 +312,14 @@ def _column(name: str, spec: Any) -> ColumnDomain:
         if "bins" in spec:
             edges = tuple(float(v) for v in spec["bins"])
             return Bins(edges, unknown) if len(edges) >= 2 and list(edges) == sorted(set(edges)) else _empty(name)
+        if "standard" in spec:
+            return _standard(name, spec, unknown)
         if "labels" in spec:
             labels = tuple(dict.fromkeys(str(v) for v in spec["labels"] if str(v).strip()))
             return ListDomain(labels or _empty(name), str(spec.get("separator", ";")), unknown)
     except (TypeError, ValueError) as exc:
         raise InputError(f"domain of {name!r}: {exc}") from exc
-    raise InputError(f"domain of {name!r}: give values, bounds [low, high], bins [edges...] or labels")
+    raise InputError(f"domain of {name!r}: give values, bounds [low, high], bins [edges...], labels or a standard")
 
 
 def _empty(name: str) -> Any:

@@ -23,14 +23,17 @@ import pandas as pd
 from . import codebook
 from . import constraints as rules
 from .anonymize import require_columns
-from .domains import Domain, parse_domain
+from .domains import Categorical, Domain, ListDomain
 from .encoding import Encoded, IntArray, decode, encode_with
 from .io import InputError
+from .public import resolve_domain
 from .utility import utility_report
 
 METHODS = ("mst-plus", "mst", "aim", "pacsynth")
 RECOMMENDED = "mst-plus"
 MAX_DOMAIN_VALUES = 500
+MAX_LIST_LABELS = 64  # a longer declared list (every country) is refused rather than made into flags
+FLAG = Categorical(("0", "1"))
 # Public, and a tenth of 1/n for the largest table CTM accepts (1,000,000 records); never 1/n^2 of the
 # private n, which a neighbouring table would change.
 DEFAULT_DELTA = 1e-7
@@ -61,8 +64,9 @@ class SynthesizeConfig:
     iters: int = 2000
     aim_rounds: int = 6
     total_epsilon: float | None = None
-    # "ctdc" (the CTDC codebook), a JSON domain declaration (column -> values / bounds / bins / labels),
-    # or None: the CTDC codebook when every column is a CTDC column, else refused
+    # "ctdc" (the CTDC codebook), "htcds" (HTCDS 2.0's value lists), a JSON domain declaration (column ->
+    # values / bounds / bins / labels / standard), or None: the schema's when every column is a CTDC column
+    # or every one an HTCDS field, else refused
     domain: str | dict[str, Any] | None = None
 
     @classmethod
@@ -93,24 +97,6 @@ class SynthesizeConfig:
     def resolved_delta(self) -> float:
         """delta as given, or the public default (never a function of the private data)."""
         return self.delta if self.delta is not None else DEFAULT_DELTA
-
-
-def resolve_domain(spec: str | Mapping[str, Any] | None, columns: list[str]) -> Domain:
-    """The public domain of ``columns``: declared, or the CTDC codebook's for CTDC columns; never guessed."""
-    if isinstance(spec, Mapping):
-        domain = parse_domain(spec)
-    elif spec in (None, "ctdc"):
-        if spec is None and not codebook.is_ctdc(columns):
-            others = [c for c in columns if c not in codebook.ctdc_columns()]
-            raise InputError(
-                f"column(s) {', '.join(others[:6])} are not in the CTDC schema, so their public domain is "
-                "unknown: declare every column's allowed values in a domain file (--domain FILE, JSON)"
-            )
-        domain = codebook.ctdc_domain()
-    else:
-        raise InputError(f"unknown domain {spec!r} (ctdc, or a domain declaration)")
-    domain.require(columns)
-    return domain
 
 
 def synthesize(
@@ -168,13 +154,73 @@ def _run(
         return pacsynth(data, config.epsilon, delta, config.rows, config.reporting_length)
     from . import marginal  # imports jax: only when a marginal method is asked for
 
+    data, domain, lists = expand_lists(data, domain)
     labels = {c: domain.labels(c, MAX_DOMAIN_VALUES) for c in data.columns}
     encoded: Encoded = encode_with(data, labels)
     extra = len(data.columns) - 1 if config.method == "mst-plus" else 0
     settings = marginal.MarginalSettings(iters=config.iters, aim_rounds=config.aim_rounds, extra_edges=extra)
     method = marginal.aim if config.method == "aim" else marginal.mst
     codes: dict[str, IntArray] = method(encoded, config.epsilon, delta, config.rows, config.seed, settings, tick)
-    return decode(codes, encoded)
+    return join_lists(decode(codes, encoded), lists)
+
+
+FLAG_SEPARATOR = "\u241f"  # a column name no schema uses: LIST<US>Label
+
+
+def expand_lists(data: pd.DataFrame, domain: Domain) -> tuple[pd.DataFrame, Domain, dict[str, ListDomain]]:
+    """A list column with more combinations than a synthesizer's domain holds (HTCDS's 16 methods of
+    control: 65,535) becomes one 0/1 column per declared label, synthesized like CTDC's flag columns; the
+    labels are public, so this spends nothing. A list too long even for that is refused."""
+    lists = {
+        str(c): d
+        for c in data.columns
+        if isinstance(d := domain.columns[str(c)], ListDomain) and d.size() + 1 > MAX_DOMAIN_VALUES
+    }
+    if not lists:
+        return data, domain, {}
+    columns: dict[str, Any] = dict(domain.columns)
+    out: dict[str, Any] = {}
+    for column in data.columns:
+        name = str(column)
+        if name not in lists:
+            out[name] = data[column]
+            continue
+        listed = lists[name]
+        if len(listed.labels) > MAX_LIST_LABELS:
+            raise InputError(
+                f"column {name!r} lists {len(listed.labels)} declared labels; synthesis handles at most "
+                f"{MAX_LIST_LABELS}: leave it out, or declare it with one value per record in a domain file (for "
+                'a country: {"standard": "ISO 3166-1"}; a list of several becomes unknown)'
+            )
+        parsed = [set(listed.parse(v) or ()) if isinstance(v, str) else set() for v in data[column].tolist()]
+        for label in listed.labels:
+            flag = f"{name}{FLAG_SEPARATOR}{label}"
+            out[flag] = pd.Series(["1" if label in p else "0" for p in parsed], index=data.index, dtype=object)
+            columns[flag] = FLAG
+    expanded = pd.DataFrame(out, index=data.index)
+    expanded.attrs = dict(data.attrs)
+    return expanded, Domain(columns, domain.source), lists
+
+
+def join_lists(drawn: pd.DataFrame, lists: Mapping[str, ListDomain]) -> pd.DataFrame:
+    """The list columns again, from their drawn flags, in their declared order and place."""
+    if not lists:
+        return drawn
+    out: dict[str, Any] = {}
+    for column in drawn.columns:
+        name = str(column)
+        base, sep, _label = name.partition(FLAG_SEPARATOR)
+        if not sep:
+            out[name] = drawn[column]
+        elif base not in out:
+            listed = lists[base]
+            flags = [drawn[f"{base}{FLAG_SEPARATOR}{lab}"].astype(str).to_numpy() == "1" for lab in listed.labels]
+            out[base] = pd.Series(
+                [listed.separator.join(lab for lab, on in zip(listed.labels, row, strict=True) if on) or None
+                 for row in zip(*flags, strict=True)],
+                index=drawn.index, dtype=object,
+            )  # fmt: skip
+    return pd.DataFrame(out, index=drawn.index)
 
 
 def pacsynth(
