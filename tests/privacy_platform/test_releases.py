@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -180,7 +181,7 @@ def test_a_changed_file_is_withheld(anonymous, personas):
         (b"PAR1 not really parquet", "broken.parquet", "cannot be read"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old.xls", "old Excel file"),
         (b"given_name;gender;ageBroad\nOlga;Female;18--20\nIrina;Female;21--23\n", "names.csv",
-         "not in the CTDC schema"),
+         "not in the CTDC schema (nor all HTCDS fields"),
         (b"gender;ageBroad\nFemale;18--20\n", "one.csv", "at least two rows"),
     ],
 )  # fmt: skip
@@ -344,3 +345,32 @@ def test_an_upload_needs_a_declared_domain_and_the_form_never_guesses_one(dm, pe
     assert set(release_frame(release)["citizenship"].dropna()) <= {"MD", "UA", "Other"}
     page = dm.get(reverse("privacy:release", args=[release.pk])).content.decode()
     assert "Values outside the domain, counted as unknown" in page and "Impossible records" in page
+
+
+def test_an_upload_of_htcds_fields_is_released_under_htcds_value_lists(dm, personas):
+    """A table of HTCDS fields (IOM's case data standard) uploads and synthesizes with HTCDS's public
+    domain; a value the standard does not list is counted and never drawn; the domain is never guessed."""
+    rows = 200
+    frame = pd.DataFrame({
+        "prs_Gender": ["Feminine", "Masculine", "Feminine", "Unicorn"] * (rows // 4),
+        "vic_TypeOfExploitation": ["ForcedLabour", "SexualExploitation"] * (rows // 2),
+        "vic_AgeWhenTrafficked": ["16", "24", "31", "45"] * (rows // 4),
+    })  # fmt: skip
+    data = synthetic_form(columns="", qi="", domain="", epsilon="2")
+    response = post_new(dm, data, frame.to_csv(index=False).encode(), name="htcds.csv")
+    assert response.status_code == 400 and "domain" in response.context["form"].errors  # never guessed
+    response = post_new(dm, {**data, "domain": "htcds"}, frame.to_csv(index=False).encode(), name="htcds.csv")
+    assert response.status_code == 302, response.context["form"].errors
+    release = Release.objects.get()
+    assert release.status == "ready", release.error
+    assert release.report["public_domain"]["source"] == "HTCDS 2.0 field standards"
+    assert release.report["public_domain"]["out_of_domain"]["prs_Gender"] == rows // 4
+    assert "Unicorn" not in set(release_frame(release)["prs_Gender"].dropna())
+
+
+def test_an_htcds_upload_with_an_identifying_field_is_refused(dm, personas):
+    frame = pd.DataFrame({"prs_Gender": ["Feminine", "Masculine"], "prs_Birthdate": ["1990-01-02", "1985-03-04"]})
+    response = post_new(dm, synthetic_form(domain="htcds"), frame.to_csv(index=False).encode(), name="h.csv")
+    assert response.status_code == 400
+    assert "prs_Birthdate" in response.content.decode() and "1990-01-02" not in response.content.decode()
+    assert not Dataset.objects.exists()

@@ -19,7 +19,7 @@ from ctm.privacy.domain.queries.releases import dataset_context, frame_to_bytes
 from ctm.privacy.engine import budget
 from ctm.privacy.enums import DatasetSource
 from ctm.privacy.models import Dataset
-from ctm.privacy.validators import check_ctdc_columns
+from ctm.privacy.validators import check_release_columns
 
 
 def own_cases_dataset(*, by: Any) -> Dataset:
@@ -46,7 +46,7 @@ def own_cases_dataset(*, by: Any) -> Dataset:
 def upload_dataset(*, by: Any, frame: pd.DataFrame, filename: str, label: str = "") -> Dataset:
     """Store an uploaded table encrypted (or find the earlier upload with the same content)."""
     require_preparer(by)
-    check_ctdc_columns(frame.columns)
+    check_release_columns(frame.columns)
     digest = budget.dataset_id(frame)
     found = Dataset.objects.filter(organization_id=by.organization_id).filter(
         source=DatasetSource.UPLOAD, content_digest=digest

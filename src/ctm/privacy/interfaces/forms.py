@@ -22,19 +22,20 @@ from ctm.privacy.enums import (
     Decision,
     ReleaseMethod,
 )
-from ctm.privacy.interfaces.uploads import content_digest, read_ctdc_upload, read_domain_upload
+from ctm.privacy.interfaces.uploads import content_digest, read_release_upload, read_domain_upload
 from ctm.privacy.models import Dataset
 
 EARLIER = "dataset"
 SOURCES = [
     (DatasetSource.CASES, DatasetSource.CASES.label),
-    (DatasetSource.UPLOAD, _("A new upload in the CTDC schema")),
+    (DatasetSource.UPLOAD, _("A new upload in the CTDC schema or of HTCDS fields")),
     (EARLIER, _("A dataset uploaded earlier")),
 ]
 SOURCE_FIELDS = ("label", "source", "file", "dataset", "domain", "domain_file")
-DOMAIN_CTDC, DOMAIN_FILE = "ctdc", "file"
+DOMAIN_CTDC, DOMAIN_HTCDS, DOMAIN_FILE = "ctdc", "htcds", "file"
 DOMAIN_CHOICES = [
     (DOMAIN_CTDC, _("The CTDC codebook (the code lists of CTDC's published data, ISO 3166 countries)")),
+    (DOMAIN_HTCDS, _("HTCDS 2.0 (IOM's case data standard: its value lists, ISO 3166 countries, ISO 639 languages)")),
     (DOMAIN_FILE, _("A domain file that I upload (JSON)")),
 ]
 
@@ -186,7 +187,7 @@ class ReleaseForm(forms.Form):
                 self.add_error("file", _("Choose the file to upload."))
             return None
         try:
-            frame = read_ctdc_upload(upload)
+            frame = read_release_upload(upload)
         except ValidationError as exc:
             self.add_error("file", exc)
             return None
@@ -205,8 +206,8 @@ class ReleaseForm(forms.Form):
         if data.get("source") == DatasetSource.CASES:
             return DOMAIN_CTDC
         choice = data.get("domain")
-        if choice == DOMAIN_CTDC:
-            return DOMAIN_CTDC
+        if choice in (DOMAIN_CTDC, DOMAIN_HTCDS):
+            return str(choice)
         if choice != DOMAIN_FILE:
             self.add_error("domain", _("Choose the values each column may take: CTM does not guess them from the data."))
             return None

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ctm.core.uploads import SheetLimits, ZipLimits, read_xlsx
 from ctm.privacy.engine import InputError, budget, normalise_table, parse_domain, read_table_bytes
-from ctm.privacy.validators import check_ctdc_columns
+from ctm.privacy.validators import check_release_columns
 
 MAX_ROWS = 1_000_000
 MAX_COLUMNS = 200  # CTDC has 63 (+ the notice column)
@@ -46,8 +46,8 @@ def _bytes(upload: Any) -> bytes:
     return data
 
 
-def read_ctdc_upload(upload: Any) -> pd.DataFrame:
-    """The uploaded table, in memory, with CTDC columns only (any other column is refused)."""
+def read_release_upload(upload: Any) -> pd.DataFrame:
+    """The uploaded table, in memory, with CTDC columns or HTCDS fields only (any other column is refused)."""
     data = _bytes(upload)
     try:
         if data.startswith(ZIP_MAGIC):
@@ -60,7 +60,7 @@ def read_ctdc_upload(upload: Any) -> pd.DataFrame:
         raise ValidationError(
             _("The file cannot be read as CSV, XLSX or Parquet (%(reason)s).") % {"reason": _reason(exc)}
         ) from exc
-    check_ctdc_columns([str(c) for c in frame.columns])
+    check_release_columns([str(c) for c in frame.columns])
     if len(frame) < 2:
         raise ValidationError(_("The dataset needs at least two rows."))
     if len(frame) > MAX_ROWS:
