@@ -22,7 +22,7 @@ from ctm.privacy.enums import (
     Decision,
     ReleaseMethod,
 )
-from ctm.privacy.interfaces.uploads import content_digest, read_release_upload, read_domain_upload
+from ctm.privacy.interfaces.uploads import content_digest, read_domain_upload, read_release_upload
 from ctm.privacy.models import Dataset
 
 EARLIER = "dataset"
