@@ -374,3 +374,35 @@ def test_an_htcds_upload_with_an_identifying_field_is_refused(dm, personas):
     assert response.status_code == 400
     assert "prs_Birthdate" in response.content.decode() and "1990-01-02" not in response.content.decode()
     assert not Dataset.objects.exists()
+
+
+def test_a_published_synthetic_report_holds_no_figure_computed_on_the_real_records(dm, anonymous, personas):
+    """The release is (epsilon, delta)-DP; its report compared the synthetic records with the real ones
+    without noise (marginal distances, exact matches, and "1 value outside the domain": one person holds a
+    citizenship nobody else has). Reviewers see those figures; the published report and PDF never do."""
+    frame = ctdc_frame(300)
+    frame.loc[7, "citizenship"] = "XX"  # one person, outside the codebook
+    assert post_new(dm, synthetic_form(epsilon="2"), ctdc_csv(frame)).status_code == 302
+    release = only_release(personas)
+    assert release.status == "ready", release.error
+    internal = dm.get(reverse("privacy:release", args=[release.pk])).content.decode()
+    assert "Values outside the domain" in internal and "total variation distance" in internal
+    domain.review_release(release, by=personas.auditor, decision="approve", reason="Checked.")
+    domain.publish_release(Release.objects.get(pk=release.pk), by=personas.data_manager)
+    release.refresh_from_db()
+    html = _download(anonymous, release, "report.html").content.decode()
+    pdf_text = _pdf_text(_download(anonymous, release, "report.pdf").content)
+    for text in (html, pdf_text):
+        assert "Epsilon spent" in text and "not published" in text
+        for withheld in ("Values outside the domain", "total variation", "Exact matches", "identical to a real",
+                         "rare real combinations", "data:image/png"):  # fmt: skip
+            assert withheld not in text, withheld
+    assert "source_rows" in (manifest := json.loads(_download(anonymous, release, "manifest.json").content))
+    assert manifest["source_rows"] is None
+
+
+def _pdf_text(content: bytes) -> str:
+    import subprocess
+
+    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
+    return " ".join(done.stdout.decode().split())

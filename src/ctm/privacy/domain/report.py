@@ -141,7 +141,11 @@ def kanon_sections(report: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def synthetic_sections(report: dict[str, Any]) -> list[dict[str, Any]]:
+def synthetic_sections(report: dict[str, Any], *, public: bool = False) -> list[dict[str, Any]]:
+    """The report's sections; ``public``: only what the DP mechanism released (its parameters, the public
+    domain, the synthetic table's own consistency), never a figure computed on the real records."""
+    if public:
+        return public_synthetic_sections(report)
     utility = report.get("utility") or {}
     tvd = [
         (_("%(n)s-way marginals: mean / max total variation distance") % {"n": n},
@@ -178,11 +182,38 @@ def synthetic_sections(report: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def sections(release: Release) -> list[dict[str, Any]]:
+def public_synthetic_sections(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """A published synthetic release's report. The utility measures (marginal distances, rare and fabricated
+    combinations, exact matches with real rows, values outside the domain) compare the synthetic records
+    with the real ones without noise: published, they would disclose facts about real people that the
+    (epsilon, delta) guarantee does not cover (one value outside the domain says one person holds it).
+    The organization's reviewers see them before approval; the public sees this."""
+    domain = report.get("public_domain") or {}
+    source = domain.get("source") or "—"
+    privacy = [
+        (_("Epsilon spent"), num(report.get("epsilon"), 2)),
+        (_("Delta"), f"{report.get('delta', 0):.2e}" if report.get("delta") is not None else "—"),
+        (_("Method"), str(SYNTHESIS_METHODS.get(report.get("method", ""), report.get("method", "")))),
+        (_("Domain of the values declared in"), DOMAIN_SOURCES.get(source, source)),
+    ]
+    withheld = [(
+        _("Measures computed on the real records"),
+        _("Reviewed by the organization before approval and not published: they are computed on the real "
+          "records without noise, so publishing them would disclose facts that the privacy guarantee does not "
+          "cover."),
+    )]  # fmt: skip
+    return [
+        {"title": _("Privacy"), "rows": privacy},
+        {"title": _("Public domain and consistency"), "rows": constraint_rows(report)},
+        {"title": _("Utility"), "rows": withheld},
+    ]
+
+
+def sections(release: Release, *, public: bool = False) -> list[dict[str, Any]]:
     if not release.report:
         return []
     if release.method == ReleaseMethod.SYNTHETIC:
-        return synthetic_sections(release.report)
+        return synthetic_sections(release.report, public=public)
     return kanon_sections(release.report)
 
 
@@ -214,17 +245,20 @@ def heatmap_data_url(release: Release) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def context(release: Release) -> dict[str, Any]:
+def context(release: Release, *, public: bool = False) -> dict[str, Any]:
+    """What the report shows: to the organization's reviewers everything, to the public (``public``) only
+    what the release's privacy guarantee covers."""
     return {
         "release": release,
         "parameters": parameter_rows(release.parameters),
-        "sections": sections(release),
-        "heatmap": heatmap_data_url(release) if release.is_synthetic else "",
+        "sections": sections(release, public=public),
+        "heatmap": heatmap_data_url(release) if release.is_synthetic and not public else "",
     }
 
 
 def html_report(release: Release, extra: dict[str, Any]) -> str:
-    return render_to_string("privacy/report.html", {**context(release), **extra})
+    """The published report (HTML; the PDF is drawn from it)."""
+    return render_to_string("privacy/report.html", {**context(release, public=True), **extra})
 
 
 def pdf_report(release: Release, extra: dict[str, Any]) -> bytes:
