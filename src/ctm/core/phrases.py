@@ -125,6 +125,7 @@ ACTIONS = {
     "security.fund_request.refused": _(
         "Refused: a fund request that is not yours to see (or does not exist)"
     ),
+    "security.api_token.refused": _("Refused: revoking an API token that is not yours (or does not exist)"),
     "security.directory_entry.refused": _(
         "Refused: a private directory entry of another organization (or none)"
     ),
