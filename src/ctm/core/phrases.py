@@ -115,6 +115,7 @@ ACTIONS = {
     "funds.request.closed": _("Fund request closed"),
     "funds.document.added": _("Fund request: document added"),
     "funds.document.downloaded": _("Fund request: document downloaded"),
+    "funds.request.viewed": _("Fund request read (its needs, reasons and report)"),
     # security events: refused attempts (404 for "not yours")
     "security.case.refused": _("Refused: a case that is not yours (or does not exist)"),
     "security.attachment.refused": _("Refused: the files of a case not shared with your organization"),
