@@ -209,11 +209,7 @@ LOGGING = {
     # Request bodies and query strings are never logged: identifying data never reaches a log.
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "ctm": {
-            "handlers": ["console"],
-            "level": os.environ.get("CTM_LOG_LEVEL", "INFO"),
-            "propagate": False,
-        },
+        "ctm": {"handlers": ["console"], "level": os.environ.get("CTM_LOG_LEVEL", "INFO"), "propagate": False},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

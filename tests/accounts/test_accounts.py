@@ -20,10 +20,7 @@ def test_failed_logins_lock_the_account_and_are_logged(client, personas, setting
     r = client.post(reverse("accounts:login"), {"username": "manager", "password": PASSWORD})
     assert r.status_code == 400 and "locked" in r.content.decode()
     assert ActivityLog.objects.filter(action="accounts.user.locked").count() == 1
-    assert (
-        ActivityLog.objects.filter(action="accounts.login.failed").count()
-        == settings.CTM_LOCKOUT_THRESHOLD + 1
-    )
+    assert ActivityLog.objects.filter(action="accounts.login.failed").count() == settings.CTM_LOCKOUT_THRESHOLD + 1
 
 
 def test_unknown_user_gets_the_same_message(client, personas):
@@ -44,9 +41,8 @@ def test_open_redirect_is_refused(client, personas):
 def test_every_role_lands_on_a_page_it_may_see_after_login(client, personas, role):
     """Login goes home, and home sends each role to its work: never to a page that refuses it."""
     membership = getattr(personas, role)
-    r = client.post(
-        reverse("accounts:login"), {"username": membership.user.username, "password": PASSWORD}, follow=True
-    )
+    r = client.post(reverse("accounts:login"), {"username": membership.user.username, "password": PASSWORD},
+                    follow=True)
     assert r.status_code == 200, (role, r.redirect_chain)
 
 

@@ -89,15 +89,7 @@ def test_validators_refuse_weak_passwords_everywhere(personas, weak):
 
     with pytest.raises(CommandError, match="Password refused"):
         call_command(
-            "createuser",
-            "weak",
-            "--org",
-            "CHI",
-            "--role",
-            "caseworker",
-            "--password",
-            weak,
-            stdout=io.StringIO(),
+            "createuser", "weak", "--org", "CHI", "--role", "caseworker", "--password", weak, stdout=io.StringIO()
         )
     client = Client()
     client.force_login(personas.org_admin.user)

@@ -129,18 +129,13 @@ def test_resets_are_refused_outside_the_admins_reach(client, personas):
         assert client.get(reverse(name, args=[personas.outsider.pk])).status_code == 404
     with pytest.raises(InvalidTransition):
         tf.reset_two_factor(personas.org_admin, by=personas.org_admin)  # oneself: use "Your account"
-    Membership.objects.create(
-        user=personas.caseworker.user, organization=personas.other_org, role="caseworker"
-    )
+    Membership.objects.create(user=personas.caseworker.user, organization=personas.other_org, role="caseworker")
     with pytest.raises(NotAllowed):  # a person another organization relies on too
         tf.reset_two_factor(personas.caseworker, by=personas.org_admin)
     with pytest.raises(NotAllowed):
         tf.reset_two_factor(personas.auditor, by=personas.case_manager)
     client.force_login(personas.case_manager.user)
-    assert (
-        client.post(reverse("accounts:reset_member_two_factor", args=[personas.auditor.pk])).status_code
-        == 403
-    )
+    assert client.post(reverse("accounts:reset_member_two_factor", args=[personas.auditor.pk])).status_code == 403
 
 
 def test_tokens_need_a_verified_session_for_two_factor_users(personas):
@@ -202,12 +197,7 @@ def test_password_only_login_of_unenrolled_user_in_lenient_organization_is_compl
     """No requirement and no app: the password is the whole login (the demo's default)."""
     client = password_only("caseworker")
     assert client.get(reverse("cases:list")).status_code == 200
-    assert (
-        client.post(
-            LOGIN_URL := reverse("accounts:login"), {"username": "x", "password": PASSWORD}
-        ).status_code
-        == 400
-    )
+    assert client.post(LOGIN_URL := reverse("accounts:login"), {"username": "x", "password": PASSWORD}).status_code == 400
     assert LOGIN_URL == "/accounts/login/"
 
 
@@ -221,9 +211,7 @@ def test_renewed_recovery_codes_replace_the_old_ones(personas, otp_clock):
         other = password_only("caseworker")
         expected = 302 if works else 400
         assert other.post(reverse("accounts:two_factor"), {"code": code}).status_code == expected
-        otp_clock.advance(
-            1
-        )  # the wait after a wrong code    # a password-only session cannot renew them (it is sent to the second factor first)
+        otp_clock.advance(1)  # the wait after a wrong code    # a password-only session cannot renew them (it is sent to the second factor first)
     other = password_only("caseworker")
     response = other.post(reverse("accounts:renew_recovery_codes"))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/")

@@ -188,9 +188,7 @@ def test_version_conflicts_are_409(world: World, as_: Any) -> None:
     n = world.number
     before = caller.get(f"/cases/{n}").json()
     # a real change (the world's high-risk assessment may already have raised the flag)
-    changed = caller.patch(
-        f"/cases/{n}", {"version": before["version"], "high_risk": not before["high_risk"]}
-    )
+    changed = caller.patch(f"/cases/{n}", {"version": before["version"], "high_risk": not before["high_risk"]})
     assert changed.json()["version"] == before["version"] + 1 == 2
     response = caller.patch(f"/cases/{n}", {"version": 1, "sensitive": True})
     assert response.status_code == 409

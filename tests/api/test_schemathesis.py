@@ -67,11 +67,7 @@ def caseworker(personas: Any) -> tuple[str, str]:
     max_examples=5,
     deadline=None,
     derandomize=True,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-    ],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_api_conforms_to_its_schema(case: Any, caseworker: tuple[str, str]) -> None:
     token, number = caseworker

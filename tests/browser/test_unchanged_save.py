@@ -34,9 +34,7 @@ def french_page(browser, live_server, personas):
     ("cases:edit_person", "birth_date", "1995-04-02"),
     ("cases:screening", "interview_date", "2024-02-05"),
 ])  # fmt: skip
-def test_a_french_form_saved_unchanged_changes_nothing(
-    french_page, live_server, personas, name, date_field, iso
-):
+def test_a_french_form_saved_unchanged_changes_nothing(french_page, live_server, personas, name, date_field, iso):
     case = _screened(personas)
     french_page.goto(live_server.url + reverse(name, args=[case.number]))
     assert french_page.locator("html").get_attribute("lang") == "fr"

@@ -69,14 +69,12 @@ def test_an_unknown_sort_is_refused_with_a_message_not_an_error_page(client, per
 
 
 def _csv(response):
-    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode(
-        "utf-8-sig"
-    )
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
 def test_the_export_holds_the_list_neutralized_and_is_logged(client, personas):
-    make_case(personas.caseworker, given='=HYPERLINK("http://x")', family="Rusu")
+    make_case(personas.caseworker, given="=HYPERLINK(\"http://x\")", family="Rusu")
     client.force_login(personas.caseworker.user)
     response = client.get(reverse("cases:export", args=["csv"]) + "?status=Active")
     assert response.status_code == 200 and response["Content-Disposition"].endswith('cases.csv"')
@@ -84,7 +82,7 @@ def test_the_export_holds_the_list_neutralized_and_is_logged(client, personas):
     assert rows[0][:3] == ["Case number", "Name", "Age"]
     names = {row[1] for row in rows[1:]}
     assert "Olga Petrova" in names
-    assert '\'=HYPERLINK("http://x") Rusu' in names  # a formula is text in a spreadsheet
+    assert "'=HYPERLINK(\"http://x\") Rusu" in names  # a formula is text in a spreadsheet
     exported = ActivityLog.objects.get(action="cases.list.exported")
     assert exported.changes == {"format": "csv", "rows": 2, "filters": "status=Active"}
     assert listed_entries().get().changes["purpose"] == "case list export (csv)"

@@ -32,11 +32,7 @@ def test_opened_from_after_opened_to_is_explained(client, personas):
 def test_an_unknown_country_code_is_explained(client, personas):
     response = get(client, personas.caseworker, "?citizenship=XX")
     body = response.content.decode()
-    assert (
-        response.status_code == 400
-        and "error-summary" in body
-        and "Some filters could not be applied" in body
-    )
+    assert response.status_code == 400 and "error-summary" in body and "Some filters could not be applied" in body
 
 
 def test_a_stale_search_address_shows_the_search_page(client, personas):

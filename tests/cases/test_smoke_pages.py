@@ -145,9 +145,7 @@ def test_timeline_shows_translated_changes(client, personas):
     body = client.get(reverse("cases:detail", args=[personas.case.number])).content.decode()
     assert "Screening → Assistance" in body
     with translation.override("fr"):
-        body = client.get(
-            reverse("cases:detail", args=[personas.case.number]), HTTP_ACCEPT_LANGUAGE="fr"
-        ).content.decode()
+        body = client.get(reverse("cases:detail", args=[personas.case.number]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Assistance" in body and "stage:" not in body
 
 

@@ -63,9 +63,7 @@ def uploaded_list(member) -> ListUpload:
 @pytest.fixture
 def data(personas):
     p = personas
-    TotpDevice.objects.create(
-        user=p.caseworker.user, name="app", key="3132333435363738393031323334353637383930"
-    )
+    TotpDevice.objects.create(user=p.caseworker.user, name="app", key="3132333435363738393031323334353637383930")
     case = p.case
     add_note(case, by=p.caseworker, body="A confidential note.")
     add_document(

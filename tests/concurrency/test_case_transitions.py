@@ -162,9 +162,7 @@ def test_twenty_registrations_at_once_get_twenty_numbers(two_connections, person
 
         CaseSequence.objects.filter(organization=p.org).delete()  # the first case of a new year
         Case.objects.filter(organization=p.org).update(number="OLD-" + str(p.case.pk))
-    outcomes = concurrently(
-        20, lambda i: f.make_case(p.caseworker, given=f"Name{i}").number, organizations=[p.org]
-    )
+    outcomes = concurrently(20, lambda i: f.make_case(p.caseworker, given=f"Name{i}").number, organizations=[p.org])
     assert [o.error for o in outcomes if not o.ok] == []
     numbers = [o.value for o in outcomes]
     assert len(set(numbers)) == 20

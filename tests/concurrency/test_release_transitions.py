@@ -50,9 +50,7 @@ def test_a_release_is_published_once(race, personas):
         organizations=[p.org],
     )
     assert first.ok and refused(second), second.error
-    assert (
-        ActivityLog.objects.filter(action="privacy.release.published", object_id=str(release.pk)).count() == 1
-    )
+    assert ActivityLog.objects.filter(action="privacy.release.published", object_id=str(release.pk)).count() == 1
     assert fresh(release).manifest_sha256 == first.value.manifest_sha256
 
 
@@ -63,11 +61,7 @@ def test_two_releases_never_spend_more_than_the_budget(two_connections, personas
     outcomes = concurrently(
         2,
         lambda i: domain.create_release(
-            by=personas.data_manager,
-            dataset=dataset,
-            label=f"r{i}",
-            method="synthetic",
-            parameters=dict(SYNTH),
+            by=personas.data_manager, dataset=dataset, label=f"r{i}", method="synthetic", parameters=dict(SYNTH)
         ),
         organizations=[personas.org],
     )

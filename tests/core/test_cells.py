@@ -12,7 +12,7 @@ import pytest
 
 from ctm.core.cells import neutralize, neutralize_frame, neutralize_rows
 
-HOSTILE = ['=HYPERLINK("http://x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "=1"]
+HOSTILE = ["=HYPERLINK(\"http://x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "=1"]
 
 
 @pytest.mark.parametrize("value", HOSTILE)

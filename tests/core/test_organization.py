@@ -24,9 +24,7 @@ def test_org_admin_adds_a_user_who_can_then_log_in(client, personas):
     assert ActivityLog.objects.filter(action="core.membership.created").exists()
     client.logout()
     r = client.post(
-        reverse("accounts:login"),
-        {"username": "newcw.chi", "password": "a-long-enough-passphrase"},
-        follow=True,
+        reverse("accounts:login"), {"username": "newcw.chi", "password": "a-long-enough-passphrase"}, follow=True
     )
     # the admin knew the initial password: the person chooses their own before anything else
     assert r.redirect_chain[-1][0].startswith("/accounts/password/")

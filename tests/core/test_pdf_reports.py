@@ -69,9 +69,7 @@ def look_at(pdf: bytes, tmp_path: Path) -> tuple[str, list[Image.Image]]:
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    subprocess.run(
-        ["pdftoppm", "-r", str(DPI), "-gray", "-png", str(path), str(tmp_path / "page")], check=True
-    )
+    subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-png", str(path), str(tmp_path / "page")], check=True)
     pages = [Image.open(p).convert("L") for p in sorted(tmp_path.glob("page-*.png"))]
     return text, pages
 
@@ -136,13 +134,8 @@ def test_the_release_pdf_is_its_html_report_whole(personas, tmp_path):
 
 @pytest.mark.parametrize(
     "url",
-    [
-        "file:///etc/passwd",
-        "http://127.0.0.1:9/x.png",
-        "https://example.org/a.css",
-        "ftp://host/a",
-        f"file://{Path(__file__).resolve()}",
-    ],
+    ["file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.org/a.css", "ftp://host/a",
+     f"file://{Path(__file__).resolve()}"],
 )
 def test_a_report_fetches_nothing_beyond_its_charts_and_ctm_s_static_files(url):
     with pytest.raises(RefusedResource):

@@ -46,14 +46,8 @@ ALLOWLIST = {
     "cases/domain/queries/scoping.py": (2, "the shares made to one's organization (rows of the owners)"),
     "cases/domain/queries/cases.py": (2, "a refused case number: whose it is, for the owner's security log"),
     "privacy/domain/queries/releases.py": (2, "the public page: every organization's published releases"),
-    "cases/domain/erasure.py": (
-        5,
-        "a DPO names a person in any organization; the erasure walks every linked row",
-    ),
-    "funds/domain/queries/requests.py": (
-        2,
-        "a fund reviewer's door: which organizations sent requests to their funds",
-    ),
+    "cases/domain/erasure.py": (5, "a DPO names a person in any organization; the erasure walks every linked row"),
+    "funds/domain/queries/requests.py": (2, "a fund reviewer's door: which organizations sent requests to their funds"),
     "cases/domain/person_export.py": (3, "the export walks every row linked to the person, whatever it is"),
 }
 ESCAPES = re.compile(

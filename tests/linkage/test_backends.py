@@ -13,9 +13,8 @@ import pytest
 from ctm.linkage.engine import LinkSettings, evaluate, generate_lists, link_lists
 from ctm.linkage.engine.link.splink_model import BACKENDS
 
-POSTGRES_URL = os.environ.get(
-    "CTM_LINKAGE_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ctm_linkage_pg"
-)
+POSTGRES_URL = os.environ.get("CTM_LINKAGE_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/ctm_linkage_pg")
 
 
 def _postgres_ready(url: str) -> str | None:
@@ -28,9 +27,8 @@ def _postgres_ready(url: str) -> str | None:
     try:
         engine = sqlalchemy.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with engine.connect() as con:
-            exists = con.execute(
-                sqlalchemy.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": target.database}
-            ).first()
+            exists = con.execute(sqlalchemy.text("SELECT 1 FROM pg_database WHERE datname = :d"),
+                                 {"d": target.database}).first()
             if not exists:
                 con.execute(sqlalchemy.text(f'CREATE DATABASE "{target.database}"'))
         engine.dispose()
@@ -73,9 +71,8 @@ def test_postgres_leaves_no_tables(small_lists):
     link_lists({"list1": lists["list1"]}, settings)
     engine = sqlalchemy.create_engine(POSTGRES_URL)
     with engine.connect() as con:
-        left = con.execute(
-            sqlalchemy.text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ctm_linkage_%'")
-        ).fetchall()
+        left = con.execute(sqlalchemy.text(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ctm_linkage_%'")).fetchall()
     engine.dispose()
     assert left == []
 

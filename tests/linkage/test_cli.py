@@ -37,12 +37,8 @@ def test_pipeline_end_to_end(tmp_path, capsys):
 
 @pytest.mark.shared_data
 def test_estimate_json_on_uk_data(shared_data, capsys):
-    assert (
-        estimate_main(
-            [str(shared_data / "mse" / "UKdat_5.csv"), "--bootstrap", "50", "--seed", "3", "--json"]
-        )
-        == 0
-    )
+    assert estimate_main([str(shared_data / "mse" / "UKdat_5.csv"), "--bootstrap", "50", "--seed", "3",
+                          "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["estimate"] == pytest.approx(11312.99, abs=0.5)
     assert data["interval"] == "bca-bootstrap"
@@ -97,9 +93,7 @@ def test_link_refuses_bad_lists(tmp_path, capsys):
 
 def test_link_postgres_backend_needs_a_url(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("CTM_LINKAGE_POSTGRES_URL", raising=False)
-    lst = write(
-        tmp_path / "a.csv",
-        "record_id,given_name,family_name,birth_date,sex,citizenship,document_number\n1,Ana,Pop,1990,F,RO,\n",
-    )
+    lst = write(tmp_path / "a.csv", "record_id,given_name,family_name,birth_date,sex,citizenship,document_number\n"
+                "1,Ana,Pop,1990,F,RO,\n")
     assert link_main([lst, "--backend", "postgres", "--out", str(tmp_path / "c.csv")]) == 2
     assert "postgres-url" in capsys.readouterr().err

@@ -41,21 +41,13 @@ def linked(homonym_lists):
 def test_the_independent_lists_hold_what_they_promise(homonym_lists):
     lists, truth = homonym_lists
     records = pd.concat(lists.values())
-    assert (
-        records["given_name"].str.contains(r"[\u0400-\u04FF]").any()
-        or records["family_name"].str.contains(r"[\u0400-\u04FF]").any()
-    )
+    assert records["given_name"].str.contains(r"[\u0400-\u04FF]").any() or records["family_name"].str.contains(
+        r"[\u0400-\u04FF]").any()
     assert records["family_name"].str.contains("[ăâîșțéíóúñđ]", case=False).any()
     assert (records["birth_date"].str.len() == 4).any() and (records["document_number"] == "").any()
     assert not truth.duplicated(["list", "person_id"]).any()  # no list holds a person twice
     # Homonyms: people who share a full name and sex, told apart only by birth date and citizenship.
-    assert (
-        records.merge(truth, on="record_id")
-        .groupby(["given_name", "family_name"])["person_id"]
-        .nunique()
-        .max()
-        > 3
-    )
+    assert records.merge(truth, on="record_id").groupby(["given_name", "family_name"])["person_id"].nunique().max() > 3
 
 
 def test_f1_on_independent_homonym_heavy_lists(homonym_lists, linked):
@@ -101,14 +93,11 @@ def test_estimate_from_the_linked_lists_is_near_the_true_population(homonym_list
 
 
 def test_linkage_checks_flag_clusters_that_merge_people():
-    sound = pd.DataFrame(
-        {"list": ["a", "b", "c", "a", "b"], "record_id": list("12345"), "cluster_id": [1, 1, 1, 2, 2]}
-    )
+    sound = pd.DataFrame({"list": ["a", "b", "c", "a", "b"], "record_id": list("12345"),
+                          "cluster_id": [1, 1, 1, 2, 2]})
     assert linkage_checks(sound) == []
     # One person of list b linked to two records of list a, in a cluster larger than the three lists.
-    merged = pd.concat(
-        [sound, pd.DataFrame({"list": ["a", "c"], "record_id": ["6", "7"], "cluster_id": [1, 1]})]
-    )
+    merged = pd.concat([sound, pd.DataFrame({"list": ["a", "c"], "record_id": ["6", "7"], "cluster_id": [1, 1]})])
     codes = {c["code"]: c for c in linkage_checks(merged)}
     assert codes["large_clusters"] == {"code": "large_clusters", "clusters": 1, "lists": 3, "largest": 5}
     assert codes["one_to_many"] == {"code": "one_to_many", "clusters": 1, "linked": 2}

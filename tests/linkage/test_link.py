@@ -22,16 +22,8 @@ from ctm.linkage.engine.link.normalize import latin_name, name_tokens, parse_bir
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [
-        ("Сергей", "sergey"),
-        ("José Núñez", "jose nunez"),
-        ("Łukasz", "lukasz"),
-        ("Müller", "muller"),
-        ("Nguyễn", "nguyen"),
-        ("Oleksandr-Ivan", "oleksandr ivan"),
-        ("", ""),
-        (None, ""),
-    ],
+    [("Сергей", "sergey"), ("José Núñez", "jose nunez"), ("Łukasz", "lukasz"), ("Müller", "muller"),
+     ("Nguyễn", "nguyen"), ("Oleksandr-Ivan", "oleksandr ivan"), ("", ""), (None, "")],
 )
 def test_latin_name_transliterates_every_script(text, expected):
     assert latin_name(text) == expected
@@ -57,17 +49,9 @@ def test_arabic_article_and_particles_do_not_count_as_name_words():
 def test_words_are_ordered_by_skeleton_across_scripts():
     from ctm.linkage.engine.link.normalize import normalise_records
 
-    frame = pd.DataFrame(
-        {
-            "record_id": ["1", "2"],
-            "given_name": ["Omar", "عمر"],
-            "family_name": ["Hassan", "حسن"],
-            "birth_date": ["", ""],
-            "sex": ["", ""],
-            "citizenship": ["", ""],
-            "document_number": ["", ""],
-        }
-    )
+    frame = pd.DataFrame({"record_id": ["1", "2"], "given_name": ["Omar", "عمر"],
+                          "family_name": ["Hassan", "حسن"], "birth_date": ["", ""], "sex": ["", ""],
+                          "citizenship": ["", ""], "document_number": ["", ""]})
     out = normalise_records(frame, "x")
     assert out["tok1_skel"].tolist() == ["hsn", "hsn"]
     assert out["tok2_skel"].tolist() == ["mr", "mr"]
@@ -75,14 +59,8 @@ def test_words_are_ordered_by_skeleton_across_scripts():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [
-        ("1990-03-07", (1990, 3, 7)),
-        ("1990-03", (1990, 3, None)),
-        ("1990", (1990, None, None)),
-        ("", (None, None, None)),
-        ("unknown", (None, None, None)),
-        ("1990-13-01", (1990, None, None)),
-    ],
+    [("1990-03-07", (1990, 3, 7)), ("1990-03", (1990, 3, None)), ("1990", (1990, None, None)),
+     ("", (None, None, None)), ("unknown", (None, None, None)), ("1990-13-01", (1990, None, None))],
 )
 def test_birth_dates_of_any_precision(text, expected):
     assert parse_birth_date(text) == expected
@@ -126,9 +104,8 @@ def test_histogram_and_review_queue():
 
 
 def test_overlap_table_counts_people_per_history():
-    clusters = pd.DataFrame(
-        {"list": ["a", "b", "a", "b", "c"], "record_id": list("12345"), "cluster_id": [1, 1, 2, 3, 3]}
-    )
+    clusters = pd.DataFrame({"list": ["a", "b", "a", "b", "c"], "record_id": list("12345"),
+                             "cluster_id": [1, 1, 2, 3, 3]})
     table = overlap_table(clusters)
     rows = {tuple(r[:3]): r[3] for r in table.itertuples(index=False)}
     assert rows == {(1, 1, 0): 1, (1, 0, 0): 1, (0, 1, 1): 1}

@@ -128,22 +128,16 @@ def test_bootstrap_is_seeded_and_independent_of_workers():
 def test_bootstrap_reports_each_replicate(workers):
     t = table("A,B,C,count\n1,0,0,60\n0,1,0,50\n0,0,1,40\n1,1,0,12\n1,0,1,9\n0,1,1,7\n1,1,1,2")
     seen: list[tuple[int, int]] = []
-    result = estimate_population(
-        t, n_boot=60, seed=7, workers=workers, progress=lambda d, n: seen.append((d, n))
-    )
+    result = estimate_population(t, n_boot=60, seed=7, workers=workers, progress=lambda d, n: seen.append((d, n)))
     assert seen == [(i, 60) for i in range(1, 61)]
-    assert (result.lower, result.upper) == (
-        estimate_population(t, n_boot=60, seed=7).lower,
-        estimate_population(t, n_boot=60, seed=7).upper,
-    )
+    assert (result.lower, result.upper) == (estimate_population(t, n_boot=60, seed=7).lower,
+                                            estimate_population(t, n_boot=60, seed=7).upper)
 
 
 def test_quantile_type8_matches_numpy_median_unbiased():
     values = np.random.default_rng(1).normal(size=37)
     probs = np.array([0.01, 0.025, 0.3, 0.5, 0.975, 0.999])
-    np.testing.assert_allclose(
-        quantile_type8(values, probs), np.quantile(values, probs, method="median_unbiased")
-    )
+    np.testing.assert_allclose(quantile_type8(values, probs), np.quantile(values, probs, method="median_unbiased"))
 
 
 def test_result_is_json_serialisable():
@@ -186,8 +180,7 @@ def test_few_people_and_absurd_estimates_are_flagged():
     few = estimate_population(table("A,B,C,count\n1,0,0,3\n0,1,0,2\n1,1,0,1\n0,0,1,1"), n_boot=0)
     assert any("only 7 people" in w for w in few.warnings)
     absurd = estimate_population(
-        table("A,B,C,count\n1,0,0,300\n0,1,0,200\n1,1,0,1\n0,0,1,100\n1,0,1,1"), n_boot=0
-    )
+        table("A,B,C,count\n1,0,0,300\n0,1,0,200\n1,1,0,1\n0,0,1,100\n1,0,1,1"), n_boot=0)
     assert any("do not publish" in w for w in absurd.warnings)
 
 
@@ -203,9 +196,7 @@ def test_eight_lists_give_a_finite_estimate():
     p = np.array([0.3, 0.2, 0.25, 0.1, 0.15, 0.2, 0.3, 0.1])
     caught = rng.random((3000, 8)) < p
     seen = caught[caught.any(axis=1)].astype(int)
-    frame = (
-        pd.DataFrame(seen, columns=[f"L{i}" for i in range(8)]).value_counts().rename("count").reset_index()
-    )
+    frame = pd.DataFrame(seen, columns=[f"L{i}" for i in range(8)]).value_counts().rename("count").reset_index()
     result = estimate_population(table_from_frame(frame), n_boot=0)
     assert result.estimate == pytest.approx(3000, rel=0.1)
     bic = estimate_population(table_from_frame(frame), "bic", n_boot=0)

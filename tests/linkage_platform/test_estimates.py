@@ -135,24 +135,15 @@ def test_estimate_page_warns_when_the_run_merged_people(dm, personas):
     from tests.linkage_platform.objects import PARAMS, SMALL_TABLE, make_run
 
     run = make_run(personas.data_manager)  # cluster 1: A/1 and B/2
-    LinkedRecord.objects.create(
-        organization=personas.org, run=run, list_name="A", record_id="3", cluster_id=1
-    )
-    estimate = create_estimate(
-        by=personas.data_manager,
-        table=table_from_frame(SMALL_TABLE),
-        label="merged",
-        parameters=PARAMS,
-        run=run,
-    )
+    LinkedRecord.objects.create(organization=personas.org, run=run, list_name="A", record_id="3", cluster_id=1)
+    estimate = create_estimate(by=personas.data_manager, table=table_from_frame(SMALL_TABLE), label="merged",
+                               parameters=PARAMS, run=run)
     # Stored as codes with their figures, never as words in one language.
     assert {c["code"] for c in estimate.table["linkage_checks"]} == {"large_clusters", "one_to_many"}
     page = dm.get(reverse("linkage:estimate", args=[estimate.pk])).content.decode()
     assert "more records than there are lists" in page and "two or more records of another" in page
     with translation.override("fr"):
-        page = dm.get(
-            reverse("linkage:estimate", args=[estimate.pk]), HTTP_ACCEPT_LANGUAGE="fr"
-        ).content.decode()
+        page = dm.get(reverse("linkage:estimate", args=[estimate.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "more records than there are lists" not in page
     assert "il n&#x27;y a de listes" in page and "deux enregistrements ou plus" in page
     report = dm.get(reverse("linkage:estimate_report", args=[estimate.pk, "html"])).content.decode()

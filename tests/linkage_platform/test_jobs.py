@@ -107,9 +107,7 @@ def test_a_run_links_on_the_queue_and_its_page_follows_it(
     client.force_login(personas.data_manager.user)
     gates = hold(monkeypatch, "stage", lambda stage: stage == "comparing")
     try:
-        response = start(
-            client, [upload("shelter.csv", list_csv(SHELTER)), upload("police.csv", list_csv(POLICE))]
-        )
+        response = start(client, [upload("shelter.csv", list_csv(SHELTER)), upload("police.csv", list_csv(POLICE))])
         assert response.status_code == 302
         queued = client.get(response["Location"]).content.decode()
         assert META_REFRESH in queued and "Waiting to start…" in queued
@@ -134,6 +132,7 @@ def test_a_run_links_on_the_queue_and_its_page_follows_it(
     body = client.get(response["Location"]).content.decode()
     assert META_REFRESH not in body and "data:image/png;base64," in body and "Clerical review" in body
     assert ActivityLog.objects.filter(action="linkage.run.linked", object_id=str(run.pk)).exists()
+
 
 
 @pytest.mark.django_db
@@ -190,10 +189,7 @@ def test_a_failed_estimate_says_why(dm, personas, monkeypatch):
 
 def _running(obj, minutes_ago: float, stage: str = "reading") -> None:
     type(obj).objects.filter(pk=obj.pk).update(
-        status="running",
-        stage=stage,
-        progress=14,
-        updated_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+        status="running", stage=stage, progress=14, updated_at=timezone.now() - datetime.timedelta(minutes=minutes_ago)
     )
     obj.refresh_from_db()
 
@@ -217,9 +213,7 @@ def test_a_job_silent_since_a_restart_is_marked_failed_when_its_page_is_opened(d
     dm.get(reverse("linkage:estimate", args=[estimate.pk]))
     estimate.refresh_from_db()
     assert estimate.status == "failed" and "interrupted" in estimate.error
-    assert ActivityLog.objects.filter(
-        action="linkage.estimate.interrupted", object_id=str(estimate.pk)
-    ).exists()
+    assert ActivityLog.objects.filter(action="linkage.estimate.interrupted", object_id=str(estimate.pk)).exists()
 
 
 @pytest.mark.django_db

@@ -210,27 +210,19 @@ def test_a_run_of_unique_lists_never_groups_two_records_of_one_list(dm, personas
     # three holding two records of list A.
     run = make_run(personas.data_manager)
     b2 = LinkedRecord.objects.get(run=run, record_id="2")
-    a3 = LinkedRecord.objects.create(
-        organization=personas.org, run=run, list_name="A", record_id="3", cluster_id=2
-    )
-    ScoredPair.objects.create(
-        organization=personas.org, run=run, left=a3, right=b2, match_weight=5.0, match_probability=0.95
-    )
+    a3 = LinkedRecord.objects.create(organization=personas.org, run=run, list_name="A", record_id="3", cluster_id=2)
+    ScoredPair.objects.create(organization=personas.org, run=run, left=a3, right=b2, match_weight=5.0,
+                              match_probability=0.95)
     url = reverse("linkage:recluster", args=[run.pk])
     assert dm.post(url, {"threshold": "0.5"}).status_code == 302
-    assert (
-        len({_cluster(run, "A", "1"), _cluster(run, "B", "2"), _cluster(run, "A", "3")}) == 1
-    )  # duplicates allowed
+    assert len({_cluster(run, "A", "1"), _cluster(run, "B", "2"), _cluster(run, "A", "3")}) == 1  # duplicates allowed
     run.settings = {"unique_lists": True}
     run.save(update_fields=["settings"])
     assert dm.post(url, {"threshold": "0.5"}).status_code == 302
     assert _cluster(run, "A", "3") == _cluster(run, "B", "2") != _cluster(run, "A", "1")  # the stronger link
     # Not even a reviewer's acceptance puts two records of a unique list in one group.
     first = ScoredPair.objects.get(run=run, left__record_id="1")
-    assert (
-        dm.post(reverse("linkage:decide", args=[run.pk, first.pk]), {"decision": "accepted"}).status_code
-        == 302
-    )
+    assert dm.post(reverse("linkage:decide", args=[run.pk, first.pk]), {"decision": "accepted"}).status_code == 302
     assert _cluster(run, "A", "1") != _cluster(run, "A", "3")
     page = dm.get(reverse("linkage:run", args=[run.pk])).content.decode()
     assert "a group never holds two records of one list" in page
@@ -243,34 +235,17 @@ def test_the_unique_lists_setting_reaches_the_engine(dm, personas, registered_pe
     assert run.status == "done" and run.settings["unique_lists"] is True
     per_cluster = LinkedRecord.objects.filter(run=run).values_list("cluster_id", "list_name")
     assert len(set(per_cluster)) == len(per_cluster)
-
-
 def test_a_list_reports_every_problem_not_only_the_first(dm, personas):
     rows = [
         ("1", "Olga", "Petrova", "1995-04-02", "F", "MD", ""),
-        (
-            "1",
-            "Ion",
-            "Rusu",
-            "1990-02-30",
-            "X",
-            "ZZ",
-            "",
-        ),  # repeated id, impossible date, bad sex, unknown country
+        ("1", "Ion", "Rusu", "1990-02-30", "X", "ZZ", ""),  # repeated id, impossible date, bad sex, unknown country
         ("", "Ana", "Ceban", "2999", "female", "md", ""),  # no id, a date in the future
         ("4", "Ana", "Ceban", "1990-04", "m", "", ""),  # a month is enough
     ]
     response = start(dm, [upload("c.csv", list_csv(rows))], include_persons=False)
     assert response.status_code == 400
     errors = response.context["form"].errors["files"]
-    assert [e.split(":", 2)[1].strip() for e in errors] == [
-        "Row 3",
-        "Row 3",
-        "Row 3",
-        "Row 3",
-        "Row 4",
-        "Row 4",
-    ]
+    assert [e.split(":", 2)[1].strip() for e in errors] == ["Row 3", "Row 3", "Row 3", "Row 3", "Row 4", "Row 4"]
     text = " ".join(errors)
     assert "repeated (row 2)" in text and "possible date" in text and "sex code" in text and "country" in text
     assert "record_id is empty" in text

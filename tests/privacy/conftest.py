@@ -27,18 +27,14 @@ COUNTRIES = ["UA", "MD", "RU", "PL", "PH", "ID", "KH", "VN", "US", "MX", "NG", "
 def make_people(rows: int = 400, seed: int = 0) -> pd.DataFrame:
     """A fictional case table with CTDC-like columns (strings; missing as None)."""
     rng = np.random.default_rng(seed)
-    frame = pd.DataFrame(
-        {
-            "age": rng.choice(AGES, rows),
-            "citizenship": rng.choice(COUNTRIES, rows, p=_skewed(len(COUNTRIES))),
-            "gender": rng.choice(["Female", "Male"], rows, p=[0.7, 0.3]),
-            "yearOfRegistration": rng.choice([str(y) for y in range(2010, 2021)], rows),
-            "isAbduction": rng.choice(["0", "1"], rows, p=[0.9, 0.1]),
-            "typeOfExploit": rng.choice(
-                ["Sexual", "Labour", "Marriage", "Other"], rows, p=[0.4, 0.35, 0.1, 0.15]
-            ),
-        }
-    )
+    frame = pd.DataFrame({
+        "age": rng.choice(AGES, rows),
+        "citizenship": rng.choice(COUNTRIES, rows, p=_skewed(len(COUNTRIES))),
+        "gender": rng.choice(["Female", "Male"], rows, p=[0.7, 0.3]),
+        "yearOfRegistration": rng.choice([str(y) for y in range(2010, 2021)], rows),
+        "isAbduction": rng.choice(["0", "1"], rows, p=[0.9, 0.1]),
+        "typeOfExploit": rng.choice(["Sexual", "Labour", "Marriage", "Other"], rows, p=[0.4, 0.35, 0.1, 0.15]),
+    })
     frame.loc[rng.random(rows) < 0.05, "gender"] = None
     return frame.astype(object).where(frame.notna(), None)
 
@@ -84,12 +80,8 @@ def pycanon_python() -> Path:
         try:
             if not python.is_file():
                 subprocess.run([sys.executable, "-m", "venv", str(PYCANON_VENV)], check=True, timeout=300)
-            subprocess.run(
-                [str(python), "-m", "pip", "install", "--quiet", f"pycanon=={PYCANON_VERSION}"],
-                check=True,
-                timeout=900,
-                capture_output=True,
-            )
+            subprocess.run([str(python), "-m", "pip", "install", "--quiet", f"pycanon=={PYCANON_VERSION}"],
+                           check=True, timeout=900, capture_output=True)
         except (subprocess.SubprocessError, OSError) as exc:
             pytest.skip(f"cannot build the pycanon venv: {exc}")
         marker.write_text(PYCANON_VERSION)
@@ -116,9 +108,6 @@ def pycanon_measures(python: Path, csv_path: Path, qi: list[str], sensitive: lis
     """k (and l) that pycanon finds on a released CSV, suppressed rows (all QIs empty) left out."""
     result = subprocess.run(
         [str(python), "-c", PYCANON_SCRIPT, str(csv_path), json.dumps(qi), json.dumps(sensitive)],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=600,
+        check=True, capture_output=True, text=True, timeout=600,
     )
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))

@@ -71,11 +71,7 @@ def test_search_is_optimal_against_brute_force() -> None:
     criteria = Criteria(k=4, suppression_limit=0.04)
     found = LatticeSearch(freq, criteria).run()
     heights = [len(levels) for levels in freq.level_codes]
-    losses = [
-        node_loss(freq, r, "entropy")
-        for r in (evaluate(freq, n, criteria) for n in all_nodes(heights))
-        if r.ok
-    ]
+    losses = [node_loss(freq, r, "entropy") for r in (evaluate(freq, n, criteria) for n in all_nodes(heights)) if r.ok]
     assert found.loss == pytest.approx(min(losses))
     assert found.evaluated < np.prod(heights), "pruning must skip part of the lattice"
 
@@ -88,9 +84,8 @@ def test_l_diversity_is_enforced(people: pd.DataFrame) -> None:
 
 
 def test_entropy_l_and_t_closeness(people: pd.DataFrame) -> None:
-    config = AnonymizeConfig(
-        k=2, qi=QI, sensitive="typeOfExploit", l=2, l_variant="entropy", t=0.3, suppression_limit=0.1
-    )
+    config = AnonymizeConfig(k=2, qi=QI, sensitive="typeOfExploit", l=2, l_variant="entropy", t=0.3,
+                             suppression_limit=0.1)
     released, report = anonymize(people, config)
     _check_release(people, released, config)
     assert report["privacy"]["l_entropy_achieved"] >= 2 - 1e-9
@@ -122,15 +117,9 @@ def tables(draw: st.DrawFn) -> pd.DataFrame:
     qis=st.lists(st.sampled_from(QI), min_size=1, max_size=4, unique=True),
 )
 def test_every_release_is_k_anonymous_l_diverse_and_within_the_limit(
-    frame: pd.DataFrame,
-    k: int,
-    limit: float,
-    l: int | None,
-    qis: list[str],  # noqa: E741
+    frame: pd.DataFrame, k: int, limit: float, l: int | None, qis: list[str]  # noqa: E741
 ) -> None:
-    config = AnonymizeConfig(
-        k=k, qi=qis, sensitive="typeOfExploit" if l else None, l=l, suppression_limit=limit
-    )
+    config = AnonymizeConfig(k=k, qi=qis, sensitive="typeOfExploit" if l else None, l=l, suppression_limit=limit)
     try:
         released, report = anonymize(frame, config)
     except InputError:

@@ -25,33 +25,10 @@ def ctdc_like(tmp_path: Path) -> Path:
     return path
 
 
-def test_anonymize_command_writes_release_and_report(
-    tmp_path: Path, ctdc_like: Path, people_domain: Path
-) -> None:
+def test_anonymize_command_writes_release_and_report(tmp_path: Path, ctdc_like: Path, people_domain: Path) -> None:
     out, report_path = tmp_path / "out.csv", tmp_path / "report.json"
-    code = main(
-        [
-            "anonymize",
-            str(ctdc_like),
-            "--domain",
-            str(people_domain),
-            "--k",
-            "5",
-            "--qi",
-            QI,
-            "--sensitive",
-            "typeOfExploit",
-            "--l",
-            "2",
-            "--suppression-limit",
-            "0.05",
-            "--out",
-            str(out),
-            "--report",
-            str(report_path),
-            "--quiet",
-        ]
-    )
+    code = main(["anonymize", str(ctdc_like), "--domain", str(people_domain), "--k", "5", "--qi", QI, "--sensitive", "typeOfExploit", "--l", "2",
+                 "--suppression-limit", "0.05", "--out", str(out), "--report", str(report_path), "--quiet"])
     assert code == 0
     report = json.loads(report_path.read_text())
     for key in ("k", "qi", "sensitive", "l", "suppression_limit"):
@@ -66,78 +43,27 @@ def test_anonymize_command_writes_release_and_report(
     assert released.attrs["notice"] == NOTICE and len(released) == 500
 
 
-def test_custom_hierarchy_and_t_closeness_options(
-    tmp_path: Path, ctdc_like: Path, people_domain: Path
-) -> None:
+def test_custom_hierarchy_and_t_closeness_options(tmp_path: Path, ctdc_like: Path, people_domain: Path) -> None:
     hierarchy = tmp_path / "exploit.csv"
     hierarchy.write_text("Sexual,Exploitation\nLabour,Exploitation\nMarriage,Other\nOther,Other\n")
     out, report_path = tmp_path / "out.csv", tmp_path / "r.json"
-    code = main(
-        [
-            "anonymize",
-            str(ctdc_like),
-            "--domain",
-            str(people_domain),
-            "--k",
-            "4",
-            "--qi",
-            "age,typeOfExploit",
-            "--hierarchy",
-            f"typeOfExploit={hierarchy}",
-            "--sensitive",
-            "gender",
-            "--t",
-            "0.4",
-            "--out",
-            str(out),
-            "--report",
-            str(report_path),
-            "--quiet",
-        ]
-    )
+    code = main(["anonymize", str(ctdc_like), "--domain", str(people_domain), "--k", "4", "--qi", "age,typeOfExploit", "--hierarchy",
+                 f"typeOfExploit={hierarchy}", "--sensitive", "gender", "--t", "0.4",
+                 "--out", str(out), "--report", str(report_path), "--quiet"])
     assert code == 0
     report = json.loads(report_path.read_text())
     assert report["hierarchies"]["typeOfExploit"]["kind"] == "custom"
-    assert set(read_table(out)["typeOfExploit"].dropna()) <= {
-        "Sexual",
-        "Labour",
-        "Marriage",
-        "Other",
-        "Exploitation",
-        "*",
-    }
+    assert set(read_table(out)["typeOfExploit"].dropna()) <= {"Sexual", "Labour", "Marriage", "Other", "Exploitation", "*"}
     assert report["privacy"]["t_achieved"] <= 0.4 + 1e-9
 
 
-def test_synthesize_command_spends_budget_and_refuses_overspending(
-    tmp_path: Path, people_domain: Path
-) -> None:
+def test_synthesize_command_spends_budget_and_refuses_overspending(tmp_path: Path, people_domain: Path) -> None:
     source = tmp_path / "in.csv"
     make_people(rows=300, seed=5)[["gender", "isAbduction", "typeOfExploit"]].to_csv(source, index=False)
     ledger = tmp_path / "ledger.json"
-    args = [
-        "synthesize",
-        str(source),
-        "--domain",
-        str(people_domain),
-        "--method",
-        "pacsynth",
-        "--epsilon",
-        "3",
-        "--rows",
-        "100",
-        "--seed",
-        "3",
-        "--budget",
-        str(ledger),
-        "--total-epsilon",
-        "5",
-        "--out",
-        str(tmp_path / "s.csv"),
-        "--report",
-        str(tmp_path / "s.json"),
-        "--quiet",
-    ]
+    args = ["synthesize", str(source), "--domain", str(people_domain), "--method", "pacsynth", "--epsilon", "3", "--rows", "100", "--seed", "3",
+            "--budget", str(ledger), "--total-epsilon", "5", "--out", str(tmp_path / "s.csv"),
+            "--report", str(tmp_path / "s.json"), "--quiet"]
     assert main(args) == 0
     report = json.loads((tmp_path / "s.json").read_text())
     for key in ("epsilon", "delta", "method", "rows", "seed", "columns"):
@@ -188,27 +114,8 @@ def test_pycanon_confirms_k_and_l(tmp_path: Path, pycanon_python: Path, people_d
     make_people(rows=600, seed=21).to_csv(source, index=False)
     out, report_path = tmp_path / "out.csv", tmp_path / "r.json"
     qi = ["age", "citizenship", "gender", "yearOfRegistration"]
-    code = main(
-        [
-            "anonymize",
-            str(source),
-            "--domain",
-            str(people_domain),
-            "--k",
-            "6",
-            "--qi",
-            ",".join(qi),
-            "--sensitive",
-            "typeOfExploit",
-            "--l",
-            "3",
-            "--out",
-            str(out),
-            "--report",
-            str(report_path),
-            "--quiet",
-        ]
-    )
+    code = main(["anonymize", str(source), "--domain", str(people_domain), "--k", "6", "--qi", ",".join(qi), "--sensitive", "typeOfExploit",
+                 "--l", "3", "--out", str(out), "--report", str(report_path), "--quiet"])
     assert code == 0
     report = json.loads(report_path.read_text())
     canon = pycanon_measures(pycanon_python, out, qi, ["typeOfExploit"])

@@ -17,42 +17,17 @@ from .conftest import pycanon_measures
 pytestmark = pytest.mark.shared_data
 
 MANY_QIS = [
-    "gender",
-    "ageBroad",
-    "majorityStatus",
-    "citizenship",
-    "CountryOfExploitation",
-    "yearOfRegistration",
-    "Datasource",
-    "RecruiterRelationship",
-    "isForcedLabour",
-    "isSexualExploit",
-    "isAbduction",
-    "meansOfControlThreats",
-    "meansOfControlPhysicalAbuse",
+    "gender", "ageBroad", "majorityStatus", "citizenship", "CountryOfExploitation", "yearOfRegistration",
+    "Datasource", "RecruiterRelationship", "isForcedLabour", "isSexualExploit", "isAbduction",
+    "meansOfControlThreats", "meansOfControlPhysicalAbuse",
 ]
 
 
 @pytest.mark.parametrize("k", [25, 50])
 def test_ctdc_many_quasi_identifiers(tmp_path: Path, ctdc_kanon_csv: Path, k: int) -> None:
     out, report_path = tmp_path / "out.csv", tmp_path / "report.json"
-    code = main(
-        [
-            "anonymize",
-            str(ctdc_kanon_csv),
-            "--k",
-            str(k),
-            "--qi",
-            ",".join(MANY_QIS),
-            "--suppression-limit",
-            "0.05",
-            "--out",
-            str(out),
-            "--report",
-            str(report_path),
-            "--quiet",
-        ]
-    )
+    code = main(["anonymize", str(ctdc_kanon_csv), "--k", str(k), "--qi", ",".join(MANY_QIS),
+                 "--suppression-limit", "0.05", "--out", str(out), "--report", str(report_path), "--quiet"])
     assert code == 0
     report = json.loads(report_path.read_text())
     privacy = report["privacy"]
@@ -68,32 +43,12 @@ def test_ctdc_many_quasi_identifiers(tmp_path: Path, ctdc_kanon_csv: Path, k: in
     assert report["risk_after"]["prosecutor"]["highest"] <= 1 / k
 
 
-def test_ctdc_l_diversity_confirmed_by_pycanon(
-    tmp_path: Path, ctdc_kanon_csv: Path, pycanon_python: Path
-) -> None:
+def test_ctdc_l_diversity_confirmed_by_pycanon(tmp_path: Path, ctdc_kanon_csv: Path, pycanon_python: Path) -> None:
     qis = ["gender", "ageBroad", "citizenship", "CountryOfExploitation", "yearOfRegistration", "Datasource"]
     out, report_path = tmp_path / "out.csv", tmp_path / "report.json"
-    code = main(
-        [
-            "anonymize",
-            str(ctdc_kanon_csv),
-            "--k",
-            "25",
-            "--qi",
-            ",".join(qis),
-            "--sensitive",
-            "typeOfExploitConcatenated",
-            "--l",
-            "2",
-            "--suppression-limit",
-            "0.05",
-            "--out",
-            str(out),
-            "--report",
-            str(report_path),
-            "--quiet",
-        ]
-    )
+    code = main(["anonymize", str(ctdc_kanon_csv), "--k", "25", "--qi", ",".join(qis), "--sensitive",
+                 "typeOfExploitConcatenated", "--l", "2", "--suppression-limit", "0.05",
+                 "--out", str(out), "--report", str(report_path), "--quiet"])
     assert code == 0
     report = json.loads(report_path.read_text())
     canon = pycanon_measures(pycanon_python, out, qis, ["typeOfExploitConcatenated"])

@@ -35,27 +35,23 @@ def ctdc_shaped(rows: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     age = rng.choice(sorted(MINOR_BANDS | ADULT_BANDS), rows)
     age = np.where(rng.random(rows) < 0.3, None, age)
-    status = np.array(
-        [None if a is None else ("Minor" if a in MINOR_BANDS else "Adult") for a in age], dtype=object
-    )
+    status = np.array([None if a is None else ("Minor" if a in MINOR_BANDS else "Adult") for a in age], dtype=object)
     unknown_age = pd.isna(age)
     status[unknown_age] = rng.choice(["Adult", "Minor", None], int(unknown_age.sum()), p=[0.5, 0.3, 0.2])
     at_exploit = np.where(status == "Minor", "Minor", rng.choice(["Adult", "Minor"], rows, p=[0.7, 0.3]))
     at_exploit = np.where(rng.random(rows) < 0.5, None, at_exploit)
     flags = {c: rng.random(rows) < p for c, p in zip(EXPLOIT, [0.35, 0.55, 0.1], strict=True)}
     lists = [";".join(EXPLOIT[c] for c in EXPLOIT if flags[c][i]) or None for i in range(rows)]
-    frame = pd.DataFrame(
-        {
-            "yearOfRegistration": rng.choice([str(y) for y in range(2012, 2022)], rows),
-            "gender": rng.choice(["Female", "Male"], rows, p=[0.7, 0.3]),
-            "ageBroad": age,
-            "majorityStatus": status,
-            "majorityStatusAtExploit": at_exploit,
-            "citizenship": rng.choice(["UA", "MD", "PH", "NG", "VN", "RO"], rows),
-            "typeOfExploitConcatenated": lists,
-            **{c: np.where(pd.isna(lists), None, flags[c].astype(int).astype(str)) for c in EXPLOIT},
-        }
-    )
+    frame = pd.DataFrame({
+        "yearOfRegistration": rng.choice([str(y) for y in range(2012, 2022)], rows),
+        "gender": rng.choice(["Female", "Male"], rows, p=[0.7, 0.3]),
+        "ageBroad": age,
+        "majorityStatus": status,
+        "majorityStatusAtExploit": at_exploit,
+        "citizenship": rng.choice(["UA", "MD", "PH", "NG", "VN", "RO"], rows),
+        "typeOfExploitConcatenated": lists,
+        **{c: np.where(pd.isna(lists), None, flags[c].astype(int).astype(str)) for c in EXPLOIT},
+    })
     return frame.astype(object).where(frame.notna(), None)
 
 
@@ -74,12 +70,10 @@ def impossible_rows(frame: pd.DataFrame) -> int:
 
 def canary_table() -> pd.DataFrame:
     rng = np.random.default_rng(8)
-    frame = pd.DataFrame(
-        {
-            "citizenship": rng.choice(["UA", "MD", "PH", "NG", "VN"], 2000, p=[0.4, 0.25, 0.15, 0.12, 0.08]),
-            "gender": rng.choice(["Female", "Male"], 2000, p=[0.7, 0.3]),
-        }
-    ).astype(object)
+    frame = pd.DataFrame({
+        "citizenship": rng.choice(["UA", "MD", "PH", "NG", "VN"], 2000, p=[0.4, 0.25, 0.15, 0.12, 0.08]),
+        "gender": rng.choice(["Female", "Male"], 2000, p=[0.7, 0.3]),
+    }).astype(object)
     frame.loc[1234, "citizenship"] = "XX"  # one person, and no one else, holds this value
     return frame
 
@@ -108,9 +102,7 @@ def test_neighbouring_tables_get_the_same_domains_and_budget() -> None:
         assert (report["epsilon"], report["delta"]) == (reports[0]["epsilon"], reports[0]["delta"])
         assert report["public_domain"]["sizes"] == reports[0]["public_domain"]["sizes"]
         assert report["public_domain"]["source"] == reports[0]["public_domain"]["source"] == "CTDC codebook"
-    assert (
-        reports[0]["public_domain"]["sizes"]["citizenship"] == 250
-    )  # 249 ISO codes and XK (missing comes on top)
+    assert reports[0]["public_domain"]["sizes"]["citizenship"] == 250  # 249 ISO codes and XK (missing comes on top)
     assert [r["rows"] for r in reports] != [len(t) for t in neighbours]  # the count released is noisy
 
 
@@ -136,29 +128,18 @@ def test_a_table_outside_the_ctdc_schema_needs_a_declared_domain() -> None:
 
 
 def test_domain_declarations_map_values_outside_to_the_unknown_code() -> None:
-    domain = parse_domain(
-        {
-            "age": {"bins": [0, 18, 30, 120]},
-            "year": {"bounds": [2015, 2020]},
-            "country": {"values": ["UA", "MD"], "unknown": "Other"},
-            "types": {"labels": ["Forced labour", "Sexual exploitation"]},
-        }
-    )
-    frame = pd.DataFrame(
-        {
-            "age": ["4", "17", "18", "29.5", "130", "old"],
-            "year": ["2015", "2020.0", "2021", "1999", "x", None],
-            "country": ["ua", "MD", "XX", None, "UA ", "md"],
-            "types": [
-                "sexual exploitation;Forced Labour",
-                "Forced labour",
-                "Organ removal",
-                None,
-                "",
-                "Forced labour",
-            ],
-        }
-    )
+    domain = parse_domain({
+        "age": {"bins": [0, 18, 30, 120]},
+        "year": {"bounds": [2015, 2020]},
+        "country": {"values": ["UA", "MD"], "unknown": "Other"},
+        "types": {"labels": ["Forced labour", "Sexual exploitation"]},
+    })
+    frame = pd.DataFrame({
+        "age": ["4", "17", "18", "29.5", "130", "old"],
+        "year": ["2015", "2020.0", "2021", "1999", "x", None],
+        "country": ["ua", "MD", "XX", None, "UA ", "md"],
+        "types": ["sexual exploitation;Forced Labour", "Forced labour", "Organ removal", None, "", "Forced labour"],
+    })
     mapped, counts = domain.apply(frame)
     assert mapped["age"].tolist() == ["[0, 18)", "[0, 18)", "[18, 30)", "[18, 30)", None, None]
     assert mapped["year"].tolist() == ["2015", "2020", None, None, None, None]

@@ -62,22 +62,12 @@ def test_synthesize_draws_only_values_of_the_declared_domain(small: pd.DataFrame
     data = small.copy()
     data.loc[0, "typeOfExploit"] = "Organ trade"  # one person, a value the declaration does not list
     domain = {c: PEOPLE_DOMAIN[c] for c in COLUMNS}
-    config = {
-        "epsilon": 4.0,
-        "method": method,
-        "rows": 200,
-        "seed": 1,
-        "iters": 100,
-        "aim_rounds": 2,
-        "domain": domain,
-    }
+    config = {"epsilon": 4.0, "method": method, "rows": 200, "seed": 1, "iters": 100, "aim_rounds": 2, "domain": domain}
     synthetic, report = synthesize(data, config)
     assert len(synthetic) == pytest.approx(200, abs=5 if method == "pacsynth" else 0)
     for column in COLUMNS:
         declared = PEOPLE_DOMAIN[column]
-        assert set(synthetic[column].dropna()) <= set(
-            declared if isinstance(declared, list) else declared["values"]
-        )
+        assert set(synthetic[column].dropna()) <= set(declared if isinstance(declared, list) else declared["values"])
     assert report["public_domain"]["out_of_domain"] == {"gender": 0, "isAbduction": 0, "typeOfExploit": 1}
     assert report["method"] == method and report["epsilon"] == 4.0 and report["delta"] == 1e-7
     assert report["utility"]["tvd_1way"]["mean"] < 0.2
@@ -96,16 +86,10 @@ def test_recommended_method_follows_the_data_at_high_epsilon() -> None:
 
 @pytest.mark.parametrize(
     ("config", "message"),
-    [
-        ({"epsilon": 0.0}, "epsilon must be positive"),
-        ({"epsilon": 1.0, "method": "gan"}, "unknown method"),
-        ({"epsilon": 1.0, "columns": ["nope"]}, "unknown column"),
-        ({"epsilon": 1.0, "delta": 2.0}, "delta"),
-    ],
+    [({"epsilon": 0.0}, "epsilon must be positive"), ({"epsilon": 1.0, "method": "gan"}, "unknown method"),
+     ({"epsilon": 1.0, "columns": ["nope"]}, "unknown column"), ({"epsilon": 1.0, "delta": 2.0}, "delta")],
 )
-def test_synthesize_rejects_bad_parameters(
-    small: pd.DataFrame, config: dict[str, object], message: str
-) -> None:
+def test_synthesize_rejects_bad_parameters(small: pd.DataFrame, config: dict[str, object], message: str) -> None:
     with pytest.raises(InputError, match=message):
         synthesize(small, config)
 
@@ -113,9 +97,7 @@ def test_synthesize_rejects_bad_parameters(
 def test_cdp_rho_is_the_tight_conversion() -> None:
     rho = cdp_rho(1.0, 1e-6)
     assert cdp_delta(rho, 1.0) == pytest.approx(1e-6, rel=1e-3)
-    simple = (
-        np.sqrt(np.log(1e6) + 1.0) - np.sqrt(np.log(1e6))
-    ) ** 2  # epsilon = rho + 2 sqrt(rho ln 1/delta)
+    simple = (np.sqrt(np.log(1e6) + 1.0) - np.sqrt(np.log(1e6))) ** 2  # epsilon = rho + 2 sqrt(rho ln 1/delta)
     assert simple < rho < 1.0
 
 
@@ -153,9 +135,7 @@ def test_dataset_id_depends_on_content_only(small: pd.DataFrame) -> None:
 
 
 def test_risk_models_on_known_class_sizes() -> None:
-    risk = reidentification_risk(
-        np.array([1.0, 2.0, 2.0, 5.0, 5.0, 5.0, 5.0, 5.0]), 0.3, sampling_fraction=0.5
-    )
+    risk = reidentification_risk(np.array([1.0, 2.0, 2.0, 5.0, 5.0, 5.0, 5.0, 5.0]), 0.3, sampling_fraction=0.5)
     assert risk["prosecutor"]["highest"] == 1.0
     assert risk["prosecutor"]["average"] == pytest.approx((1 + 0.5 * 2 + 0.2 * 5) / 8)
     assert risk["prosecutor"]["share_above_threshold"] == pytest.approx(3 / 8)
@@ -176,12 +156,7 @@ def test_engine_configs_and_reports_are_plain_json(small: pd.DataFrame) -> None:
     config = {"k": 3, "qi": ["gender", "isAbduction"], "sensitive": "typeOfExploit", "l": 2}
     _released, report = anonymize(small, config)
     assert json.loads(json.dumps(report))["k"] == 3
-    assert (
-        json.loads(json.dumps(AnonymizeConfig.from_dict(config).to_dict()))
-        == AnonymizeConfig(**config).to_dict()
-    )
+    assert json.loads(json.dumps(AnonymizeConfig.from_dict(config).to_dict())) == AnonymizeConfig(**config).to_dict()
     domain = {c: PEOPLE_DOMAIN[c] for c in COLUMNS}
-    _synthetic, synth_report = synthesize(
-        small, {"epsilon": 2.0, "method": "pacsynth", "rows": 50, "domain": domain}
-    )
+    _synthetic, synth_report = synthesize(small, {"epsilon": 2.0, "method": "pacsynth", "rows": 50, "domain": domain})
     assert json.loads(json.dumps(synth_report))["rows_requested"] == 50

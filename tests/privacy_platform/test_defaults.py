@@ -28,12 +28,7 @@ def defaults(membership: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("source", ["cases", "upload"])
 def test_every_method_runs_from_every_source_with_the_default_values(dm, personas, method, source) -> None:
     research_cases(personas.caseworker, CASES)
-    data = {
-        **defaults(personas.data_manager),
-        "method": method,
-        "source": source,
-        "label": f"{method} {source}",
-    }
+    data = {**defaults(personas.data_manager), "method": method, "source": source, "label": f"{method} {source}"}
     file_bytes = None
     if source == "upload":
         data["domain"] = "ctdc"  # the one choice the form asks of an upload: it never guesses a domain

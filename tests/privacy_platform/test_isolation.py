@@ -67,9 +67,7 @@ def test_the_domain_refuses_another_organization(personas, home):
     foreign_dm = make_member(personas.other_org, Role.DATA_MANAGER, "foreign-dm")
     foreign_auditor = make_member(personas.other_org, Role.AUDITOR, "foreign-auditor")
     with pytest.raises(NotAllowed, match="another organization"):
-        domain.create_release(
-            by=foreign_dm, dataset=home["dataset"], label="", method="kanon", parameters=dict(KANON)
-        )
+        domain.create_release(by=foreign_dm, dataset=home["dataset"], label="", method="kanon", parameters=dict(KANON))
     with pytest.raises(NotAllowed, match="another organization"):
         domain.review_release(home["ready"], by=foreign_auditor, decision="approve", reason="x")
     with pytest.raises(NotAllowed, match="another organization"):

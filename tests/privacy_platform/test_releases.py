@@ -242,7 +242,6 @@ def test_an_engine_failure_is_shown_never_a_500(dm, personas, monkeypatch):
 def test_stored_words_are_translated_when_shown_not_when_stored(dm, personas, monkeypatch):
     """An error, a dataset's title and the method on the public page are stored as codes and worded in the
     reader's language: the French page says it in French whatever the language of the preparer."""
-
     def boom(*args, **kwargs):
         raise MemoryError
 
@@ -251,16 +250,12 @@ def test_stored_words_are_translated_when_shown_not_when_stored(dm, personas, mo
     release = only_release(personas)
     assert release.label == "" and release.dataset.label == "" and "memory" in release.error
     french = dm.get(reverse("privacy:release", args=[release.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    english = dm.get(
-        reverse("privacy:release", args=[release.pk]), HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    english = dm.get(reverse("privacy:release", args=[release.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Upload of" in english and "more memory than the server has" in english
     assert "Upload of" not in french and "more memory than the server has" not in french
     kanon = published(personas)
     public = dm.get(reverse("published:release", args=[kanon.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert (
-        "<dd>k-anonymat (généralisation et suppression)</dd>" in public
-    )  # the manifest file keeps its words
+    assert "<dd>k-anonymat (généralisation et suppression)</dd>" in public  # the manifest file keeps its words
 
 
 def test_a_running_release_shows_its_progress_and_refreshes(dm, personas, settings):
@@ -339,9 +334,7 @@ def test_an_upload_needs_a_declared_domain_and_the_form_never_guesses_one(dm, pe
     declared = {c: sorted(set(frame[c])) for c in COLUMNS if c != "citizenship"}
     declared["citizenship"] = {"values": ["MD", "UA"], "unknown": "Other"}  # RO and PH are not declared
     file = SimpleUploadedFile("d.json", json.dumps(declared).encode())
-    response = post_new(
-        dm, synthetic_form(domain="file", domain_file=file, synthesis_method="mst"), ctdc_csv(frame)
-    )
+    response = post_new(dm, synthetic_form(domain="file", domain_file=file, synthesis_method="mst"), ctdc_csv(frame))
     assert response.status_code == 302, response.context["form"].errors
     release = only_release(personas)
     assert release.status == "ready", release.error

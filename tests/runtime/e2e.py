@@ -65,17 +65,10 @@ def seed_backup() -> dict:
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     p = Personas()
-    add_attachment(
-        p.case, by=p.caseworker, filename="statement.txt", data="Déclaration de Olga Petrova".encode()
-    )
+    add_attachment(p.case, by=p.caseworker, filename="statement.txt", data="Déclaration de Olga Petrova".encode())
     for i in range(5):
         case = f.make_case(p.caseworker, given=f"Ana{i}", family="Moraru")
-        add_attachment(
-            case,
-            by=p.caseworker,
-            filename=f"note{i}.txt",
-            data=f"Note {i} of {case.number}".encode() * (50 + i),
-        )
+        add_attachment(case, by=p.caseworker, filename=f"note{i}.txt", data=f"Note {i} of {case.number}".encode() * (50 + i))
     release = published(p)
     return {"case": p.case.number, "release": release.pk}
 
@@ -105,11 +98,7 @@ def fingerprint() -> dict:
                                         entry.context(row))  # fmt: skip
             blobs[f"{entry.name}:{row.pk}"] = sha(data)
     root = Path(settings.CTM_RELEASES_DIR)
-    files = {
-        str(path.relative_to(root)): sha(path.read_bytes())
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
+    files = {str(path.relative_to(root)): sha(path.read_bytes()) for path in sorted(root.rglob("*")) if path.is_file()}
     return {"rows": table_counts(), "persons": persons, "blobs": blobs, "files": files}
 
 
@@ -131,20 +120,12 @@ def state() -> dict:
         "run": rows(LinkageRun),
         "release": rows(Release),
         "tasks": [
-            {
-                "task": t.task_path.rsplit(".", 1)[-1],
-                "args": t.args_kwargs["args"],
-                "status": t.status,
-                "workers": t.worker_ids,
-                "exception": t.exception_class_path,
-                "traceback": t.traceback,
-            }
+            {"task": t.task_path.rsplit(".", 1)[-1], "args": t.args_kwargs["args"], "status": t.status,
+             "workers": t.worker_ids, "exception": t.exception_class_path, "traceback": t.traceback}
             for t in DBTaskResult.objects.order_by("enqueued_at")
         ],
-        "workers": [
-            {"name": w.name, "stopped": w.stopped_at is not None, "pid": w.pid}
-            for w in WorkerHeartbeat.objects.all()
-        ],
+        "workers": [{"name": w.name, "stopped": w.stopped_at is not None, "pid": w.pid}
+                    for w in WorkerHeartbeat.objects.all()],
     }
 
 

@@ -36,9 +36,7 @@ class Installation:
     def __init__(self, root: Path, name: str, keys: dict[str, str]) -> None:
         self.var = root / name
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CTM_")}
-        self.env.update(
-            keys, CTM_VAR_DIR=str(self.var), PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)])
-        )
+        self.env.update(keys, CTM_VAR_DIR=str(self.var), PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
         base = _pg_base()
         self.pg_name = None
         if base is None:
@@ -124,12 +122,7 @@ def test_nothing_readable_in_the_backup(backed_up):
     assert sorted(p.name for p in out.iterdir()) == ["database.age", "manifest.json", "releases.tar.age"]
     assert oct(out.stat().st_mode & 0o777) == "0o700"
     blob = b"".join(p.read_bytes() for p in out.iterdir())
-    secrets = [v.encode() for v in backed_up["keys"].values()] + [
-        b"Petrova",
-        b"Olga",
-        b"SQLite format",
-        b"PGDMP",
-    ]
+    secrets = [v.encode() for v in backed_up["keys"].values()] + [b"Petrova", b"Olga", b"SQLite format", b"PGDMP"]
     for secret in secrets:
         assert secret not in blob
     manifest = json.loads((out / "manifest.json").read_text())

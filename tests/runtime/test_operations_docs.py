@@ -52,15 +52,9 @@ def test_systemd_units_verify(tmp_path):
     problems = [line for line in (out.stdout + out.stderr).splitlines() if str(tmp_path) in line]
     assert out.returncode == 0 and problems == [], out.stdout + out.stderr
     # the tool does look: a misspelt key and a bad value in a copy are reported
-    broken = (
-        units["ctm-web.service"]
-        .replace("Restart=on-failure", "Restartt=on-failure")
-        .replace("Type=simple", "Type=bogus")
-    )
+    broken = units["ctm-web.service"].replace("Restart=on-failure", "Restartt=on-failure").replace("Type=simple", "Type=bogus")
     (tmp_path / "broken.service").write_text(broken.replace("/opt/ctm", str(ROOT)))
-    out = subprocess.run(
-        [tool, "verify", str(tmp_path / "broken.service")], capture_output=True, text=True, timeout=120
-    )
+    out = subprocess.run([tool, "verify", str(tmp_path / "broken.service")], capture_output=True, text=True, timeout=120)
     assert "Restartt" in out.stderr and "bogus" in out.stderr
 
 
@@ -109,9 +103,7 @@ def test_the_environment_file_passes_check_deploy(tmp_path):
                CTM_VAR_DIR=str(tmp_path / "var"), CTM_RELEASES_DIR=str(tmp_path / "var" / "releases"),
                CTM_DATABASE_URL=f"sqlite:///{tmp_path / 'var' / 'ctm.sqlite3'}")  # fmt: skip
     # the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process (Playwright); a server never has it
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith("CTM_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
-    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CTM_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     out = subprocess.run([sys.executable, "-m", "ctm.cli", "check", "--deploy", "--fail-level", "WARNING"],
                          env={**clean, **env}, capture_output=True, text=True, timeout=300)  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr

@@ -44,9 +44,7 @@ def documented_production(tmp_path: Path) -> dict[str, str]:
 
 def ctm(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     # the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process (Playwright); a server never has it
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith("CTM_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
-    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CTM_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean["PYTHONPATH"] = SRC
     return subprocess.run(
         [sys.executable, "-c", "import sys; from ctm.cli import main; sys.exit(main())", *args],
@@ -86,11 +84,7 @@ def test_debug_on_with_every_secret_missing_lists_every_problem(tmp_path):
     env = {"CTM_PRODUCTION": "1", "CTM_DEBUG": "1", "CTM_VAR_DIR": str(tmp_path / "var")}
     out = ctm(env, "check")
     assert out.returncode != 0
-    for reason in (
-        "CTM_DEBUG is on",
-        "CTM_SECRET_KEY, CTM_ENCRYPTION_KEYS, CTM_BLIND_INDEX_KEY",
-        "CTM_ALLOWED_HOSTS",
-    ):
+    for reason in ("CTM_DEBUG is on", "CTM_SECRET_KEY, CTM_ENCRYPTION_KEYS, CTM_BLIND_INDEX_KEY", "CTM_ALLOWED_HOSTS"):
         assert reason in out.stderr
     assert "Traceback" not in out.stderr  # one plain message, exit code 2
     assert out.returncode == 2

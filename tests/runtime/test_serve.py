@@ -17,13 +17,7 @@ def started(monkeypatch):
     monkeypatch.setattr(serve, "start_worker", lambda: calls["worker"].append(1) or "worker")
     monkeypatch.setattr(serve, "stop_worker", lambda w: calls["stopped"].append(w))
     real = serve.call_command
-    monkeypatch.setattr(
-        serve,
-        "call_command",
-        lambda name, **kw: (
-            calls["collectstatic"].append(name) if name == "collectstatic" else real(name, **kw)
-        ),
-    )
+    monkeypatch.setattr(serve, "call_command", lambda name, **kw: calls["collectstatic"].append(name) if name == "collectstatic" else real(name, **kw))
     return calls
 
 

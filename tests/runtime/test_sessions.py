@@ -18,11 +18,7 @@ pytestmark = pytest.mark.django_db
 def session_writes(client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
-    return sum(
-        1
-        for q in ctx.captured_queries
-        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
-    )
+    return sum(1 for q in ctx.captured_queries if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT"))
 
 
 def test_reading_pages_does_not_write_the_session(client, personas, monkeypatch):

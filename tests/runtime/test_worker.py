@@ -50,9 +50,7 @@ def e2e(tmp_path_factory):
 
         name = f"{settings.DATABASES['default']['NAME']}_e2e_worker"[:60]
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(
-                f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-            )  # left by an aborted run of this test
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # left by an aborted run of this test
             conn.execute(f'CREATE DATABASE "{name}"')
         env["CTM_DATABASE_URL"] = f"{base}/{name}"
     subprocess.run([*CTM, "migrate", "-v0"], env=env, check=True, timeout=600)
@@ -65,9 +63,7 @@ def e2e(tmp_path_factory):
 
 
 def helper(env, *args) -> dict:
-    out = subprocess.run(
-        [sys.executable, str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=600
-    )
+    out = subprocess.run([sys.executable, str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -102,16 +98,10 @@ def test_the_worker_runs_each_kind_of_job_and_stops_when_asked(e2e):
     assert state["estimate"][str(made["estimate"])] == {"status": "done", "error": "", "progress": 100}
     assert state["run"][str(made["run"])]["status"] == "done", state["run"]
     assert state["release"][str(made["release"])]["status"] == "ready", state["release"]
-    for name, pk in (
-        ("estimate_population", made["estimate"]),
-        ("link_lists", made["run"]),
-        ("run_release", made["release"]),
-    ):
+    for name, pk in (("estimate_population", made["estimate"]), ("link_lists", made["run"]), ("run_release", made["release"])):
         (task,) = tasks_of(state, name, pk)
         assert task["status"] == "SUCCESSFUL" and len(task["workers"]) == 1
-    assert {"name": "batch-a", "stopped": True} in [
-        {k: w[k] for k in ("name", "stopped")} for w in state["workers"]
-    ]
+    assert {"name": "batch-a", "stopped": True} in [{k: w[k] for k in ("name", "stopped")} for w in state["workers"]]
 
 
 def test_a_killed_worker_s_jobs_are_settled_at_its_next_start(e2e):
@@ -120,9 +110,7 @@ def test_a_killed_worker_s_jobs_are_settled_at_its_next_start(e2e):
     made = helper(e2e, "setup", json.dumps({"org": "EB", "estimate": 40000}))
     proc = worker(e2e, "--name", "killed")
     try:
-        wait_for(
-            e2e, lambda s: s["estimate"][str(made["estimate"])]["progress"] > 5, "the bootstrap to start"
-        )
+        wait_for(e2e, lambda s: s["estimate"][str(made["estimate"])]["progress"] > 5, "the bootstrap to start")
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=60)
@@ -168,18 +156,8 @@ def test_sigterm_stops_the_running_job_and_queues_it_again(e2e):
 def test_a_second_worker_with_the_same_name_is_refused(e2e):
     first = worker(e2e, "--name", "twin")
     try:
-        wait_for(
-            e2e,
-            lambda s: any(w["name"] == "twin" and not w["stopped"] for w in s["workers"]),
-            "the first worker",
-        )
-        second = subprocess.run(
-            [*CTM, "worker", "--name", "twin", "--batch"],
-            env=e2e,
-            capture_output=True,
-            text=True,
-            timeout=WAIT,
-        )
+        wait_for(e2e, lambda s: any(w["name"] == "twin" and not w["stopped"] for w in s["workers"]), "the first worker")
+        second = subprocess.run([*CTM, "worker", "--name", "twin", "--batch"], env=e2e, capture_output=True, text=True, timeout=WAIT)
         assert second.returncode != 0 and "already running" in second.stderr
     finally:
         first.send_signal(signal.SIGTERM)
@@ -199,17 +177,15 @@ def test_a_job_over_the_memory_ceiling_fails_with_a_plain_message(e2e):
 
 
 def _claim_as_ghost(env, release_id: int) -> None:
-    code = "\n".join(
-        [
-            "import django; django.setup()",
-            "from django_tasks_db.models import DBTaskResult",
-            "from ctm.core.scopes import scopes_disabled",
-            "from ctm.privacy.models import Release",
-            "with scopes_disabled():  # a probe standing in for a gone machine, outside any request",
-            f"    t = DBTaskResult.objects.get(args_kwargs__args=[{release_id}], task_path__endswith='run_release')",
-            "    t.claim('gone-machine/4242/abcdef')",
-            f"    Release.objects.filter(pk={release_id}).update(status='running')",
-        ]
-    )
+    code = "\n".join([
+        "import django; django.setup()",
+        "from django_tasks_db.models import DBTaskResult",
+        "from ctm.core.scopes import scopes_disabled",
+        "from ctm.privacy.models import Release",
+        "with scopes_disabled():  # a probe standing in for a gone machine, outside any request",
+        f"    t = DBTaskResult.objects.get(args_kwargs__args=[{release_id}], task_path__endswith='run_release')",
+        "    t.claim('gone-machine/4242/abcdef')",
+        f"    Release.objects.filter(pk={release_id}).update(status='running')",
+    ])
     subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
                    check=True, timeout=120)  # fmt: skip

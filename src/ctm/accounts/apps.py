@@ -17,9 +17,7 @@ class AccountsConfig(AppConfig):
         user_logged_in.connect(stamp_login, dispatch_uid="ctm.accounts.stamp_login")
 
 
-def _locked_out(
-    sender: object, request: object = None, username: str | None = None, **kwargs: object
-) -> None:
+def _locked_out(sender: object, request: object = None, username: str | None = None, **kwargs: object) -> None:
     """django-axes locked a username out: one entry in the activity log."""
     from ctm.accounts.domain.auth import register_lockout
 

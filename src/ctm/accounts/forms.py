@@ -79,7 +79,9 @@ class ResetPasswordForm(forms.Form):
         label=_("Temporary password"),
         max_length=4096,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Give it to the person by a safe channel; they must choose their own at the next login."),
+        help_text=_(
+            "Give it to the person by a safe channel; they must choose their own at the next login."
+        ),
     )
 
 

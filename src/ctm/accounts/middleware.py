@@ -73,8 +73,6 @@ def pending_step(request: HttpRequest) -> str | None:
     if getattr(user, "must_change_password", False):
         return PASSWORD
     return None
-
-
 # The idle stamp is written at most once a minute: a page read does not rewrite the session each time
 # (a write per request made SQLite's single writer the bottleneck under load).
 STAMP_EVERY = 60

@@ -60,8 +60,7 @@ def refuse_unknown_query_parameters(run: Any) -> Any:
         if refused:
             return refused  # type: ignore[no-any-return]
         detail = [
-            {"type": "extra_forbidden", "loc": ["query", name], "msg": "Unknown query parameter"}
-            for name in unknown
+            {"type": "extra_forbidden", "loc": ["query", name], "msg": "Unknown query parameter"} for name in unknown
         ]
         return operation.api.create_response(request, {"detail": detail}, status=422)  # type: ignore[no-any-return]
 

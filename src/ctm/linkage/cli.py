@@ -72,13 +72,10 @@ def estimate_main(argv: list[str]) -> int:
     parser = _Parser(prog="ctm estimate", description="Estimate the hidden population from an overlap table.")
     parser.add_argument("file", help="CSV: one 0/1 column per list and a 'count' column")
     parser.add_argument("--method", choices=METHODS, default="stepwise")
-    parser.add_argument(
-        "--threshold", type=float, default=None, help="p-value threshold (stepwise 0.02, aic 0.05 by default)"
-    )
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="p-value threshold (stepwise 0.02, aic 0.05 by default)")
     parser.add_argument("--max-order", type=int, default=2, help="highest interaction order for bic")
-    parser.add_argument(
-        "--bootstrap", type=int, default=1000, help="BCa replicates; 0 for the model-based interval"
-    )
+    parser.add_argument("--bootstrap", type=int, default=1000, help="BCa replicates; 0 for the model-based interval")
     parser.add_argument("--seed", type=int, default=1234)
     parser.add_argument("--level", type=float, default=0.95)
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
@@ -89,16 +86,8 @@ def estimate_main(argv: list[str]) -> int:
         return _fail("estimate", problem)
     try:
         table = read_table_csv(args.file)
-        result = estimate_population(
-            table,
-            args.method,
-            args.threshold,
-            args.max_order,
-            args.bootstrap,
-            args.seed,
-            args.level,
-            workers=args.workers,
-        )
+        result = estimate_population(table, args.method, args.threshold, args.max_order, args.bootstrap,
+                                     args.seed, args.level, workers=args.workers)
     except MSEInputError as exc:
         return _fail("estimate", str(exc))
     data = result.to_dict()
@@ -146,41 +135,22 @@ def _read_list_csv(path: str) -> pd.DataFrame:
 
 
 def link_main(argv: list[str]) -> int:
-    parser = _Parser(
-        prog="ctm link", description="Deduplicate and link lists of people (splink on DuckDB or PostgreSQL)."
-    )
-    parser.add_argument(
-        "lists",
-        nargs="+",
-        help="CSV files: record_id, given_name, family_name, birth_date, sex, citizenship, document_number",
-    )
-    parser.add_argument(
-        "--threshold",
-        type=float,
-        default=0.5,
-        help="match probability to link (0.5: more likely the same person than not)",
-    )
-    parser.add_argument(
-        "--unique-lists",
-        action="store_true",
-        help="each list holds each person at most once: a cluster never gets two records of one list",
-    )
+    parser = _Parser(prog="ctm link", description="Deduplicate and link lists of people (splink on DuckDB or PostgreSQL).")
+    parser.add_argument("lists", nargs="+", help="CSV files: record_id, given_name, family_name, birth_date, "
+                        "sex, citizenship, document_number")
+    parser.add_argument("--threshold", type=float, default=0.5,
+                        help="match probability to link (0.5: more likely the same person than not)")
+    parser.add_argument("--unique-lists", action="store_true",
+                        help="each list holds each person at most once: a cluster never gets two records of one list")
     parser.add_argument("--out", required=True, help="CLUSTERS.csv: list, record_id, cluster_id")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--truth", help="truth CSV (list, record_id, person_id): print precision/recall/F1")
     parser.add_argument("--pairs", help="also write the scored pairs (match weights) to this CSV")
-    parser.add_argument(
-        "--backend",
-        choices=BACKENDS,
-        default="duckdb",
-        help="where splink runs: duckdb (in memory, default) or postgres",
-    )
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("CTM_LINKAGE_POSTGRES_URL"),
-        help="sqlalchemy URL for --backend postgres, e.g. postgresql+psycopg://user@host/db "
-        "(default: $CTM_LINKAGE_POSTGRES_URL)",
-    )
+    parser.add_argument("--backend", choices=BACKENDS, default="duckdb",
+                        help="where splink runs: duckdb (in memory, default) or postgres")
+    parser.add_argument("--postgres-url", default=os.environ.get("CTM_LINKAGE_POSTGRES_URL"),
+                        help="sqlalchemy URL for --backend postgres, e.g. postgresql+psycopg://user@host/db "
+                        "(default: $CTM_LINKAGE_POSTGRES_URL)")
     args = parser.parse_args(argv)
     if not 0.0 < args.threshold < 1.0:
         return _fail("link", "--threshold must be between 0 and 1")
@@ -191,16 +161,8 @@ def link_main(argv: list[str]) -> int:
         return _fail("link", "two list files have the same name; list names come from file names")
     try:
         lists = {name: _read_list_csv(path) for name, path in zip(names, args.lists, strict=True)}
-        result = link_lists(
-            lists,
-            LinkSettings(
-                threshold=args.threshold,
-                seed=args.seed,
-                backend=args.backend,
-                postgres_url=args.postgres_url,
-                unique_lists=args.unique_lists,
-            ),
-        )
+        result = link_lists(lists, LinkSettings(threshold=args.threshold, seed=args.seed, backend=args.backend,
+                                                postgres_url=args.postgres_url, unique_lists=args.unique_lists))
     except LinkageInputError as exc:
         return _fail("link", str(exc))
     neutralize_frame(result.clusters).to_csv(args.out, index=False)  # opened in spreadsheets
@@ -245,14 +207,6 @@ def generate_main(argv: list[str]) -> int:
     for name, frame in lists.items():
         frame.to_csv(out / f"{name}.csv", index=False)
     truth.to_csv(out / "truth.csv", index=False)
-    sys.stdout.write(
-        json.dumps(
-            {
-                "lists": {k: len(v) for k, v in lists.items()},
-                "people": args.people,
-                "truth": str(out / "truth.csv"),
-            }
-        )
-        + "\n"
-    )
+    sys.stdout.write(json.dumps({"lists": {k: len(v) for k, v in lists.items()}, "people": args.people,
+                                 "truth": str(out / "truth.csv")}) + "\n")
     return 0

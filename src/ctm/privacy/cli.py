@@ -61,35 +61,20 @@ def _hierarchy(items: list[str]) -> dict[str, str]:
 
 
 def anonymize_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="ctm anonymize", description="k-anonymize a table by generalization and suppression."
-    )
+    parser = _Parser(prog="ctm anonymize", description="k-anonymize a table by generalization and suppression.")
     parser.add_argument("input", help="CSV (any delimiter), XLSX or Parquet")
-    parser.add_argument(
-        "--k", type=int, required=True, help="every released record shares its QIs with k-1 others"
-    )
+    parser.add_argument("--k", type=int, required=True, help="every released record shares its QIs with k-1 others")
     parser.add_argument("--qi", type=_columns, required=True, help="quasi-identifiers, comma-separated")
     parser.add_argument("--sensitive", help="sensitive column for l-diversity / t-closeness")
     parser.add_argument("--l", type=float, help="l-diversity of the sensitive column")
     parser.add_argument("--l-variant", choices=["distinct", "entropy"], default="distinct")
     parser.add_argument("--t", type=float, help="t-closeness of the sensitive column (variational distance)")
-    parser.add_argument(
-        "--suppression-limit", type=float, default=0.05, help="largest share of records suppressed"
-    )
-    parser.add_argument(
-        "--metric", choices=["entropy", "intensity"], default="entropy", help="loss to minimise"
-    )
-    parser.add_argument(
-        "--hierarchy",
-        action="append",
-        default=[],
-        metavar="COL=FILE.csv|KIND",
-        help="custom hierarchy CSV or built-in kind (age, country, year, flag, categorical)",
-    )
+    parser.add_argument("--suppression-limit", type=float, default=0.05, help="largest share of records suppressed")
+    parser.add_argument("--metric", choices=["entropy", "intensity"], default="entropy", help="loss to minimise")
+    parser.add_argument("--hierarchy", action="append", default=[], metavar="COL=FILE.csv|KIND",
+                        help="custom hierarchy CSV or built-in kind (age, country, year, flag, categorical)")
     parser.add_argument("--risk-threshold", type=float, default=0.1)
-    parser.add_argument(
-        "--sampling-fraction", type=float, default=1.0, help="share of the population in the data"
-    )
+    parser.add_argument("--sampling-fraction", type=float, default=1.0, help="share of the population in the data")
     _domain_option(parser)
     parser.add_argument("--out", required=True, help="released table (.csv, .xlsx or .parquet)")
     parser.add_argument("--report", required=True, help="report JSON")
@@ -101,30 +86,18 @@ def synthesize_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ctm synthesize", description="Differentially private synthetic data.")
     parser.add_argument("input", help="CSV (any delimiter), XLSX or Parquet")
     parser.add_argument("--columns", type=_columns, default=[], help="columns to synthesize (default: all)")
-    parser.add_argument(
-        "--method",
-        choices=list(METHODS),
-        default=RECOMMENDED_METHOD,
-        help=f"default: {RECOMMENDED_METHOD}, CTM's recommendation",
-    )
+    parser.add_argument("--method", choices=list(METHODS), default=RECOMMENDED_METHOD,
+                        help=f"default: {RECOMMENDED_METHOD}, CTM's recommendation")
     parser.add_argument("--epsilon", type=float, required=True)
     parser.add_argument("--delta", type=float)
     parser.add_argument("--rows", type=int, help="records to generate (default: as many as the input)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--reporting-length", type=int, default=3, help="pacsynth: longest counted combination"
-    )
+    parser.add_argument("--reporting-length", type=int, default=3, help="pacsynth: longest counted combination")
     parser.add_argument("--budget", type=Path, default=DEFAULT_LEDGER, help="privacy-budget ledger JSON")
-    parser.add_argument(
-        "--total-epsilon",
-        type=float,
-        default=DEFAULT_TOTAL_EPSILON,
-        help="total epsilon of a dataset the ledger has not seen yet",
-    )
+    parser.add_argument("--total-epsilon", type=float, default=DEFAULT_TOTAL_EPSILON,
+                        help="total epsilon of a dataset the ledger has not seen yet")
     _domain_option(parser)
-    parser.add_argument(
-        "--heatmap", type=Path, help="PNG heat map of 2-way TVD (default: next to the report)"
-    )
+    parser.add_argument("--heatmap", type=Path, help="PNG heat map of 2-way TVD (default: next to the report)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--report", required=True)
     parser.add_argument("--quiet", action="store_true")
@@ -132,14 +105,10 @@ def synthesize_parser() -> argparse.ArgumentParser:
 
 
 def _domain_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--domain",
-        type=Path,
-        metavar="FILE.json",
-        help="public domain of every column: JSON, column -> allowed values, or "
-        '{"bounds": [low, high]} / {"bins": [edges]} for numbers (default for a file '
-        "in the CTDC schema: the CTDC codebook)",
-    )
+    parser.add_argument("--domain", type=Path, metavar="FILE.json",
+                        help="public domain of every column: JSON, column -> allowed values, or "
+                             '{"bounds": [low, high]} / {"bins": [edges]} for numbers (default for a file '
+                             "in the CTDC schema: the CTDC codebook)")
 
 
 def _domain(path: Path | None, columns: list[str]) -> dict[str, Any] | str:
@@ -182,17 +151,9 @@ def _anonymize(args: argparse.Namespace) -> int:
     if args.k < 1:
         raise InputError(f"k must be at least 1 (got {args.k})")
     config = AnonymizeConfig(
-        k=args.k,
-        qi=args.qi,
-        sensitive=args.sensitive,
-        l=args.l,
-        l_variant=args.l_variant,
-        t=args.t,
-        suppression_limit=args.suppression_limit,
-        metric=args.metric,
-        hierarchy=_hierarchy(args.hierarchy),
-        risk_threshold=args.risk_threshold,
-        sampling_fraction=args.sampling_fraction,
+        k=args.k, qi=args.qi, sensitive=args.sensitive, l=args.l, l_variant=args.l_variant, t=args.t,
+        suppression_limit=args.suppression_limit, metric=args.metric, hierarchy=_hierarchy(args.hierarchy),
+        risk_threshold=args.risk_threshold, sampling_fraction=args.sampling_fraction,
     )
     with _status(args.quiet, "reading input") as say:
         frame = read_table(args.input)
@@ -205,11 +166,8 @@ def _anonymize(args: argparse.Namespace) -> int:
         write_table(_for_people(released, args.out), args.out)
     report["input"], report["out"] = str(args.input), str(args.out)
     _write_json(report, args.report)
-    _summary(
-        f"k={report['privacy']['k_achieved']} suppressed={report['privacy']['share_suppressed']:.2%} "
-        f"loss={report['information_loss']['non_uniform_entropy_normalized']:.3f}",
-        args.quiet,
-    )
+    _summary(f"k={report['privacy']['k_achieved']} suppressed={report['privacy']['share_suppressed']:.2%} "
+             f"loss={report['information_loss']['non_uniform_entropy_normalized']:.3f}", args.quiet)
     return 0
 
 
@@ -220,48 +178,32 @@ def _for_people(frame: Any, out: Any) -> Any:
 
 def _synthesize(args: argparse.Namespace) -> int:
     config = SynthesizeConfig(
-        epsilon=args.epsilon,
-        delta=args.delta,
-        method=args.method,
-        columns=args.columns,
-        rows=args.rows,
-        seed=args.seed,
-        reporting_length=args.reporting_length,
-        total_epsilon=args.total_epsilon,
+        epsilon=args.epsilon, delta=args.delta, method=args.method, columns=args.columns, rows=args.rows,
+        seed=args.seed, reporting_length=args.reporting_length, total_epsilon=args.total_epsilon,
     )
     with _status(args.quiet, "reading input") as say:
         frame = read_table(args.input)
         config.validate(frame)
-        config = dataclasses.replace(
-            config, domain=_domain(args.domain, config.columns or list(frame.columns))
-        )
+        config = dataclasses.replace(config, domain=_domain(args.domain, config.columns or list(frame.columns)))
         ledger = budget.load_ledger(args.budget)
         source = budget.dataset_id(frame)
         ledger.check(source, config.epsilon, args.total_epsilon)
         say(f"synthesizing with {config.method} at epsilon={config.epsilon:g}")
         synthetic, report = synthesize(frame, config, tick=say)
-        release = budget.Release(
-            config.epsilon, report["delta"], config.method, len(synthetic), budget.now(), str(args.out)
-        )
+        release = budget.Release(config.epsilon, report["delta"], config.method, len(synthetic), budget.now(),
+                                 str(args.out))
         spent = ledger.spend(source, release, args.total_epsilon)
         write_table(_for_people(synthetic, args.out), args.out)
         budget.save_ledger(ledger, args.budget)
         image = args.heatmap or Path(args.report).with_suffix(".heatmap.png")
         heatmap(report["utility"], image, f"2-way TVD, {config.method}, epsilon={config.epsilon:g}")
     report.update(input=str(args.input), out=str(args.out), heatmap=str(image), dataset_id=source)
-    report["budget"] = {
-        "ledger": str(args.budget),
-        "total_epsilon": spent.total_epsilon,
-        "spent": spent.spent,
-        "remaining": spent.remaining,
-    }
+    report["budget"] = {"ledger": str(args.budget), "total_epsilon": spent.total_epsilon,
+                        "spent": spent.spent, "remaining": spent.remaining}
     _write_json(report, args.report)
     utility = report["utility"]
-    _summary(
-        f"rows={len(synthetic)} tvd3={utility.get('tvd_3way', {}).get('mean', float('nan')):.4f} "
-        f"epsilon left={spent.remaining:g}",
-        args.quiet,
-    )
+    _summary(f"rows={len(synthetic)} tvd3={utility.get('tvd_3way', {}).get('mean', float('nan')):.4f} "
+             f"epsilon left={spent.remaining:g}", args.quiet)
     return 0
 
 

@@ -94,14 +94,7 @@ DEFAULT_COLUMNS = (
     "yearOfRegistration", "Datasource", "gender", "ageBroad", "majorityStatus", "citizenship",
     "CountryOfExploitation", "typeOfExploitConcatenated", "RecruiterRelationship", "isAbduction",
 )  # fmt: skip
-DEFAULT_QI = (
-    "gender",
-    "ageBroad",
-    "majorityStatus",
-    "citizenship",
-    "CountryOfExploitation",
-    "yearOfRegistration",
-)
+DEFAULT_QI = ("gender", "ageBroad", "majorityStatus", "citizenship", "CountryOfExploitation", "yearOfRegistration")
 
 # The files of a published release, in the order of the manifest, with their content types.
 PUBLISHED_FILES = {

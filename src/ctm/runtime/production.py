@@ -73,9 +73,7 @@ def problems(values: Mapping[str, Any], env: Mapping[str, str]) -> list[str]:
     if not (values.get("SESSION_COOKIE_SECURE") and values.get("CSRF_COOKIE_SECURE")):
         found.append("cookies may travel over plain HTTP (CTM_SECURE_COOKIES=0)")
     if not values.get("SECURE_SSL_REDIRECT") and not values.get("SECURE_PROXY_SSL_HEADER"):
-        found.append(
-            "neither the HTTPS redirect (CTM_SSL_REDIRECT) nor a proxy header (CTM_PROXY_SSL_HEADER)"
-        )
+        found.append("neither the HTTPS redirect (CTM_SSL_REDIRECT) nor a proxy header (CTM_PROXY_SSL_HEADER)")
     hosts = [h for h in values.get("ALLOWED_HOSTS", []) if h not in ("127.0.0.1", "localhost", "testserver")]
     if not hosts or "*" in hosts:
         found.append("CTM_ALLOWED_HOSTS must name the public host name(s), and not '*'")

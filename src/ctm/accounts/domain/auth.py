@@ -41,9 +41,7 @@ def register_lockout(username: str) -> None:
 
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     label = username[:120]
-    if ActivityLog.objects.filter(
-        action="accounts.user.locked", object_label=label, created_at__gte=since
-    ).exists():
+    if ActivityLog.objects.filter(action="accounts.user.locked", object_label=label, created_at__gte=since).exists():
         return
     user = User.objects.filter(username=username).first()
     record("accounts.user.locked", actor=user or "anonymous", obj=user, label=label)
@@ -73,7 +71,9 @@ def needs_two_factor(user: Any, membership: Any) -> bool:
     return organization_requires_two_factor(membership) or has_second_factor(user)
 
 
-def create_api_token(membership: Any, *, name: str, by: User, verified: bool = False) -> tuple[ApiToken, str]:
+def create_api_token(
+    membership: Any, *, name: str, by: User, verified: bool = False
+) -> tuple[ApiToken, str]:
     """A new token for the membership; `verified` says the creating session passed two-factor.
 
     A token is never created for a membership that requires two-factor from a session that did not
@@ -122,9 +122,7 @@ def get_own_token(membership: Any, user: Any, pk: int) -> ApiToken:
 
 def revoke_api_token(token: ApiToken, *, by: Any) -> None:
     with transaction.atomic():
-        token = (
-            ApiToken.objects.select_for_update().select_related("membership__organization").get(pk=token.pk)
-        )
+        token = ApiToken.objects.select_for_update().select_related("membership__organization").get(pk=token.pk)
         if token.revoked_at:
             return
         token.revoked_at = timezone.now()

@@ -55,9 +55,7 @@ def require_member_admin(membership: Membership, *, by: Any) -> User:
         raise InvalidTransition(_("Use “Your account” to change your own password or second factor."))
     if user.is_superuser:
         raise NotAllowed(_("A platform admin's account is managed by another platform admin."))
-    elsewhere = Membership.objects.filter(user=user, is_active=True).exclude(
-        organization=membership.organization
-    )
+    elsewhere = Membership.objects.filter(user=user, is_active=True).exclude(organization=membership.organization)
     if elsewhere.exists():
         raise NotAllowed(_("This person also belongs to another organization: ask a platform admin."))
     return user

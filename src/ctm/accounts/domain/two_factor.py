@@ -49,9 +49,7 @@ def pending_app(user: User, *, new: bool = False) -> TotpDevice | None:
     fresh = timezone.now() - SETUP_MINUTES
     with transaction.atomic():
         TotpDevice.objects.filter(user=user, confirmed=False, created_at__lt=fresh).delete()
-        device: TotpDevice | None = (
-            TotpDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-        )
+        device: TotpDevice | None = TotpDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
         if device is None and new:
             device = TotpDevice.objects.create(user=user, name="authenticator", confirmed=False)
         return device
@@ -154,9 +152,7 @@ def reset_two_factor(membership: Any, *, by: Any) -> int:
         User.objects.select_for_update().filter(pk=user.pk).first()
         removed = TotpDevice.objects.filter(user=user).delete()[0]
         RecoveryCodes.objects.filter(user=user).delete()
-        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         record(
             "accounts.two_factor.reset",
             actor=by.user,

@@ -39,7 +39,9 @@ GET_POST = require_http_methods(["GET", "POST"])
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or HOME
-    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else HOME
+    return (
+        target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else HOME
+    )
 
 
 def _status(request: HttpRequest) -> int:
@@ -121,12 +123,11 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         if result.throttled_until is not None:
             form.add_error("code", _wait_message(result.throttled_until))
         else:
-            form.add_error("code", _("This code is not valid. Check your device's clock and try again."))
+            form.add_error(
+                "code", _("This code is not valid. Check your device's clock and try again.")
+            )
     return render(
-        request,
-        "accounts/two_factor.html",
-        {"form": form, "next": _next_url(request)},
-        status=_status(request),
+        request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)}, status=_status(request)
     )
 
 
@@ -176,9 +177,7 @@ def renew_recovery_codes_view(request: HttpRequest) -> HttpResponse:
         codes = tf.renew_recovery_codes(request.user)
     except InvalidTransition:
         return redirect("accounts:account")
-    return render(
-        request, "accounts/recovery_codes.html", {"codes": codes, "next": "/accounts/me/", "renewed": True}
-    )
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/accounts/me/", "renewed": True})
 
 
 @account_flow(PASSWORD)

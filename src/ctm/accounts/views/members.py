@@ -28,9 +28,7 @@ def _member(request: HttpRequest, pk: int) -> tuple[Any, Membership]:
     if not rules.can_manage_users(by):
         raise PermissionDenied
     member = (
-        Membership.objects.filter(organization=by.organization, pk=pk)
-        .select_related("user", "organization")
-        .first()
+        Membership.objects.filter(organization=by.organization, pk=pk).select_related("user", "organization").first()
     )
     if member is None:
         raise Http404
@@ -57,8 +55,7 @@ def reset_password_view(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(
-                request,
-                _("%(user)s must choose a new password at the next login.") % {"user": member.user.username},
+                request, _("%(user)s must choose a new password at the next login.") % {"user": member.user.username}
             )
             return redirect("core:edit_member", pk=member.pk)
     return _page(
@@ -87,9 +84,7 @@ def reset_two_factor_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _(
-                    "The second factor of %(user)s was removed (%(n)d API tokens revoked): they set up a new one at the next login."
-                )
+                _("The second factor of %(user)s was removed (%(n)d API tokens revoked): they set up a new one at the next login.")
                 % {"user": member.user.username, "n": revoked},
             )
             return redirect("core:edit_member", pk=member.pk)

@@ -38,10 +38,10 @@ from ctm.funds.domain.queries.requests import (
     get_fund_for_user,
     get_request_for_user,
     identity_for,
-    read_request,
     requesting_organizations,
     requests_for_user,
 )
+from ctm.funds.domain.queries.requests import read_request as open_request
 from ctm.funds.enums import DocumentKind
 from ctm.funds.models import FundRequest
 from ctm.funds.rules import is_fund_reviewer
@@ -62,7 +62,7 @@ def _request(request: Any, pk: int) -> FundRequest:
 def _out(request: Any, r: FundRequest) -> dict[str, Any]:
     membership = membership_of(request)
     identity = identity_for(membership, r)
-    read = read_request(membership, r, purpose="api")
+    read = open_request(membership, r, purpose="api")
     return {
         **{
             f: getattr(r, f)

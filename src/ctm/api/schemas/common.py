@@ -78,12 +78,7 @@ def amount(digits: int, places: int, *, positive: bool = False) -> Any:
         return number
 
     low = {"exclusiveMinimum": 0} if positive else {"minimum": 0}
-    schema = {
-        "anyOf": [
-            {"type": "number", **low, "maximum": float(top)},
-            {"type": "string", "pattern": f"^{text.pattern}$"},
-        ]
-    }
+    schema = {"anyOf": [{"type": "number", **low, "maximum": float(top)}, {"type": "string", "pattern": f"^{text.pattern}$"}]}
     return Annotated[Decimal, BeforeValidator(parse), WithJsonSchema(schema)]
 
 

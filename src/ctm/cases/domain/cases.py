@@ -256,11 +256,7 @@ def share_case(case: Case, *, by: Membership, consent: Consent, attachments: boo
             raise InvalidTransition(_("A valid referral consent naming the organization is required."))
         if attachments and not consent.includes_attachments:
             raise InvalidTransition(
-                {
-                    "attachments": _(
-                        "The consent does not allow sharing the files: record a consent that does."
-                    )
-                }
+                {"attachments": _("The consent does not allow sharing the files: record a consent that does.")}
             )
         share = (
             CaseShare.objects.filter(organization_id=case.organization_id)

@@ -21,8 +21,8 @@ from ctm.cases.domain.common import (
 from ctm.cases.enums import DecisionState, Stage, TraffickingStatus
 from ctm.cases.models import Case, EligibilityDecision, ScreeningInterview, TraffickingEvent, VictimContext
 from ctm.core.errors import InvalidTransition
-from ctm.core.reads import identifying_access
 from ctm.core.models import Membership
+from ctm.core.reads import identifying_access
 
 SCREENING_FIELDS = [
     f.name

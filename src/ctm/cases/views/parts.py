@@ -224,7 +224,9 @@ def victim_context(request: HttpRequest, number: str) -> HttpResponse:
 
     def action() -> None:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        screening_domain.update_victim_context(case, by=by, data=data, version=form.cleaned_data["version"])
+        screening_domain.update_victim_context(
+            case, by=by, data=data, version=form.cleaned_data["version"]
+        )
 
     return form_page(request, case, form, action, title=_("Victim context"), anchor="#context")
 

@@ -111,9 +111,7 @@ class _Walk:
 def _check_seal(walk: _Walk, entry: ActivityLog) -> bool:
     """The entry's key is known and its keyed hash matches; False when it cannot be checked."""
     if not entry.key_id:
-        walk.problem(
-            entry.id, "not sealed with an audit key (written before the keyed chain, never re-keyed)"
-        )
+        walk.problem(entry.id, "not sealed with an audit key (written before the keyed chain, never re-keyed)")
         return False
     if entry.key_id not in audit_crypto.ring_ids():
         walk.problem(entry.id, f"sealed with audit key {entry.key_id!r}, which is not in CTM_AUDIT_KEYS")

@@ -93,10 +93,7 @@ def add_member(
         raise InvalidTransition({"username": _("This username is too long.")})
     if User.objects.filter(username__iexact=username).exists():
         raise InvalidTransition(
-            {
-                "username": _("%(name)s is already used in your organization. Choose another one.")
-                % {"name": username}
-            }
+            {"username": _("%(name)s is already used in your organization. Choose another one.") % {"name": username}}
         )
     if office is not None and office.organization_id != organization.pk:
         raise NotAllowed(_("That office belongs to another organization."))

@@ -39,14 +39,14 @@ class ActivityFilterForm(forms.Form):
     )
     actor = forms.CharField(label=_("User"), required=False, max_length=150)
     object_label = forms.CharField(label=_("Case number"), required=False, max_length=120)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=DateInput()
+    )
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     security = forms.BooleanField(
         label=_("Security events only"),
         required=False,
-        help_text=_(
-            "Refused attempts to reach a case, release, linkage run or estimate that is not the user's."
-        ),
+        help_text=_("Refused attempts to reach a case, release, linkage run or estimate that is not the user's."),
     )
 
 

@@ -18,6 +18,7 @@ from ctm.directory.validators import packed, unpacked
 MULTI = ("services", "languages", "populations")
 
 
+
 class EntryForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     entry_type = forms.ChoiceField(label=_("Type"), choices=with_blank(EntryType.choices))
@@ -44,7 +45,9 @@ class EntryForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     notes = forms.CharField(label=_("Notes"), max_length=2000, required=False, widget=Textarea)
-    last_verified_on = forms.DateField(label=_("Last verified on"), required=False, widget=DateInput())
+    last_verified_on = forms.DateField(
+        label=_("Last verified on"), required=False, widget=DateInput()
+    )
 
     def clean_last_verified_on(self) -> Any:
         value = self.cleaned_data.get("last_verified_on")
@@ -82,12 +85,8 @@ class FilterForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), choices=lambda: language_choices(blank=True), required=False
     )
-    population = forms.ChoiceField(
-        label=_("Population"), choices=with_blank(Population.choices), required=False
-    )
-    visibility = forms.ChoiceField(
-        label=_("Directory"), choices=with_blank(Visibility.choices), required=False
-    )
+    population = forms.ChoiceField(label=_("Population"), choices=with_blank(Population.choices), required=False)
+    visibility = forms.ChoiceField(label=_("Directory"), choices=with_blank(Visibility.choices), required=False)
     stale = forms.BooleanField(label=_("Only entries to verify again"), required=False)
 
     def filters(self) -> EntryFilters:

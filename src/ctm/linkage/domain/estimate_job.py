@@ -128,10 +128,7 @@ def _store(estimate: Estimate, result: dict[str, Any], rows: list[dict[str, Any]
     by = SimpleNamespace(user=estimate.created_by, organization=estimate.organization)
     with transaction.atomic():
         if finish(estimate, result=result, sensitivity=rows):
-            changes = {
-                "estimate": [None, round(result["estimate"], 2)],
-                "interval": [None, result["interval"]],
-            }
+            changes = {"estimate": [None, round(result["estimate"], 2)], "interval": [None, result["interval"]]}
             log("linkage.estimate.computed", by, estimate, estimate.label, changes)
 
 
@@ -146,7 +143,5 @@ def after_interruption(pk: int, again: bool) -> None:
     """Its worker stopped (a restart): queue the estimate again, or mark it failed."""
     if again and requeue(Estimate, pk):
         return
-    message = _(
-        "The estimate stopped before it finished (the server restarted, or it needed more memory than a job may use). Nothing was stored; make it again."
-    )
+    message = _("The estimate stopped before it finished (the server restarted, or it needed more memory than a job may use). Nothing was stored; make it again.")
     abandon(Estimate, pk, message, "linkage.estimate.interrupted")

@@ -74,9 +74,7 @@ def delete_estimate(estimate: Estimate, *, by: Any) -> None:
     """Delete an estimate; one still computing is not deleted (its job is working on it)."""
     require_data_manager(by, estimate)
     if estimate.running:
-        raise InvalidTransition(
-            _("This estimate is still being computed: wait until it has finished or failed, then delete it.")
-        )
+        raise InvalidTransition(_("This estimate is still being computed: wait until it has finished or failed, then delete it."))
     with transaction.atomic():
         log("linkage.estimate.deleted", by, estimate, estimate.label)
         estimate.delete()

@@ -76,18 +76,8 @@ def finish(obj: Any, **fields: Any) -> bool:
     """Mark a job done with its results (in the caller's transaction); False when it was not queued or
     running any more (marked interrupted meanwhile): then nothing is written."""
     now = timezone.now()
-    changed = (
-        type(obj)
-        ._default_manager.filter(pk=obj.pk, status__in=list(RUNNING_STATES))
-        .update(
-            status=JobStatus.DONE,
-            stage="",
-            progress=100,
-            message="",
-            finished_at=now,
-            updated_at=now,
-            **fields,
-        )
+    changed = type(obj)._default_manager.filter(pk=obj.pk, status__in=list(RUNNING_STATES)).update(
+        status=JobStatus.DONE, stage="", progress=100, message="", finished_at=now, updated_at=now, **fields
     )
     return bool(changed)
 
@@ -96,10 +86,8 @@ def fail(obj: Any, message: str, action: str) -> bool:
     """Mark a queued or running job failed with a plain message for the user, and log it."""
     now = timezone.now()
     with transaction.atomic():
-        changed = (
-            type(obj)
-            ._default_manager.filter(pk=obj.pk, status__in=list(RUNNING_STATES))
-            .update(status=JobStatus.FAILED, error=message, finished_at=now, updated_at=now)
+        changed = type(obj)._default_manager.filter(pk=obj.pk, status__in=list(RUNNING_STATES)).update(
+            status=JobStatus.FAILED, error=message, finished_at=now, updated_at=now
         )
         if changed:
             record(action, actor=obj.created_by, organization=obj.organization, obj=obj, label=obj.label)
@@ -122,11 +110,9 @@ def interrupt(obj: Any, message: str, action: str) -> bool:
         return False
     now = timezone.now()
     with transaction.atomic():
-        changed = (
-            type(obj)
-            ._default_manager.filter(pk=obj.pk, status=JobStatus.RUNNING, updated_at__lte=limit)
-            .update(status=JobStatus.FAILED, error=message, finished_at=now, updated_at=now)
-        )
+        changed = type(obj)._default_manager.filter(
+            pk=obj.pk, status=JobStatus.RUNNING, updated_at__lte=limit
+        ).update(status=JobStatus.FAILED, error=message, finished_at=now, updated_at=now)
         if changed:
             record(action, actor=None, organization=obj.organization, obj=obj, label=obj.label)
     if changed:
@@ -139,9 +125,7 @@ def abandon(model: type[models.Model], pk: int, message: str, action: str) -> An
     when it was not queued or running any more."""
     now = timezone.now()
     with transaction.atomic():
-        obj = (
-            model._default_manager.select_for_update().filter(pk=pk, status__in=list(RUNNING_STATES)).first()
-        )
+        obj = model._default_manager.select_for_update().filter(pk=pk, status__in=list(RUNNING_STATES)).first()
         if obj is None:
             return None
         type(obj)._default_manager.filter(pk=pk).update(

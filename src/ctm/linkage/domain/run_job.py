@@ -44,11 +44,8 @@ def run_linkage(pk: int, language: str | None = None) -> None:
         progress.start("reading")
         try:
             frames = _read_lists(run)
-            settings = LinkSettings(
-                threshold=run.threshold,
-                seed=_seed(run),
-                unique_lists=bool((run.settings or {}).get("unique_lists")),
-            )
+            settings = LinkSettings(threshold=run.threshold, seed=_seed(run),
+                                    unique_lists=bool((run.settings or {}).get("unique_lists")))
             result = link_lists(frames, settings, progress=progress.stage)
             progress.stage("storing")
             _store(run, frames, result)
@@ -89,9 +86,7 @@ def failure_message(exc: BaseException) -> str:
         return _(
             "The lists could not be linked: the model could not be trained on them (they may be too small or too alike). Add records or lists and start a new run."
         )
-    return _("An unexpected error stopped the run (%(kind)s). Nothing was linked.") % {
-        "kind": type(exc).__name__
-    }
+    return _("An unexpected error stopped the run (%(kind)s). Nothing was linked.") % {"kind": type(exc).__name__}
 
 
 def _out_of_memory(exc: BaseException | None) -> bool:
@@ -128,9 +123,7 @@ def after_interruption(pk: int, again: bool) -> None:
     """Its worker stopped (a restart): queue the run again, or mark it failed and drop its lists."""
     if again and requeue(LinkageRun, pk):
         return
-    message = _(
-        "The run stopped before it finished (the server restarted, or it needed more memory than a job may use). Nothing was linked; start a new run."
-    )
+    message = _("The run stopped before it finished (the server restarted, or it needed more memory than a job may use). Nothing was linked; start a new run.")
     with transaction.atomic():
         if abandon(LinkageRun, pk, message, "linkage.run.interrupted") is not None:
             ListUpload.objects.filter(run_id=pk).delete()
@@ -141,9 +134,7 @@ def _store(run: LinkageRun, frames: dict[str, pd.DataFrame], result: LinkResult)
     by = SimpleNamespace(user=run.created_by, organization=run.organization)
     lists = [{**item, "records": len(frames[item["name"]])} for item in run.lists]
     with transaction.atomic():
-        run = (
-            LinkageRun.objects.select_for_update().select_related("organization", "created_by").get(pk=run.pk)
-        )
+        run = LinkageRun.objects.select_for_update().select_related("organization", "created_by").get(pk=run.pk)
         if not run.running:  # marked interrupted meanwhile
             return
         records = _store_records(run, result.clusters)

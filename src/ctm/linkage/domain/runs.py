@@ -56,13 +56,7 @@ def start_run(
             threshold=threshold,
         )
         _store_uploads(run, uploads)
-        log(
-            "linkage.run.created",
-            by,
-            run,
-            run.label,
-            {"lists": [None, names], "threshold": [None, threshold]},
-        )
+        log("linkage.run.created", by, run, run.label, {"lists": [None, names], "threshold": [None, threshold]})
         language = translation.get_language()
         jobs.submit(tasks.link_lists, run.pk, language)
     run.refresh_from_db()  # the job may already have moved it on
@@ -81,9 +75,7 @@ def _store_uploads(run: LinkageRun, uploads: dict[str, pd.DataFrame]) -> None:
 
 def _require_done(run: LinkageRun) -> None:
     if run.status != JobStatus.DONE:
-        raise InvalidTransition(
-            _("This run has not finished linking: there is nothing to cluster or review yet.")
-        )
+        raise InvalidTransition(_("This run has not finished linking: there is nothing to cluster or review yet."))
 
 
 def _cluster(run: LinkageRun, threshold: float) -> None:
@@ -104,12 +96,8 @@ def _cluster(run: LinkageRun, threshold: float) -> None:
     conflict = (run.settings or {}).get("conflict_probability")
     unique = {str(r.pk): r.list_name for r in records} if (run.settings or {}).get("unique_lists") else None
     cluster_of = cluster_pairs(
-        [str(r.pk) for r in records],
-        frame,
-        threshold,
-        decisions,
-        float(conflict) if conflict is not None else None,
-        unique,
+        [str(r.pk) for r in records], frame, threshold, decisions,
+        float(conflict) if conflict is not None else None, unique,
     )
     changed = []
     for r in records:
@@ -155,9 +143,7 @@ def delete_run(run: LinkageRun, *, by: Any) -> None:
     A run still linking is not deleted: its job is working on it."""
     require_data_manager(by, run)
     if run.running:
-        raise InvalidTransition(
-            _("This run is still linking: wait until it has finished or failed, then delete it.")
-        )
+        raise InvalidTransition(_("This run is still linking: wait until it has finished or failed, then delete it."))
     with transaction.atomic():
         log("linkage.run.deleted", by, run, run.label, {"lists": [run.list_names, None]})
         run.delete()

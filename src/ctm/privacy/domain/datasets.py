@@ -25,9 +25,7 @@ from ctm.privacy.validators import check_ctdc_columns
 def own_cases_dataset(*, by: Any) -> Dataset:
     """The organization's own-cases dataset (made the first time a release is built from it)."""
     require_preparer(by)
-    found = (
-        Dataset.objects.filter(organization_id=by.organization_id).filter(source=DatasetSource.CASES).first()
-    )
+    found = Dataset.objects.filter(organization_id=by.organization_id).filter(source=DatasetSource.CASES).first()
     if found is not None:
         return found
     try:

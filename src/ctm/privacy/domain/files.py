@@ -84,9 +84,7 @@ def describe(column: str) -> str:
 def _treatment(release: Release, column: str, released: pd.Series) -> tuple[str, str]:
     """(role, generalization) of a column in this release."""
     if release.method == ReleaseMethod.SYNTHETIC:
-        return str(_("synthetic")), str(
-            _("sampled from a differentially private model; no row is a real record")
-        )
+        return str(_("synthetic")), str(_("sampled from a differentially private model; no row is a real record"))
     report = release.report
     if column in (report.get("levels") or {}):
         level = report["levels"][column]
@@ -162,10 +160,7 @@ def manifest(release: Release, files: list[dict[str, Any]], published_at: str) -
 
 def _rows_line(release: Release) -> str:
     if release.is_synthetic:
-        return str(
-            _("Synthetic rows released: %(n)s (about as many as the source, a noisy count)")
-            % {"n": release.rows}
-        )
+        return str(_("Synthetic rows released: %(n)s (about as many as the source, a noisy count)") % {"n": release.rows})
     return str(_("Rows released: %(n)s of %(source)s") % {"n": release.rows, "source": release.source_rows})
 
 

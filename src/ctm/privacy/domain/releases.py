@@ -56,9 +56,7 @@ def check_parameters(dataset: Dataset, method: str, parameters: dict[str, Any]) 
     try:
         resolve_domain(parameters.get("domain"), chosen)  # declared for every column, or refused
         if method == ReleaseMethod.KANON:
-            AnonymizeConfig.from_dict({k: parameters.get(k) for k in KANON_KEYS if k in parameters}).validate(
-                chosen
-            )
+            AnonymizeConfig.from_dict({k: parameters.get(k) for k in KANON_KEYS if k in parameters}).validate(chosen)
         elif method == ReleaseMethod.SYNTHETIC:
             # two empty rows stand for the data: only the parameters and column names are checked here
             SynthesizeConfig.from_dict(parameters).validate(pd.DataFrame(columns=columns, index=[0, 1]))
@@ -71,22 +69,14 @@ def check_parameters(dataset: Dataset, method: str, parameters: dict[str, Any]) 
 def _check_source(by: Any, dataset: Dataset) -> None:
     if dataset.source == DatasetSource.CASES and not research_case_ids([by.organization_id]):
         raise InvalidTransition(
-            {
-                "source": _(
-                    "No case of your organization currently allows research use: there is nothing to release."
-                )
-            }
+            {"source": _("No case of your organization currently allows research use: there is nothing to release.")}
         )
 
 
 def budget_message(dataset: Dataset, epsilon: float) -> str:
     return _(
         "The privacy budget of this dataset would be exceeded: this release needs ε = %(eps)s but only %(left)s is left of %(total)s."
-    ) % {
-        "eps": f"{epsilon:g}",
-        "left": f"{remaining_epsilon(dataset):g}",
-        "total": f"{dataset.total_epsilon:g}",
-    }
+    ) % {"eps": f"{epsilon:g}", "left": f"{remaining_epsilon(dataset):g}", "total": f"{dataset.total_epsilon:g}"}
 
 
 def create_release(
@@ -137,9 +127,7 @@ def after_interruption(pk: int, again: bool) -> None:
         release = Release.objects.select_for_update().filter(pk=pk, status__in=list(RUNNING_STATES)).first()
         if release is None:
             return
-        Release.objects.filter(pk=pk).update(
-            status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now()
-        )
+        Release.objects.filter(pk=pk).update(status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now())
         record("privacy.release.interrupted", actor=None, organization=release.organization, obj=release,
                label=release.title)  # fmt: skip
 
@@ -210,13 +198,10 @@ def _publish(release: Release, *, by: Any) -> Release:
     now = timezone.now()
     try:
         with translation.override(settings.LANGUAGE_CODE):  # public files speak the installation's language
-            work, manifest = files.write_release(
-                release, release_frame(release), now.isoformat(timespec="seconds")
-            )
+            work, manifest = files.write_release(release, release_frame(release), now.isoformat(timespec="seconds"))
     except OSError as exc:
         raise InvalidTransition(
-            _("The files could not be written (%(reason)s); nothing was published.")
-            % {"reason": exc.strerror or exc}
+            _("The files could not be written (%(reason)s); nothing was published.") % {"reason": exc.strerror or exc}
         ) from exc
     try:
         with transaction.atomic():
@@ -224,14 +209,7 @@ def _publish(release: Release, *, by: Any) -> Release:
             release.manifest = manifest
             release.manifest_sha256 = files.sha256(work / "manifest.json")
             release.save(
-                update_fields=[
-                    "status",
-                    "published_by",
-                    "published_at",
-                    "manifest",
-                    "manifest_sha256",
-                    "updated_at",
-                ]
+                update_fields=["status", "published_by", "published_at", "manifest", "manifest_sha256", "updated_at"]
             )
             log("privacy.release.published", by, release, release.title,
                 {"status": [ReleaseStatus.APPROVED, ReleaseStatus.PUBLISHED],

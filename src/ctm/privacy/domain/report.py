@@ -96,14 +96,10 @@ def domain_rows(report: dict[str, Any]) -> Rows:
 
 def constraint_rows(report: dict[str, Any]) -> Rows:
     constraints = report.get("constraints") or {}
-    rows = [
-        (_("Impossible records (constraint violations; goal 0)"), num(constraints.get("violations_total")))
-    ]
+    rows = [(_("Impossible records (constraint violations; goal 0)"), num(constraints.get("violations_total")))]
     rows += [(f"— {rule_text(rule)}", num(n)) for rule, n in (constraints.get("violations") or {}).items()]
     if "rows_derived" in constraints:
-        rows.append(
-            (_("Records whose derived columns were set after synthesis"), num(constraints["rows_derived"]))
-        )
+        rows.append((_("Records whose derived columns were set after synthesis"), num(constraints["rows_derived"])))
     return rows
 
 
@@ -170,12 +166,10 @@ def synthetic_sections(report: dict[str, Any]) -> list[dict[str, Any]]:
     ]
     exact = utility.get("exact_match") or {}
     if exact:
-        privacy.append(
-            (
-                _("Exact matches with one half of the real rows: synthetic / the other real half"),
-                f"{pct(exact.get('synthetic'))} / {pct(exact.get('held_out_real'))}",
-            )
-        )
+        privacy.append((
+            _("Exact matches with one half of the real rows: synthetic / the other real half"),
+            f"{pct(exact.get('synthetic'))} / {pct(exact.get('held_out_real'))}",
+        ))
     return [
         {"title": _("Privacy"), "rows": privacy},
         {"title": _("Public domain and consistency"), "rows": domain_rows(report) + constraint_rows(report)},

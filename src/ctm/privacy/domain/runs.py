@@ -44,9 +44,7 @@ class Progress:
         if time.monotonic() - self.last < WRITE_EVERY:
             return
         start, end = STAGES[stage][0], STAGES["storing"][0]
-        self._write(
-            stage=stage, progress=int(start + (end - start) * min(fraction, 0.99)), detail=detail[:200]
-        )
+        self._write(stage=stage, progress=int(start + (end - start) * min(fraction, 0.99)), detail=detail[:200])
 
     def _write(self, **fields: Any) -> None:
         self.last = time.monotonic()
@@ -129,9 +127,7 @@ def _fail(release: Release, message: str) -> None:
                obj=release, label=release.title)  # fmt: skip
 
 
-def _store(
-    release: Release, released: pd.DataFrame, report: dict[str, Any], source_rows: int, ids: list[int]
-) -> None:
+def _store(release: Release, released: pd.DataFrame, report: dict[str, Any], source_rows: int, ids: list[int]) -> None:
     if release.method == ReleaseMethod.SYNTHETIC:
         report.pop("total_epsilon", None)
     key_id, blob = crypto.encrypt_bytes(frame_to_bytes(released), release_context(release))
@@ -151,3 +147,4 @@ def _store(
         )
         record("privacy.release.previewed", actor=release.created_by, organization=release.organization,
                obj=release, label=release.title, changes={"rows": [None, len(released)]})  # fmt: skip
+

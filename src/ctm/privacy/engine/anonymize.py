@@ -84,9 +84,7 @@ class AnonymizeConfig:
 def require_columns(columns: Sequence[str], wanted: Sequence[str]) -> None:
     missing = [c for c in wanted if c not in columns]
     if missing:
-        raise InputError(
-            f"unknown column(s): {', '.join(missing)} (have: {', '.join(list(columns)[:12])}...)"
-        )
+        raise InputError(f"unknown column(s): {', '.join(missing)} (have: {', '.join(list(columns)[:12])}...)")
 
 
 def build_hierarchies(frame: pd.DataFrame, config: AnonymizeConfig) -> list[hier.Hierarchy]:
@@ -136,11 +134,7 @@ def _in_domain(frame: pd.DataFrame, config: AnonymizeConfig) -> tuple[pd.DataFra
     out = frame.copy()
     out[columns] = mapped_frame
     out.attrs = dict(frame.attrs)
-    report = {
-        "source": domain.source,
-        "out_of_domain": mapped,
-        "out_of_domain_total": int(sum(mapped.values())),
-    }
+    report = {"source": domain.source, "out_of_domain": mapped, "out_of_domain_total": int(sum(mapped.values()))}
     return out, report
 
 
@@ -185,28 +179,20 @@ def _report(
     report["notice"] = frame.attrs.get("notice")
     report["hierarchies"] = {c: h.to_json() for c, h in zip(config.qi, hierarchies, strict=True)}
     report["levels"] = dict(zip(config.qi, found.node, strict=True))
-    after = [
-        freq.level_codes[q][lvl][c][~suppressed]
-        for q, (c, lvl) in enumerate(zip(freq.record_codes, found.node, strict=True))
-    ]
+    after = [freq.level_codes[q][lvl][c][~suppressed] for q, (c, lvl) in enumerate(zip(freq.record_codes, found.node, strict=True))]
     ids = dense_ids(after, [int(c.max(initial=0)) + 1 for c in after])
     report["privacy"] = privacy_measures(released, config.qi, config.sensitive, suppressed, ids)
     report["information_loss"] = information_loss(freq, found.result)
     report["risk_before"] = _risk([(c, int(c.max(initial=0)) + 1) for c in freq.record_codes], config)
     report["risk_after"] = _risk([(c, int(c.max(initial=0)) + 1) for c in after], config)
     report["search"] = {
-        "lattice_size": found.lattice_size,
-        "nodes_evaluated": found.evaluated,
-        "nodes_pruned": found.pruned,
-        "optimized_metric": config.metric,
-        "loss": found.loss,
+        "lattice_size": found.lattice_size, "nodes_evaluated": found.evaluated,
+        "nodes_pruned": found.pruned, "optimized_metric": config.metric, "loss": found.loss,
     }
     return report
 
 
-def _risk(
-    codes: list[tuple[np.ndarray[Any, np.dtype[np.int64]], int]], config: AnonymizeConfig
-) -> dict[str, Any]:
+def _risk(codes: list[tuple[np.ndarray[Any, np.dtype[np.int64]], int]], config: AnonymizeConfig) -> dict[str, Any]:
     """Risk measures from integer-coded quasi-identifiers (one array per column, missing a code)."""
     risk = reidentification_risk(class_sizes_of_codes(codes), config.risk_threshold, config.sampling_fraction)
     risk["special_uniques"] = special_uniques_of_codes(codes, config.suda_max_size)

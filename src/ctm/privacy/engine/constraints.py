@@ -84,9 +84,7 @@ class MinorStaysMinor:
         return self.registration in columns and self.exploitation in columns
 
     def violations(self, frame: pd.DataFrame) -> BoolArray:
-        return np.asarray(
-            (frame[self.registration] == "Minor") & (frame[self.exploitation] == "Adult"), dtype=bool
-        )
+        return np.asarray((frame[self.registration] == "Minor") & (frame[self.exploitation] == "Adult"), dtype=bool)
 
     def enforce(self, frame: pd.DataFrame) -> pd.DataFrame:
         frame.loc[self.violations(frame), self.exploitation] = "Minor"

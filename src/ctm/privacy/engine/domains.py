@@ -257,9 +257,7 @@ def _map_column(series: pd.Series, domain: ColumnDomain) -> tuple[pd.Series, int
 def parse_domain(data: Mapping[str, Any], source: str = "domain file") -> Domain:
     """A domain from its JSON declaration (see the module's docstring)."""
     if not isinstance(data, Mapping) or not data:
-        raise InputError(
-            "a domain file is a JSON object: column -> allowed values, or bins / bounds / labels"
-        )
+        raise InputError("a domain file is a JSON object: column -> allowed values, or bins / bounds / labels")
     return Domain({str(k): _column(str(k), v) for k, v in data.items()}, source)
 
 
@@ -267,9 +265,7 @@ def _column(name: str, spec: Any) -> ColumnDomain:
     if isinstance(spec, list):
         spec = {"values": spec}
     if not isinstance(spec, Mapping):
-        raise InputError(
-            f"domain of {name!r}: a list of values or an object with values, bins, bounds or labels"
-        )
+        raise InputError(f"domain of {name!r}: a list of values or an object with values, bins, bounds or labels")
     unknown = spec.get("unknown")
     unknown = None if unknown in (None, "") else str(unknown)
     try:
@@ -281,11 +277,7 @@ def _column(name: str, spec: Any) -> ColumnDomain:
             return Bounds(low, high, unknown) if low <= high else _empty(name)
         if "bins" in spec:
             edges = tuple(float(v) for v in spec["bins"])
-            return (
-                Bins(edges, unknown)
-                if len(edges) >= 2 and list(edges) == sorted(set(edges))
-                else _empty(name)
-            )
+            return Bins(edges, unknown) if len(edges) >= 2 and list(edges) == sorted(set(edges)) else _empty(name)
         if "labels" in spec:
             labels = tuple(dict.fromkeys(str(v) for v in spec["labels"] if str(v).strip()))
             return ListDomain(labels or _empty(name), str(spec.get("separator", ";")), unknown)

@@ -34,15 +34,7 @@ TOP = "*"
 Label = Callable[[str], str]
 
 CTDC_AGE_BANDS: tuple[tuple[int, float], ...] = (
-    (0, 8),
-    (9, 17),
-    (18, 20),
-    (21, 23),
-    (24, 26),
-    (27, 29),
-    (30, 38),
-    (39, 47),
-    (48, math.inf),
+    (0, 8), (9, 17), (18, 20), (21, 23), (24, 26), (27, 29), (30, 38), (39, 47), (48, math.inf),
 )
 WIDE_AGE_BANDS: tuple[tuple[int, float], ...] = ((0, 17), (18, 29), (30, 47), (48, math.inf))
 FLAG_VALUES = frozenset({"0", "1", "true", "false", "yes", "no"})
@@ -219,10 +211,7 @@ def read_hierarchy_csv(path: str | Path, values: Iterable[str]) -> Hierarchy:
     if not path.is_file():
         raise InputError(f"hierarchy file not found: {path}")
     text = path.read_text(encoding="utf-8-sig")
-    rows = [
-        [cell.strip() for cell in row]
-        for row in csv.reader(text.splitlines(), delimiter=sniff_delimiter(text))
-    ]
+    rows = [[cell.strip() for cell in row] for row in csv.reader(text.splitlines(), delimiter=sniff_delimiter(text))]
     rows = [row for row in rows if row and row[0]]
     if not rows:
         raise InputError(f"hierarchy file is empty: {path.name}")

@@ -126,18 +126,10 @@ def frequency_set(
     record_key = dense_ids([*raw_codes, sens_codes], [*sizes, n_sens])
     rows, first, inverse = np.unique(record_key, return_index=True, return_inverse=True)
     counts = np.bincount(inverse, minlength=len(rows)).astype(np.float64)
-    codes = (
-        np.stack([c[first] for c in raw_codes], axis=1) if raw_codes else np.zeros((len(rows), 0), np.int64)
-    )
+    codes = np.stack([c[first] for c in raw_codes], axis=1) if raw_codes else np.zeros((len(rows), 0), np.int64)
     freq = FrequencySet(
-        codes.astype(np.int64),
-        counts,
-        sens_codes[first],
-        n_sens,
-        level_codes,
-        level_sizes,
-        inverse.astype(np.int64),
-        raw_codes,
+        codes.astype(np.int64), counts, sens_codes[first], n_sens, level_codes, level_sizes,
+        inverse.astype(np.int64), raw_codes,
     )
     freq.cell_loss = [_entropy_loss(freq, q) for q in range(len(qis))]
     return freq
@@ -197,9 +189,7 @@ def evaluate(freq: FrequencySet, node: tuple[int, ...], criteria: Criteria) -> N
         bad_class = bad_class | _diversity_fails(freq, class_of_row, class_sizes, criteria)
     suppressed_rows = bad_class[class_of_row]
     suppressed = float(class_sizes[bad_class].sum())
-    return NodeResult(
-        node, class_of_row, class_sizes, suppressed_rows, suppressed, k_ok, suppressed <= budget
-    )
+    return NodeResult(node, class_of_row, class_sizes, suppressed_rows, suppressed, k_ok, suppressed <= budget)
 
 
 def _diversity_fails(

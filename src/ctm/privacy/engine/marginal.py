@@ -101,10 +101,7 @@ def _size(encoded: Encoded, clique: Clique) -> int:
 
 
 def _estimate(
-    encoded: Encoded,
-    measurements: list[mbi.LinearMeasurement],
-    iters: int,
-    warm: mbi.MarkovRandomField | None = None,
+    encoded: Encoded, measurements: list[mbi.LinearMeasurement], iters: int, warm: mbi.MarkovRandomField | None = None
 ) -> mbi.MarkovRandomField:
     return estimation.MirrorDescent().estimate(_domain(encoded), measurements, iters=iters, warm_start=warm)
 
@@ -123,27 +120,19 @@ def _exponential(scores: FloatArray, epsilon: float, sensitivity: float, rng: np
 
 
 def mst(
-    encoded: Encoded,
-    epsilon: float,
-    delta: float,
-    rows: int | None,
-    seed: int,
-    settings: MarginalSettings = MarginalSettings(),
-    tick: Tick | None = None,
+    encoded: Encoded, epsilon: float, delta: float, rows: int | None, seed: int,
+    settings: MarginalSettings = MarginalSettings(), tick: Tick | None = None,
 ) -> dict[str, IntArray]:
     rng = np.random.default_rng(seed)
     rho = cdp_rho(epsilon, delta)
     share_1, share_select, share_2 = settings.mst_split
     d = len(encoded.columns)
     sigma = math.sqrt(d / (2.0 * rho * share_1))
-    one_way = {
-        c: _histogram(encoded, (c,)) + rng.normal(0.0, sigma, encoded.sizes[c]) for c in encoded.columns
-    }
+    one_way = {c: _histogram(encoded, (c,)) + rng.normal(0.0, sigma, encoded.sizes[c]) for c in encoded.columns}
     small, compression = compress(encoded, one_way, sigma)
     _tick(tick, "1-way marginals measured")
-    tree = _select_tree(
-        small, [compression.counts(c, one_way[c]) for c in small.columns], rho * share_select, rng, settings
-    )
+    tree = _select_tree(small, [compression.counts(c, one_way[c]) for c in small.columns], rho * share_select, rng,
+                        settings)
     _tick(tick, "spanning tree selected")
     sigma2 = math.sqrt(max(len(tree), 1) / (2.0 * rho * share_2))
     measurements = [compression.measurement(c, one_way[c], sigma) for c in small.columns]
@@ -207,10 +196,7 @@ def compress(encoded: Encoded, noisy: dict[str, FloatArray], sigma: float) -> tu
 
 
 def _select_tree(
-    encoded: Encoded,
-    noisy_one_way: Sequence[FloatArray],
-    rho: float,
-    rng: np.random.Generator,
+    encoded: Encoded, noisy_one_way: Sequence[FloatArray], rho: float, rng: np.random.Generator,
     settings: MarginalSettings,
 ) -> list[Clique]:
     """Kruskal with the exponential mechanism over the L1 error of an independence model per pair,
@@ -259,22 +245,15 @@ def _normalise(noisy: FloatArray) -> FloatArray:
 
 
 def aim(
-    encoded: Encoded,
-    epsilon: float,
-    delta: float,
-    rows: int | None,
-    seed: int,
-    settings: MarginalSettings = MarginalSettings(),
-    tick: Tick | None = None,
+    encoded: Encoded, epsilon: float, delta: float, rows: int | None, seed: int,
+    settings: MarginalSettings = MarginalSettings(), tick: Tick | None = None,
 ) -> dict[str, IntArray]:
     rng = np.random.default_rng(seed)
     rho = cdp_rho(epsilon, delta)
     rounds = settings.aim_rounds
     sigma = math.sqrt((rounds + len(encoded.columns)) / (2 * 0.9 * rho))
     eps_select = math.sqrt(8 * 0.1 * rho / rounds)
-    one_way = {
-        c: _histogram(encoded, (c,)) + rng.normal(0.0, sigma, encoded.sizes[c]) for c in encoded.columns
-    }
+    one_way = {c: _histogram(encoded, (c,)) + rng.normal(0.0, sigma, encoded.sizes[c]) for c in encoded.columns}
     full, (encoded, compression) = encoded, compress(encoded, one_way, sigma)
     measurements = [compression.measurement(c, one_way[c], sigma) for c in encoded.columns]
     used = len(encoded.columns) * 0.5 / sigma**2
@@ -315,9 +294,7 @@ def _workload_closure(encoded: Encoded, degree: int) -> dict[Clique, float]:
     return weights
 
 
-def _fits(
-    encoded: Encoded, cliques: list[Clique], candidates: dict[Clique, float], limit_mb: float
-) -> dict[Clique, float]:
+def _fits(encoded: Encoded, cliques: list[Clique], candidates: dict[Clique, float], limit_mb: float) -> dict[Clique, float]:
     """Candidates whose addition keeps the model's largest table within ``limit_mb``."""
     out = {}
     for clique, weight in candidates.items():
@@ -328,12 +305,8 @@ def _fits(
 
 
 def _worst(
-    encoded: Encoded,
-    model: mbi.MarkovRandomField,
-    candidates: dict[Clique, float],
-    epsilon: float,
-    sigma: float,
-    rng: np.random.Generator,
+    encoded: Encoded, model: mbi.MarkovRandomField, candidates: dict[Clique, float],
+    epsilon: float, sigma: float, rng: np.random.Generator,
 ) -> Clique:
     keys = list(candidates)
     scores = np.zeros(len(keys))

@@ -31,10 +31,7 @@ def class_ids(frame: pd.DataFrame, columns: Sequence[str]) -> npt.NDArray[np.int
 
 
 def privacy_measures(
-    frame: pd.DataFrame,
-    qis: Sequence[str],
-    sensitive: str | None,
-    suppressed: Mask,
+    frame: pd.DataFrame, qis: Sequence[str], sensitive: str | None, suppressed: Mask,
     ids: npt.NDArray[np.int64] | None = None,
 ) -> dict[str, object]:
     """Achieved k, l (distinct and entropy) and t over the released, non-suppressed records.
@@ -85,7 +82,5 @@ def information_loss(freq: FrequencySet, result: NodeResult) -> dict[str, float]
         "discernibility_normalized": discernibility / (n * n) if n else 0.0,
         "non_uniform_entropy": entropy,
         "non_uniform_entropy_normalized": entropy / max_entropy if max_entropy else 0.0,
-        "generalization_intensity": node_loss(freq, result, "intensity") / (n * max(len(top), 1))
-        if n
-        else 0.0,
+        "generalization_intensity": node_loss(freq, result, "intensity") / (n * max(len(top), 1)) if n else 0.0,
     }

@@ -103,9 +103,7 @@ def resolve_domain(spec: str | Mapping[str, Any] | None, columns: list[str]) -> 
 
 
 def synthesize(
-    frame: pd.DataFrame,
-    config: SynthesizeConfig | Mapping[str, Any],
-    tick: Callable[[str], None] | None = None,
+    frame: pd.DataFrame, config: SynthesizeConfig | Mapping[str, Any], tick: Callable[[str], None] | None = None
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Synthetic records drawn under (epsilon, delta)-DP from ``frame`` and the report on them."""
     if not isinstance(config, SynthesizeConfig):
@@ -140,9 +138,7 @@ def domain_report(domain: Domain, columns: list[str], mapped: Mapping[str, int])
     }
 
 
-def constraints_report(
-    real: pd.DataFrame, drawn: pd.DataFrame, released: pd.DataFrame, fixed: int
-) -> dict[str, Any]:
+def constraints_report(real: pd.DataFrame, drawn: pd.DataFrame, released: pd.DataFrame, fixed: int) -> dict[str, Any]:
     after = rules.check(released, codebook.CONSTRAINTS)
     return {
         "rules": list(after),
@@ -155,11 +151,7 @@ def constraints_report(
 
 
 def _run(
-    data: pd.DataFrame,
-    domain: Domain,
-    config: SynthesizeConfig,
-    delta: float,
-    tick: Callable[[str], None] | None,
+    data: pd.DataFrame, domain: Domain, config: SynthesizeConfig, delta: float, tick: Callable[[str], None] | None
 ) -> pd.DataFrame:
     if config.method == "pacsynth":  # draws only values of its (already mapped) input
         return pacsynth(data, config.epsilon, delta, config.rows, config.reporting_length)
@@ -170,9 +162,7 @@ def _run(
     extra = len(data.columns) - 1 if config.method == "mst-plus" else 0
     settings = marginal.MarginalSettings(iters=config.iters, aim_rounds=config.aim_rounds, extra_edges=extra)
     method = marginal.aim if config.method == "aim" else marginal.mst
-    codes: dict[str, IntArray] = method(
-        encoded, config.epsilon, delta, config.rows, config.seed, settings, tick
-    )
+    codes: dict[str, IntArray] = method(encoded, config.epsilon, delta, config.rows, config.seed, settings, tick)
     return decode(codes, encoded)
 
 

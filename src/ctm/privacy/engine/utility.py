@@ -38,9 +38,7 @@ def _pair_ids(real: Encoded, synth: dict[str, IntArray], clique: Sequence[str]) 
     return ids[:n], ids[n:]
 
 
-def _tvd(
-    real_ids: IntArray, synth_ids: IntArray
-) -> tuple[float, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+def _tvd(real_ids: IntArray, synth_ids: IntArray) -> tuple[float, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     size = int(max(real_ids.max(initial=0), synth_ids.max(initial=0))) + 1
     p = np.bincount(real_ids, minlength=size).astype(np.float64)
     q = np.bincount(synth_ids, minlength=size).astype(np.float64)
@@ -48,9 +46,7 @@ def _tvd(
     return float(tvd), p, q
 
 
-def utility_report(
-    real: pd.DataFrame, synthetic: pd.DataFrame, rare: int = RARE, seed: int = 0
-) -> dict[str, Any]:
+def utility_report(real: pd.DataFrame, synthetic: pd.DataFrame, rare: int = RARE, seed: int = 0) -> dict[str, Any]:
     columns = list(real.columns)
     encoded = encode(real, columns)
     synth = encode_like(synthetic[columns], encoded)
@@ -70,18 +66,12 @@ def utility_report(
             fabricated_rows += float(q[p == 0].sum() / max(q.sum(), 1))
         if not tvds:
             continue
-        report[f"tvd_{order}way"] = {
-            "mean": float(np.mean(tvds)),
-            "max": float(np.max(tvds)),
-            "marginals": len(tvds),
-        }
+        report[f"tvd_{order}way"] = {"mean": float(np.mean(tvds)), "max": float(np.max(tvds)), "marginals": len(tvds)}
         if order > 1:
             report[f"combinations_{order}way"] = {
-                "rare_real": rare_total,
-                "rare_lost": lost,
+                "rare_real": rare_total, "rare_lost": lost,
                 "rare_lost_share": lost / rare_total if rare_total else 0.0,
-                "fabricated": fabricated,
-                "fabricated_row_share_mean": fabricated_rows / len(tvds),
+                "fabricated": fabricated, "fabricated_row_share_mean": fabricated_rows / len(tvds),
             }
     report["identical_row_share"] = identical_share(encoded, synth)
     report["exact_match"] = exact_match_rates(real, synthetic[columns], seed)

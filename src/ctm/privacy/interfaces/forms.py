@@ -56,10 +56,7 @@ class ReleaseForm(forms.Form):
         label=_("Title"), max_length=200, required=False, help_text=_("For example: Cases 2020–2025, k = 10.")
     )
     source = forms.ChoiceField(
-        label=_("Build the release from"),
-        choices=SOURCES,
-        initial=DatasetSource.CASES,
-        widget=forms.RadioSelect,
+        label=_("Build the release from"), choices=SOURCES, initial=DatasetSource.CASES, widget=forms.RadioSelect
     )
     file = forms.FileField(
         label=_("Dataset (CSV, XLSX or Parquet)"),
@@ -69,15 +66,10 @@ class ReleaseForm(forms.Form):
         ),
     )
     dataset = DatasetChoiceField(
-        label=_("Earlier upload"),
-        queryset=Dataset.objects.none(),
-        required=False,
-        empty_label=_("Choose a dataset"),
+        label=_("Earlier upload"), queryset=Dataset.objects.none(), required=False, empty_label=_("Choose a dataset")
     )
     domain = forms.ChoiceField(
-        label=_("Values each column may take (public domain)"),
-        choices=DOMAIN_CHOICES,
-        required=False,
+        label=_("Values each column may take (public domain)"), choices=DOMAIN_CHOICES, required=False,
         widget=forms.RadioSelect,
         help_text=_(
             "For an uploaded dataset: CTM never takes the list of possible values from the data (a value only one "
@@ -93,10 +85,7 @@ class ReleaseForm(forms.Form):
         ),
     )  # fmt: skip
     method = forms.ChoiceField(
-        label=_("Method"),
-        choices=ReleaseMethod.choices,
-        initial=ReleaseMethod.KANON,
-        widget=forms.RadioSelect,
+        label=_("Method"), choices=ReleaseMethod.choices, initial=ReleaseMethod.KANON, widget=forms.RadioSelect
     )
     columns = forms.CharField(
         label=_("Columns to release"),
@@ -125,10 +114,7 @@ class ReleaseForm(forms.Form):
         help_text=_("The largest share of records whose quasi-identifiers may be emptied (0.05 = 5 %)."),
     )  # fmt: skip
     synthesis_method = forms.ChoiceField(
-        label=_("Synthesis method"),
-        choices=list(SYNTHESIS_METHODS.items()),
-        initial="mst-plus",
-        required=False,
+        label=_("Synthesis method"), choices=list(SYNTHESIS_METHODS.items()), initial="mst-plus", required=False
     )
     epsilon = forms.FloatField(
         label=_("ε (epsilon)"), initial=1.0, min_value=0.01, max_value=100.0, required=False,
@@ -142,9 +128,7 @@ class ReleaseForm(forms.Form):
         label=_("Rows to generate (optional)"), min_value=1, max_value=1_000_000, required=False,
         help_text=_("Empty for about as many as the source: a noisy count, since the exact number would itself be a disclosure."),
     )  # fmt: skip
-    seed = forms.IntegerField(
-        label=_("Random seed"), initial=0, min_value=0, max_value=2**31 - 1, required=False
-    )
+    seed = forms.IntegerField(label=_("Random seed"), initial=0, min_value=0, max_value=2**31 - 1, required=False)
 
     def __init__(self, *args: Any, membership: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -224,9 +208,7 @@ class ReleaseForm(forms.Form):
         if choice == DOMAIN_CTDC:
             return DOMAIN_CTDC
         if choice != DOMAIN_FILE:
-            self.add_error(
-                "domain", _("Choose the values each column may take: CTM does not guess them from the data.")
-            )
+            self.add_error("domain", _("Choose the values each column may take: CTM does not guess them from the data."))
             return None
         try:
             return read_domain_upload(data.get("domain_file"), chosen)
@@ -245,9 +227,7 @@ class ReleaseForm(forms.Form):
         for name, wanted in (("qi", qi), ("sensitive", [sensitive] if sensitive else [])):
             missing = [c for c in wanted if c not in chosen]
             if missing:
-                self.add_error(
-                    name, _("Not among the columns to release: %(cols)s.") % {"cols": ", ".join(missing)}
-                )
+                self.add_error(name, _("Not among the columns to release: %(cols)s.") % {"cols": ", ".join(missing)})
         if data.get("l") is not None and not sensitive:
             self.add_error("sensitive", _("l-diversity needs a sensitive column."))
         return {

@@ -21,10 +21,7 @@ MAX_ROWS = 1_000_000
 MAX_COLUMNS = 200  # CTDC has 63 (+ the notice column)
 # CTDC's 97,750 x 63 dataset has 6.2 million cells; a sheet is refused as soon as it passes these.
 SHEET_LIMITS = SheetLimits(
-    max_rows=MAX_ROWS,
-    max_columns=MAX_COLUMNS,
-    max_cells=8_000_000,
-    zip=ZipLimits(max_uncompressed=400 * 2**20),
+    max_rows=MAX_ROWS, max_columns=MAX_COLUMNS, max_cells=8_000_000, zip=ZipLimits(max_uncompressed=400 * 2**20)
 )
 MAX_PARQUET_UNCOMPRESSED = 400 * 2**20
 MAX_DOMAIN_BYTES = 1 << 20
@@ -82,9 +79,7 @@ def read_domain_upload(upload: Any, columns: list[str]) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValidationError(_("The domain file is not valid JSON.")) from exc
     except InputError as exc:
-        raise ValidationError(
-            _("The domain file cannot be used: %(reason)s") % {"reason": str(exc)[:200]}
-        ) from exc
+        raise ValidationError(_("The domain file cannot be used: %(reason)s") % {"reason": str(exc)[:200]}) from exc
     missing = [c for c in columns if c not in domain.columns]
     if missing:
         raise ValidationError(
@@ -108,9 +103,7 @@ def _check_parquet(data: bytes) -> None:
     try:
         meta = pq.ParquetFile(pa.BufferReader(data)).metadata
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise ValidationError(
-            _("The file cannot be read as CSV, XLSX or Parquet (damaged Parquet).")
-        ) from exc
+        raise ValidationError(_("The file cannot be read as CSV, XLSX or Parquet (damaged Parquet).")) from exc
     if meta.num_rows > MAX_ROWS:
         raise ValidationError(_("The dataset has more than %(n)s rows.") % {"n": f"{MAX_ROWS:,}"})
     if meta.num_columns > MAX_COLUMNS:
@@ -122,7 +115,7 @@ def _check_parquet(data: bytes) -> None:
     )
     if declared > MAX_PARQUET_UNCOMPRESSED:
         raise ValidationError(
-            _('The file expands to far more than its size when opened (a "zip bomb"); it was refused.')
+            _("The file expands to far more than its size when opened (a \"zip bomb\"); it was refused.")
         )
 
 

@@ -44,13 +44,9 @@ def download(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if not path.is_file():
         raise Http404("File missing")
     data = path.read_bytes()
-    expected = (
-        release.manifest_sha256 if name == "manifest.json" else _digest_in_manifest(release.manifest, name)
-    )
+    expected = release.manifest_sha256 if name == "manifest.json" else _digest_in_manifest(release.manifest, name)
     if hashlib.sha256(data).hexdigest() != expected:
-        return HttpResponse(
-            _("This file no longer matches its published checksum: it is withheld."), status=409
-        )
+        return HttpResponse(_("This file no longer matches its published checksum: it is withheld."), status=409)
     if request.user.is_authenticated:
         domain.record_download(release, user=request.user, name=name)
     response = HttpResponse(data, content_type=PUBLISHED_FILES[name])

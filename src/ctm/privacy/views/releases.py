@@ -74,9 +74,7 @@ def _sample(release: Release) -> tuple[list[str], list[list[Any]]]:
     return [str(c) for c in frame.columns], rows
 
 
-def _release_page(
-    request: HttpRequest, membership: Any, release: Release, form: Any = None, status: int = 200
-) -> HttpResponse:
+def _release_page(request: HttpRequest, membership: Any, release: Release, form: Any = None, status: int = 200) -> HttpResponse:
     domain.mark_interrupted(release)
     columns, rows = _sample(release)
     running = release.status in RUNNING_STATES
@@ -117,10 +115,7 @@ def review_release(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             domain.review_release(
-                release,
-                by=membership,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
+                release, by=membership, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             add_errors(form, exc)

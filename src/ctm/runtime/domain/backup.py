@@ -124,9 +124,7 @@ def _decrypted(path: Path, expected: dict[str, Any]) -> Iterator[io.BytesIO]:
         try:
             pyrage.decrypt_io(handle, writer, [identity()])
         except pyrage.DecryptError as exc:
-            raise BackupError(
-                f"{path.name} does not open with this CTM_BACKUP_KEY (another key made it?)."
-            ) from exc
+            raise BackupError(f"{path.name} does not open with this CTM_BACKUP_KEY (another key made it?).") from exc
     if writer.digest.hexdigest() != expected["plain_sha256"]:
         raise BackupError(f"{path.name} decrypts to other bytes than those backed up: refused.")
     plain.seek(0)
@@ -219,10 +217,7 @@ def create_backup(out: Path) -> dict[str, Any]:
     private_dir(out)
     os.chmod(out, 0o700)
     counts = table_counts()  # before the dump: rows written meanwhile may be in it, never fewer
-    files = {
-        DATABASE: _dump_database(out / DATABASE, recipient),
-        RELEASES: _pack_releases(out / RELEASES, recipient),
-    }
+    files = {DATABASE: _dump_database(out / DATABASE, recipient), RELEASES: _pack_releases(out / RELEASES, recipient)}
     manifest = {
         "format": FORMAT,
         "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -250,9 +245,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     for name, expected in manifest["files"].items():
         path = folder / name
         if not path.is_file() or file_sha256(path) != expected["sha256"]:
-            raise BackupError(
-                f"{name} is missing or was changed since the backup (SHA-256 differs): refused."
-            )
+            raise BackupError(f"{name} is missing or was changed since the backup (SHA-256 differs): refused.")
     return manifest
 
 
@@ -273,9 +266,7 @@ def restore_backup(folder: Path) -> dict[str, Any]:
     manifest = read_manifest(folder)
     identity()
     if manifest["database"] != connection.vendor:
-        raise BackupError(
-            f"This backup is of a {manifest['database']} database; this installation uses {connection.vendor}."
-        )
+        raise BackupError(f"This backup is of a {manifest['database']} database; this installation uses {connection.vendor}.")
     _require_empty()
     with _decrypted(folder / DATABASE, manifest["files"][DATABASE]) as data:
         _load_database(data)
@@ -302,19 +293,10 @@ def _load_database(data: io.BytesIO) -> None:
         source.close()
         return
     env, args = _pg_env_and_args()
-    command = [
-        "pg_restore",
-        "--no-owner",
-        "--no-privileges",
-        "--single-transaction",
-        "--exit-on-error",
-        *args,
-    ]
+    command = ["pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", *args]
     done = subprocess.run(command, input=data.getvalue(), env=env, capture_output=True, check=False)  # noqa: S603
     if done.returncode != 0:
-        raise BackupError(
-            f"pg_restore failed (exit {done.returncode}): {done.stderr.decode(errors='replace')[-500:]}"
-        )
+        raise BackupError(f"pg_restore failed (exit {done.returncode}): {done.stderr.decode(errors='replace')[-500:]}")
 
 
 def _unpack_releases(data: io.BytesIO) -> None:

@@ -103,11 +103,7 @@ def settle_interrupted(row: DBTaskResult, reason: BaseException) -> str:
     again = bool(kind and kind.idempotent and len(row.worker_ids) < settings.CTM_JOB_MAX_ATTEMPTS)
     args = row.args_kwargs.get("args", [])
     with transaction.atomic():
-        locked = (
-            DBTaskResult.objects.select_for_update()
-            .filter(pk=row.pk, status=TaskResultStatus.RUNNING)
-            .first()
-        )
+        locked = DBTaskResult.objects.select_for_update().filter(pk=row.pk, status=TaskResultStatus.RUNNING).first()
         if locked is None:
             return "settled"
         if again:
@@ -128,11 +124,7 @@ def settle_abandoned(*, name: str | None = None, stale_seconds: int | None = Non
     if not running:
         return 0
     limit = timezone.now() - datetime.timedelta(seconds=stale_seconds or settings.CTM_WORKER_STALE_SECONDS)
-    alive = set(
-        WorkerHeartbeat.objects.filter(seen_at__gt=limit, stopped_at__isnull=True).values_list(
-            "worker_id", flat=True
-        )
-    )
+    alive = set(WorkerHeartbeat.objects.filter(seen_at__gt=limit, stopped_at__isnull=True).values_list("worker_id", flat=True))
     settled = 0
     for row in running:
         last = row.worker_ids[-1] if row.worker_ids else ""

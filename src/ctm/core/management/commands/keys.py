@@ -75,9 +75,7 @@ class Command(PlatformCommand):  # every organization's values are re-encrypted
             + ("" if not k or k in ring else " (not in the ring!)")
             for k in ring + sorted(set(per_key) - set(ring))
         )
-        self.console.print(
-            f"Activity-log keys (current: {ring[0]}; ring: {', '.join(ring)}). Entries: {counts}"
-        )
+        self.console.print(f"Activity-log keys (current: {ring[0]}; ring: {', '.join(ring)}). Entries: {counts}")
         self.console.print(
             f"Checkpoints are signed with Ed25519, public key {audit_crypto.public_key(ring[0])} "
             "(`ctm audit public-key`)."

@@ -23,8 +23,8 @@ from ctm.cases.domain.queries.scoping import writable_cases_q
 from ctm.cases.models import Case
 from ctm.core.domain.activity import record
 from ctm.core.domain.security import record_refusal
-from ctm.core.reads import identifying_access
 from ctm.core.errors import NotAllowed
+from ctm.core.reads import identifying_access
 from ctm.core.scopes import organization_scope, scopes_disabled
 from ctm.funds.enums import REVIEWABLE
 from ctm.funds.models import BudgetLine, Disbursement, Fund, FundRequest

@@ -12,9 +12,7 @@ from ctm.linkage.models import Estimate
 
 
 def estimates_for_user(membership: Any) -> QuerySet[Estimate]:
-    return Estimate.objects.filter(organization_id=membership.organization_id).select_related(
-        "created_by", "run"
-    )
+    return Estimate.objects.filter(organization_id=membership.organization_id).select_related("created_by", "run")
 
 
 def get_estimate_for_user(membership: Any, pk: int) -> Estimate:

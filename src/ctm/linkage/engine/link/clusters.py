@@ -75,14 +75,10 @@ class _Components:
         return any(self.apart.get(m, set()) & other for m in self.members[small] if m in self.apart)
 
 
-def cluster_pairs(
-    ids: Iterable[str],
-    pairs: pd.DataFrame,
-    threshold: float,
-    decisions: ReviewDecisions | None = None,
-    conflict_probability: float | None = None,
-    unique_list_of: Mapping[str, str] | None = None,
-) -> dict[str, int]:
+def cluster_pairs(ids: Iterable[str], pairs: pd.DataFrame, threshold: float,
+                  decisions: ReviewDecisions | None = None,
+                  conflict_probability: float | None = None,
+                  unique_list_of: Mapping[str, str] | None = None) -> dict[str, int]:
     """Cluster id per record: accepted pairs first, then pairs at or above the threshold, strongest
     first; a link that would put two rejected records in one cluster is skipped. With a
     `conflict_probability`, so is a link that would put in one cluster two records whose own pair
@@ -96,9 +92,8 @@ def cluster_pairs(
     separate = set(decisions.rejected)
     if conflict_probability is not None and len(pairs):
         low = pairs[pairs["match_probability"].astype(float) < conflict_probability]
-        separate.update(
-            p for p in map(_ordered, low["unique_id_l"], low["unique_id_r"]) if p not in decisions.accepted
-        )
+        separate.update(p for p in map(_ordered, low["unique_id_l"], low["unique_id_r"])
+                        if p not in decisions.accepted)
     comps = _Components(ids, separate, unique_list_of or {})
     for a, b in sorted(decisions.accepted):
         if a in comps.parent and b in comps.parent:
@@ -121,20 +116,13 @@ def match_weight_histogram(pairs: pd.DataFrame, bins: int = 40) -> list[dict[str
     if len(weights) == 0:
         return []
     counts, edges = np.histogram(weights, bins=bins)
-    return [
-        {
-            "lower": float(lo),
-            "upper": float(hi),
-            "count": int(n),
-            "probability_at_lower": float(1.0 / (1.0 + 2.0 ** (-lo))),
-        }
-        for lo, hi, n in zip(edges[:-1], edges[1:], counts, strict=True)
-    ]
+    return [{"lower": float(lo), "upper": float(hi), "count": int(n),
+             "probability_at_lower": float(1.0 / (1.0 + 2.0 ** (-lo)))}
+            for lo, hi, n in zip(edges[:-1], edges[1:], counts, strict=True)]
 
 
-def pairs_for_review(
-    pairs: pd.DataFrame, threshold: float, margin: float = 0.15, limit: int = 200
-) -> pd.DataFrame:
+def pairs_for_review(pairs: pd.DataFrame, threshold: float, margin: float = 0.15,
+                     limit: int = 200) -> pd.DataFrame:
     """Pairs whose probability lies near the threshold, closest first (the clerical review queue)."""
     near = pairs[(pairs["match_probability"] - threshold).abs() <= margin].copy()
     near["distance"] = (near["match_probability"] - threshold).abs()

@@ -49,9 +49,7 @@ def _cluster_scores(merged: pd.DataFrame) -> tuple[float, float, int]:
     # A person is found whole when one cluster holds all their records and nothing else.
     whole_clusters = set(linked.index[linked["nunique"] == 1])
     first_cluster = merged.groupby("person_id")["cluster_id"].first()
-    found = [
-        p for p in seen_twice.index if seen_twice.at[p, "nunique"] == 1 and first_cluster[p] in whole_clusters
-    ]
+    found = [p for p in seen_twice.index if seen_twice.at[p, "nunique"] == 1 and first_cluster[p] in whole_clusters]
     recall = len(found) / len(seen_twice) if len(seen_twice) else 1.0
     repeating = int(merged.groupby("cluster_id")["list"].agg(lambda s: s.duplicated().any()).sum())
     return pure, recall, repeating

@@ -46,191 +46,38 @@ ZIPF_OFFSET = 5.0  # weight of the k-th name ~ 1 / (k + offset): the commonest n
 
 # Common Arabic names with the Latin spellings clerks use; other Arabic names get vowelled skeletons.
 ARABIC_LATIN: dict[str, tuple[str, ...]] = {
-    "محمد": ("Mohammed", "Muhammad", "Mohamed"),
-    "أحمد": ("Ahmed", "Ahmad"),
-    "علي": ("Ali",),
-    "حسن": ("Hassan", "Hasan"),
-    "حسين": ("Hussein", "Husain", "Hussain"),
-    "عمر": ("Omar", "Umar"),
-    "خالد": ("Khaled", "Khalid"),
-    "يوسف": ("Youssef", "Yusuf", "Yousef"),
-    "إبراهيم": ("Ibrahim",),
-    "مصطفى": ("Mustafa", "Moustafa"),
-    "فاطمة": ("Fatima", "Fatma"),
-    "عائشة": ("Aisha", "Aicha"),
-    "مريم": ("Maryam", "Mariam"),
-    "زينب": ("Zainab", "Zeinab"),
-    "نور": ("Nour", "Noor"),
-    "سارة": ("Sara", "Sarah"),
-    "ليلى": ("Layla", "Leila"),
-    "سلمى": ("Salma",),
-    "هدى": ("Huda", "Hoda"),
-    "أمينة": ("Amina", "Aminah"),
-    "كريم": ("Karim", "Kareem"),
-    "طارق": ("Tarek", "Tariq"),
-    "سمير": ("Samir", "Sameer"),
-    "جمال": ("Jamal", "Gamal"),
-    "رشيد": ("Rachid", "Rashid"),
-    "حداد": ("Haddad",),
-    "منصور": ("Mansour", "Mansur"),
-    "سليمان": ("Suleiman", "Sulaiman"),
-    "صالح": ("Saleh", "Salih"),
-    "عبدالله": ("Abdullah", "Abdallah"),
-    "خليل": ("Khalil",),
-    "يعقوب": ("Yacoub", "Yaqub"),
-    "شريف": ("Sharif", "Cherif"),
-    "عثمان": ("Othman", "Osman", "Uthman"),
-    "قاسم": ("Qasim", "Kassem"),
-    "جابر": ("Jaber", "Jabir"),
-    "درويش": ("Darwish", "Derwiche"),
-    "عيسى": ("Issa", "Eissa"),
-    "موسى": ("Moussa", "Musa"),
-    "فارس": ("Fares", "Faris"),
-    "ناصر": ("Nasser", "Naser"),
-    "زيدان": ("Zidane", "Zaidan"),
-    "بدران": ("Badran",),
+    "محمد": ("Mohammed", "Muhammad", "Mohamed"), "أحمد": ("Ahmed", "Ahmad"), "علي": ("Ali",),
+    "حسن": ("Hassan", "Hasan"), "حسين": ("Hussein", "Husain", "Hussain"), "عمر": ("Omar", "Umar"),
+    "خالد": ("Khaled", "Khalid"), "يوسف": ("Youssef", "Yusuf", "Yousef"), "إبراهيم": ("Ibrahim",),
+    "مصطفى": ("Mustafa", "Moustafa"), "فاطمة": ("Fatima", "Fatma"), "عائشة": ("Aisha", "Aicha"),
+    "مريم": ("Maryam", "Mariam"), "زينب": ("Zainab", "Zeinab"), "نور": ("Nour", "Noor"),
+    "سارة": ("Sara", "Sarah"), "ليلى": ("Layla", "Leila"), "سلمى": ("Salma",), "هدى": ("Huda", "Hoda"),
+    "أمينة": ("Amina", "Aminah"), "كريم": ("Karim", "Kareem"), "طارق": ("Tarek", "Tariq"),
+    "سمير": ("Samir", "Sameer"), "جمال": ("Jamal", "Gamal"), "رشيد": ("Rachid", "Rashid"),
+    "حداد": ("Haddad",), "منصور": ("Mansour", "Mansur"), "سليمان": ("Suleiman", "Sulaiman"),
+    "صالح": ("Saleh", "Salih"), "عبدالله": ("Abdullah", "Abdallah"), "خليل": ("Khalil",),
+    "يعقوب": ("Yacoub", "Yaqub"), "شريف": ("Sharif", "Cherif"), "عثمان": ("Othman", "Osman", "Uthman"),
+    "قاسم": ("Qasim", "Kassem"), "جابر": ("Jaber", "Jabir"), "درويش": ("Darwish", "Derwiche"),
+    "عيسى": ("Issa", "Eissa"), "موسى": ("Moussa", "Musa"), "فارس": ("Fares", "Faris"),
+    "ناصر": ("Nasser", "Naser"), "زيدان": ("Zidane", "Zaidan"), "بدران": ("Badran",),
 }
 _EXTRA_ARABIC_FAMILY = tuple(k for k in list(ARABIC_LATIN)[25:])
 _ROMANIAN_STEMS = (
-    "Pop",
-    "Ion",
-    "Radu",
-    "Stan",
-    "Dumitr",
-    "Constantin",
-    "Gheorgh",
-    "Marin",
-    "Stoi",
-    "Nicol",
-    "Vasil",
-    "Mihăil",
-    "Tudor",
-    "Dobr",
-    "Petr",
-    "Lup",
-    "Bălan",
-    "Moldov",
-    "Munten",
-    "Vlad",
-    "Sârb",
-    "Neag",
-    "Manol",
-    "Iord",
-    "Dragomir",
-    "Tănas",
-    "Tom",
-    "Grigor",
-    "Andrei",
-    "Cozm",
-    "Diacon",
-    "Fier",
-    "Croitor",
-    "Rotar",
-    "Morar",
-    "Păun",
-    "Coman",
-    "Bucur",
-    "Sand",
-    "Flor",
-    "Zamfir",
-    "Urs",
-    "Negr",
-    "Alb",
-    "Barb",
-    "Olar",
-    "Preda",
-    "Stoic",
-    "Ciob",
-    "Cojoc",
-    "Dinc",
-    "Enach",
-    "Gavril",
-    "Ilie",
-    "Lazăr",
-    "Matei",
-    "Nistor",
-    "Oprea",
-    "Pavel",
-    "Roman",
-    "Săvul",
-    "Șerban",
-    "Țugui",
-    "Voic",
-    "Zahari",
-    "Husar",
-    "Căpraru",
-    "Bran",
+    "Pop", "Ion", "Radu", "Stan", "Dumitr", "Constantin", "Gheorgh", "Marin", "Stoi", "Nicol", "Vasil",
+    "Mihăil", "Tudor", "Dobr", "Petr", "Lup", "Bălan", "Moldov", "Munten", "Vlad", "Sârb", "Neag", "Manol",
+    "Iord", "Dragomir", "Tănas", "Tom", "Grigor", "Andrei", "Cozm", "Diacon", "Fier", "Croitor", "Rotar",
+    "Morar", "Păun", "Coman", "Bucur", "Sand", "Flor", "Zamfir", "Urs", "Negr", "Alb", "Barb", "Olar",
+    "Preda", "Stoic", "Ciob", "Cojoc", "Dinc", "Enach", "Gavril", "Ilie", "Lazăr", "Matei", "Nistor",
+    "Oprea", "Pavel", "Roman", "Săvul", "Șerban", "Țugui", "Voic", "Zahari", "Husar", "Căpraru", "Bran",
 )
-_YORUBA_HEADS = (
-    "Ade",
-    "Olu",
-    "Oluwa",
-    "Ola",
-    "Ayo",
-    "Ife",
-    "Folu",
-    "Tolu",
-    "Bola",
-    "Femi",
-    "Kola",
-    "Jide",
-    "Oye",
-    "Ogun",
-    "Fasa",
-    "Aki",
-    "Omo",
-    "Oba",
-    "Adeo",
-    "Ode",
-    "Owo",
-    "Sola",
-    "Dada",
-    "Aje",
-)
-_YORUBA_TAILS = (
-    "bayo",
-    "wale",
-    "seun",
-    "tunde",
-    "yemi",
-    "kunle",
-    "dele",
-    "gbemi",
-    "sola",
-    "dayo",
-    "tola",
-    "mide",
-    "labi",
-    "wumi",
-    "niyi",
-    "tayo",
-    "nuga",
-    "fowora",
-    "bisi",
-    "koya",
-    "lade",
-    "yinka",
-    "bode",
-    "sanmi",
-    "sina",
-    "wole",
-    "dipe",
-    "kanmi",
-)
+_YORUBA_HEADS = ("Ade", "Olu", "Oluwa", "Ola", "Ayo", "Ife", "Folu", "Tolu", "Bola", "Femi", "Kola", "Jide",
+                 "Oye", "Ogun", "Fasa", "Aki", "Omo", "Oba", "Adeo", "Ode", "Owo", "Sola", "Dada", "Aje")
+_YORUBA_TAILS = ("bayo", "wale", "seun", "tunde", "yemi", "kunle", "dele", "gbemi", "sola", "dayo", "tola",
+                 "mide", "labi", "wumi", "niyi", "tayo", "nuga", "fowora", "bisi", "koya", "lade", "yinka",
+                 "bode", "sanmi", "sina", "wole", "dipe", "kanmi")
 _ROMANIAN_SUFFIXES = ("escu", "eanu", "ache", "oiu", "ău", "ea")
-_CYRILLIC_VARIANTS = (
-    ("kh", "h"),
-    ("iy", "y"),
-    ("yi", "i"),
-    ("ei", "ey"),
-    ("ia", "ya"),
-    ("iu", "yu"),
-    ("zh", "j"),
-    ("ks", "x"),
-    ("ii", "i"),
-    ("shch", "sch"),
-    ("ie", "ye"),
-)
+_CYRILLIC_VARIANTS = (("kh", "h"), ("iy", "y"), ("yi", "i"), ("ei", "ey"), ("ia", "ya"), ("iu", "yu"),
+                      ("zh", "j"), ("ks", "x"), ("ii", "i"), ("shch", "sch"), ("ie", "ye"))
 _THAI_VARIANTS = (("th", "t"), ("ue", "u"), ("ae", "e"), ("oe", "o"), ("ay", "ai"))
 _CONSONANT_PAIR = re.compile(r"([bcdfghjklmnpqrstvwxz])(?=[bcdfgjklmnpqrstvxz])")
 
@@ -285,19 +132,13 @@ def name_pool(origin: str) -> NamePool:
             feminine = plain
         family += list(zip(plain, feminine, strict=True))
     if origin == "romanian":
-        built = [
-            (stem[:-1] if stem[-1] in "aeiuă" else stem) + suffix
-            for stem in _ROMANIAN_STEMS
-            for suffix in _ROMANIAN_SUFFIXES
-        ]
+        built = [(stem[:-1] if stem[-1] in "aeiuă" else stem) + suffix
+                 for stem in _ROMANIAN_STEMS for suffix in _ROMANIAN_SUFFIXES]
         family += [(n, n) for n in built]
     if origin == "arabic":
         # A family name is often a forefather's given name (patronymic): Ahmed Mahmoud, Fatima Hassan.
         family += [(n, n) for n in (*_EXTRA_ARABIC_FAMILY, *male)]
-        male = [
-            *[n for n in ARABIC_LATIN if n not in _EXTRA_ARABIC_FAMILY and n not in _ARABIC_FEMALE],
-            *male,
-        ]
+        male = [*[n for n in ARABIC_LATIN if n not in _EXTRA_ARABIC_FAMILY and n not in _ARABIC_FEMALE], *male]
         female = [*[n for n in ARABIC_LATIN if n in _ARABIC_FEMALE], *female]
     if origin == "thai":
         # Thai family names are long compounds, nearly unique to a family: join two name words.
@@ -408,10 +249,10 @@ def _typo(text: str, rng: np.random.Generator) -> str:
     k = int(rng.integers(1, len(text) - 1))
     kind = rng.integers(0, 3)
     if kind == 0:
-        return text[:k] + text[k + 1] + text[k] + text[k + 2 :]
+        return text[:k] + text[k + 1] + text[k] + text[k + 2:]
     if kind == 1:
-        return text[:k] + text[k + 1 :]
-    return text[:k] + chr(97 + int(rng.integers(0, 26))) + text[k + 1 :]
+        return text[:k] + text[k + 1:]
+    return text[:k] + chr(97 + int(rng.integers(0, 26))) + text[k + 1:]
 
 
 def _render_birth(birth: str, rng: np.random.Generator) -> str:
@@ -436,21 +277,17 @@ def _record(person: Person, record_id: str, rng: np.random.Generator) -> dict[st
     if rng.random() < 0.08:
         given, family = family, given
     return {
-        "record_id": record_id,
-        "given_name": given,
-        "family_name": family,
+        "record_id": record_id, "given_name": given, "family_name": family,
         "birth_date": _render_birth(person.birth, rng),
         "sex": "" if rng.random() < 0.05 else person.sex,
         "citizenship": "" if rng.random() < 0.1 else person.citizenship,
-        "document_number": ""
-        if rng.random() < 0.5
-        else (_typo(person.document, rng) if rng.random() < 0.05 else person.document),
+        "document_number": "" if rng.random() < 0.5 else (
+            _typo(person.document, rng) if rng.random() < 0.05 else person.document),
     }
 
 
-def generate_lists(
-    n_lists: int, n_people: int, seed: int = 1, duplicate_rate: float = 0.03
-) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def generate_lists(n_lists: int, n_people: int, seed: int = 1, duplicate_rate: float = 0.03
+                   ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """(lists by name, truth with list, record_id, person_id). Capture probabilities 0.25-0.55."""
     if n_lists < 1 or n_people < 1:
         raise ValueError("need at least one list and one person")

@@ -32,13 +32,8 @@ class LinkResult:
         return match_weight_histogram(self.pairs, bins)
 
     def summary(self) -> dict[str, Any]:
-        return {
-            "records": len(self.clusters),
-            "clusters": int(self.clusters["cluster_id"].nunique()),
-            "scored_pairs": len(self.pairs),
-            "settings": self.settings.to_dict(),
-            "warnings": self.warnings,
-        }
+        return {"records": len(self.clusters), "clusters": int(self.clusters["cluster_id"].nunique()),
+                "scored_pairs": len(self.pairs), "settings": self.settings.to_dict(), "warnings": self.warnings}
 
 
 def check_list(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -53,12 +48,8 @@ def check_list(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(record_id=ids)
 
 
-def link_lists(
-    lists: Mapping[str, pd.DataFrame],
-    settings: LinkSettings | None = None,
-    decisions: ReviewDecisions | None = None,
-    progress: Stage | None = None,
-) -> LinkResult:
+def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None = None,
+               decisions: ReviewDecisions | None = None, progress: Stage | None = None) -> LinkResult:
     """Deduplicate and link the lists (name -> records); clusters are people.
 
     `progress(stage)` is called as each of `STAGES` begins (normalising the names, training the model,
@@ -82,13 +73,8 @@ def link_lists(
     ids = records["unique_id"].tolist()
     unique = dict(zip(ids, records["source_list"], strict=True)) if config.unique_lists else None
     cluster_of = cluster_pairs(ids, scored, config.threshold, decisions, config.conflict_probability, unique)
-    clusters = pd.DataFrame(
-        {
-            "list": records["source_list"],
-            "record_id": records["record_id"],
-            "cluster_id": [cluster_of[i] for i in ids],
-        }
-    )
+    clusters = pd.DataFrame({"list": records["source_list"], "record_id": records["record_id"],
+                             "cluster_id": [cluster_of[i] for i in ids]})
     return LinkResult(clusters, pairs, config, warnings)
 
 
@@ -122,9 +108,7 @@ def linkage_checks(clusters: pd.DataFrame) -> list[dict[str, Any]]:
     checks: list[dict[str, Any]] = []
     large = int((sizes > lists).sum())
     if large:
-        checks.append(
-            {"code": "large_clusters", "clusters": large, "lists": lists, "largest": int(sizes.max())}
-        )
+        checks.append({"code": "large_clusters", "clusters": large, "lists": lists, "largest": int(sizes.max())})
     linked = per_list[(per_list > 0).sum(axis=1) >= 2]
     one_to_many = int((linked.max(axis=1) >= 2).sum())
     if len(linked) and one_to_many / len(linked) > ONE_TO_MANY_SHARE:

@@ -9,66 +9,19 @@ import jellyfish
 import pandas as pd
 from anyascii import anyascii
 
-INPUT_COLUMNS = (
-    "record_id",
-    "given_name",
-    "family_name",
-    "birth_date",
-    "sex",
-    "citizenship",
-    "document_number",
-)
+INPUT_COLUMNS = ("record_id", "given_name", "family_name", "birth_date", "sex", "citizenship",
+                 "document_number")
 _NOT_LETTER = re.compile(r"[^a-z ]+")
 _SPACES = re.compile(r"\s+")
 _VOWELS = re.compile(r"[aeiouy]")
 _DOUBLES = re.compile(r"(.)\1+")
 _DATE = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?\s*$")
-_SKELETON_RULES = (
-    ("kh", "h"),
-    ("ph", "f"),
-    ("ck", "k"),
-    ("q", "k"),
-    ("dh", "d"),
-    ("th", "t"),
-    ("sch", "sh"),
-    ("ou", "u"),
-    ("w", "v"),
-    ("j", "y"),
-    ("x", "ks"),
-)
+_SKELETON_RULES = (("kh", "h"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("dh", "d"), ("th", "t"),
+                   ("sch", "sh"), ("ou", "u"), ("w", "v"), ("j", "y"), ("x", "ks"))
 # Articles and connecting words that many names share; they carry no identity ("al", "bin", "da", "van").
-_PARTICLES = frozenset(
-    {
-        "al",
-        "el",
-        "bin",
-        "ibn",
-        "bn",
-        "bint",
-        "bnt",
-        "bnw",
-        "banu",
-        "bani",
-        "ould",
-        "da",
-        "de",
-        "do",
-        "dos",
-        "das",
-        "del",
-        "della",
-        "di",
-        "du",
-        "la",
-        "le",
-        "van",
-        "von",
-        "der",
-        "den",
-        "y",
-        "e",
-    }
-)
+_PARTICLES = frozenset({"al", "el", "bin", "ibn", "bn", "bint", "bnt", "bnw", "banu", "bani", "ould", "da", "de",
+                        "do", "dos", "das", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den",
+                        "y", "e"})
 _ARABIC_ARTICLE = re.compile(r"(^|[\s-])ال(?=\S)")  # the article al- written onto the next word
 _SEX = {"m": "M", "male": "M", "man": "M", "f": "F", "female": "F", "woman": "F", "w": "F"}
 

@@ -82,15 +82,8 @@ def postgres_api(url: str) -> Any:
 
             frame = input if isinstance(input, pd.DataFrame) else pd.DataFrame(input)
             rows = max(1, MAX_BIND_PARAMETERS // max(1, len(frame.columns)))
-            frame.to_sql(
-                table_name,
-                con=self._engine,
-                index=False,
-                if_exists="replace",
-                schema=self._db_schema,
-                chunksize=rows,
-                method="multi",
-            )
+            frame.to_sql(table_name, con=self._engine, index=False, if_exists="replace",
+                         schema=self._db_schema, chunksize=rows, method="multi")
 
     schema = f"ctm_linkage_{uuid.uuid4().hex[:12]}"
     # JIT compilation of splink's long CASE expressions costs seconds per query and saves nothing here.

@@ -41,15 +41,9 @@ class LinkSettings:
     unique_lists: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "threshold": self.threshold,
-            "seed": self.seed,
-            "max_pairs_u": self.max_pairs_u,
-            "backend": self.backend,
-            "prior_recall": self.prior_recall,
-            "conflict_probability": self.conflict_probability,
-            "unique_lists": self.unique_lists,
-        }
+        return {"threshold": self.threshold, "seed": self.seed, "max_pairs_u": self.max_pairs_u,
+                "backend": self.backend, "prior_recall": self.prior_recall,
+                "conflict_probability": self.conflict_probability, "unique_lists": self.unique_lists}
 
 
 # SQL shared by every backend: DuckDB has these functions built in; on PostgreSQL `postgres.py` creates
@@ -60,10 +54,8 @@ def _jw(column: str, threshold: float, other: str | None = None) -> str:
 
 def _found(word: str, side: str, other: str) -> str:
     """1 when the `word` column of one record is a word of the other record's padded skeleton."""
-    return (
-        f'(CASE WHEN "{word}_{side}" IS NOT NULL AND '
-        f"position(' ' || \"{word}_{side}\" || ' ' in \"skel_pad_{other}\") > 0 THEN 1 ELSE 0 END)"
-    )
+    return (f'(CASE WHEN "{word}_{side}" IS NOT NULL AND '
+            f"position(' ' || \"{word}_{side}\" || ' ' in \"skel_pad_{other}\") > 0 THEN 1 ELSE 0 END)")
 
 
 def _words(side: str) -> str:
@@ -90,10 +82,8 @@ def name_comparison() -> cl.CustomComparison:
             cll.ExactMatchLevel("name_key", term_frequency_adjustments=True),
             cll.ExactMatchLevel("name_skel", term_frequency_adjustments=True),
             cll.CustomLevel(close, "one typo (Jaro-Winkler >= 0.94 or skeletons one letter apart)"),
-            cll.CustomLevel(
-                f"({_subset('l', 'r')} OR {_subset('r', 'l')})", "one name's words all in the other"
-            ),
-            cll.CustomLevel(f"({_jw('name_key', 0.85)} OR {_jw('name_skel', 0.88)})", "Jaro-Winkler >= 0.85"),
+            cll.CustomLevel(f"({_subset('l', 'r')} OR {_subset('r', 'l')})", "one name's words all in the other"),
+            cll.CustomLevel(f'({_jw("name_key", 0.85)} OR {_jw("name_skel", 0.88)})', "Jaro-Winkler >= 0.85"),
             cll.ElseLevel(),
         ],
     )
@@ -113,14 +103,10 @@ def birth_comparison() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("birth_year"),
             cll.ExactMatchLevel("birth_ymd"),
-            cll.CustomLevel(
-                f'({both_full} AND (levenshtein("birth_ymd_l", "birth_ymd_r") <= 1 '
-                'OR "birth_md_l" = "birth_dm_r"))',
-                "full dates one slip apart",
-            ),
-            cll.CustomLevel(
-                f'({partial} AND "birth_year_l" = "birth_year_r" AND {months_agree})', "a partial date agrees"
-            ),
+            cll.CustomLevel(f'({both_full} AND (levenshtein("birth_ymd_l", "birth_ymd_r") <= 1 '
+                            'OR "birth_md_l" = "birth_dm_r"))', "full dates one slip apart"),
+            cll.CustomLevel(f'({partial} AND "birth_year_l" = "birth_year_r" AND {months_agree})',
+                            "a partial date agrees"),
             cll.CustomLevel(f"({partial} AND {years_apart} <= 1)", "a partial date one year off"),
             cll.CustomLevel(f'({both_full} AND "birth_year_l" = "birth_year_r")', "same year, other day"),
             cll.ElseLevel(),
@@ -258,12 +244,9 @@ def with_floored_m(linker: Linker, table: Any, n_records: int) -> Linker:
     return Linker(table, model, log_level=logging.ERROR)
 
 
-def train_and_predict(
-    records: pd.DataFrame,
-    config: LinkSettings,
-    progress: Callable[[str], None] | None = None,
-    linkable_from: float | None = None,
-) -> pd.DataFrame:
+def train_and_predict(records: pd.DataFrame, config: LinkSettings,
+                      progress: Callable[[str], None] | None = None,
+                      linkable_from: float | None = None) -> pd.DataFrame:
     """The scored pairs clustering needs (unique_id_l, unique_id_r, match_weight, match_probability): see
     `pairs_needed_sql`; `linkable_from` defaults to the threshold. `progress` hears "training" before the
     model is trained and "comparing" before the pairs are scored."""
@@ -276,26 +259,20 @@ def train_and_predict(
         linker = Linker(table, settings(), log_level=logging.ERROR)
         training = linker.training
         training.estimate_probability_two_random_records_match(
-            [block_on("name_key", "birth_ymd"), block_on("document", "birth_year")],
-            recall=config.prior_recall,
-        )
-        training.estimate_u_using_random_sampling(
-            max_pairs=u_pairs(len(records), config.max_pairs_u), seed=config.seed
-        )
+            [block_on("name_key", "birth_ymd"), block_on("document", "birth_year")], recall=config.prior_recall)
+        training.estimate_u_using_random_sampling(max_pairs=u_pairs(len(records), config.max_pairs_u),
+                                                  seed=config.seed)
         for rules in EM_RULES:
             _train_em(training, rules)
         linker = with_floored_m(linker, table, len(records))
         report("comparing")
         predictions = linker.inference.predict(warning_mode="never")
-        frame = linker.misc.query_sql(
-            pairs_needed_sql(predictions.physical_name, config, linkable_from), output_type="pandas"
-        )
+        frame = linker.misc.query_sql(pairs_needed_sql(predictions.physical_name, config, linkable_from),
+                                      output_type="pandas")
     finally:
         release(api, config)
     # PostgreSQL answers an empty result without its columns.
-    return frame.reindex(columns=list(PAIR_COLUMNS)).astype(
-        {"match_weight": float, "match_probability": float}
-    )
+    return frame.reindex(columns=list(PAIR_COLUMNS)).astype({"match_weight": float, "match_probability": float})
 
 
 def pairs_needed_sql(table: str, config: LinkSettings, linkable_from: float) -> str:

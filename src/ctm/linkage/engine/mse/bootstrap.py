@@ -46,16 +46,8 @@ def quantile_type8(values: FloatArray, probs: FloatArray) -> FloatArray:
     return out
 
 
-def bca_interval(
-    counts: IntArray,
-    estimate: float,
-    estimator: Estimator,
-    n_boot: int,
-    seed: int,
-    level: float = 0.95,
-    workers: int = 1,
-    progress: Progress | None = None,
-) -> BootstrapResult:
+def bca_interval(counts: IntArray, estimate: float, estimator: Estimator, n_boot: int, seed: int,
+                 level: float = 0.95, workers: int = 1, progress: Progress | None = None) -> BootstrapResult:
     """BCa interval; replicates are drawn up front from one seeded generator, so the result does not
     depend on the number of worker processes. `progress(done, n_boot)` is called as replicates finish."""
     rng = np.random.default_rng(seed)
@@ -83,9 +75,8 @@ def _run_one(counts: IntArray) -> float:
     return _safe(_JOB, counts)
 
 
-def _run_replicates(
-    estimator: Estimator, tables: list[IntArray], workers: int, progress: Progress | None = None
-) -> FloatArray:
+def _run_replicates(estimator: Estimator, tables: list[IntArray], workers: int,
+                    progress: Progress | None = None) -> FloatArray:
     """Replicates in this process, or in forked workers (POSIX only) when workers > 1."""
     global _JOB
     report = progress or _no_progress

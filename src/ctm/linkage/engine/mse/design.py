@@ -55,9 +55,7 @@ def term_totals(counts: IntArray, m: int, terms: list[Term] | tuple[Term, ...]) 
     return np.array([int(term_column(m, t) @ counts) for t in terms], dtype=np.int64)
 
 
-def split_empty(
-    counts: IntArray, m: int, terms: tuple[Term, ...]
-) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
+def split_empty(counts: IntArray, m: int, terms: tuple[Term, ...]) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
     """Terms whose lists overlap, and terms whose lists never overlap (fitted as structural zeros)."""
     totals = term_totals(counts, m, terms)
     kept = tuple(t for t, n in zip(terms, totals, strict=True) if n > 0)

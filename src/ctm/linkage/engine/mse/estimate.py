@@ -61,18 +61,10 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def estimate_population(
-    table: CaptureTable,
-    method: str = "stepwise",
-    threshold: float | None = None,
-    max_order: int = 2,
-    n_boot: int = 1000,
-    seed: int = 1234,
-    level: float = 0.95,
-    profile: bool = True,
-    workers: int = 1,
-    progress: Progress | None = None,
-) -> EstimateResult:
+def estimate_population(table: CaptureTable, method: str = "stepwise", threshold: float | None = None,
+                        max_order: int = 2, n_boot: int = 1000, seed: int = 1234,
+                        level: float = 0.95, profile: bool = True, workers: int = 1,
+                        progress: Progress | None = None) -> EstimateResult:
     """Estimate the population size (observed + unseen) from a capture-history table.
 
     `progress(done, n_boot)` is called as bootstrap replicates finish (the rest takes a moment).
@@ -87,12 +79,8 @@ def estimate_population(
     selection = _select(tidy, method, threshold, max_order)
     warnings += list(selection.notes)
     result = _base_result(table, tidy, selection, method, threshold, max_order, level)
-    _add_intervals(
-        result,
-        tidy,
-        selection,
-        Options(method, threshold, max_order, n_boot, seed, level, profile, workers, progress),
-    )
+    _add_intervals(result, tidy, selection, Options(method, threshold, max_order, n_boot, seed, level, profile,
+                                                    workers, progress))
     result.warnings = warnings + _sanity_warnings(tidy, result)
     return result
 
@@ -103,10 +91,8 @@ def _check_usable(table: CaptureTable) -> None:
     if table.observed == 0:
         raise MSEInputError("the table holds no people")
     if int(term_totals(table.counts, table.m, all_pairs(table.m)).sum()) == 0:
-        raise MSEInputError(
-            "no person is on more than one list: the lists do not overlap, so the number "
-            "of people on none of them cannot be estimated"
-        )
+        raise MSEInputError("no person is on more than one list: the lists do not overlap, so the number "
+                            "of people on none of them cannot be estimated")
 
 
 def _select(table: CaptureTable, method: str, threshold: float | None, max_order: int) -> Selection:
@@ -116,40 +102,21 @@ def _select(table: CaptureTable, method: str, threshold: float | None, max_order
         raise MSEInputError(f"no estimate: even the model without interactions fails: {exc}") from exc
 
 
-def _base_result(
-    original: CaptureTable,
-    table: CaptureTable,
-    selection: Selection,
-    method: str,
-    threshold: float | None,
-    max_order: int,
-    level: float,
-) -> EstimateResult:
+def _base_result(original: CaptureTable, table: CaptureTable, selection: Selection, method: str,
+                 threshold: float | None, max_order: int, level: float) -> EstimateResult:
     fit, lists = selection.fit, table.lists
     pairs = all_pairs(table.m)
     totals = term_totals(table.counts, table.m, pairs)
     return EstimateResult(
-        method=method,
-        lists=list(lists),
-        observed=original.observed,
-        estimate=fit.estimate + (original.observed - table.observed),
-        lower=None,
-        upper=None,
-        interval="",
-        level=level,
-        model=[term_name(t, lists) for t in fit.terms],
-        empty_overlaps=[term_name(t, lists) for t in fit.empty],
-        dark_figure=fit.dark,
+        method=method, lists=list(lists), observed=original.observed,
+        estimate=fit.estimate + (original.observed - table.observed), lower=None, upper=None,
+        interval="", level=level, model=[term_name(t, lists) for t in fit.terms],
+        empty_overlaps=[term_name(t, lists) for t in fit.empty], dark_figure=fit.dark,
         se_log_dark_figure=fit.se_intercept,
-        threshold=DEFAULT_THRESHOLD[method]
-        if threshold is None and method in ("stepwise", "aic")
-        else threshold,
-        max_order=max_order,
-        selection_steps=[
-            {"term": term_name(s.term, lists), "statistic": s.statistic} for s in selection.steps
-        ],
-        intervals={},
-        bootstrap=None,
+        threshold=DEFAULT_THRESHOLD[method] if threshold is None and method in ("stepwise", "aic")
+        else threshold, max_order=max_order,
+        selection_steps=[{"term": term_name(s.term, lists), "statistic": s.statistic} for s in selection.steps],
+        intervals={}, bootstrap=None,
         overlaps={term_name(p, lists): int(n) for p, n in zip(pairs, totals, strict=True)},
         fitted_cells=_cells(table, fit.mu_full),
     )
@@ -158,14 +125,8 @@ def _base_result(
 def _cells(table: CaptureTable, mu: np.ndarray) -> list[dict[str, Any]]:
     frame = table.to_frame(include_zero=True)
     frame["fitted"] = mu
-    return [
-        {
-            "history": "".join(str(int(v)) for v in row[: table.m]),
-            "count": int(row[table.m]),
-            "fitted": float(row[table.m + 1]),
-        }
-        for row in frame.itertuples(index=False)
-    ]
+    return [{"history": "".join(str(int(v)) for v in row[: table.m]), "count": int(row[table.m]),
+             "fitted": float(row[table.m + 1])} for row in frame.itertuples(index=False)]
 
 
 @dataclass(frozen=True)
@@ -194,66 +155,49 @@ def _add_intervals(result: EstimateResult, table: CaptureTable, selection: Selec
         _bootstrap(result, table, selection, opts, shift)
 
 
-def _bootstrap(
-    result: EstimateResult, table: CaptureTable, selection: Selection, opts: Options, shift: int
-) -> None:
+def _bootstrap(result: EstimateResult, table: CaptureTable, selection: Selection, opts: Options,
+               shift: int) -> None:
     def estimator(counts: IntArray) -> float:
         return select_model(counts, table.m, opts.method, opts.threshold, opts.max_order).fit.estimate
 
     n_boot, seed = opts.n_boot, opts.seed
-    boot = bca_interval(
-        table.counts, selection.fit.estimate, estimator, n_boot, seed, opts.level, opts.workers, opts.progress
-    )
+    boot = bca_interval(table.counts, selection.fit.estimate, estimator, n_boot, seed, opts.level,
+                        opts.workers, opts.progress)
     result.intervals["bca_bootstrap"] = [boot.lower + shift, boot.upper + shift]
     result.lower, result.upper, result.interval = boot.lower + shift, boot.upper + shift, "bca-bootstrap"
-    result.bootstrap = {
-        "replicates": n_boot,
-        "seed": seed,
-        "acceleration": boot.acceleration,
-        "bias_correction": boot.bias_correction,
-        "failed_replicates": boot.failures,
-    }
+    result.bootstrap = {"replicates": n_boot, "seed": seed, "acceleration": boot.acceleration,
+                        "bias_correction": boot.bias_correction, "failed_replicates": boot.failures}
     if boot.failures:
-        result.warnings.append(
-            f"{boot.failures} of {n_boot} bootstrap replicates had no finite estimate (counted as infinite)"
-        )
+        result.warnings.append(f"{boot.failures} of {n_boot} bootstrap replicates had no finite estimate "
+                               "(counted as infinite)")
 
 
 def _sanity_warnings(table: CaptureTable, result: EstimateResult) -> list[str]:
     out = list(result.warnings)
     if table.m == 2:
-        out.append(
-            "only two lists: the estimate assumes they are independent (Lincoln-Petersen); "
-            "it cannot be checked from the data"
-        )
+        out.append("only two lists: the estimate assumes they are independent (Lincoln-Petersen); "
+                   "it cannot be checked from the data")
     if result.observed < FEW_PEOPLE:
         out.append(f"only {result.observed} people observed: the estimate is very uncertain")
     if result.estimate > ABSURD_RATIO * result.observed:
-        out.append(
-            f"the estimate is {result.estimate / result.observed:.0f} times the number observed: "
-            "the overlaps are too small to support it; do not publish it"
-        )
+        out.append(f"the estimate is {result.estimate / result.observed:.0f} times the number observed: "
+                   "the overlaps are too small to support it; do not publish it")
     if result.upper is None or not math.isfinite(result.upper):
         out.append("the upper limit of the interval is infinite")
     out += _containment_warnings(table)
     if result.empty_overlaps:
-        out.append(
-            "never-overlapping pairs in the model, fitted as structural zeros: "
-            + ", ".join(result.empty_overlaps)
-        )
+        out.append("never-overlapping pairs in the model, fitted as structural zeros: "
+                   + ", ".join(result.empty_overlaps))
     return out
 
 
 def _containment_warnings(table: CaptureTable) -> list[str]:
     totals = table.list_totals()
     out = []
-    for pair, shared in zip(
-        all_pairs(table.m), term_totals(table.counts, table.m, all_pairs(table.m)), strict=True
-    ):
+    for pair, shared in zip(all_pairs(table.m), term_totals(table.counts, table.m, all_pairs(table.m)),
+                            strict=True):
         small, big = sorted(pair, key=lambda i: (totals[i], i))
         if shared == totals[small] > 0:
-            out.append(
-                f"every person on list {table.lists[small]} is also on list {table.lists[big]}: "
-                "a list inside another usually means they are not independent sources"
-            )
+            out.append(f"every person on list {table.lists[small]} is also on list {table.lists[big]}: "
+                       "a list inside another usually means they are not independent sources")
     return out

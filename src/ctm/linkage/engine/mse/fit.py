@@ -58,10 +58,7 @@ def poisson_deviance(y: FloatArray, mu: FloatArray) -> float:
 
 
 def fit_poisson(
-    X: FloatArray,
-    y: FloatArray,
-    start: FloatArray | None = None,
-    offset: FloatArray | None = None,
+    X: FloatArray, y: FloatArray, start: FloatArray | None = None, offset: FloatArray | None = None,
     tol: float = 1e-10,
 ) -> PoissonFit:
     """Maximise sum(y * eta - exp(eta)) with eta = offset + X @ beta, by damped Newton steps."""

@@ -42,9 +42,8 @@ class _Profile:
         fit = fit_poisson(self.X, y, start=self.start)
         mu = fit.mu
         positive = y > 0
-        return float(
-            gammaln(N + 1.0) - gammaln(N - self.n + 1.0) + np.sum(y[positive] * np.log(mu[positive] / N))
-        )
+        return float(gammaln(N + 1.0) - gammaln(N - self.n + 1.0)
+                     + np.sum(y[positive] * np.log(mu[positive] / N)))
 
 
 def profile_interval(fit: ModelFit, counts: FloatArray, level: float = 0.95) -> tuple[float, float] | None:
@@ -52,9 +51,8 @@ def profile_interval(fit: ModelFit, counts: FloatArray, level: float = 0.95) -> 
     prof = _Profile(fit, counts)
     n, nhat = prof.n, fit.estimate
     try:
-        best = minimize_scalar(
-            lambda N: -prof.loglik(N), bracket=(max(n + 1e-6, nhat * 0.9), nhat), tol=1e-10
-        )
+        best = minimize_scalar(lambda N: -prof.loglik(N), bracket=(max(n + 1e-6, nhat * 0.9), nhat),
+                               tol=1e-10)
         n_max, l_max = float(best.x), -float(best.fun)
         drop = float(chi2.ppf(level, 1)) / 2.0
 

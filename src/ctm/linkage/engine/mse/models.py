@@ -56,9 +56,8 @@ class ModelFit:
         return -2.0 * self.fit.loglik + self.npar * float(np.log(max(self.observed, 2)))
 
 
-def fit_model(
-    counts: IntArray, m: int, terms: tuple[Term, ...], start: ModelFit | None = None, check: bool = True
-) -> ModelFit:
+def fit_model(counts: IntArray, m: int, terms: tuple[Term, ...], start: ModelFit | None = None,
+              check: bool = True) -> ModelFit:
     """Fit main effects plus `terms`; terms whose lists never overlap become structural zeros."""
     kept, empty = split_empty(counts, m, terms)
     if check:
@@ -80,6 +79,6 @@ def fit_model(
 def _warm_start(previous: ModelFit | None, m: int, kept: tuple[Term, ...]) -> FloatArray | None:
     if previous is None:
         return None
-    old = dict(zip(previous.kept, previous.beta[1 + m :], strict=True))
+    old = dict(zip(previous.kept, previous.beta[1 + m:], strict=True))
     tail = [old.get(t, 0.0) for t in kept]
     return np.concatenate([previous.beta[: 1 + m], np.asarray(tail, dtype=np.float64)])

@@ -33,9 +33,8 @@ class Selection:
     notes: tuple[str, ...] = ()
 
 
-def select_model(
-    counts: IntArray, m: int, method: str, threshold: float | None = None, max_order: int = 2
-) -> Selection:
+def select_model(counts: IntArray, m: int, method: str, threshold: float | None = None,
+                 max_order: int = 2) -> Selection:
     """Run the chosen selection on the counts (ModelRefused if even the main-effects model fails)."""
     p = DEFAULT_THRESHOLD[method] if threshold is None else threshold
     if method == "main":
@@ -80,15 +79,8 @@ def stepwise_pvalue(counts: IntArray, m: int, threshold: float) -> Selection:
     return Selection(fit, tuple(steps))
 
 
-def _first_admissible(
-    counts: IntArray,
-    m: int,
-    terms: tuple[Term, ...],
-    pairs: list[Term],
-    pvals: FloatArray,
-    included: np.ndarray,
-    threshold: float,
-) -> int | None:
+def _first_admissible(counts: IntArray, m: int, terms: tuple[Term, ...], pairs: list[Term],
+                      pvals: FloatArray, included: np.ndarray, threshold: float) -> int | None:
     """Smallest p-value below the threshold (ties in pair order) whose model passes the checks."""
     order = np.lexsort((np.arange(len(pairs)), pvals))
     for j in order:
@@ -136,23 +128,17 @@ def overlapping_terms(counts: IntArray, m: int, terms: list[Term]) -> list[Term]
     return [t for t, n in zip(terms, totals, strict=True) if n > 0]
 
 
-def hierarchical_models(
-    m: int, max_order: int, allowed: set[Term] | None = None
-) -> Iterator[tuple[Term, ...]]:
+def hierarchical_models(m: int, max_order: int, allowed: set[Term] | None = None) -> Iterator[tuple[Term, ...]]:
     """Every hierarchical model with interactions of order 2..max_order (main effects always in)."""
     yield from _extend((), m, 2, max_order, allowed)
 
 
-def _extend(
-    model: tuple[Term, ...], m: int, order: int, max_order: int, allowed: set[Term] | None
-) -> Iterator[tuple[Term, ...]]:
+def _extend(model: tuple[Term, ...], m: int, order: int, max_order: int,
+            allowed: set[Term] | None) -> Iterator[tuple[Term, ...]]:
     present = set(model)
-    eligible = [
-        t
-        for t in combinations(range(m), order)
-        if (allowed is None or t in allowed)
-        and (order == 2 or all(s in present for s in combinations(t, order - 1)))
-    ]
+    eligible = [t for t in combinations(range(m), order)
+                if (allowed is None or t in allowed)
+                and (order == 2 or all(s in present for s in combinations(t, order - 1)))]
     yield model
     if order > max_order:
         return
@@ -178,10 +164,8 @@ def best_bic(counts: IntArray, m: int, max_order: int) -> Selection:
     allowed = set(overlapping_terms(counts, m, _all_terms(m, max_order)))
     n_pairs = sum(1 for t in allowed if len(t) == 2)
     if 2**n_pairs > MAX_BIC_MODELS or count_models(m, max_order, MAX_BIC_MODELS, allowed) > MAX_BIC_MODELS:
-        note = (
-            f"more than {MAX_BIC_MODELS} hierarchical models: BIC searched forward from main effects "
-            "instead of exhaustively"
-        )
+        note = (f"more than {MAX_BIC_MODELS} hierarchical models: BIC searched forward from main effects "
+                "instead of exhaustively")
         return _forward_bic(counts, m, max_order, allowed, note)
     best = fit_model(counts, m, ())
     for terms in hierarchical_models(m, max_order, allowed):

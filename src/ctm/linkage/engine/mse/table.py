@@ -116,10 +116,8 @@ def tidy_lists(table: CaptureTable) -> tuple[CaptureTable, list[str]]:
         if totals[i] == 0:
             notes.append(f"list {name} is empty and was left out")
         elif totals[i] == table.observed:
-            notes.append(
-                f"list {name} holds every observed person and was left out (it says nothing "
-                "about people it missed)"
-            )
+            notes.append(f"list {name} holds every observed person and was left out (it says nothing "
+                         "about people it missed)")
         elif pattern in seen:
             notes.append(f"list {name} holds exactly the same people as {seen[pattern]} and was left out")
         else:

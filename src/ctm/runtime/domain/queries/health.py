@@ -50,15 +50,10 @@ def check_keys() -> str:
         return "no blind-index key"
     for model, fields in encrypted_columns():
         field = fields[0]
-        table, column = (
-            connection.ops.quote_name(model._meta.db_table),
-            connection.ops.quote_name(field.column),
-        )
+        table, column = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(field.column)
         pk = connection.ops.quote_name(model._meta.pk.column)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {column} FROM {table} WHERE {column} LIKE 'v1:%%' ORDER BY {pk} DESC LIMIT 1"
-            )  # noqa: S608  (names from the models)
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} LIKE 'v1:%%' ORDER BY {pk} DESC LIMIT 1")  # noqa: S608  (names from the models)
             row = cursor.fetchone()
         if row:
             try:

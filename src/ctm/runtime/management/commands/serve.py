@@ -79,12 +79,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument(
-            "--workers", type=int, default=0, help="web processes (default CTM_WEB_WORKERS, or 2 × cores + 1)"
-        )
-        parser.add_argument(
-            "--no-worker", action="store_true", help="do not start `ctm worker` (it runs as its own service)"
-        )
+        parser.add_argument("--workers", type=int, default=0, help="web processes (default CTM_WEB_WORKERS, or 2 × cores + 1)")
+        parser.add_argument("--no-worker", action="store_true", help="do not start `ctm worker` (it runs as its own service)")
 
     def handle(self, *args: Any, host: str, port: int, workers: int, no_worker: bool, **options: Any) -> None:
         refuse_pending_migrations()

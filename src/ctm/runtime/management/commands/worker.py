@@ -19,28 +19,15 @@ class Command(BaseCommand):
     help = "Run the queued jobs (linkage runs, estimates, releases), each in a process of its own."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--concurrency",
-            type=int,
-            default=settings.CTM_WORKER_CONCURRENCY,
-            help="jobs run at once (default CTM_WORKER_CONCURRENCY, %(default)s)",
-        )
-        parser.add_argument(
-            "--memory-mb",
-            type=int,
-            default=settings.CTM_JOB_MEMORY_MB,
-            help="memory ceiling of each job's process, MiB (0: none; default %(default)s)",
-        )
-        parser.add_argument(
-            "--name",
-            default=default_name(),
-            help="this worker's name, unique among the workers (default: the host name)",
-        )
+        parser.add_argument("--concurrency", type=int, default=settings.CTM_WORKER_CONCURRENCY,
+                            help="jobs run at once (default CTM_WORKER_CONCURRENCY, %(default)s)")
+        parser.add_argument("--memory-mb", type=int, default=settings.CTM_JOB_MEMORY_MB,
+                            help="memory ceiling of each job's process, MiB (0: none; default %(default)s)")
+        parser.add_argument("--name", default=default_name(),
+                            help="this worker's name, unique among the workers (default: the host name)")
         parser.add_argument("--batch", action="store_true", help="run the queued jobs, then stop")
 
-    def handle(
-        self, *args: Any, concurrency: int, memory_mb: int, name: str, batch: bool, **options: Any
-    ) -> None:
+    def handle(self, *args: Any, concurrency: int, memory_mb: int, name: str, batch: bool, **options: Any) -> None:
         if concurrency < 1:
             raise CommandError("--concurrency must be at least 1.")
         if not 0 < len(name) <= 40 or "/" in name:
