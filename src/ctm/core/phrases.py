@@ -30,6 +30,7 @@ ACTIONS = {
     "core.retention_rule.updated": _("Retention rule changed"),
     "core.keys.rotated": _("Encryption keys rotated"),
     "core.audit.rekeyed": _("Activity log sealed under the audit key (upgrade)"),
+    "core.audit.resealed": _("Activity log re-sealed under a new audit key (key rotation)"),
     # case register
     "cases.case.opened": _("Case opened"),
     "cases.case.updated": _("Case details changed"),
