@@ -229,3 +229,34 @@ def test_the_activity_log_filters_security_events(client, personas):
     body = client.get(reverse("core:activity"), {"security": "on"}).content.decode()
     assert body.count("<code>security.case.refused</code>") == 2
     assert "Case opened" not in body
+
+
+# --- the same walk over the free text of assistance and funds --------------------------------------
+
+
+def test_every_read_of_assistance_and_fund_free_text_is_logged_once(client, personas):
+    """The assistance page and API reads, a fund request's page and API read: one read entry each, in
+    the owner's log, with no identifying value in it."""
+    from tests.api.conftest import build_world
+
+    world = build_world(personas)
+    n, request_id = personas.case.number, world.ids["reported_request"]
+    walk = [
+        ("page", reverse("assistance:case", args=[n]), "assistance.record.viewed", personas.case.pk),
+        ("api", f"/api/v1/cases/{n}/assessments", "assistance.record.viewed", personas.case.pk),
+        ("api", f"/api/v1/cases/{n}/plans", "assistance.record.viewed", personas.case.pk),
+        ("api", f"/api/v1/cases/{n}/services", "assistance.record.viewed", personas.case.pk),
+        ("page", reverse("funds:request", args=[request_id]), "funds.request.viewed", request_id),
+        ("api", f"/api/v1/funds/requests/{request_id}", "funds.request.viewed", request_id),
+    ]
+    client.force_login(personas.caseworker.user)
+    api = _api(personas, personas.caseworker)
+    for kind, url, action, object_id in walk:
+        before = ActivityLog.objects.order_by("-id").values_list("id", flat=True).first()
+        response = (client if kind == "page" else api).get(url)
+        assert response.status_code == 200, url
+        reads = [e for e in ActivityLog.objects.filter(id__gt=before) if READS.search(e.action)]
+        assert [(e.action, e.object_id, e.organization_id) for e in reads] == [
+            (action, str(object_id), personas.org.pk)
+        ], url
+        assert "Olga" not in str(reads[0].changes) + reads[0].object_label
