@@ -227,3 +227,35 @@ def test_weak_password_refused_by_createuser(personas):
             "aaaaaaaaaaaa",
             stdout=io.StringIO(),
         )
+
+
+# --- revoking a token that is not yours: a refused attempt, where both auditors see it -------------
+
+
+def test_revoking_someone_elses_token_is_a_security_event(personas):
+    from ctm.accounts.domain.auth import create_api_token
+    from ctm.core.models import ActivityLog
+
+    p = personas
+    victim_token, _raw = create_api_token(p.outsider, name="their script", by=p.outsider.user)
+    client = Client()
+    client.force_login(p.caseworker.user)
+    before = ActivityLog.objects.order_by("-id").values_list("id", flat=True).first()
+    for pk in (victim_token.pk, 999999):  # another user's token, then one that does not exist
+        response = client.post(reverse("accounts:revoke_token", args=[pk]))
+        assert response.status_code == 404
+    assert ApiToken.objects.get(pk=victim_token.pk).revoked_at is None
+    events = list(ActivityLog.objects.filter(id__gt=before).order_by("id"))
+    assert [(e.action, e.organization_id, e.object_label) for e in events] == [
+        ("security.api_token.refused", p.org.pk, str(victim_token.pk)),
+        ("security.api_token.refused", p.other_org.pk, str(victim_token.pk)),
+        ("security.api_token.refused", p.org.pk, "999999"),
+    ]
+    assert {e.actor_id for e in events} == {p.caseworker.user_id}
+    # the token owner's auditor sees who tried
+    from ctm.core.enums import Role
+    from tests import factories as f
+
+    client.force_login(f.make_member(p.other_org, Role.AUDITOR, "their_auditor").user)
+    body = client.get(reverse("core:activity"), {"security": "on"}).content.decode()
+    assert "security.api_token.refused" in body and p.caseworker.user.username in body

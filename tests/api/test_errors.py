@@ -208,3 +208,34 @@ def test_version_conflicts_are_409(world: World, as_: Any) -> None:
     assert (
         caller.put(f"/cases/{n}/screening", {"version": 1, "interview_date": "2024-01-02"}).status_code == 409
     )
+
+
+def test_every_operation_refuses_an_unknown_query_parameter(world: World) -> None:
+    """`?fork=1` (a misspelt filter, a probe) is refused with a 422 naming it, on every operation of
+    the schema — before anything is read or written, and after authentication."""
+    from ctm.api.urls import api
+    from ctm.core.models import ActivityLog
+
+    client = Client()
+    headers = {"Authorization": f"Bearer {world.tokens['case_manager']}"}
+    schema = api.get_openapi_schema()
+    writes = ActivityLog.objects.exclude(action__startswith="security.").count()
+    checked = 0
+    for path, operations in schema["paths"].items():
+        url = path.replace("{number}", world.number)
+        url = "/" + "/".join("1" if part.startswith("{") else part for part in url.split("/")[1:])
+        for method in operations:
+            response = getattr(client, method)(f"{url}?fork=1&sort=x", headers=headers)
+            assert response.status_code == 422, f"{method.upper()} {url}: {response.status_code}"
+            detail = response.json()["detail"]
+            assert [(e["loc"], e["type"]) for e in detail] == [
+                (["query", "fork"], "extra_forbidden"),
+                (["query", "sort"], "extra_forbidden"),
+            ], url
+            checked += 1
+            anonymous = getattr(Client(), method)(f"{url}?fork=1")
+            assert anonymous.status_code == 401, url  # authentication first
+    assert checked > 40
+    assert ActivityLog.objects.exclude(action__startswith="security.").count() == writes
+    # a declared parameter is still accepted
+    assert client.get(f"{PREFIX}/shelters?day=2026-01-01", headers=headers).status_code in (200, 422)

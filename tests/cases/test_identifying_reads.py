@@ -36,6 +36,19 @@ ALLOWLIST = {
     "cases/domain/queries/cases.py": (1, "view_person: logs cases.person.viewed"),
     "cases/domain/queries/case_page.py": (1, "the case page: logs cases.person.viewed with its parts"),
     "cases/domain/queries/people.py": (1, "names in the case list and its export: logs cases.person.listed"),
+    "cases/domain/queries/parts.py": (
+        6,
+        "notes, guardians, screening, eligibility, events, context: each logs cases.<part>.viewed",
+    ),
+    "cases/domain/screening.py": (
+        2,
+        "a change of the screening or the context compares its free text: logged (masked)",
+    ),
+    "assistance/domain/queries/case_assistance.py": (
+        5,
+        "the assistance page and the API's reads: assistance.record.viewed",
+    ),
+    "funds/domain/queries/requests.py": (1, "read_request: logs funds.request.viewed"),
     "cases/domain/persons.py": (2, "writes on a person log their change; the reindex logs its count"),
     "cases/domain/erasure.py": (2, "export and erasure, logged"),
     "core/domain/rotation.py": (1, "key rotation, logged core.keys.rotated"),
@@ -57,14 +70,17 @@ def test_an_identity_never_decrypts_outside_a_logged_read(personas):
     case_pk, person_pk = personas.case.pk, personas.case.person_id
     with no_identifying_access():
         for read in (
-            lambda: Person.objects.get(pk=person_pk),
-            lambda: Case.objects.get(pk=case_pk).person,
-            lambda: list(Case.objects.filter(pk=case_pk).select_related("person")),
-            lambda: list(Case.objects.values_list("person__given_name", flat=True)),
-            lambda: list(Person.objects.values("birth_date")),
+            lambda: Person.objects.get(pk=person_pk).given_name,
+            lambda: Case.objects.get(pk=case_pk).person.birth_date,
+            lambda: [c.person.family_name for c in Case.objects.filter(pk=case_pk).select_related("person")],
+            lambda: [str(v) for v in Case.objects.values_list("person__given_name", flat=True)],
+            lambda: [f"{v['birth_date']}" for v in Person.objects.values("birth_date")],
         ):
             with pytest.raises(IdentifyingReadError):
                 read()
+        # loaded outside a logged read, the row holds the ciphertext only
+        loaded = Person.objects.get(pk=person_pk)
+        assert "Olga" not in repr(vars(loaded))
         # what is not identifying still loads: the case, the person's non-identifying columns
         assert Case.objects.get(pk=case_pk).number == personas.case.number
         assert Person.objects.only("pk", "gender").get(pk=person_pk).gender == "Feminine"
@@ -139,9 +155,7 @@ def test_every_read_of_identifying_data_is_logged_once(client, personas, full_ca
         before = ActivityLog.objects.order_by("-id").values_list("id", flat=True).first()
         response = (client if kind == "page" else api).get(url)
         assert response.status_code == 200, url
-        reads = [
-            e for e in ActivityLog.objects.filter(id__gt=before) if READS.search(e.action)
-        ]
+        reads = [e for e in ActivityLog.objects.filter(id__gt=before) if READS.search(e.action)]
         assert [(e.action, e.object_id, e.organization_id) for e in reads] == [
             (action, str(full_case.pk), personas.org.pk)
         ], url
@@ -215,3 +229,34 @@ def test_the_activity_log_filters_security_events(client, personas):
     body = client.get(reverse("core:activity"), {"security": "on"}).content.decode()
     assert body.count("<code>security.case.refused</code>") == 2
     assert "Case opened" not in body
+
+
+# --- the same walk over the free text of assistance and funds --------------------------------------
+
+
+def test_every_read_of_assistance_and_fund_free_text_is_logged_once(client, personas):
+    """The assistance page and API reads, a fund request's page and API read: one read entry each, in
+    the owner's log, with no identifying value in it."""
+    from tests.api.conftest import build_world
+
+    world = build_world(personas)
+    n, request_id = personas.case.number, world.ids["reported_request"]
+    walk = [
+        ("page", reverse("assistance:case", args=[n]), "assistance.record.viewed", personas.case.pk),
+        ("api", f"/api/v1/cases/{n}/assessments", "assistance.record.viewed", personas.case.pk),
+        ("api", f"/api/v1/cases/{n}/plans", "assistance.record.viewed", personas.case.pk),
+        ("api", f"/api/v1/cases/{n}/services", "assistance.record.viewed", personas.case.pk),
+        ("page", reverse("funds:request", args=[request_id]), "funds.request.viewed", request_id),
+        ("api", f"/api/v1/funds/requests/{request_id}", "funds.request.viewed", request_id),
+    ]
+    client.force_login(personas.caseworker.user)
+    api = _api(personas, personas.caseworker)
+    for kind, url, action, object_id in walk:
+        before = ActivityLog.objects.order_by("-id").values_list("id", flat=True).first()
+        response = (client if kind == "page" else api).get(url)
+        assert response.status_code == 200, url
+        reads = [e for e in ActivityLog.objects.filter(id__gt=before) if READS.search(e.action)]
+        assert [(e.action, e.object_id, e.organization_id) for e in reads] == [
+            (action, str(object_id), personas.org.pk)
+        ], url
+        assert "Olga" not in str(reads[0].changes) + reads[0].object_label

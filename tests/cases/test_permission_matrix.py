@@ -435,8 +435,8 @@ def test_closed_case_is_still_protected(client, personas):
 
 REFUSED = (403, 404)
 # 404s that are not a door refusing an object of someone else: nothing to approve on the case (its
-# manager sees it), and API tokens (accounts' own pages, not tenant rows).
-NOT_A_REFUSAL = {"cases:closure_decision", "accounts:revoke_token"}
+# manager sees it).
+NOT_A_REFUSAL = {"cases:closure_decision"}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -49,7 +49,7 @@ class TotpDevice(TimestampMixin, ThrottlingMixin, Device):
     (docs/decisions/0702-two-factor-and-lockout-libraries.md).
     """
 
-    key = EncryptedTextField(default=default_totp_key)  # hex, 20 random bytes
+    key = EncryptedTextField(default=default_totp_key, identifying=False)  # hex, 20 random bytes; no person's data
     step = models.PositiveSmallIntegerField(default=30)
     t0 = models.BigIntegerField(default=0)
     digits = models.PositiveSmallIntegerField(default=6)

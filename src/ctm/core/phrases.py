@@ -30,6 +30,7 @@ ACTIONS = {
     "core.retention_rule.updated": _("Retention rule changed"),
     "core.keys.rotated": _("Encryption keys rotated"),
     "core.audit.rekeyed": _("Activity log sealed under the audit key (upgrade)"),
+    "core.audit.resealed": _("Activity log re-sealed under a new audit key (key rotation)"),
     # case register
     "cases.case.opened": _("Case opened"),
     "cases.case.updated": _("Case details changed"),
@@ -115,6 +116,7 @@ ACTIONS = {
     "funds.request.closed": _("Fund request closed"),
     "funds.document.added": _("Fund request: document added"),
     "funds.document.downloaded": _("Fund request: document downloaded"),
+    "funds.request.viewed": _("Fund request read (its needs, reasons and report)"),
     # security events: refused attempts (404 for "not yours")
     "security.case.refused": _("Refused: a case that is not yours (or does not exist)"),
     "security.attachment.refused": _("Refused: the files of a case not shared with your organization"),
@@ -125,6 +127,7 @@ ACTIONS = {
     "security.fund_request.refused": _(
         "Refused: a fund request that is not yours to see (or does not exist)"
     ),
+    "security.api_token.refused": _("Refused: revoking an API token that is not yours (or does not exist)"),
     "security.directory_entry.refused": _(
         "Refused: a private directory entry of another organization (or none)"
     ),

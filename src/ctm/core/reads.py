@@ -48,6 +48,10 @@ def no_identifying_access() -> Iterator[None]:
         _reason.reset(token)
 
 
+def identifying_access_open() -> bool:
+    return _reason.get() is not None
+
+
 def require_identifying_access(field: Any) -> None:
     if _reason.get() is None:
         raise IdentifyingReadError(

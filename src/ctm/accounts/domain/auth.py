@@ -11,11 +11,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ctm.accounts.models import ApiToken, TotpDevice, User, hash_token
 from ctm.core.domain.activity import record
+from ctm.core.domain.security import record_refusal
 from ctm.core.enums import IDENTIFYING_ROLES
 from ctm.core.errors import NotAllowed
 
@@ -98,6 +100,24 @@ def create_api_token(
             changes={"two_factor": [None, verified]},
         )
     return token, raw
+
+
+def get_own_token(membership: Any, user: Any, pk: int) -> ApiToken:
+    """The user's own token; 404 for a token that does not exist or is someone else's — a refused
+    attempt recorded as a security event (in the token owner's organization too, so its auditor sees
+    who tried to revoke a member's token)."""
+    token = ApiToken.objects.filter(user=user, pk=pk).select_related("membership__organization").first()
+    if token is not None:
+        return token
+    other = ApiToken.objects.filter(pk=pk).select_related("membership__organization").first()
+    record_refusal(
+        "security.api_token.refused",
+        membership,
+        pk,
+        owner=other.membership.organization if other is not None else None,
+        actor=user,
+    )
+    raise Http404("No such token")
 
 
 def revoke_api_token(token: ApiToken, *, by: Any) -> None:

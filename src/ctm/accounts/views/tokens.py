@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ctm.accounts.domain.auth import create_api_token, revoke_api_token
+from ctm.accounts.domain.auth import create_api_token, get_own_token, revoke_api_token
 from ctm.accounts.forms import TokenForm
 from ctm.accounts.models import ApiToken
 
@@ -37,10 +37,6 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_token_view(request: HttpRequest, pk: int) -> HttpResponse:
-    token = (
-        ApiToken.objects.filter(user=request.user, pk=pk).select_related("membership__organization").first()
-    )
-    if token is None:
-        raise Http404
+    token = get_own_token(request.membership, request.user, pk)
     revoke_api_token(token, by=request.user)
     return redirect("accounts:tokens")

@@ -33,6 +33,7 @@ from ctm.assistance.domain import assessments, plans, services, shelters
 from ctm.assistance.domain.queries.case_assistance import (
     assessments_for_case,
     plans_for_case,
+    reread,
     services_for_case,
 )
 from ctm.assistance.domain.queries.parts import get_plan, get_service, plan_items
@@ -127,10 +128,11 @@ def add_item(request: Any, number: str, plan_id: UrlId, body: PlanItemIn) -> Any
     summary="Record the person's agreement to a draft plan",
 )
 def agree(request: Any, number: str, plan_id: UrlId, body: AgreementIn) -> Any:
-    plan = get_plan(get_case(request, number), plan_id)
-    return plans.record_agreement(
-        plan, by=membership_of(request), agreed_on=body.agreed_on, method=body.method
+    case = get_case(request, number)
+    plan = plans.record_agreement(
+        get_plan(case, plan_id), by=membership_of(request), agreed_on=body.agreed_on, method=body.method
     )
+    return reread(membership_of(request), case, plan, part="plans")
 
 
 @router.post(
@@ -139,8 +141,9 @@ def agree(request: Any, number: str, plan_id: UrlId, body: AgreementIn) -> Any:
     summary="Approve an agreed plan (case managers)",
 )
 def approve(request: Any, number: str, plan_id: UrlId) -> Any:
-    plan = get_plan(get_case(request, number), plan_id)
-    return plans.approve_plan(plan, by=membership_of(request))
+    case = get_case(request, number)
+    plan = plans.approve_plan(get_plan(case, plan_id), by=membership_of(request))
+    return reread(membership_of(request), case, plan, part="plans")
 
 
 # --- services -----------------------------------------------------------------------------------------------
@@ -176,8 +179,11 @@ def create_service(request: Any, number: str, body: ServiceIn) -> Any:
     summary="Move a service to a new status",
 )
 def service_status(request: Any, number: str, service_id: UrlId, body: ServiceStatusIn) -> Any:
-    service = get_service(get_case(request, number), service_id)
-    return services.change_service_status(service, by=membership_of(request), status=body.status, on=body.on)
+    case = get_case(request, number)
+    service = services.change_service_status(
+        get_service(case, service_id), by=membership_of(request), status=body.status, on=body.on
+    )
+    return reread(membership_of(request), case, service, part="services")
 
 
 # --- shelter stays ---------------------------------------------------------------------------------------------

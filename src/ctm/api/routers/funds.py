@@ -41,6 +41,7 @@ from ctm.funds.domain.queries.requests import (
     requesting_organizations,
     requests_for_user,
 )
+from ctm.funds.domain.queries.requests import read_request as open_request
 from ctm.funds.enums import DocumentKind
 from ctm.funds.models import FundRequest
 from ctm.funds.rules import is_fund_reviewer
@@ -59,7 +60,9 @@ def _request(request: Any, pk: int) -> FundRequest:
 
 
 def _out(request: Any, r: FundRequest) -> dict[str, Any]:
-    identity = identity_for(membership_of(request), r)
+    membership = membership_of(request)
+    identity = identity_for(membership, r)
+    read = open_request(membership, r, purpose="api")
     return {
         **{
             f: getattr(r, f)
@@ -69,8 +72,8 @@ def _out(request: Any, r: FundRequest) -> dict[str, Any]:
         "fund": r.fund_id,
         "organization": r.organization.code,
         "identity": asdict(identity) if identity else None,
-        "lines": list(r.lines.all()),
-        "payments": list(r.payments.all()),
+        "lines": read.lines,
+        "payments": read.payments,
     }
 
 

@@ -61,8 +61,10 @@ def propose(request: Any, number: str, body: EligibilityIn) -> Any:
 
 
 def _review(request: Any, number: str, decision_id: int, *, approve: bool) -> Any:
-    case = get_case(request, number)
-    return review_eligibility(get_decision(case, decision_id), by=membership_of(request), approve=approve)
+    case, membership = get_case(request, number), membership_of(request)
+    decision = review_eligibility(get_decision(case, decision_id), by=membership, approve=approve)
+    # the answer shows the decision's reasons: read back through the door that logs it
+    return next(d for d in eligibility_for_case(membership, case, purpose="api") if d.pk == decision.pk)
 
 
 @router.post(

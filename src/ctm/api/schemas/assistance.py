@@ -35,6 +35,7 @@ from ctm.assistance.enums import (
     TaskKind,
     TaskStatus,
 )
+from ctm.core.fields import holds_value
 
 RequiredText5000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 
@@ -195,7 +196,7 @@ class StayOut(Schema):
 
     @staticmethod
     def resolve_over_capacity(obj: Any) -> bool:
-        return bool(obj.override_reason)
+        return holds_value(obj, "override_reason")  # whether a reason was given, without reading it
 
 
 # --- tasks -------------------------------------------------------------------------------------------------

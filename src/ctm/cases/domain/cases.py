@@ -149,9 +149,10 @@ def change_stage(case: Case, *, by: Membership, stage: str) -> Case:
 
 
 def close_case(
-    case: Case, *, by: Membership, reason: str, note: str = "", on: datetime.date | None = None
+    case: Case, *, by: Membership, reason: str, note: str | None = "", on: datetime.date | None = None
 ) -> Case:
-    """Close the case. A minor's case is only closed by a case manager: a caseworker's request waits."""
+    """Close the case. A minor's case is only closed by a case manager: a caseworker's request waits.
+    `note=None` keeps the note already recorded (an approved request's), unread."""
     require_write(by, case)
     if reason not in ClosureReason.values:
         raise InvalidTransition(_("Choose a closure reason."))
@@ -162,12 +163,13 @@ def close_case(
         if on is not None and case.opened_on and on < case.opened_on:
             raise InvalidTransition({"closed_on": _("A case cannot be closed before the day it was opened.")})
         if case.is_minor and not can_manage_cases(by):
-            return _request_closure(case, by=by, reason=reason, note=note)
+            return _request_closure(case, by=by, reason=reason, note=note or "")
         old = {"status": case.status, "stage": case.stage}
         case.status = CaseStatus.CLOSED_REFERRED if reason == ClosureReason.REFERRED else CaseStatus.CLOSED
         case.stage = Stage.CLOSED
         case.closure_reason = reason
-        case.closure_note = note
+        if note is not None:
+            case.closure_note = note
         case.closed_on = on or timezone.localdate()
         case.closure_requested_by = None
         case.save(

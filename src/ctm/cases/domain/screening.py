@@ -22,6 +22,7 @@ from ctm.cases.enums import DecisionState, Stage, TraffickingStatus
 from ctm.cases.models import Case, EligibilityDecision, ScreeningInterview, TraffickingEvent, VictimContext
 from ctm.core.errors import InvalidTransition
 from ctm.core.models import Membership
+from ctm.core.reads import identifying_access
 
 SCREENING_FIELDS = [
     f.name
@@ -40,11 +41,16 @@ def _fk_ids(values: dict[str, Any]) -> dict[str, Any]:
     return {k: getattr(v, "pk", v) for k, v in values.items()}
 
 
+# The screening and the victim context compare their free text before and after a change (masked in
+# the log): the change entry accounts for that read.
+WRITE = "a change of the screening or the victim context, logged (masked)"
+
+
 def record_screening(
     case: Case, *, by: Membership, data: dict[str, Any], version: int | None = None
 ) -> ScreeningInterview:
     require_write(by, case)
-    with transaction.atomic():
+    with transaction.atomic(), identifying_access(WRITE):
         lock(case)  # the first screening is created once
         screening = ScreeningInterview.objects.filter(case=case).first()
         if screening is None:
@@ -114,7 +120,7 @@ def update_victim_context(
     case: Case, *, by: Membership, data: dict[str, Any], version: int | None = None
 ) -> VictimContext:
     require_write(by, case)
-    with transaction.atomic():
+    with transaction.atomic(), identifying_access(WRITE):
         lock(case)  # the first victim context is created once
         context = VictimContext.objects.filter(case=case).first()
         if context is None:

@@ -158,7 +158,7 @@ def closure_decision(request: HttpRequest, number: str, decision: str) -> HttpRe
     if case.closure_requested_by_id is None:
         raise Http404
     if decision == "approve":
-        case_domain.close_case(case, by=by, reason=case.closure_reason, note=case.closure_note)
+        case_domain.close_case(case, by=by, reason=case.closure_reason, note=None)
     else:
         case_domain.reject_closure(case, by=by)
     return redirect(case_url(case))

@@ -17,5 +17,6 @@ def lock(obj: Row) -> Row:
     a time, so the re-read is fresh there too.)"""
     fresh = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     for field in obj._meta.concrete_fields:
-        setattr(obj, field.attname, getattr(fresh, field.attname))
+        # the raw loaded value: an identifying value stays sealed (ctm.core.fields) until a door opens it
+        setattr(obj, field.attname, fresh.__dict__[field.attname])
     return obj

@@ -23,14 +23,16 @@ def reference_label(reference: Any) -> str:
     return text if REFERENCE.fullmatch(text) else "?"
 
 
-def record_refusal(action: str, membership: Any, reference: Any, *, owner: Any = None) -> None:
+def record_refusal(
+    action: str, membership: Any, reference: Any, *, owner: Any = None, actor: Any = None
+) -> None:
     """Log a refused attempt (`security.<thing>.refused`) in the requester's organization, and — when
     the object belongs to another organization (`owner`) — in that organization's log as well, so
     its auditor sees who tried to reach its data."""
-    user = getattr(membership, "user", None)
+    user = getattr(membership, "user", None) or actor
     label = reference_label(reference)
     requester = getattr(membership, "organization", None)
     changes = {"by_organization": requester.code} if requester is not None else {}
     record(action, actor=user, organization=requester, label=label, changes=changes)
-    if owner is not None and requester is not None and owner.pk != requester.pk:
+    if owner is not None and (requester is None or owner.pk != requester.pk):
         record(action, actor=user, organization=owner, label=label, changes=changes)

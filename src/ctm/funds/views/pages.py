@@ -26,6 +26,7 @@ from ctm.funds.domain.queries.requests import (
     funds_for_user,
     get_fund_for_user,
     identity_for,
+    read_request,
     requests_for_user,
     reviewed_funds,
 )
@@ -139,11 +140,12 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership, fund_request = load_request(request, pk)
     own = fund_request.organization_id == membership.organization_id and can_request_funds(membership)
     reviewer = is_fund_reviewer(membership, fund_request.fund)
+    read = read_request(membership, fund_request, purpose="request page")
     context = {
         "r": fund_request,
         "fund": fund_request.fund,
-        "lines": list(fund_request.lines.all()),
-        "payments": list(fund_request.payments.all()),
+        "lines": read.lines,
+        "payments": read.payments,
         "documents": [d for d in fund_request.documents.all() if own or (reviewer and d.shared)],
         "identity": identity_for(membership, fund_request),
         "own": own,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from ctm.assistance.enums import FACTOR_LEVEL, Factor, FactorKind, FactorLevel, PlanStatus, SafetyRisk
 from ctm.assistance.models import (
@@ -18,6 +18,8 @@ from ctm.assistance.models import (
     ShelterStay,
 )
 from ctm.core.domain.activity import record
+from ctm.core.fields import open_sealed
+from ctm.core.reads import identifying_access
 
 
 @dataclass(frozen=True)
@@ -123,18 +125,15 @@ def case_summary(case: Any) -> dict[str, Any]:
 def case_assistance(membership: Any, case: Any, *, purpose: str = "assistance page") -> dict[str, Any]:
     """Everything recorded on the case's assistance, and one activity-log entry naming the parts
     holding free text (`assistance.record.viewed`, in the owner's log) when any is shown."""
-    assessments = _assessments(case)
-    plans = list(
-        AssistancePlan.objects.filter(case=case)
-        .select_related("responsible", "approved_by")
-        .prefetch_related(Prefetch("items", queryset=PlanItem.objects.select_related("responsible")))
-    )
-    services = list(
-        ServiceRecord.objects.filter(case=case).select_related(
-            "provider_organization", "plan_item", "recorded_by"
+    with identifying_access("assistance.record.viewed"):
+        assessments = _assessments(case)
+        plans = _plans(case)
+        services = list(
+            ServiceRecord.objects.filter(case=case).select_related(
+                "provider_organization", "plan_item", "recorded_by"
+            )
         )
-    )
-    stays = list(ShelterStay.objects.filter(case=case).select_related("shelter", "admitted_by"))
+        stays = list(ShelterStay.objects.filter(case=case).select_related("shelter", "admitted_by"))
     parts = {
         "assessments": any(a.notes for a in assessments),
         "plans": bool(plans),
@@ -169,26 +168,45 @@ def log_read(membership: Any, case: Any, *, purpose: str, parts: list[str]) -> N
     )
 
 
+def _plans(case: Any) -> list[AssistancePlan]:
+    return list(
+        AssistancePlan.objects.filter(case=case)
+        .select_related("responsible", "approved_by")
+        .prefetch_related(Prefetch("items", queryset=PlanItem.objects.select_related("responsible")))
+    )
+
+
 def assessments_for_case(membership: Any, case: Any, *, purpose: str = "api") -> list[RiskAssessment]:
-    assessments = _assessments(case)
+    with identifying_access("assistance.record.viewed"):
+        assessments = _assessments(case)
     if any(a.notes for a in assessments):
         log_read(membership, case, purpose=purpose, parts=["assessments"])
     return assessments
 
 
 def plans_for_case(membership: Any, case: Any, *, purpose: str = "api") -> list[AssistancePlan]:
-    plans = list(
-        AssistancePlan.objects.filter(case=case)
-        .select_related("responsible", "approved_by")
-        .prefetch_related(Prefetch("items", queryset=PlanItem.objects.select_related("responsible")))
-    )
+    with identifying_access("assistance.record.viewed"):
+        plans = _plans(case)
     if plans:
         log_read(membership, case, purpose=purpose, parts=["plans"])
     return plans
 
 
 def services_for_case(membership: Any, case: Any, *, purpose: str = "api") -> list[ServiceRecord]:
-    services = list(ServiceRecord.objects.filter(case=case).select_related("provider_organization"))
+    with identifying_access("assistance.record.viewed"):
+        services = list(ServiceRecord.objects.filter(case=case).select_related("provider_organization"))
     if any(s.notes or s.provider_name for s in services):
         log_read(membership, case, purpose=purpose, parts=["services"])
     return services
+
+
+def reread(membership: Any, case: Any, record_: Any, *, part: str, purpose: str = "api") -> Any:
+    """A record an API write returns (a plan approved, a service moved on): its free text (and its
+    planned services') opened, and the read logged like any other."""
+    with identifying_access("assistance.record.viewed"):
+        if isinstance(record_, AssistancePlan):
+            prefetch_related_objects([record_], "items")
+            open_sealed(*record_.items.all())
+        open_sealed(record_)
+    log_read(membership, case, purpose=purpose, parts=[part])
+    return record_

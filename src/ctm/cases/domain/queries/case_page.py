@@ -23,7 +23,16 @@ from ctm.core.reads import identifying_access
 
 # The parts of the page that hold identifying data (free text, places, names, files): the log entry
 # names those the page showed.
-IDENTIFYING_PARTS = ("screening", "decisions", "events", "context", "guardians", "assessments", "notes", "attachments")
+IDENTIFYING_PARTS = (
+    "screening",
+    "decisions",
+    "events",
+    "context",
+    "guardians",
+    "assessments",
+    "notes",
+    "attachments",
+)
 
 
 def case_page(membership: Any, case: Case) -> dict[str, Any]:
@@ -31,20 +40,9 @@ def case_page(membership: Any, case: Case) -> dict[str, Any]:
     (`cases.person.viewed`, purpose "case page") naming the identifying parts shown."""
     with identifying_access("cases.person.viewed"):
         person = Person.objects.prefetch_related("documents").get(pk=case.person_id)
-    case.person = person
-    parts: dict[str, Any] = {
-        "screening": ScreeningInterview.objects.filter(case=case).select_related("interviewer").first(),
-        "context": VictimContext.objects.filter(case=case).first(),
-        "decisions": list(
-            EligibilityDecision.objects.filter(case=case).select_related("proposed_by", "reviewed_by")
-        ),
-        "events": list(TraffickingEvent.objects.filter(case=case)),
-        "consents": list(Consent.objects.filter(case=case).select_related("referral_organization", "recorded_by")),
-        "guardians": list(Guardian.objects.filter(case=case)),
-        "assessments": list(BestInterestsAssessment.objects.filter(case=case).select_related("assessor")),
-        "notes": list(Note.objects.filter(case=case).select_related("author")[:100]),
-        "attachments": _attachments(membership, case),
-    }
+        case.person = person
+        case.closure_note  # noqa: B018 — opened here, with the rest of the page (logged below)
+        parts = _parts(membership, case)
     shown = ["person", *(name for name in IDENTIFYING_PARTS if parts[name])]
     if case.closure_note:
         shown.append("closure note")
@@ -54,6 +52,24 @@ def case_page(membership: Any, case: Case) -> dict[str, Any]:
         "documents": list(person.documents.all()),
         "attachments_shared": attachments_readable(membership, case),
         **parts,
+    }
+
+
+def _parts(membership: Any, case: Case) -> dict[str, Any]:
+    return {
+        "screening": ScreeningInterview.objects.filter(case=case).select_related("interviewer").first(),
+        "context": VictimContext.objects.filter(case=case).first(),
+        "decisions": list(
+            EligibilityDecision.objects.filter(case=case).select_related("proposed_by", "reviewed_by")
+        ),
+        "events": list(TraffickingEvent.objects.filter(case=case)),
+        "consents": list(
+            Consent.objects.filter(case=case).select_related("referral_organization", "recorded_by")
+        ),
+        "guardians": list(Guardian.objects.filter(case=case)),
+        "assessments": list(BestInterestsAssessment.objects.filter(case=case).select_related("assessor")),
+        "notes": list(Note.objects.filter(case=case).select_related("author")[:100]),
+        "attachments": _attachments(membership, case),
     }
 
 

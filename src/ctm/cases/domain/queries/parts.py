@@ -2,7 +2,8 @@
 
 Every function takes a case already fetched through `get_case_for_user`, so the permission check
 happened at that one door. Parts holding identifying free text (notes, guardians, the screening
-narrative, eligibility reasons) log the read, like `view_person`.
+narrative, eligibility reasons) log the read, like `view_person`, and are the only places that open
+those fields (`identifying_access`): loaded anywhere else they stay sealed (`ctm.core.fields`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ctm.cases.models import (
     VictimContext,
 )
 from ctm.core.domain.activity import record
+from ctm.core.reads import identifying_access
 
 
 def log_identifying_read(
@@ -48,14 +50,16 @@ def log_identifying_read(
 
 
 def notes_for_case(membership: Any, case: Case, *, purpose: str = "case page") -> list[Note]:
-    notes = list(Note.objects.filter(case=case).select_related("author").order_by("-created_at", "-id"))
+    with identifying_access("cases.notes.viewed"):
+        notes = list(Note.objects.filter(case=case).select_related("author").order_by("-created_at", "-id"))
     if notes:
         log_identifying_read(membership, case, "notes", purpose=purpose)
     return notes
 
 
 def guardians_for_case(membership: Any, case: Case, *, purpose: str = "case page") -> list[Guardian]:
-    guardians = list(Guardian.objects.filter(case=case).order_by("id"))
+    with identifying_access("cases.guardians.viewed"):
+        guardians = list(Guardian.objects.filter(case=case).order_by("id"))
     if guardians:
         log_identifying_read(membership, case, "guardians", purpose=purpose)
     return guardians
@@ -64,9 +68,10 @@ def guardians_for_case(membership: Any, case: Case, *, purpose: str = "case page
 def screening_for_case(
     membership: Any, case: Case, *, purpose: str = "case page"
 ) -> ScreeningInterview | None:
-    screening: ScreeningInterview | None = (
-        ScreeningInterview.objects.filter(case=case).select_related("interviewer").first()
-    )
+    with identifying_access("cases.screening.viewed"):
+        screening: ScreeningInterview | None = (
+            ScreeningInterview.objects.filter(case=case).select_related("interviewer").first()
+        )
     if screening is not None:
         log_identifying_read(membership, case, "screening", purpose=purpose)
     return screening
@@ -75,11 +80,12 @@ def screening_for_case(
 def eligibility_for_case(
     membership: Any, case: Case, *, purpose: str = "case page"
 ) -> list[EligibilityDecision]:
-    decisions = list(
-        EligibilityDecision.objects.filter(case=case)
-        .select_related("proposed_by", "reviewed_by")
-        .order_by("-decided_on", "-id")
-    )
+    with identifying_access("cases.eligibility.viewed"):
+        decisions = list(
+            EligibilityDecision.objects.filter(case=case)
+            .select_related("proposed_by", "reviewed_by")
+            .order_by("-decided_on", "-id")
+        )
     if decisions:
         log_identifying_read(membership, case, "eligibility", purpose=purpose)
     return decisions
@@ -88,9 +94,10 @@ def eligibility_for_case(
 def events_for_case(membership: Any, case: Case, *, purpose: str = "case page") -> list[TraffickingEvent]:
     """The route in date order, undated events last (the same on SQLite and PostgreSQL); a read of
     their places (identifying free text) is logged."""
-    events = list(
-        TraffickingEvent.objects.filter(case=case).order_by(F("start_date").asc(nulls_last=True), "id")
-    )
+    with identifying_access("cases.events.viewed"):
+        events = list(
+            TraffickingEvent.objects.filter(case=case).order_by(F("start_date").asc(nulls_last=True), "id")
+        )
     if any(e.place for e in events):
         log_identifying_read(membership, case, "events", purpose=purpose)
     return events
@@ -98,15 +105,16 @@ def events_for_case(membership: Any, case: Case, *, purpose: str = "case page") 
 
 def consents_for_case(case: Case) -> QuerySet[Consent]:
     return (
-        Consent.objects.filter(case=case)
-        .select_related("referral_organization")
-        .order_by("-given_on", "-id")
+        Consent.objects.filter(case=case).select_related("referral_organization").order_by("-given_on", "-id")
     )
 
 
-def victim_context_for_case(membership: Any, case: Case, *, purpose: str = "case page") -> VictimContext | None:
+def victim_context_for_case(
+    membership: Any, case: Case, *, purpose: str = "case page"
+) -> VictimContext | None:
     """The victim context; a read of its place of recruitment (identifying free text) is logged."""
-    context: VictimContext | None = VictimContext.objects.filter(case=case).first()
+    with identifying_access("cases.victim_context.viewed"):
+        context: VictimContext | None = VictimContext.objects.filter(case=case).first()
     if context is not None and context.recruitment_place:
         log_identifying_read(membership, case, "victim_context", purpose=purpose)
     return context

@@ -3,6 +3,7 @@
     ctm audit verify [--checkpoints PATH ...]       walk the keyed chain and compare it with the checkpoints
     ctm audit checkpoint [--file PATH] [--syslog ADDRESS] [--no-file]
                                                    verify, then write a signed checkpoint of the head
+    ctm audit rotate [--checkpoints PATH ...]       re-seal the log under the first key of CTM_AUDIT_KEYS
     ctm audit public-key                           print the key that verifies checkpoints
 
 `verify` reads CTM_AUDIT_CHECKPOINT_FILE when it exists, plus every `--checkpoints` file (a copy kept
@@ -13,6 +14,7 @@ does not verify. Run it on a schedule (docs/data-protection.md, "Checkpoints").
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +25,16 @@ from ctm.core import audit_crypto
 from ctm.core.domain.activity import ChainProblem, verify_chain
 from ctm.core.domain.checkpoints import LogNotIntact, verify_checkpoints, write_checkpoint
 from ctm.core.domain.queries.activity import legacy_problems_recorded
+from ctm.core.domain.resealing import reseal_chain
 
 
 class Command(BaseCommand):
-    help = "The activity log: `ctm audit verify`, `ctm audit checkpoint`, `ctm audit public-key`."
+    help = "The activity log: `ctm audit verify`, `checkpoint`, `rotate` (re-seal under a new key), `public-key`."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{verify,checkpoint,public-key}")
+        sub = parser.add_subparsers(
+            dest="action", required=True, metavar="{verify,checkpoint,rotate,public-key}"
+        )
         verify = sub.add_parser(
             "verify", help="verify the keyed chain and the checkpoints of the activity log"
         )
@@ -45,6 +50,15 @@ class Command(BaseCommand):
             metavar="ADDRESS",
             help="udp://host:514, tcp://host:601 or /dev/log (default: CTM_AUDIT_SYSLOG)",
         )
+        rotate = sub.add_parser(
+            "rotate",
+            help="after a new key was put first in CTM_AUDIT_KEYS: verify, re-seal every entry under it, "
+            "record core.audit.resealed and write a checkpoint",
+        )
+        rotate.add_argument(
+            "--checkpoints", action="append", default=[], metavar="PATH",
+            help="another file of checkpoints to verify first; may be repeated",
+        )  # fmt: skip
         sub.add_parser("public-key", help="print the public key that verifies checkpoints")
 
     def handle(self, *args: Any, action: str, **opts: Any) -> None:
@@ -52,6 +66,8 @@ class Command(BaseCommand):
             self.verify([Path(p) for p in opts["checkpoints"]])
         elif action == "checkpoint":
             self.checkpoint(opts)
+        elif action == "rotate":
+            self.rotate([Path(p) for p in opts["checkpoints"]])
         else:
             key_id = audit_crypto.current_key_id()
             self.stdout.write(f"{key_id} ed25519 {audit_crypto.public_key(key_id)}")
@@ -96,6 +112,26 @@ class Command(BaseCommand):
             raise CommandError(f"{n} problem(s) found: the activity log was changed.", returncode=1)
         self.stdout.write(self.style.SUCCESS("The activity log is intact."))
 
+    def rotate(self, extra: list[Path]) -> None:
+        default = Path(settings.CTM_AUDIT_CHECKPOINT_FILE)
+        paths = ([default] if default.is_file() else []) + extra
+        try:
+            entry = reseal_chain(by=_cli_actor(), checkpoints=paths)
+        except LogNotIntact as exc:
+            self.print_problems(exc.problems)
+            raise CommandError(
+                "The activity log does not verify: nothing was re-sealed (find out what changed first).",
+                returncode=1,
+            ) from exc
+        changes = entry.changes
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Re-sealed {changes['entries'][1]} entries under audit key {changes['to_key'][1]} "
+                f"(from {', '.join(changes['from_keys'][1]) or 'the same key'}); recorded as entry {entry.pk} "
+                "and checkpointed. Check with `ctm audit verify`, then remove the old key from CTM_AUDIT_KEYS."
+            )
+        )
+
     def print_problems(self, problems: list[ChainProblem]) -> None:
         for problem in problems:
             where = f"entry {problem.entry_id}" if problem.entry_id is not None else "end of the log"
@@ -119,3 +155,11 @@ class Command(BaseCommand):
                 f"{' and '.join(where)}."
             )
         )
+
+
+def _cli_actor() -> str:
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        who = "unknown"
+    return f"ctm audit rotate ({who})"

@@ -21,11 +21,13 @@ from django.http import Http404
 from ctm.cases.domain.queries.cases import view_person
 from ctm.cases.domain.queries.scoping import writable_cases_q
 from ctm.cases.models import Case
+from ctm.core.domain.activity import record
 from ctm.core.domain.security import record_refusal
 from ctm.core.errors import NotAllowed
+from ctm.core.reads import identifying_access
 from ctm.core.scopes import organization_scope, scopes_disabled
 from ctm.funds.enums import REVIEWABLE
-from ctm.funds.models import Fund, FundRequest
+from ctm.funds.models import BudgetLine, Disbursement, Fund, FundRequest
 from ctm.funds.rules import can_request_funds, can_review_funds
 
 
@@ -106,7 +108,9 @@ def get_request_for_user(membership: Any, pk: int) -> FundRequest:
         raise NotAllowed("Your role does not work with emergency funds.")
     with review_scope(membership):
         request = (
-            FundRequest.objects.filter(_readable_q(membership), pk=pk).select_related("fund", "organization", "created_by").first()
+            FundRequest.objects.filter(_readable_q(membership), pk=pk)
+            .select_related("fund", "organization", "created_by")
+            .first()
         )
     if request is None:
         _refused(membership, pk)
@@ -137,3 +141,36 @@ def identity_for(membership: Any, request: FundRequest) -> Identity | None:
         return None
     person = view_person(membership, request.case, purpose=f"fund request {request.reference}")
     return Identity(case_number=request.case.number, name=person.full_name)
+
+
+@dataclass(frozen=True)
+class RequestRead:
+    """A request with its free text opened (needs, justification, reasons, report, line
+    descriptions, payment notes), read through `read_request`."""
+
+    request: FundRequest
+    lines: list[BudgetLine]
+    payments: list[Disbursement]
+
+
+def read_request(membership: Any, fund_request: FundRequest, *, purpose: str) -> RequestRead:
+    """The one door through which a page or the API shows a request's free text (what the person
+    needs, why, the decision's reasons, the final report): opened here, and the read logged
+    (`funds.request.viewed`) in the requesting organization's log, naming a reviewer's organization."""
+    with identifying_access("funds.request.viewed"):
+        for name in ("immediate_needs", "justification", "reasons", "report"):
+            getattr(fund_request, name)
+        lines = list(fund_request.lines.all())
+        payments = list(fund_request.payments.all())
+    changes: dict[str, Any] = {"purpose": purpose}
+    if membership.organization_id != fund_request.organization_id:
+        changes["reader_organization"] = membership.organization.code
+    record(
+        "funds.request.viewed",
+        actor=membership.user,
+        organization=fund_request.organization,
+        obj=fund_request,
+        label=fund_request.reference,
+        changes=changes,
+    )
+    return RequestRead(fund_request, lines, payments)
