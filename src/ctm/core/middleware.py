@@ -4,6 +4,7 @@ caching of pages that may hold identifying data) and the request's tenant scope.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 
@@ -27,6 +28,28 @@ class SecurityHeadersMiddleware:
         if request.user.is_authenticated and not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class HtmxNavigationMiddleware:
+    """A partial update (htmx) that is redirected to another page — the login after an idle timeout,
+    a two-factor step, a page the form's `back` names — becomes a full navigation (`HX-Redirect`)
+    instead of a fragment picked out of the wrong page. A redirect back to the page the request came
+    from (a part saved on the case page) is followed as usual and its section swapped in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if not htmx or response.status_code not in (301, 302, 303) or not response.has_header("Location"):
+            return response
+        target = response["Location"]
+        if urlsplit(target).path == urlsplit(htmx.current_url or "").path:
+            return response
+        redirect = HttpResponse(status=204)
+        redirect["HX-Redirect"] = target
+        return redirect
 
 
 class TenantScopeMiddleware:

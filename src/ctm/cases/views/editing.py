@@ -123,7 +123,11 @@ def edit_part(
         lambda: part.save(edit),
         title=part.title_for(edit),
         template=part.template,
-        extra={"anchor": part.anchor.lstrip("#"), **(part.context(edit) if part.context else {})},
+        extra={
+            "anchor": part.anchor.lstrip("#"),
+            "form_id": f"part-form-{part.name}",
+            **(part.context(edit) if part.context else {}),
+        },
         anchor=part.anchor,
         back=part.back,
     )

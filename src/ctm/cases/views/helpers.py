@@ -77,7 +77,7 @@ def form_page(
         else:
             return redirect(back(case, anchor) if back else f"{case_url(case)}{anchor}")
     status = 400 if request.method == "POST" else 200
-    form_id = f"part-form-{anchor.lstrip('#') or 'page'}"
+    form_id = (extra or {}).get("form_id", "part-form")
     context = {"case": case, "form": form, "title": title, "form_id": form_id, **(extra or {})}
     response = render(request, template, context, status=status)
     if status == 400 and request.headers.get("HX-Request"):

@@ -7,6 +7,7 @@ import contextlib
 from typing import Any
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ctm.cases.domain import cases as case_domain
@@ -16,6 +17,7 @@ from ctm.cases.domain import persons as person_domain
 from ctm.cases.domain import screening as screening_domain
 from ctm.cases.domain.queries.cases import view_person
 from ctm.cases.domain.queries.parts import get_document, screening_for_case, victim_context_for_case
+from ctm.cases.domain.queries.requirements import StageConditionsMissing
 from ctm.cases.interfaces import forms as f
 from ctm.cases.models import (
     Case,
@@ -88,6 +90,18 @@ def _save_attachment(e: Edit) -> Any:
     )
 
 
+def _change_stage(e: Edit) -> Any:
+    """A refusal names each missing condition, linked to the form that fills it."""
+    try:
+        return case_domain.change_stage(e.case, by=e.by, stage=e.cleaned["stage"])
+    except StageConditionsMissing as exc:
+        number = e.case.number
+        e.form.missing = [
+            (m, reverse(f"cases:{m.part}", args=[number]) if m.part else "") for m in exc.missing
+        ]
+        raise
+
+
 def _closure_decision(e: Edit) -> None:
     if e.case.closure_requested_by_id is None:
         raise Http404
@@ -100,6 +114,18 @@ def _closure_decision(e: Edit) -> None:
 def _review_eligibility(e: Edit) -> None:
     with contextlib.suppress(InvalidTransition):  # already reviewed: the page shows its state
         screening_domain.review_eligibility(e.obj, by=e.by, approve=e.kwargs["decision"] == "approve")
+
+
+def _adds(name: str, route: str, form: Any, record: Any, title: Any, anchor: str) -> Part:
+    """A form whose cleaned data goes whole to one domain function `record(case, by=, data=)`."""
+    return Part(
+        name,
+        route,
+        lambda e: form(e.data),
+        lambda e: record(e.case, by=e.by, data=e.cleaned),
+        title,
+        anchor=anchor,
+    )
 
 
 PARTS: list[Part | Action] = [
@@ -136,8 +162,9 @@ PARTS: list[Part | Action] = [
         "stage",
         "stage/",
         lambda e: f.StageForm(e.data, initial={"stage": e.case.stage}),
-        lambda e: case_domain.change_stage(e.case, by=e.by, stage=e.cleaned["stage"]),
+        _change_stage,
         _("Change the stage"),
+        template="cases/stage_form.html",
     ),
     Part(
         "close",
@@ -164,13 +191,13 @@ PARTS: list[Part | Action] = [
         _("Screening interview"),
         anchor="#screening",
     ),
-    Part(
+    _adds(
         "eligibility",
         "eligibility/",
-        lambda e: f.EligibilityForm(e.data),
-        lambda e: screening_domain.propose_eligibility(e.case, by=e.by, data=e.cleaned),
+        f.EligibilityForm,
+        screening_domain.propose_eligibility,
         _("Eligibility decision"),
-        anchor="#eligibility",
+        "#eligibility",
     ),
     Action(
         "review_eligibility",
@@ -189,13 +216,13 @@ PARTS: list[Part | Action] = [
         _("Victim context"),
         anchor="#context",
     ),
-    Part(
+    _adds(
         "add_event",
         "events/new/",
-        lambda e: f.EventForm(e.data),
-        lambda e: screening_domain.add_event(e.case, by=e.by, data=e.cleaned),
+        f.EventForm,
+        screening_domain.add_event,
         _("Add a trafficking event"),
-        anchor="#route",
+        "#route",
     ),
     Action(
         "remove_event",
@@ -225,21 +252,21 @@ PARTS: list[Part | Action] = [
         anchor="#consent",
         find=_of_case(Consent),
     ),
-    Part(
+    _adds(
         "add_guardian",
         "guardians/new/",
-        lambda e: f.GuardianForm(e.data),
-        lambda e: consent_domain.add_guardian(e.case, by=e.by, data=e.cleaned),
+        f.GuardianForm,
+        consent_domain.add_guardian,
         _("Add a guardian"),
-        anchor="#minor",
+        "#minor",
     ),
-    Part(
+    _adds(
         "add_best_interests",
         "best-interests/new/",
-        lambda e: f.BestInterestsForm(e.data),
-        lambda e: consent_domain.add_best_interests(e.case, by=e.by, data=e.cleaned),
+        f.BestInterestsForm,
+        consent_domain.add_best_interests,
         _("Best-interests assessment"),
-        anchor="#minor",
+        "#minor",
     ),
     Part(
         "add_note",
@@ -257,13 +284,13 @@ PARTS: list[Part | Action] = [
         _("Add an attachment"),
         anchor="#attachments",
     ),
-    Part(
+    _adds(
         "add_document",
         "documents/new/",
-        lambda e: f.DocumentForm(e.data),
-        lambda e: person_domain.add_document(e.case, by=e.by, data=e.cleaned),
+        f.DocumentForm,
+        person_domain.add_document,
         _("Add an identity document"),
-        anchor="#person",
+        "#person",
     ),
     Action(
         "remove_document",

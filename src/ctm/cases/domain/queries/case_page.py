@@ -23,7 +23,16 @@ from ctm.core.reads import identifying_access
 
 # The parts of the page that hold identifying data (free text, places, names, files): the log entry
 # names those the page showed.
-IDENTIFYING_PARTS = ("screening", "decisions", "events", "context", "guardians", "assessments", "notes", "attachments")
+IDENTIFYING_PARTS = (
+    "screening",
+    "decisions",
+    "events",
+    "context",
+    "guardians",
+    "assessments",
+    "notes",
+    "attachments",
+)
 
 
 def case_page(membership: Any, case: Case) -> dict[str, Any]:
@@ -39,7 +48,9 @@ def case_page(membership: Any, case: Case) -> dict[str, Any]:
             EligibilityDecision.objects.filter(case=case).select_related("proposed_by", "reviewed_by")
         ),
         "events": list(TraffickingEvent.objects.filter(case=case)),
-        "consents": list(Consent.objects.filter(case=case).select_related("referral_organization", "recorded_by")),
+        "consents": list(
+            Consent.objects.filter(case=case).select_related("referral_organization", "recorded_by")
+        ),
         "guardians": list(Guardian.objects.filter(case=case)),
         "assessments": list(BestInterestsAssessment.objects.filter(case=case).select_related("assessor")),
         "notes": list(Note.objects.filter(case=case).select_related("author")[:100]),

@@ -98,13 +98,13 @@ def events_for_case(membership: Any, case: Case, *, purpose: str = "case page") 
 
 def consents_for_case(case: Case) -> QuerySet[Consent]:
     return (
-        Consent.objects.filter(case=case)
-        .select_related("referral_organization")
-        .order_by("-given_on", "-id")
+        Consent.objects.filter(case=case).select_related("referral_organization").order_by("-given_on", "-id")
     )
 
 
-def victim_context_for_case(membership: Any, case: Case, *, purpose: str = "case page") -> VictimContext | None:
+def victim_context_for_case(
+    membership: Any, case: Case, *, purpose: str = "case page"
+) -> VictimContext | None:
     """The victim context; a read of its place of recruitment (identifying free text) is logged."""
     context: VictimContext | None = VictimContext.objects.filter(case=case).first()
     if context is not None and context.recruitment_place:
