@@ -2,7 +2,8 @@
    - on a phone, the header's links fold behind a "Menu" button (ctm.css shows the button below 48rem);
    - each table cell carries its column's name, shown beside the value when tables become cards;
    - the case page's list of sections becomes tabs (WAI-ARIA tabs: arrow keys, Home, End; the
-     address's #section opens its tab), and a section swapped in by htmx after an edit keeps its tab;
+     address's #section opens its tab; "All" shows every section, the default on a wide screen),
+     and a section swapped in by htmx after an edit keeps its tab and names itself in the address;
    - after htmx swaps content in, the focus goes to the form opened (its first field) or to the
      section updated, so a keyboard or screen-reader user is not lost. */
 (function () {
@@ -31,40 +32,39 @@
     });
   }
   var tabs = null;
+  var ALL = "case-sections";  // the first tab shows every section (the default on a wide screen)
   function setupTabs() {
     var nav = document.querySelector(".case-tabs");
     if (!nav) { return null; }
     var list = nav.querySelector("ul");
     var links = Array.prototype.slice.call(list.querySelectorAll("a[href^='#']"));
+    var keys = links.map(function (a) { return a.getAttribute("href").slice(1); });
+    var sections = keys.filter(function (k) { return k !== ALL; });
     list.setAttribute("role", "tablist");
     list.setAttribute("aria-label", nav.getAttribute("aria-label") || "");
     nav.removeAttribute("aria-label");
-    nav.setAttribute("role", "presentation");
     Array.prototype.forEach.call(list.children, function (li) { li.setAttribute("role", "presentation"); });
-    links.forEach(function (a) {
-      var key = a.getAttribute("href").slice(1);
-      a.id = "tab-" + key;
+    links.forEach(function (a, i) {
+      a.id = "tab-" + keys[i];
       a.setAttribute("role", "tab");
-      a.setAttribute("aria-controls", key);
+      a.setAttribute("aria-controls", keys[i] === ALL ? sections.join(" ") : keys[i]);
     });
-    var state = { links: links, current: null };
-    function panel(key) { return document.getElementById(key); }
+    var state = { current: null };
     function show(key, focus) {
-      if (!links.some(function (a) { return a.getAttribute("aria-controls") === key; })) { return; }
+      if (keys.indexOf(key) < 0) { return; }
       state.current = key;
-      links.forEach(function (a) {
-        var k = a.getAttribute("aria-controls");
-        var on = k === key;
+      links.forEach(function (a, i) {
+        var on = keys[i] === key;
         a.setAttribute("aria-selected", on ? "true" : "false");
         a.tabIndex = on ? 0 : -1;
-        var p = panel(k);
-        if (p) {
-          p.setAttribute("role", "tabpanel");
-          p.setAttribute("aria-labelledby", "tab-" + k);
-          p.tabIndex = 0;
-          p.hidden = !on;
-        }
         if (on && focus) { a.focus(); }
+      });
+      sections.forEach(function (k) {
+        var p = document.getElementById(k);
+        if (!p) { return; }
+        p.setAttribute("role", "tabpanel");
+        p.setAttribute("aria-labelledby", "tab-" + k);
+        p.hidden = key !== ALL && key !== k;
       });
     }
     function fromHash() {
@@ -77,7 +77,7 @@
       var a = ev.target.closest("[role=tab]");
       if (!a) { return; }
       ev.preventDefault();
-      var key = a.getAttribute("aria-controls");
+      var key = keys[links.indexOf(a)];
       show(key, false);
       if (window.history && window.history.replaceState) { window.history.replaceState(null, "", "#" + key); }
     });
@@ -88,10 +88,11 @@
       if (next === undefined) { return; }
       ev.preventDefault();
       next = (next + links.length) % links.length;
-      show(links[next].getAttribute("aria-controls"), true);
+      show(keys[next], true);
     });
     window.addEventListener("hashchange", function () { var k = fromHash(); if (k) { show(k, false); } });
-    show(fromHash() || links[0].getAttribute("aria-controls"), false);
+    var wide = window.matchMedia && window.matchMedia("(min-width: 48rem)").matches;
+    show(fromHash() || (wide ? ALL : sections[0]), false);
     state.refresh = function () { show(state.current, false); };
     return state;
   }
@@ -102,7 +103,9 @@
     if (!el || !el.querySelector) { return; }
     var field = el.matches("form") ? el.querySelector("input:not([type=hidden]), select, textarea") : null;
     if (field) { field.focus(); return; }
-    if (el.classList && el.classList.contains("case-section")) {
+    if (el.matches("section[id]") && el.id !== "case-summary") {
+      // the section saved: the address names it (as the page without JavaScript does), the focus is on it
+      if (window.history && window.history.replaceState) { window.history.replaceState(null, "", "#" + el.id); }
       var heading = el.querySelector("h2");
       if (heading) { heading.tabIndex = -1; heading.focus(); }
     }
