@@ -16,7 +16,6 @@ import argparse
 import sys
 from pathlib import Path
 
-PASSWORD = "ctm-demo-2026!"  # the demo's, printed by `ctm demo`
 USER = "demo-caseworker-chi"
 SIZES = {"laptop": (1280, 800), "phone": (375, 812)}
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"]
@@ -25,7 +24,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-us
 def _login(page, base: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(USER)
-    page.get_by_label("Password").fill(PASSWORD)
+    from ctm.cases.demo_data import DEMO_PASSWORD  # the demo's, printed by `ctm demo`
+
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
