@@ -4,7 +4,6 @@ caching of pages that may hold identifying data) and the request's tenant scope.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 
@@ -31,10 +30,10 @@ class SecurityHeadersMiddleware:
 
 
 class HtmxNavigationMiddleware:
-    """A partial update (htmx) that is redirected to another page — the login after an idle timeout,
-    a two-factor step, a page the form's `back` names — becomes a full navigation (`HX-Redirect`)
-    instead of a fragment picked out of the wrong page. A redirect back to the page the request came
-    from (a part saved on the case page) is followed as usual and its section swapped in."""
+    """A partial update (htmx) that is redirected — the login after an idle timeout, a two-factor
+    step, any page — becomes a full navigation (`HX-Redirect`) instead of a fragment picked out of the
+    wrong page. The one redirect htmx follows is a saved part's way back to the page its section is
+    taken from (`form_page` marks it `swap_back`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -44,11 +43,10 @@ class HtmxNavigationMiddleware:
         htmx = getattr(request, "htmx", None)
         if not htmx or response.status_code not in (301, 302, 303) or not response.has_header("Location"):
             return response
-        target = response["Location"]
-        if urlsplit(target).path == urlsplit(htmx.current_url or "").path:
+        if getattr(response, "swap_back", False):
             return response
         redirect = HttpResponse(status=204)
-        redirect["HX-Redirect"] = target
+        redirect["HX-Redirect"] = response["Location"]
         return redirect
 
 

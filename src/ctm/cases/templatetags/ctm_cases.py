@@ -131,11 +131,11 @@ def inplace_cancel(context: Any, back: str) -> str:
 @register.simple_tag
 def edit_link(url: str, part: str, label: str, css: str = "") -> str:
     """A link to a part's form (`part`: its URL name) that, with JavaScript, opens the form in place
-    of the link."""
+    of the link; the address becomes the form's (a reload shows the form page)."""
     from django.utils.html import format_html
 
     return format_html(
-        '<a href="{}" hx-get="{}" hx-select="#part-form-{}" hx-target="this" hx-swap="outerHTML"{}>{}</a>',
+        '<a href="{}" hx-get="{}" hx-select="#part-form-{}" hx-target="this" hx-swap="outerHTML" hx-replace-url="true"{}>{}</a>',
         url,
         url,
         part,

@@ -75,7 +75,9 @@ def form_page(
         except (ConflictError, ValidationError) as exc:
             apply_domain_errors(form, exc)
         else:
-            return redirect(back(case, anchor) if back else f"{case_url(case)}{anchor}")
+            response = redirect(back(case, anchor) if back else f"{case_url(case)}{anchor}")
+            response.swap_back = True  # type: ignore[attr-defined]  # htmx follows it (core.middleware)
+            return response
     status = 400 if request.method == "POST" else 200
     form_id = (extra or {}).get("form_id", "part-form")
     context = {"case": case, "form": form, "title": title, "form_id": form_id, **(extra or {})}

@@ -50,6 +50,7 @@
       a.setAttribute("aria-controls", keys[i] === ALL ? sections.join(" ") : keys[i]);
     });
     var state = { current: null };
+    var home = window.location.pathname + window.location.search;  // the case page's address
     function show(key, focus) {
       if (keys.indexOf(key) < 0) { return; }
       state.current = key;
@@ -79,7 +80,7 @@
       ev.preventDefault();
       var key = keys[links.indexOf(a)];
       show(key, false);
-      if (window.history && window.history.replaceState) { window.history.replaceState(null, "", "#" + key); }
+      if (window.history && window.history.replaceState) { window.history.replaceState(null, "", home + "#" + key); }
     });
     list.addEventListener("keydown", function (ev) {
       var i = links.indexOf(document.activeElement);
@@ -104,8 +105,12 @@
     var field = el.matches("form") ? el.querySelector("input:not([type=hidden]), select, textarea") : null;
     if (field) { field.focus(); return; }
     if (el.matches("section[id]") && el.id !== "case-summary") {
-      // the section saved: the address names it (as the page without JavaScript does), the focus is on it
-      if (window.history && window.history.replaceState) { window.history.replaceState(null, "", "#" + el.id); }
+      // the section saved (or the form cancelled): the address is the page's and names the section,
+      // as without JavaScript (a form opened in place had put the form's own address there)
+      var page = ev.detail && ev.detail.xhr && ev.detail.xhr.responseURL;
+      if (page && window.history && window.history.replaceState) {
+        window.history.replaceState(null, "", page.split("#")[0] + "#" + el.id);
+      }
       var heading = el.querySelector("h2");
       if (heading) { heading.tabIndex = -1; heading.focus(); }
     }
