@@ -237,3 +237,43 @@ def test_htmx_is_served_locally_and_configured_for_the_csp(client, personas):
     assert settings["allowEval"] is False and settings["includeIndicatorStyles"] is False
     assert settings["historyCacheSize"] == 0  # pages with names never go to localStorage
     assert "<script>" not in body and "hx-on" not in body
+
+
+# --- attacks on the declared parts: each keeps its door, its manager check and its record lookup
+
+
+def test_a_record_of_another_case_cannot_be_reached_through_this_case(client, personas):
+    """`find` looks the record up on the case of the URL: another case's consent, named by its id
+    through this case's address, is a 404 and stays as it was (the domain would withdraw it)."""
+    from ctm.cases.models import Consent
+    from tests import factories
+
+    other = factories.make_case(personas.caseworker, given="Ana", family="Lungu")  # also hers to write
+    consent = consent_domain.record_consent(
+        other, by=personas.caseworker, data={"scope": "research", "given_on": datetime.date(2026, 1, 5)}
+    )
+    client.force_login(personas.caseworker.user)
+    url = reverse("cases:withdraw_consent", args=[personas.case.number, consent.pk])
+    assert client.get(url).status_code == 404
+    response = client.post(url, {"withdrawn_on": "2026-01-06", "withdrawn_by": "person"})
+    assert response.status_code == 404
+    assert Consent.objects.get(pk=consent.pk).withdrawn_on is None
+
+
+def test_a_managers_part_refuses_a_caseworker_and_changes_nothing(client, personas):
+    client.force_login(personas.caseworker.user)
+    before = Case.objects.get(pk=personas.case.pk).owner_id
+    url = reverse("cases:assign", args=[personas.case.number])
+    response = client.post(url, {"owner": personas.caseworker.user.pk}, **HTMX)
+    assert response.status_code == 403
+    assert Case.objects.get(pk=personas.case.pk).owner_id == before
+
+
+def test_a_read_only_member_cannot_save_a_part_in_place(client, personas):
+    from ctm.cases.models import Note
+
+    client.force_login(personas.auditor.user)
+    url = reverse("cases:add_note", args=[personas.case.number])
+    response = client.post(url, {"body": "an auditor's note"}, **HTMX)
+    assert response.status_code == 404  # the write door: as if there were no such case
+    assert not Note.objects.filter(case=personas.case).exists()
