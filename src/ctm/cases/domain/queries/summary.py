@@ -26,15 +26,17 @@ class CaseSummary:
 def stage_since(case: Case) -> datetime.date | None:
     """The day the case entered its stage: its last stage change, else the day it was opened."""
     if case.is_closed:
-        return case.closed_on
-    changed = (
+        closed: datetime.date | None = case.closed_on
+        return closed
+    changed: datetime.datetime | None = (
         ActivityLog.objects.filter(object_type="cases.case", object_id=str(case.pk))
         .filter(action__in=["cases.case.stage_changed", "cases.case.reopened"])
         .order_by("-id")
         .values_list("created_at", flat=True)
         .first()
     )
-    return timezone.localdate(changed) if changed else case.opened_on
+    opened: datetime.date | None = case.opened_on
+    return timezone.localdate(changed) if changed else opened
 
 
 def case_summary(case: Case, page: dict[str, Any]) -> CaseSummary:
