@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",  # request.htmx
+    "ctm.core.middleware.HtmxNavigationMiddleware",  # a redirect elsewhere (login, step) reloads the page
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -15,6 +15,9 @@ class AssistanceConfig(AppConfig):
         return f"assistance for {load_demo(seed)} cases, with shelters"
 
     def ready(self) -> None:
+        from ctm.assistance.interfaces.case_section import register
+
+        register()  # the assistance section of the case page, and its lines of the summary
         from ctm.assistance.domain import hooks
         from ctm.cases.models import EligibilityDecision, ScreeningInterview
 

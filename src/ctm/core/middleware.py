@@ -29,6 +29,27 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class HtmxNavigationMiddleware:
+    """A partial update (htmx) that is redirected — the login after an idle timeout, a two-factor
+    step, any page — becomes a full navigation (`HX-Redirect`) instead of a fragment picked out of the
+    wrong page. The one redirect htmx follows is a saved part's way back to the page its section is
+    taken from (`form_page` marks it `swap_back`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if not htmx or response.status_code not in (301, 302, 303) or not response.has_header("Location"):
+            return response
+        if getattr(response, "swap_back", False):
+            return response
+        redirect = HttpResponse(status=204)
+        redirect["HX-Redirect"] = response["Location"]
+        return redirect
+
+
 class TenantScopeMiddleware:
     """Runs the whole request in its membership's tenant scope (`ctm.core.scopes`).
 

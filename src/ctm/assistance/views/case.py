@@ -1,16 +1,17 @@
-"""The assistance of one case: assessments, plans, services and shelter stays. Each view loads the
-case through the register's door (`load_case`), validates, and calls one domain function."""
+"""The assistance of one case: assessments, plans, services and shelter stays. The page reads through
+the register's door (`load_case`); each form or button is a declared part (`ctm.cases.views.editing`)
+that validates and calls one domain function, and goes back to the case's assistance page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _
 
 from ctm.assistance.domain import assessments, plans, services, shelters
 from ctm.assistance.domain.queries.case_assistance import case_assistance
@@ -20,9 +21,10 @@ from ctm.assistance.enums import ServiceStatus, SupportType
 from ctm.assistance.interfaces import forms as f
 from ctm.assistance.models import ServiceRecord, Shelter
 from ctm.assistance.rules import can_manage_cases
-from ctm.assistance.views.helpers import GET_POST, assistance_url, data, form_page
+from ctm.assistance.views.helpers import assistance_url
 from ctm.cases.domain.queries.cases import may_write_case
 from ctm.cases.views.cases import org_staff
+from ctm.cases.views.editing import Action, Edit, Part
 from ctm.cases.views.helpers import load_case
 from ctm.core.errors import InvalidTransition
 from ctm.core.models import Organization
@@ -41,180 +43,137 @@ def case_assistance_view(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "assistance/case.html", context)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def new_assessment(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.AssessmentForm(data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: assessments.record_assessment(
-            case,
-            by=by,
-            safety_risk=form.cleaned_data["safety_risk"],
-            factors=form.factors(),
-            assessed_on=form.cleaned_data["assessed_on"],
-            notes=form.cleaned_data["notes"],
-        ),
-        title=_("Vulnerability and risk assessment"),
-        template="assistance/assessment_form.html",
-        anchor="#assessments",
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def new_plan(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.PlanForm(data(request), staff=org_staff(by), initial={"responsible": case.owner})
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: plans.create_plan(
-            case,
-            by=by,
-            objectives=form.cleaned_data["objectives"],
-            responsible=form.cleaned_data["responsible"],
-        ),
-        title=_("New assistance plan"),
-        anchor="#plans",
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def add_plan_item(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    plan = get_plan(case, pk)
-    form = f.PlanItemForm(data(request), staff=org_staff(by), initial={"responsible": plan.responsible})
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: plans.add_plan_item(plan, by=by, data=form.cleaned_data),
-        title=_("Add a planned service"),
-        anchor="#plans",
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def plan_agreement(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    plan = get_plan(case, pk)
-    form = f.AgreementForm(data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: plans.record_agreement(
-            plan, by=by, agreed_on=form.cleaned_data["agreed_on"], method=form.cleaned_data["method"]
-        ),
-        title=_("Record the person's agreement"),
-        anchor="#plans",
-    )
-
-
-@login_required
-@require_POST
-def approve_plan(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    if not can_manage_cases(by):
-        raise PermissionDenied
-    plan = get_plan(case, pk)
-    try:
-        plans.approve_plan(plan, by=by)
-    except InvalidTransition as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(assistance_url(case, "#plans"))
-
-
-@login_required
-@require_http_methods(GET_POST)
-def new_service(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    partners = Organization.objects.exclude(pk=case.organization_id).order_by("name")
+def _service_form(e: Edit) -> Any:
+    partners = Organization.objects.exclude(pk=e.case.organization_id).order_by("name")
     initial = {}
-    item_id = request.GET.get("item", "")
-    items = plan_items(case)
+    item_id = e.request.GET.get("item", "")
+    items = plan_items(e.case)
     if item_id.isdigit() and (item := items.filter(pk=int(item_id)).first()) is not None:
         initial = {"plan_item": item, "support_type": item.support_type}
-    form = f.ServiceForm(data(request), items=items, partners=partners, initial=initial)
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: services.record_service(case, by=by, data=form.domain_data()),
-        title=_("Record a service"),
-        anchor="#services",
-    )
+    return f.ServiceForm(e.data, items=items, partners=partners, initial=initial)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def service_status(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    service = get_service(case, pk)
-    form = f.ServiceStatusForm(data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: services.change_service_status(
-            service, by=by, status=form.cleaned_data["status"], on=form.cleaned_data["on"]
-        ),
-        title=_("Change the service's status"),
-        anchor="#services",
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def admit(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
+def _admit_form(e: Edit) -> Any:
     pending = ServiceRecord.objects.filter(
-        case=case,
+        case=e.case,
         support_type=SupportType.ACCOMMODATION,
         status__in=[ServiceStatus.PLANNED, ServiceStatus.ONGOING],
     )
-    form = f.AdmitForm(
-        data(request),
-        shelters=Shelter.objects.filter(organization_id=case.organization_id, is_active=True),
-        services=pending,
-    )
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: shelters.admit(
-            case,
-            by=by,
-            shelter=form.cleaned_data["shelter"],
-            on=form.cleaned_data["admitted_on"],
-            service=form.cleaned_data["service"],
-            override_reason=form.cleaned_data["override_reason"],
+    here = Shelter.objects.filter(organization_id=e.case.organization_id, is_active=True)
+    return f.AdmitForm(e.data, shelters=here, services=pending)
+
+
+def _approve_plan(e: Edit) -> None:
+    try:
+        plans.approve_plan(e.obj, by=e.by)
+    except InvalidTransition as exc:
+        messages.error(e.request, " ".join(exc.messages))
+
+
+def _part(*args: Any, **kwargs: Any) -> Part:
+    """A part of the case's assistance: its form page, and back to the assistance page."""
+    return Part(*args, template=kwargs.pop("template", "assistance/form.html"), back=assistance_url, **kwargs)
+
+
+PARTS: list[Part | Action] = [
+    _part(
+        "new_assessment",
+        "assessments/new/",
+        lambda e: f.AssessmentForm(e.data),
+        lambda e: assessments.record_assessment(
+            e.case,
+            by=e.by,
+            safety_risk=e.cleaned["safety_risk"],
+            factors=e.form.factors(),
+            assessed_on=e.cleaned["assessed_on"],
+            notes=e.cleaned["notes"],
         ),
-        title=_("Admit to a shelter"),
+        _("Vulnerability and risk assessment"),
+        template="assistance/assessment_form.html",
+        anchor="#assessments",
+    ),
+    _part(
+        "new_plan",
+        "plans/new/",
+        lambda e: f.PlanForm(e.data, staff=org_staff(e.by), initial={"responsible": e.case.owner}),
+        lambda e: plans.create_plan(
+            e.case, by=e.by, objectives=e.cleaned["objectives"], responsible=e.cleaned["responsible"]
+        ),
+        _("New assistance plan"),
+        anchor="#plans",
+    ),
+    _part(
+        "add_plan_item",
+        "plans/<int:pk>/items/new/",
+        lambda e: f.PlanItemForm(e.data, staff=org_staff(e.by), initial={"responsible": e.obj.responsible}),
+        lambda e: plans.add_plan_item(e.obj, by=e.by, data=e.cleaned),
+        _("Add a planned service"),
+        anchor="#plans",
+        find=get_plan,
+    ),
+    _part(
+        "plan_agreement",
+        "plans/<int:pk>/agreement/",
+        lambda e: f.AgreementForm(e.data),
+        lambda e: plans.record_agreement(
+            e.obj, by=e.by, agreed_on=e.cleaned["agreed_on"], method=e.cleaned["method"]
+        ),
+        _("Record the person's agreement"),
+        anchor="#plans",
+        find=get_plan,
+    ),
+    Action(
+        "approve_plan",
+        "plans/<int:pk>/approve/",
+        _approve_plan,
+        anchor="#plans",
+        manage=True,
+        find=get_plan,
+        back=assistance_url,
+    ),
+    _part(
+        "new_service",
+        "services/new/",
+        _service_form,
+        lambda e: services.record_service(e.case, by=e.by, data=e.form.domain_data()),
+        _("Record a service"),
+        anchor="#services",
+    ),
+    _part(
+        "service_status",
+        "services/<int:pk>/status/",
+        lambda e: f.ServiceStatusForm(e.data),
+        lambda e: services.change_service_status(
+            e.obj, by=e.by, status=e.cleaned["status"], on=e.cleaned["on"]
+        ),
+        _("Change the service's status"),
+        anchor="#services",
+        find=get_service,
+    ),
+    _part(
+        "admit",
+        "shelter/admit/",
+        _admit_form,
+        lambda e: shelters.admit(
+            e.case,
+            by=e.by,
+            shelter=e.cleaned["shelter"],
+            on=e.cleaned["admitted_on"],
+            service=e.cleaned["service"],
+            override_reason=e.cleaned["override_reason"],
+        ),
+        _("Admit to a shelter"),
         anchor="#stays",
-        extra={"capacity": shelter_capacity(by, timezone.localdate())},
+        context=lambda e: {"capacity": shelter_capacity(e.by, timezone.localdate())},
         template="assistance/admit_form.html",
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def discharge(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    stay = open_stay(case, pk)
-    form = f.DischargeForm(data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: shelters.discharge(stay, by=by, on=form.cleaned_data["discharged_on"]),
-        title=_("Discharge from the shelter"),
+    ),
+    _part(
+        "discharge",
+        "stays/<int:pk>/discharge/",
+        lambda e: f.DischargeForm(e.data),
+        lambda e: shelters.discharge(e.obj, by=e.by, on=e.cleaned["discharged_on"]),
+        _("Discharge from the shelter"),
         anchor="#stays",
-    )
+        find=open_stay,
+    ),
+]

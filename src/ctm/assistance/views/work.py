@@ -24,7 +24,6 @@ from ctm.assistance.domain.queries.work import (
 )
 from ctm.assistance.interfaces import forms as f
 from ctm.assistance.rules import can_manage_shelters, can_read_cases, can_see_office_work
-from ctm.assistance.views.helpers import GET_POST, data
 from ctm.cases.views.cases import org_offices
 from ctm.cases.views.helpers import apply_domain_errors
 from ctm.core.errors import InvalidTransition
@@ -96,12 +95,12 @@ def shelters(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(GET_POST)
+@require_http_methods(["GET", "POST"])
 def new_shelter(request: HttpRequest) -> HttpResponse:
     membership = _worker(request)
     if not can_manage_shelters(membership):
         raise PermissionDenied
-    form = f.ShelterForm(data(request), offices=org_offices(membership))
+    form = f.ShelterForm(request.POST if request.method == "POST" else None, offices=org_offices(membership))
     if request.method == "POST" and form.is_valid():
         try:
             shelter_domain.create_shelter(by=membership, **form.cleaned_data)

@@ -21,6 +21,7 @@ from ctm.cases.domain.common import (
 )
 from ctm.cases.domain.persons import build_person, refresh_indexes, sync_minor_flag
 from ctm.cases.domain.queries.consent import may
+from ctm.cases.domain.queries.requirements import StageConditionsMissing, missing_for_stage
 from ctm.cases.enums import CLOSED_STATUSES, CaseStatus, ClosureReason, ConsentScope, Stage
 from ctm.cases.models import Case, CaseAssignment, CaseSequence, CaseShare, Consent
 from ctm.cases.rules import can_manage_cases, can_write_cases
@@ -133,6 +134,8 @@ def assign_case(case: Case, *, by: Membership, owner: Any = None, assignees: lis
 
 
 def change_stage(case: Case, *, by: Membership, stage: str) -> Case:
+    """Move an open case to another stage; refused (`StageConditionsMissing`, one message per
+    condition) while a condition of the new stage is missing (`queries.requirements`)."""
     require_write(by, case)
     if stage == Stage.CLOSED or stage not in Stage.values:
         raise InvalidTransition(_("Use 'close the case' to close it."))
@@ -140,6 +143,8 @@ def change_stage(case: Case, *, by: Membership, stage: str) -> Case:
         lock(case)
         if case.is_closed:
             raise InvalidTransition(_("Reopen the case before changing its stage."))
+        if stage != case.stage and (missing := missing_for_stage(case, stage)):
+            raise StageConditionsMissing(missing)
         old = case.stage
         case.stage = stage
         case.status = CaseStatus.FOLLOW_UP if stage == Stage.MONITORING else CaseStatus.ACTIVE
@@ -256,7 +261,11 @@ def share_case(case: Case, *, by: Membership, consent: Consent, attachments: boo
             raise InvalidTransition(_("A valid referral consent naming the organization is required."))
         if attachments and not consent.includes_attachments:
             raise InvalidTransition(
-                {"attachments": _("The consent does not allow sharing the files: record a consent that does.")}
+                {
+                    "attachments": _(
+                        "The consent does not allow sharing the files: record a consent that does."
+                    )
+                }
             )
         share = (
             CaseShare.objects.filter(organization_id=case.organization_id)

@@ -12,7 +12,16 @@ from ctm.core.domain.activity import masked_changes, record
 from ctm.core.domain.locking import lock
 from ctm.core.errors import ConflictError, NotAllowed
 
-__all__ = ["apply", "bump_version", "lock", "log_case", "log_change", "require_manager", "require_write", "snapshot"]
+__all__ = [
+    "apply",
+    "bump_version",
+    "lock",
+    "log_case",
+    "log_change",
+    "require_manager",
+    "require_write",
+    "snapshot",
+]
 
 
 def require_write(by: Any, case: Any) -> None:

@@ -28,7 +28,6 @@ def _countries(blank: bool = True) -> Any:
     return lambda: country_choices(blank=blank)
 
 
-
 class VersionedForm(KeepsStoredOrder, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 

@@ -51,7 +51,9 @@ class Consent(TenantModel):
     includes_attachments = models.BooleanField(
         _("the files (attachments) may be shared too"),
         default=False,
-        help_text=_("For a referral: the person agreed that the organization also receives the case's files."),
+        help_text=_(
+            "For a referral: the person agreed that the organization also receives the case's files."
+        ),
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)

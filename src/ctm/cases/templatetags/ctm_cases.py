@@ -92,3 +92,53 @@ def sort_header(context: Any, key: str, label: str) -> dict[str, Any]:
         + "&".join(p for p in (context.get("unsorted", ""), f"sort={'-' if ascending else ''}{key}") if p),
         "state": "ascending" if ascending else "descending" if current == f"-{key}" else "",
     }
+
+
+@register.simple_tag(takes_context=True)
+def inplace_form(context: Any) -> str:
+    """The attributes of a part's form opened in place (htmx): it posts itself, and the section named
+    by its anchor is taken from the page the save goes back to (the summary at the top too)."""
+    from django.utils.html import format_html
+
+    request = context.get("request")
+    form_id = context.get("form_id", "part-form-page")
+    anchor = context.get("anchor", "")
+    if request is None or not getattr(request, "htmx", False) or not anchor:
+        return format_html('id="{}"', form_id)
+    return format_html(
+        'id="{}" hx-post="{}" hx-target="#{}" hx-select="#{}" hx-select-oob="#case-summary" hx-swap="outerHTML"',
+        form_id,
+        request.get_full_path(),
+        anchor,
+        anchor,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def inplace_cancel(context: Any, back: str) -> str:
+    """A form's Cancel link, opened in place: it puts the section back as it was."""
+    from django.utils.html import format_html
+
+    request = context.get("request")
+    anchor = context.get("anchor", "")
+    if request is None or not getattr(request, "htmx", False) or not anchor:
+        return ""
+    return format_html(
+        'hx-get="{}" hx-target="#{}" hx-select="#{}" hx-swap="outerHTML"', back, anchor, anchor
+    )
+
+
+@register.simple_tag
+def edit_link(url: str, part: str, label: str, css: str = "") -> str:
+    """A link to a part's form (`part`: its URL name) that, with JavaScript, opens the form in place
+    of the link; the address becomes the form's (a reload shows the form page)."""
+    from django.utils.html import format_html
+
+    return format_html(
+        '<a href="{}" hx-get="{}" hx-select="#part-form-{}" hx-target="this" hx-swap="outerHTML" hx-replace-url="true"{}>{}</a>',
+        url,
+        url,
+        part,
+        format_html(' class="{}"', css) if css else "",
+        label,
+    )

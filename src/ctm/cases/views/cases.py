@@ -25,6 +25,7 @@ from ctm.cases.domain.queries.listing import IDLE_DAYS, case_rows, queue_counts
 from ctm.cases.domain.queries.paging import CappedPaginator
 from ctm.cases.domain.queries.people import EXPORT_CAP, may_see_names, people_of_cases, record_list_export
 from ctm.cases.domain.queries.search import search_cases
+from ctm.cases.domain.queries.summary import case_summary
 from ctm.cases.domain.queries.timeline import case_timeline
 from ctm.cases.interfaces import exports
 from ctm.cases.interfaces.forms import (
@@ -34,6 +35,8 @@ from ctm.cases.interfaces.forms import (
     NewCaseForm,
     SearchForm,
 )
+from ctm.cases.interfaces.sections import page_sections
+from ctm.cases.interfaces.timeline import timeline_entries
 from ctm.cases.rules import can_manage_cases, can_write_cases
 from ctm.cases.views.helpers import apply_domain_errors, case_url, load_case, reader
 from ctm.core.errors import NotAllowed
@@ -183,6 +186,7 @@ def new_case_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The case: a summary, then its sections (the register's and other apps', `interfaces.sections`)."""
     membership, case = load_case(request, number)
     context = {
         "case": case,
@@ -191,6 +195,8 @@ def case_detail_view(request: HttpRequest, number: str) -> HttpResponse:
         "can_manage": can_manage_cases(membership) and membership.organization_id == case.organization_id,
         "assignees": case.assignees.all(),
         "shares": case.shares.filter(revoked_at__isnull=True).select_related("shared_with"),
-        "timeline": case_timeline(case),
+        "timeline": timeline_entries(case_timeline(case)),
     }
+    context["summary"] = case_summary(case, context)
+    context["sections"], context["facts"] = page_sections(membership, case, context)
     return render(request, "cases/detail.html", context)

@@ -64,18 +64,28 @@ def form_page(
     template: str = "cases/form.html",
     extra: dict[str, Any] | None = None,
     anchor: str = "",
+    back: Callable[[Case, str], str] | None = None,
 ) -> HttpResponse:
-    """POST: validate, run the domain action, redirect to the case page; else (re)show the form."""
+    """POST: validate, run the domain action, redirect to the case page (or `back`); else (re)show
+    the form. Asked by htmx (a form opened in place on the case page), a refused form replaces
+    itself (`HX-Retarget`), a saved one is followed to the page whose section is then swapped in."""
     if request.method == "POST" and form.is_valid():
         try:
             action()
         except (ConflictError, ValidationError) as exc:
             apply_domain_errors(form, exc)
         else:
-            return redirect(f"{case_url(case)}{anchor}")
+            response = redirect(back(case, anchor) if back else f"{case_url(case)}{anchor}")
+            response.swap_back = True  # type: ignore[attr-defined]  # htmx follows it (core.middleware)
+            return response
     status = 400 if request.method == "POST" else 200
-    context = {"case": case, "form": form, "title": title, **(extra or {})}
-    return render(request, template, context, status=status)
+    form_id = (extra or {}).get("form_id", "part-form")
+    context = {"case": case, "form": form, "title": title, "form_id": form_id, **(extra or {})}
+    response = render(request, template, context, status=status)
+    if status == 400 and request.headers.get("HX-Request"):
+        response["HX-Retarget"] = response["HX-Reselect"] = f"#{form_id}"
+        response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 def case_url(case: Case) -> str:

@@ -1,15 +1,14 @@
-"""Forms for every part of a case. Each view: load the case through the door, validate, call the domain."""
+"""The parts of a case a member edits, declared (`ctm.cases.views.editing` serves them all): each names
+its form and the one domain function it calls; the door, the checks and the page are the mechanism's."""
 
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from ctm.cases.domain import cases as case_domain
 from ctm.cases.domain import consent as consent_domain
@@ -18,388 +17,296 @@ from ctm.cases.domain import persons as person_domain
 from ctm.cases.domain import screening as screening_domain
 from ctm.cases.domain.queries.cases import view_person
 from ctm.cases.domain.queries.parts import get_document, screening_for_case, victim_context_for_case
+from ctm.cases.domain.queries.requirements import StageConditionsMissing
 from ctm.cases.interfaces import forms as f
 from ctm.cases.models import (
+    Case,
     Consent,
     EligibilityDecision,
     ScreeningInterview,
     TraffickingEvent,
     VictimContext,
 )
-from ctm.cases.rules import can_manage_cases
 from ctm.cases.views.cases import org_offices, org_staff
-from ctm.cases.views.helpers import case_url, form_page, load_case
+from ctm.cases.views.editing import Action, Edit, Part
 from ctm.core.errors import InvalidTransition
 from ctm.core.models import Organization
 
-GET_POST = require_http_methods(["GET", "POST"])
+
+def _of_case(model: Any) -> Any:
+    """The record of `model` with this id on this case, or 404."""
+
+    def find(case: Case, pk: int) -> Any:
+        found = model.objects.filter(case=case, pk=pk).first()
+        if found is None:
+            raise Http404
+        return found
+
+    return find
 
 
-def _data(request: HttpRequest) -> dict | None:
-    return request.POST if request.method == "POST" else None  # type: ignore[return-value]
+def _person_form(e: Edit) -> Any:
+    person = view_person(e.by, e.case, purpose="edit form")  # the form shows the identity: a logged read
+    return f.PersonForm(e.data, initial=f.PersonForm.initial_from(person))
 
 
-@login_required
-@GET_POST
-def edit_person(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    person = view_person(by, case, purpose="edit form")  # the form shows the identity: a logged read
-    form = f.PersonForm(_data(request), initial=f.PersonForm.initial_from(person))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: person_domain.update_person(
-            case, by=by, data=form.person_data(), version=form.cleaned_data["version"]
-        ),
-        title=_("Person"),
-        anchor="#person",
+def _case_form(e: Edit) -> Any:
+    c = e.case
+    initial = {"version": c.version, "office": c.office, "identified_on": c.identified_on}
+    initial |= {"high_risk": c.high_risk, "sensitive": c.sensitive}
+    return f.CaseForm(e.data, initial=initial, offices=org_offices(e.by))
+
+
+def _assign_form(e: Edit) -> Any:
+    initial = {"owner": e.case.owner, "assignees": list(e.case.assignees.all())}
+    return f.AssignForm(e.data, initial=initial, staff=org_staff(e.by))
+
+
+def _screening_form(e: Edit) -> Any:
+    instance = screening_for_case(e.by, e.case, purpose="edit form")  # the form shows its free text
+    new = ScreeningInterview(case=e.case, organization=e.case.organization, interviewer=e.by.user)
+    return f.ScreeningForm(
+        e.data, instance=instance or new, initial={"version": instance.version if instance else 0}
     )
 
 
-@login_required
-@GET_POST
-def edit_case(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    initial = {
-        "version": case.version,
-        "office": case.office,
-        "identified_on": case.identified_on,
-        "high_risk": case.high_risk,
-        "sensitive": case.sensitive,
-    }
-    form = f.CaseForm(_data(request), initial=initial, offices=org_offices(by))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: case_domain.update_case(
-            case,
-            by=by,
-            data={k: v for k, v in form.cleaned_data.items() if k != "version"},
-            version=form.cleaned_data["version"],
-        ),
-        title=_("Case details"),
+def _context_form(e: Edit) -> Any:
+    instance = victim_context_for_case(e.by, e.case, purpose="edit form")  # the form shows its place
+    new = VictimContext(case=e.case, organization=e.case.organization)
+    return f.VictimContextForm(
+        e.data, instance=instance or new, initial={"version": instance.version if instance else 0}
     )
 
 
-@login_required
-@GET_POST
-def assign(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    if not can_manage_cases(by):
-        raise PermissionDenied
-    form = f.AssignForm(
-        _data(request),
-        initial={"owner": case.owner, "assignees": list(case.assignees.all())},
-        staff=org_staff(by),
-    )
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: case_domain.assign_case(
-            case, by=by, owner=form.cleaned_data["owner"], assignees=list(form.cleaned_data["assignees"])
-        ),
-        title=_("Assign the case"),
+def _share_form(e: Edit) -> Any:
+    consents = Consent.objects.filter(case=e.case, scope="referral", withdrawn_on__isnull=True)
+    return f.ShareForm(e.data, consents=consents.select_related("referral_organization"))
+
+
+def _save_attachment(e: Edit) -> Any:
+    upload = e.cleaned["file"]
+    return notes_domain.add_attachment(
+        e.case, by=e.by, filename=upload.name, data=upload.read(), description=e.cleaned["description"]
     )
 
 
-@login_required
-@GET_POST
-def stage(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.StageForm(_data(request), initial={"stage": case.stage})
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: case_domain.change_stage(case, by=by, stage=form.cleaned_data["stage"]),
-        title=_("Change the stage"),
-    )
+def _change_stage(e: Edit) -> Any:
+    """A refusal names each missing condition, linked to the form that fills it."""
+    try:
+        return case_domain.change_stage(e.case, by=e.by, stage=e.cleaned["stage"])
+    except StageConditionsMissing as exc:
+        number = e.case.number
+        e.form.missing = [
+            (m, reverse(f"cases:{m.part}", args=[number]) if m.part else "") for m in exc.missing
+        ]
+        raise
 
 
-@login_required
-@GET_POST
-def close(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.CloseForm(_data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: case_domain.close_case(
-            case, by=by, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
-        ),
-        title=_("Close the case"),
-    )
-
-
-@login_required
-@GET_POST
-def reopen(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.ReopenForm(_data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: case_domain.reopen_case(case, by=by, reason=form.cleaned_data["reason"]),
-        title=_("Reopen the case"),
-    )
-
-
-@login_required
-@require_POST
-def closure_decision(request: HttpRequest, number: str, decision: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    if not can_manage_cases(by):
-        raise PermissionDenied
-    if case.closure_requested_by_id is None:
+def _closure_decision(e: Edit) -> None:
+    if e.case.closure_requested_by_id is None:
         raise Http404
-    if decision == "approve":
-        case_domain.close_case(case, by=by, reason=case.closure_reason, note=None)
+    if e.kwargs["decision"] == "approve":  # the note stays as requested (None: not read here, not changed)
+        case_domain.close_case(e.case, by=e.by, reason=e.case.closure_reason, note=None)
     else:
-        case_domain.reject_closure(case, by=by)
-    return redirect(case_url(case))
+        case_domain.reject_closure(e.case, by=e.by)
 
 
-@login_required
-@GET_POST
-def screening(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    instance = screening_for_case(by, case, purpose="edit form")  # the form shows its free text
-    initial = {"version": instance.version if instance else 0}
-    form = f.ScreeningForm(
-        _data(request),
-        instance=instance
-        or ScreeningInterview(case=case, organization=case.organization, interviewer=by.user),
-        initial=initial,
-    )
-
-    def action() -> None:
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        screening_domain.record_screening(case, by=by, data=data, version=form.cleaned_data["version"])
-
-    return form_page(request, case, form, action, title=_("Screening interview"), anchor="#screening")
-
-
-@login_required
-@GET_POST
-def eligibility(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.EligibilityForm(_data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: screening_domain.propose_eligibility(case, by=by, data=form.cleaned_data),
-        title=_("Eligibility decision"),
-        anchor="#eligibility",
-    )
-
-
-@login_required
-@require_POST
-def review_eligibility(request: HttpRequest, number: str, pk: int, decision: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    item = EligibilityDecision.objects.filter(case=case, pk=pk).first()
-    if item is None:
-        raise Http404
+def _review_eligibility(e: Edit) -> None:
     with contextlib.suppress(InvalidTransition):  # already reviewed: the page shows its state
-        screening_domain.review_eligibility(item, by=by, approve=decision == "approve")
-    return redirect(case_url(case) + "#eligibility")
+        screening_domain.review_eligibility(e.obj, by=e.by, approve=e.kwargs["decision"] == "approve")
 
 
-@login_required
-@GET_POST
-def victim_context(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    instance = victim_context_for_case(by, case, purpose="edit form")  # the form shows its place
-    form = f.VictimContextForm(
-        _data(request),
-        instance=instance or VictimContext(case=case, organization=case.organization),
-        initial={"version": instance.version if instance else 0},
-    )
-
-    def action() -> None:
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        screening_domain.update_victim_context(
-            case, by=by, data=data, version=form.cleaned_data["version"]
-        )
-
-    return form_page(request, case, form, action, title=_("Victim context"), anchor="#context")
-
-
-@login_required
-@GET_POST
-def add_event(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.EventForm(_data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: screening_domain.add_event(case, by=by, data=form.cleaned_data),
-        title=_("Add a trafficking event"),
-        anchor="#route",
+def _adds(name: str, route: str, form: Any, record: Any, title: Any, anchor: str) -> Part:
+    """A form whose cleaned data goes whole to one domain function `record(case, by=, data=)`."""
+    return Part(
+        name,
+        route,
+        lambda e: form(e.data),
+        lambda e: record(e.case, by=e.by, data=e.cleaned),
+        title,
+        anchor=anchor,
     )
 
 
-@login_required
-@require_POST
-def remove_event(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    event = TraffickingEvent.objects.filter(case=case, pk=pk).first()
-    if event is None:
-        raise Http404
-    screening_domain.remove_event(case, event, by=by)
-    return redirect(case_url(case) + "#route")
-
-
-@login_required
-@GET_POST
-def add_consent(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.ConsentForm(
-        _data(request), case=case, organizations=Organization.objects.exclude(pk=case.organization_id)
-    )
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: consent_domain.record_consent(case, by=by, data=form.cleaned_data),
-        title=_("Record consent"),
-        anchor="#consent",
-    )
-
-
-@login_required
-@GET_POST
-def withdraw_consent(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    consent = Consent.objects.filter(case=case, pk=pk).first()
-    if consent is None:
-        raise Http404
-    form = f.WithdrawConsentForm(_data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: consent_domain.withdraw_consent(
-            consent,
-            by=by,
-            on=form.cleaned_data["withdrawn_on"],
-            withdrawn_by=form.cleaned_data["withdrawn_by"],
+PARTS: list[Part | Action] = [
+    Part(
+        "edit_person",
+        "person/",
+        _person_form,
+        lambda e: person_domain.update_person(
+            e.case, by=e.by, data=e.form.person_data(), version=e.cleaned["version"]
         ),
-        title=_("Withdraw consent: %(scope)s") % {"scope": consent.get_scope_display()},
-        anchor="#consent",
-    )
-
-
-@login_required
-@GET_POST
-def add_guardian(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.GuardianForm(_data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: consent_domain.add_guardian(case, by=by, data=form.cleaned_data),
-        title=_("Add a guardian"),
-        anchor="#minor",
-    )
-
-
-@login_required
-@GET_POST
-def add_best_interests(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.BestInterestsForm(_data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: consent_domain.add_best_interests(case, by=by, data=form.cleaned_data),
-        title=_("Best-interests assessment"),
-        anchor="#minor",
-    )
-
-
-@login_required
-@GET_POST
-def add_note(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.NoteForm(_data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: notes_domain.add_note(case, by=by, body=form.cleaned_data["body"]),
-        title=_("Add a note"),
-        anchor="#notes",
-    )
-
-
-@login_required
-@GET_POST
-def add_attachment(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.AttachmentForm(_data(request), request.FILES or None)
-
-    def action() -> None:
-        upload = form.cleaned_data["file"]
-        notes_domain.add_attachment(
-            case,
-            by=by,
-            filename=upload.name,
-            data=upload.read(),
-            description=form.cleaned_data["description"],
-        )
-
-    return form_page(request, case, form, action, title=_("Add an attachment"), anchor="#attachments")
-
-
-@login_required
-@GET_POST
-def add_document(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.DocumentForm(_data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: person_domain.add_document(case, by=by, data=form.cleaned_data),
-        title=_("Add an identity document"),
+        _("Person"),
         anchor="#person",
-    )
-
-
-@login_required
-@require_POST
-def remove_document(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    person_domain.remove_document(case, get_document(case, pk), by=by)
-    return redirect(case_url(case) + "#person")
-
-
-@login_required
-@GET_POST
-def share(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    if not can_manage_cases(by):
-        raise PermissionDenied
-    consents = Consent.objects.filter(case=case, scope="referral", withdrawn_on__isnull=True).select_related(
-        "referral_organization"
-    )
-    form = f.ShareForm(_data(request), consents=consents)
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: case_domain.share_case(
-            case, by=by, consent=form.cleaned_data["consent"], attachments=form.cleaned_data["attachments"]
+    ),
+    Part(
+        "edit",
+        "edit/",
+        _case_form,
+        lambda e: case_domain.update_case(
+            e.case, by=e.by, data=e.fields("version"), version=e.cleaned["version"]
         ),
-        title=_("Share with another organization"),
-    )
+        _("Case details"),
+    ),
+    Part(
+        "assign",
+        "assign/",
+        _assign_form,
+        lambda e: case_domain.assign_case(
+            e.case, by=e.by, owner=e.cleaned["owner"], assignees=list(e.cleaned["assignees"])
+        ),
+        _("Assign the case"),
+        manage=True,
+    ),
+    Part(
+        "stage",
+        "stage/",
+        lambda e: f.StageForm(e.data, initial={"stage": e.case.stage}),
+        _change_stage,
+        _("Change the stage"),
+        template="cases/stage_form.html",
+    ),
+    Part(
+        "close",
+        "close/",
+        lambda e: f.CloseForm(e.data),
+        lambda e: case_domain.close_case(e.case, by=e.by, reason=e.cleaned["reason"], note=e.cleaned["note"]),
+        _("Close the case"),
+    ),
+    Part(
+        "reopen",
+        "reopen/",
+        lambda e: f.ReopenForm(e.data),
+        lambda e: case_domain.reopen_case(e.case, by=e.by, reason=e.cleaned["reason"]),
+        _("Reopen the case"),
+    ),
+    Action("closure_decision", "closure/<str:decision>/", _closure_decision, manage=True),
+    Part(
+        "screening",
+        "screening/",
+        _screening_form,
+        lambda e: screening_domain.record_screening(
+            e.case, by=e.by, data=e.fields("version"), version=e.cleaned["version"]
+        ),
+        _("Screening interview"),
+        anchor="#screening",
+    ),
+    _adds(
+        "eligibility",
+        "eligibility/",
+        f.EligibilityForm,
+        screening_domain.propose_eligibility,
+        _("Eligibility decision"),
+        "#eligibility",
+    ),
+    Action(
+        "review_eligibility",
+        "eligibility/<int:pk>/<str:decision>/",
+        _review_eligibility,
+        anchor="#eligibility",
+        find=_of_case(EligibilityDecision),
+    ),
+    Part(
+        "context",
+        "context/",
+        _context_form,
+        lambda e: screening_domain.update_victim_context(
+            e.case, by=e.by, data=e.fields("version"), version=e.cleaned["version"]
+        ),
+        _("Victim context"),
+        anchor="#context",
+    ),
+    _adds(
+        "add_event",
+        "events/new/",
+        f.EventForm,
+        screening_domain.add_event,
+        _("Add a trafficking event"),
+        "#route",
+    ),
+    Action(
+        "remove_event",
+        "events/<int:pk>/delete/",
+        lambda e: screening_domain.remove_event(e.case, e.obj, by=e.by),
+        anchor="#route",
+        find=_of_case(TraffickingEvent),
+    ),
+    Part(
+        "add_consent",
+        "consents/new/",
+        lambda e: f.ConsentForm(
+            e.data, case=e.case, organizations=Organization.objects.exclude(pk=e.case.organization_id)
+        ),
+        lambda e: consent_domain.record_consent(e.case, by=e.by, data=e.cleaned),
+        _("Record consent"),
+        anchor="#consent",
+    ),
+    Part(
+        "withdraw_consent",
+        "consents/<int:pk>/withdraw/",
+        lambda e: f.WithdrawConsentForm(e.data),
+        lambda e: consent_domain.withdraw_consent(
+            e.obj, by=e.by, on=e.cleaned["withdrawn_on"], withdrawn_by=e.cleaned["withdrawn_by"]
+        ),
+        lambda e: _("Withdraw consent: %(scope)s") % {"scope": e.obj.get_scope_display()},
+        anchor="#consent",
+        find=_of_case(Consent),
+    ),
+    _adds(
+        "add_guardian",
+        "guardians/new/",
+        f.GuardianForm,
+        consent_domain.add_guardian,
+        _("Add a guardian"),
+        "#minor",
+    ),
+    _adds(
+        "add_best_interests",
+        "best-interests/new/",
+        f.BestInterestsForm,
+        consent_domain.add_best_interests,
+        _("Best-interests assessment"),
+        "#minor",
+    ),
+    Part(
+        "add_note",
+        "notes/new/",
+        lambda e: f.NoteForm(e.data),
+        lambda e: notes_domain.add_note(e.case, by=e.by, body=e.cleaned["body"]),
+        _("Add a note"),
+        anchor="#notes",
+    ),
+    Part(
+        "add_attachment",
+        "attachments/new/",
+        lambda e: f.AttachmentForm(e.data, e.files),
+        _save_attachment,
+        _("Add an attachment"),
+        anchor="#attachments",
+    ),
+    _adds(
+        "add_document",
+        "documents/new/",
+        f.DocumentForm,
+        person_domain.add_document,
+        _("Add an identity document"),
+        "#person",
+    ),
+    Action(
+        "remove_document",
+        "documents/<int:pk>/delete/",
+        lambda e: person_domain.remove_document(e.case, e.obj, by=e.by),
+        anchor="#person",
+        find=get_document,
+    ),
+    Part(
+        "share",
+        "share/",
+        _share_form,
+        lambda e: case_domain.share_case(
+            e.case, by=e.by, consent=e.cleaned["consent"], attachments=e.cleaned["attachments"]
+        ),
+        _("Share with another organization"),
+        manage=True,
+    ),
+]
