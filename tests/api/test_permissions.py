@@ -23,6 +23,7 @@ HOME_ONLY, EDITORS, HOME_EDITORS = "home_only", "editors", "home_editors"
 FUND_USERS, REQUESTERS, REVIEWER = "fund_users", "requesters", "reviewer"
 ON_REQUEST, ON_DRAFT, REVIEW_REQUEST = "on_request", "on_draft", "review_request"
 READ_REQUEST, ON_CASE_REQUEST, REVIEW_CASE_REQUEST = "read_request", "on_case_request", "review_case_request"
+FUND_ADMIN, CLOSING_READERS = "fund_admin", "closing_readers"
 HOME_REQUESTERS = ("caseworker", "other_caseworker", "case_manager")
 HOME = (
     "caseworker",
@@ -73,6 +74,9 @@ EXPECTED: dict[str, dict[str, str | int]] = {
     },
     ON_CASE_REQUEST: {"caseworker": "ok", "case_manager": "ok", "other_caseworker": 404, "outsider": 404},
     REVIEW_CASE_REQUEST: {"fund_reviewer": "ok", "other_caseworker": 404, "outsider": 404},
+    # closing a fund: an admin of the organization that runs it; the report: them and its reviewers
+    FUND_ADMIN: {"org_admin": "ok"},
+    CLOSING_READERS: {"org_admin": "ok", "fund_reviewer": "ok"},
 }
 DEFAULT_REFUSAL = {
     READ: 404,
@@ -93,6 +97,8 @@ DEFAULT_REFUSAL = {
     READ_REQUEST: 403,
     ON_CASE_REQUEST: 403,
     REVIEW_CASE_REQUEST: 403,
+    FUND_ADMIN: 403,
+    CLOSING_READERS: 403,
     MANAGERS: 403,
     TASK: 403,
 }
@@ -317,7 +323,24 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
         REQUESTERS,
         201,
     ),
+    ("funds.close", "POST", "/funds/{fund}/close", None, FUND_ADMIN, 200),
+    ("funds.closing_report", "GET", "/funds/{closed_fund}/closing-report", None, CLOSING_READERS, 200),
     ("request.read", "GET", "/funds/requests/{request}", None, READ_REQUEST, 200),
+    (
+        "request.update",
+        "PUT",
+        "/funds/requests/{draft_request}",
+        lambda w: {
+            "pseudonym": "EXT-8",
+            "country": "MD",
+            "currency": "EUR",
+            "immediate_needs": "Shelter and food",
+            "justification": "None",
+            "lines": [{"category": "accommodation", "amount": "150.00"}],
+        },
+        ON_DRAFT,
+        200,
+    ),
     ("request.submit", "POST", "/funds/requests/{draft_request}/submit", None, ON_DRAFT, 200),
     (
         "request.grant",
@@ -432,6 +455,7 @@ def test_matrix_covers_every_endpoint() -> None:
             .replace("{task}", "{task_id}")
             .replace("{shared_entry}", "{ref}")
             .replace("{private_entry}", "{ref}")
+            .replace("{closed_fund}", "{fund_id}")
             .replace("{fund}", "{fund_id}")
             .replace("{draft_request}", "{request_id}")
             .replace("{submitted_request}", "{request_id}")

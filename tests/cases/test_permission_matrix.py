@@ -329,6 +329,20 @@ MATRIX = {
     "funds:new_fund": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
     "funds:fund": ("get", _fund("fund"), None, FUND_MEMBERS),
     "funds:export": ("get", _fund("fund"), None, expect(403, anonymous=302, fund_reviewer=200)),
+    # closing: an admin of the organization that runs the fund; its report: them and the fund's reviewers
+    "funds:close_fund": ("get", _fund("fund"), None, expect(403, anonymous=302, org_admin=200)),
+    "funds:closing_report": (
+        "get",
+        _fund("closed_fund"),
+        None,
+        expect(403, anonymous=302, org_admin=200, fund_reviewer=200),
+    ),
+    "funds:edit_request": (
+        "get",
+        _fund("draft_request"),
+        None,
+        expect(403, anonymous=302, **REQUESTERS, fund_reviewer=404, outsider=404),
+    ),
     "funds:new_request": ("get", _fund("fund"), None, expect(403, anonymous=302, **REQUESTERS, outsider=200)),
     "funds:request": ("get", _fund("request"), None, {**FUND_REQUEST, **NOT_ON_THE_CASE}),
     # a draft is the requesting organization's own: the reviewer does not see it yet

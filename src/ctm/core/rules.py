@@ -27,6 +27,11 @@ def can_manage_cases(membership: Any) -> bool:
     return has_role(membership, Role.CASE_MANAGER)
 
 
+def can_view_dashboard(membership: Any) -> bool:
+    """The manager views (caseloads, stages, services, tasks): counts, never a person."""
+    return has_role(membership, Role.CASE_MANAGER, Role.ORG_ADMIN)
+
+
 def can_read_activity_log(membership: Any) -> bool:
     return has_role(membership, Role.AUDITOR, Role.ORG_ADMIN)
 

@@ -106,7 +106,9 @@ def get_request_for_user(membership: Any, pk: int) -> FundRequest:
         raise NotAllowed("Your role does not work with emergency funds.")
     with review_scope(membership):
         request = (
-            FundRequest.objects.filter(_readable_q(membership), pk=pk).select_related("fund", "organization", "created_by").first()
+            FundRequest.objects.filter(_readable_q(membership), pk=pk)
+            .select_related("fund", "organization", "created_by")
+            .first()
         )
     if request is None:
         _refused(membership, pk)
