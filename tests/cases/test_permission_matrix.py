@@ -91,6 +91,7 @@ LIST = expect(200, anonymous=302, **NON_READERS)
 NEW = expect(200, anonymous=302, auditor=403, **NON_READERS)
 SEARCH = expect(200, anonymous=302, **NON_READERS)
 ACTIVITY = expect(403, anonymous=302, org_admin=200, auditor=200)
+DASHBOARD = expect(403, anonymous=302, case_manager=200, org_admin=200, outsider=200)
 TOKENS = expect(200, anonymous=302, platform_admin=403)
 LINKAGE = expect(403, anonymous=302, data_manager=200)
 LINKAGE_POST = expect(403, anonymous=302, data_manager=302)
@@ -152,6 +153,10 @@ def _a(p, part: str = "") -> dict:
 MATRIX = {
     "core:home": ("get", lambda p, o: {}, None, HOME),
     "core:activity": ("get", lambda p, o: {}, None, ACTIVITY),
+    # the manager views: case managers and organization admins, each of their own organization
+    "core:dashboard": ("get", lambda p, o: {}, None, DASHBOARD),
+    "core:dashboard_csv": ("get", lambda p, o: {"key": "cases.caseload"}, None, DASHBOARD),
+    "core:dashboard_chart": ("get", lambda p, o: {"key": "cases.stages"}, None, DASHBOARD),
     "core:organization": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
     "core:new_member": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
     "core:retention": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),

@@ -169,7 +169,7 @@ def test_close_on_the_page_then_read_the_closing_report(client, personas, fund_o
 def test_api_changes_a_draft_and_closes_a_fund(client, personas, fund_org):
     from ctm.accounts.domain.auth import create_api_token
 
-    fund, reviewer = fund_with_reviewer(fund_org)
+    fund, _reviewer = fund_with_reviewer(fund_org)
     request = draft(personas.caseworker, fund)
     _t, raw = create_api_token(personas.caseworker, name="t", by=personas.caseworker.user)
     body = {

@@ -15,6 +15,7 @@ from ctm.cases.domain.common import (
     lock,
     log_case,
     log_change,
+    move_stage,
     require_manager,
     require_write,
     snapshot,
@@ -68,6 +69,7 @@ def open_case(
             office=office,
             owner=by.user,
             opened_on=opened_on,
+            stage_since=opened_on,
             number=next_case_number(org, office, opened_on.year),
             **{k: v for k, v in case_data.items() if k in CASE_FIELDS},
         )
@@ -141,9 +143,9 @@ def change_stage(case: Case, *, by: Membership, stage: str) -> Case:
         if case.is_closed:
             raise InvalidTransition(_("Reopen the case before changing its stage."))
         old = case.stage
-        case.stage = stage
+        fields = move_stage(case, stage)
         case.status = CaseStatus.FOLLOW_UP if stage == Stage.MONITORING else CaseStatus.ACTIVE
-        case.save(update_fields=["stage", "status", "updated_at"])
+        case.save(update_fields=[*fields, "status", "updated_at"])
         log_case("cases.case.stage_changed", by, case, {"stage": [old, stage]})
     return case
 
@@ -165,15 +167,15 @@ def close_case(
             return _request_closure(case, by=by, reason=reason, note=note)
         old = {"status": case.status, "stage": case.stage}
         case.status = CaseStatus.CLOSED_REFERRED if reason == ClosureReason.REFERRED else CaseStatus.CLOSED
-        case.stage = Stage.CLOSED
         case.closure_reason = reason
         case.closure_note = note
         case.closed_on = on or timezone.localdate()
         case.closure_requested_by = None
+        moved = move_stage(case, Stage.CLOSED, on=case.closed_on)
         case.save(
             update_fields=[
+                *moved,
                 "status",
-                "stage",
                 "closure_reason",
                 "closure_note",
                 "closed_on",
@@ -225,12 +227,12 @@ def reopen_case(case: Case, *, by: Membership, reason: str = "") -> Case:
             raise InvalidTransition(_("Only a closed case can be reopened."))
         old = case.status
         case.status = CaseStatus.ACTIVE
-        case.stage = Stage.ASSISTANCE
+        moved = move_stage(case, Stage.ASSISTANCE)
         case.closed_on = None
         case.closure_reason = ""
         case.reopen_count += 1
         case.save(
-            update_fields=["status", "stage", "closed_on", "closure_reason", "reopen_count", "updated_at"]
+            update_fields=[*moved, "status", "closed_on", "closure_reason", "reopen_count", "updated_at"]
         )
         log_case(
             "cases.case.reopened", by, case, {"status": [old, case.status], "reason": [None, reason[:200]]}
@@ -254,7 +256,11 @@ def share_case(case: Case, *, by: Membership, consent: Consent, attachments: boo
             raise InvalidTransition(_("A valid referral consent naming the organization is required."))
         if attachments and not consent.includes_attachments:
             raise InvalidTransition(
-                {"attachments": _("The consent does not allow sharing the files: record a consent that does.")}
+                {
+                    "attachments": _(
+                        "The consent does not allow sharing the files: record a consent that does."
+                    )
+                }
             )
         share = (
             CaseShare.objects.filter(organization_id=case.organization_id)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import F, Model
+from django.utils import timezone
 
 from ctm.cases.domain.queries.cases import may_write_case
 from ctm.cases.rules import can_manage_cases
@@ -12,7 +14,17 @@ from ctm.core.domain.activity import masked_changes, record
 from ctm.core.domain.locking import lock
 from ctm.core.errors import ConflictError, NotAllowed
 
-__all__ = ["apply", "bump_version", "lock", "log_case", "log_change", "require_manager", "require_write", "snapshot"]
+__all__ = [
+    "apply",
+    "bump_version",
+    "lock",
+    "log_case",
+    "log_change",
+    "move_stage",
+    "require_manager",
+    "require_write",
+    "snapshot",
+]
 
 
 def require_write(by: Any, case: Any) -> None:
@@ -63,3 +75,13 @@ def log_change(
     action: str, by: Any, case: Any, old: dict[str, Any], new: dict[str, Any], sensitive: tuple[str, ...] = ()
 ) -> None:
     log_case(action, by, case, masked_changes(old, new, sensitive))
+
+
+def move_stage(case: Any, stage: str, *, on: datetime.date | None = None) -> list[str]:
+    """Set the case's stage and the day it entered it (in the caller's transaction, the case locked);
+    returns the fields to save. Every change of stage goes through here (the manager views count
+    the age in stage from `stage_since`)."""
+    if case.stage != stage or case.stage_since is None:
+        case.stage_since = on or timezone.localdate()
+    case.stage = stage
+    return ["stage", "stage_since"]

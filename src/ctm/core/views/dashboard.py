@@ -90,7 +90,7 @@ def dashboard_csv(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard_chart(request: HttpRequest, key: str) -> HttpResponse:
-    _panel_, data = _panel(request, key)
+    data = _panel(request, key)[1]
     if data.chart is None:
         raise Http404("This panel has no chart")
     c = data.chart
