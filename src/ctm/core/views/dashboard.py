@@ -1,7 +1,8 @@
 """The manager views: every registered panel (ctm.core.panels) with its table, its chart and a CSV.
 
-Scoped to the member's organization, and to their office when their membership is bound to one; a
-manager bound to no office may choose one. Panels hold counts, never a person: no read to log."""
+Scoped to the member's organization, and to their office when their role is office-bound (a caseworker
+who sees every case of their office, `rules.office_bound`); a case manager or an admin may choose
+an office. Panels hold counts, never a person: no read to log."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from ctm.core import charts
 from ctm.core.cells import neutralize
 from ctm.core.models import Office
 from ctm.core.panels import Panel, PanelData, PanelScope, get_panel, panels_for
-from ctm.core.rules import can_view_dashboard
+from ctm.core.rules import can_view_dashboard, dashboard_office
 
 
 class OfficeForm(forms.Form):
@@ -40,8 +41,9 @@ def _scope(request: HttpRequest) -> tuple[PanelScope, OfficeForm | None]:
     if not can_view_dashboard(membership):
         raise PermissionDenied
     today = timezone.localdate()
-    if membership.office_id is not None:  # bound to an office: that office only, no choice
-        return PanelScope(membership.organization_id, membership.office_id, today, membership), None
+    bound = dashboard_office(membership)
+    if bound is not None:  # an office-bound role: that office only, no choice
+        return PanelScope(membership.organization_id, bound, today, membership), None
     form = OfficeForm(request.GET or None, organization_id=membership.organization_id)
     office = form.cleaned_data["office"] if form.is_bound and form.is_valid() else None
     return PanelScope(membership.organization_id, office.pk if office else None, today, membership), form
