@@ -23,7 +23,7 @@ HOME_ONLY, EDITORS, HOME_EDITORS = "home_only", "editors", "home_editors"
 FUND_USERS, REQUESTERS, REVIEWER = "fund_users", "requesters", "reviewer"
 ON_REQUEST, ON_DRAFT, REVIEW_REQUEST = "on_request", "on_draft", "review_request"
 READ_REQUEST, ON_CASE_REQUEST, REVIEW_CASE_REQUEST = "read_request", "on_case_request", "review_case_request"
-FUND_ADMIN, CLOSING_READERS = "fund_admin", "closing_readers"
+FUND_ADMIN, CLOSING_READERS, DASHBOARD = "fund_admin", "closing_readers", "dashboard"
 HOME_REQUESTERS = ("caseworker", "other_caseworker", "case_manager")
 HOME = (
     "caseworker",
@@ -77,6 +77,8 @@ EXPECTED: dict[str, dict[str, str | int]] = {
     # closing a fund: an admin of the organization that runs it; the report: them and its reviewers
     FUND_ADMIN: {"org_admin": "ok"},
     CLOSING_READERS: {"org_admin": "ok", "fund_reviewer": "ok"},
+    # the manager views: case managers and admins, each of their own organization (the outsider's)
+    DASHBOARD: {"case_manager": "ok", "org_admin": "ok", "outsider": "ok", "platform_admin": "ok"},
 }
 DEFAULT_REFUSAL = {
     READ: 404,
@@ -99,6 +101,7 @@ DEFAULT_REFUSAL = {
     REVIEW_CASE_REQUEST: 403,
     FUND_ADMIN: 403,
     CLOSING_READERS: 403,
+    DASHBOARD: 403,
     MANAGERS: 403,
     TASK: 403,
 }
@@ -304,6 +307,8 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
     ),
     ("directory.verify", "POST", "/directory/{private_entry}/verify", None, HOME_EDITORS, 200),
     ("directory.delete", "DELETE", "/directory/{private_entry}", None, HOME_EDITORS, 204),
+    ("dashboard.list", "GET", "/dashboard", None, DASHBOARD, 200),
+    ("dashboard.read", "GET", "/dashboard/cases.stages", None, DASHBOARD, 200),
     ("funds.list", "GET", "/funds", None, EVERYONE, 200),
     ("funds.read", "GET", "/funds/{fund}", None, EVERYONE, 200),
     ("funds.summary", "GET", "/funds/{fund}/summary", None, REVIEWER, 200),
@@ -455,6 +460,7 @@ def test_matrix_covers_every_endpoint() -> None:
             .replace("{task}", "{task_id}")
             .replace("{shared_entry}", "{ref}")
             .replace("{private_entry}", "{ref}")
+            .replace("/dashboard/cases.stages", "/dashboard/{key}")
             .replace("{closed_fund}", "{fund_id}")
             .replace("{fund}", "{fund_id}")
             .replace("{draft_request}", "{request_id}")

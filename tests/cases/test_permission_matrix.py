@@ -174,6 +174,7 @@ MATRIX = {
     ),
     "accounts:password_change": ("get", lambda p, o: {}, None, expect(200, anonymous=302, password_pending=200)),
     "accounts:account": ("get", lambda p, o: {}, None, expect(200, anonymous=302)),
+    "accounts:notification_email": ("get", lambda p, o: {}, None, expect(200, anonymous=302)),
     # no app, no codes: back to the account page
     "accounts:renew_recovery_codes": ("post", lambda p, o: {}, {}, expect(302)),
     "accounts:switch_organization": ("post", lambda p, o: {}, {"organization": "1"}, expect(302)),

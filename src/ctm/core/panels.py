@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ctm.core.rules import can_view_dashboard
+from ctm.core.errors import NotAllowed
+from ctm.core.rules import can_view_dashboard, dashboard_office
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,16 @@ class Panel:
 
 
 _PANELS: dict[str, Panel] = {}
+
+
+def scope_for(membership: Any, *, office_id: int | None, today: Any) -> PanelScope:
+    """The figures a member may see: their organization, their office when their role is bound to
+    one (whatever office they ask for), else the office asked for (checked by the caller to be one
+    of the organization's) or the whole organization."""
+    if not can_view_dashboard(membership):
+        raise NotAllowed("Your role has no manager views.")
+    bound = dashboard_office(membership)
+    return PanelScope(membership.organization_id, bound if bound is not None else office_id, today, membership)
 
 
 def register(panel: Panel) -> Panel:

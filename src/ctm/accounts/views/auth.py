@@ -28,7 +28,13 @@ from ctm.accounts.domain import auth as auth_domain
 from ctm.accounts.domain import passwords
 from ctm.accounts.domain import two_factor as tf
 from ctm.accounts.domain.preferences import set_notification_email
-from ctm.accounts.forms import LoginForm, NotificationEmailForm, PasswordChangeForm, SecondFactorForm, TotpForm
+from ctm.accounts.forms import (
+    LoginForm,
+    NotificationEmailForm,
+    PasswordChangeForm,
+    SecondFactorForm,
+    TotpForm,
+)
 from ctm.accounts.middleware import ALL_STEPS, ENROL, PASSWORD, SESSION_ORG, VERIFY, account_flow
 from ctm.core.domain.queries.memberships import memberships_for_user
 from ctm.core.errors import InvalidTransition

@@ -8,8 +8,6 @@ number, no free text (an e-mail leaves CTM's protection: mail servers, inboxes, 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from ctm.core import charts
 from ctm.core.cells import neutralize
 from ctm.core.models import Office
-from ctm.core.panels import Panel, PanelData, PanelScope, get_panel, panels_for
+from ctm.core.panels import Panel, PanelData, PanelScope, get_panel, panels_for, scope_for
 from ctm.core.rules import can_view_dashboard, dashboard_office
 
 
@@ -41,12 +41,11 @@ def _scope(request: HttpRequest) -> tuple[PanelScope, OfficeForm | None]:
     if not can_view_dashboard(membership):
         raise PermissionDenied
     today = timezone.localdate()
-    bound = dashboard_office(membership)
-    if bound is not None:  # an office-bound role: that office only, no choice
-        return PanelScope(membership.organization_id, bound, today, membership), None
+    if dashboard_office(membership) is not None:  # an office-bound role: that office only, no choice
+        return scope_for(membership, office_id=None, today=today), None
     form = OfficeForm(request.GET or None, organization_id=membership.organization_id)
     office = form.cleaned_data["office"] if form.is_bound and form.is_valid() else None
-    return PanelScope(membership.organization_id, office.pk if office else None, today, membership), form
+    return scope_for(membership, office_id=office.pk if office else None, today=today), form
 
 
 def _panel(request: HttpRequest, key: str) -> tuple[Panel, PanelData]:
