@@ -194,6 +194,12 @@ def _worker(args: argparse.Namespace) -> int:
         seed_assistance()
         seconds = time.monotonic() - started
         print(f"   seeded in {seconds:.0f} s", flush=True)
+    else:
+        from ctm.assistance.models import ServiceRecord
+
+        if not ServiceRecord.objects.exists():  # cases loaded (by an interrupted run), not the rest yet
+            bench_cases.spread_caseloads()
+            seed_assistance()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     from ctm.core.reads import identifying_access
