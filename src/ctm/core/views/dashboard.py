@@ -8,42 +8,30 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ctm.core import charts
 from ctm.core.cells import neutralize
+from ctm.core.interfaces.forms import OfficeChoiceForm
 from ctm.core.models import Office
 from ctm.core.panels import Panel, PanelData, PanelScope, get_panel, panels_for, scope_for
 from ctm.core.rules import can_view_dashboard, dashboard_office
 
 
-class OfficeForm(forms.Form):
-    office = forms.ModelChoiceField(
-        label=_("Office"), queryset=Office.objects.none(), required=False, empty_label=_("All offices")
-    )
-
-    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = Office.objects.filter(organization_id=organization_id)
-
-
-def _scope(request: HttpRequest) -> tuple[PanelScope, OfficeForm | None]:
+def _scope(request: HttpRequest) -> tuple[PanelScope, OfficeChoiceForm | None]:
     membership = getattr(request, "membership", None)
     if not can_view_dashboard(membership):
         raise PermissionDenied
     today = timezone.localdate()
     if dashboard_office(membership) is not None:  # an office-bound role: that office only, no choice
         return scope_for(membership, office_id=None, today=today), None
-    form = OfficeForm(request.GET or None, organization_id=membership.organization_id)
+    form = OfficeChoiceForm(request.GET or None, organization=membership.organization)
     office = form.cleaned_data["office"] if form.is_bound and form.is_valid() else None
     return scope_for(membership, office_id=office.pk if office else None, today=today), form
 

@@ -98,12 +98,12 @@ class RequestEditForm(RequestForm):
     """A draft's changes: the same fields without who it is for (a case stays its case; a request
     under a code may change its code)."""
 
-    def __init__(self, *args: Any, request: Any, **kwargs: Any) -> None:
-        if not args or args[0] is None:
-            kwargs.setdefault("initial", self.initial_of(request))
+    def __init__(self, *args: Any, fund_request: Any = None, **kwargs: Any) -> None:
+        if fund_request is not None and (not args or args[0] is None):
+            kwargs.setdefault("initial", self.initial_of(fund_request))
         super().__init__(*args, **kwargs)
         del self.fields["case_number"]
-        if request.case_id is not None:
+        if fund_request is not None and fund_request.case_id is not None:
             del self.fields["pseudonym"]
         else:
             self.fields["pseudonym"].required = True

@@ -363,7 +363,7 @@ def edit_request(request: HttpRequest, pk: int) -> HttpResponse:
     if fund_request.state != RequestState.DRAFT:
         messages.error(request, _("Only a draft can be changed."))
         return redirect("funds:request", pk=pk)
-    form = RequestEditForm(request.POST or None, request=fund_request)
+    form = RequestEditForm(request.POST or None, fund_request=fund_request)
     if request.method == "POST" and form.is_valid():
         try:
             domain.update_request(fund_request, by=membership, data=form.cleaned_data, lines=form.lines())
