@@ -224,6 +224,19 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# E-mail (docs/operations.md, "E-mail"): only announcements of in-app notifications, to the people who
+# opted in, sent by the job worker; never identifying data. The console backend (the default, and the
+# demo's) prints them in the worker's output; production sets SMTP.
+EMAIL_BACKEND = os.environ.get("CTM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("CTM_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("CTM_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("CTM_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CTM_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("CTM_EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("CTM_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("CTM_EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = os.environ.get("CTM_EMAIL_FROM", "CTM <ctm@localhost>")
+CTM_BASE_URL = os.environ.get("CTM_BASE_URL", "http://127.0.0.1:8000")  # links in e-mails
 CTM_WORKER_CONCURRENCY = env_int("CTM_WORKER_CONCURRENCY", 1)  # jobs run at once by one `ctm worker`
 CTM_JOB_MEMORY_MB = env_int("CTM_JOB_MEMORY_MB", 4096)  # memory ceiling of one job's process (0: none)
 CTM_JOB_NICE = env_int("CTM_JOB_NICE", 10)  # CPU priority of a job's process below the web's (0: same)

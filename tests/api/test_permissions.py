@@ -23,6 +23,7 @@ HOME_ONLY, EDITORS, HOME_EDITORS = "home_only", "editors", "home_editors"
 FUND_USERS, REQUESTERS, REVIEWER = "fund_users", "requesters", "reviewer"
 ON_REQUEST, ON_DRAFT, REVIEW_REQUEST = "on_request", "on_draft", "review_request"
 READ_REQUEST, ON_CASE_REQUEST, REVIEW_CASE_REQUEST = "read_request", "on_case_request", "review_case_request"
+FUND_ADMIN, CLOSING_READERS, DASHBOARD = "fund_admin", "closing_readers", "dashboard"
 HOME_REQUESTERS = ("caseworker", "other_caseworker", "case_manager")
 HOME = (
     "caseworker",
@@ -73,6 +74,11 @@ EXPECTED: dict[str, dict[str, str | int]] = {
     },
     ON_CASE_REQUEST: {"caseworker": "ok", "case_manager": "ok", "other_caseworker": 404, "outsider": 404},
     REVIEW_CASE_REQUEST: {"fund_reviewer": "ok", "other_caseworker": 404, "outsider": 404},
+    # closing a fund: an admin of the organization that runs it; the report: them and its reviewers
+    FUND_ADMIN: {"org_admin": "ok"},
+    CLOSING_READERS: {"org_admin": "ok", "fund_reviewer": "ok"},
+    # the manager views: case managers and admins, each of their own organization (the outsider's)
+    DASHBOARD: {"case_manager": "ok", "org_admin": "ok", "outsider": "ok", "platform_admin": "ok"},
 }
 DEFAULT_REFUSAL = {
     READ: 404,
@@ -93,6 +99,9 @@ DEFAULT_REFUSAL = {
     READ_REQUEST: 403,
     ON_CASE_REQUEST: 403,
     REVIEW_CASE_REQUEST: 403,
+    FUND_ADMIN: 403,
+    CLOSING_READERS: 403,
+    DASHBOARD: 403,
     MANAGERS: 403,
     TASK: 403,
 }
@@ -298,6 +307,8 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
     ),
     ("directory.verify", "POST", "/directory/{private_entry}/verify", None, HOME_EDITORS, 200),
     ("directory.delete", "DELETE", "/directory/{private_entry}", None, HOME_EDITORS, 204),
+    ("dashboard.list", "GET", "/dashboard", None, DASHBOARD, 200),
+    ("dashboard.read", "GET", "/dashboard/cases.stages", None, DASHBOARD, 200),
     ("funds.list", "GET", "/funds", None, EVERYONE, 200),
     ("funds.read", "GET", "/funds/{fund}", None, EVERYONE, 200),
     ("funds.summary", "GET", "/funds/{fund}/summary", None, REVIEWER, 200),
@@ -317,7 +328,24 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
         REQUESTERS,
         201,
     ),
+    ("funds.close", "POST", "/funds/{fund}/close", None, FUND_ADMIN, 200),
+    ("funds.closing_report", "GET", "/funds/{closed_fund}/closing-report", None, CLOSING_READERS, 200),
     ("request.read", "GET", "/funds/requests/{request}", None, READ_REQUEST, 200),
+    (
+        "request.update",
+        "PUT",
+        "/funds/requests/{draft_request}",
+        lambda w: {
+            "pseudonym": "EXT-8",
+            "country": "MD",
+            "currency": "EUR",
+            "immediate_needs": "Shelter and food",
+            "justification": "None",
+            "lines": [{"category": "accommodation", "amount": "150.00"}],
+        },
+        ON_DRAFT,
+        200,
+    ),
     ("request.submit", "POST", "/funds/requests/{draft_request}/submit", None, ON_DRAFT, 200),
     (
         "request.grant",
@@ -432,6 +460,8 @@ def test_matrix_covers_every_endpoint() -> None:
             .replace("{task}", "{task_id}")
             .replace("{shared_entry}", "{ref}")
             .replace("{private_entry}", "{ref}")
+            .replace("/dashboard/cases.stages", "/dashboard/{key}")
+            .replace("{closed_fund}", "{fund_id}")
             .replace("{fund}", "{fund_id}")
             .replace("{draft_request}", "{request_id}")
             .replace("{submitted_request}", "{request_id}")

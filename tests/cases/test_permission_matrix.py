@@ -91,6 +91,7 @@ LIST = expect(200, anonymous=302, **NON_READERS)
 NEW = expect(200, anonymous=302, auditor=403, **NON_READERS)
 SEARCH = expect(200, anonymous=302, **NON_READERS)
 ACTIVITY = expect(403, anonymous=302, org_admin=200, auditor=200)
+DASHBOARD = expect(403, anonymous=302, case_manager=200, org_admin=200, outsider=200)
 TOKENS = expect(200, anonymous=302, platform_admin=403)
 LINKAGE = expect(403, anonymous=302, data_manager=200)
 LINKAGE_POST = expect(403, anonymous=302, data_manager=302)
@@ -152,6 +153,10 @@ def _a(p, part: str = "") -> dict:
 MATRIX = {
     "core:home": ("get", lambda p, o: {}, None, HOME),
     "core:activity": ("get", lambda p, o: {}, None, ACTIVITY),
+    # the manager views: case managers and organization admins, each of their own organization
+    "core:dashboard": ("get", lambda p, o: {}, None, DASHBOARD),
+    "core:dashboard_csv": ("get", lambda p, o: {"key": "cases.caseload"}, None, DASHBOARD),
+    "core:dashboard_chart": ("get", lambda p, o: {"key": "cases.stages"}, None, DASHBOARD),
     "core:organization": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
     "core:new_member": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
     "core:retention": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
@@ -169,6 +174,7 @@ MATRIX = {
     ),
     "accounts:password_change": ("get", lambda p, o: {}, None, expect(200, anonymous=302, password_pending=200)),
     "accounts:account": ("get", lambda p, o: {}, None, expect(200, anonymous=302)),
+    "accounts:notification_email": ("get", lambda p, o: {}, None, expect(200, anonymous=302)),
     # no app, no codes: back to the account page
     "accounts:renew_recovery_codes": ("post", lambda p, o: {}, {}, expect(302)),
     "accounts:switch_organization": ("post", lambda p, o: {}, {"organization": "1"}, expect(302)),
@@ -329,6 +335,20 @@ MATRIX = {
     "funds:new_fund": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
     "funds:fund": ("get", _fund("fund"), None, FUND_MEMBERS),
     "funds:export": ("get", _fund("fund"), None, expect(403, anonymous=302, fund_reviewer=200)),
+    # closing: an admin of the organization that runs the fund; its report: them and the fund's reviewers
+    "funds:close_fund": ("get", _fund("fund"), None, expect(403, anonymous=302, org_admin=200)),
+    "funds:closing_report": (
+        "get",
+        _fund("closed_fund"),
+        None,
+        expect(403, anonymous=302, org_admin=200, fund_reviewer=200),
+    ),
+    "funds:edit_request": (
+        "get",
+        _fund("draft_request"),
+        None,
+        expect(403, anonymous=302, **REQUESTERS, fund_reviewer=404, outsider=404),
+    ),
     "funds:new_request": ("get", _fund("fund"), None, expect(403, anonymous=302, **REQUESTERS, outsider=200)),
     "funds:request": ("get", _fund("request"), None, {**FUND_REQUEST, **NOT_ON_THE_CASE}),
     # a draft is the requesting organization's own: the reviewer does not see it yet

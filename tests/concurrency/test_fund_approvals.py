@@ -55,3 +55,43 @@ def test_concurrent_payments_never_exceed_the_approval(two_connections, personas
     assert sum(o.ok for o in outcomes) == 5
     assert FundRequest.objects.get(pk=request.pk).disbursed == Decimal("500.00")
     assert Fund.objects.get(pk=fund.pk).disbursed == Decimal("500.00")
+
+
+def test_closing_while_an_approval_is_in_flight(race, personas):
+    """The approval holds the fund's lock: the closing waits for it, and its balance includes it."""
+    from ctm.funds.domain.funds import close_fund
+
+    fund_org = f.make_org("FND", "CH", name="Fund manager")
+    fund, reviewer = fund_with_reviewer(fund_org)
+    admin = fund_org.memberships.get(role="org_admin")
+    request = in_review(personas.caseworker, fund, reviewer)
+    first, second = race(
+        lambda: decide_request(FundRequest.objects.get(pk=request.pk), by=reviewer, decision="approved"),
+        lambda: close_fund(Fund.objects.get(pk=fund.pk), by=admin),
+        organizations=[personas.org, fund_org],
+    )
+    assert first.ok and second.ok, (first.error, second.error)
+    fund = Fund.objects.get(pk=fund.pk)
+    assert not fund.is_open and fund.committed == fund.closing_committed == Decimal("500.00")
+    assert FundRequest.objects.get(pk=request.pk).state == RequestState.APPROVED
+
+
+def test_an_approval_waiting_for_the_closing_is_refused(race, personas):
+    """The closing holds the fund's lock: the approval waits, then reads a closed fund and commits nothing."""
+    from ctm.core.errors import InvalidTransition
+    from ctm.funds.domain.funds import close_fund
+
+    fund_org = f.make_org("FND", "CH", name="Fund manager")
+    fund, reviewer = fund_with_reviewer(fund_org)
+    admin = fund_org.memberships.get(role="org_admin")
+    request = in_review(personas.caseworker, fund, reviewer)
+    first, second = race(
+        lambda: close_fund(Fund.objects.get(pk=fund.pk), by=admin),
+        lambda: decide_request(FundRequest.objects.get(pk=request.pk), by=reviewer, decision="approved"),
+        organizations=[personas.org, fund_org],
+    )
+    assert first.ok, first.error
+    assert isinstance(second.error, InvalidTransition), second.error
+    fund = Fund.objects.get(pk=fund.pk)
+    assert fund.committed == fund.closing_committed == Decimal("0.00")
+    assert FundRequest.objects.get(pk=request.pk).state == RequestState.IN_REVIEW

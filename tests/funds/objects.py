@@ -8,7 +8,7 @@ from typing import Any
 
 from ctm.core.enums import Role
 from ctm.funds.domain.documents import add_document
-from ctm.funds.domain.funds import create_fund
+from ctm.funds.domain.funds import close_fund, create_fund
 from ctm.funds.domain.requests import (
     create_request,
     decide_request,
@@ -88,4 +88,6 @@ def fund_objects(p: Any) -> dict[str, int]:
     ids["reported_request"] = submit_report(
         reported, by=p.caseworker, spent=Decimal("500"), report="Receipts."
     ).pk
+    closed, _reviewer = fund_with_reviewer(p.org, reviewer=p.fund_reviewer)
+    ids["closed_fund"] = close_fund(closed, by=p.org_admin).pk
     return ids

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -91,3 +93,18 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=_("What or who will use it, e.g. 'reporting script'."),
     )
+
+
+class NotificationEmailForm(forms.Form):
+    notify_by_email = forms.BooleanField(
+        label=_("Announce my notifications by e-mail"),
+        required=False,
+        help_text=_("The e-mail says only that something waits for you in CTM: never a name or a case number."),
+    )
+    email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("notify_by_email") and not data.get("email"):
+            self.add_error("email", _("Give the address to write to."))
+        return data

@@ -27,6 +27,9 @@ class User(AbstractUser):
 
     preferred_language = models.CharField(max_length=8, blank=True)
     must_change_password = models.BooleanField(_("must change the password at next login"), default=False)
+    # Opt-in: CTM's in-app notifications also announced by e-mail to `email` (never naming a person
+    # or a case: ctm.assistance.domain.mail).
+    notify_by_email = models.BooleanField(_("announce my notifications by e-mail"), default=False)
 
     class Meta:
         verbose_name = _("user")

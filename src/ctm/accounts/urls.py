@@ -12,6 +12,7 @@ urlpatterns = [
     path("two-factor/recovery-codes/", auth.renew_recovery_codes_view, name="renew_recovery_codes"),
     path("password/", auth.password_change_view, name="password_change"),
     path("me/", auth.account_view, name="account"),
+    path("me/notification-email/", auth.notification_email_view, name="notification_email"),
     path("organization/", auth.switch_organization, name="switch_organization"),
     path("tokens/", tokens.tokens_view, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens.revoke_token_view, name="revoke_token"),

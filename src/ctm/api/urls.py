@@ -14,6 +14,7 @@ from ctm.api.routers import (
     cases,
     consents,
     context,
+    dashboard,
     directory,
     funds,
     notes,
@@ -48,6 +49,7 @@ errors.install(api)
 api.add_router("/organizations", organizations.router)
 api.add_router("/directory", directory.router)
 api.add_router("/funds", funds.router)
+api.add_router("/dashboard", dashboard.router)
 for module in (cases, persons, context, consents, notes, screening, assistance):
     api.add_router("/cases", module.router)
 api.add_router("", work.router)

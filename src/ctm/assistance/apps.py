@@ -19,8 +19,10 @@ class AssistanceConfig(AppConfig):
 
         register()  # the assistance section of the case page, and its lines of the summary
         from ctm.assistance.domain import hooks
+        from ctm.assistance.domain.queries.dashboard import register_panels
         from ctm.cases.models import EligibilityDecision, ScreeningInterview
 
+        register_panels()  # the manager views' services and tasks panels (ctm.core.panels)
         # tasks raised by the case register's events (see hooks.py)
         post_save.connect(
             hooks.screening_recorded, sender=ScreeningInterview, dispatch_uid="assistance.screening"

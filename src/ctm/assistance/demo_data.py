@@ -56,7 +56,17 @@ def load_demo(seed: int) -> int:
         org = Organization.objects.get(code=spec.code)
         with organization_scope(org), transaction.atomic():
             total += _organization(org, spec.code, rng)
+    _opt_in_to_email()
     return total
+
+
+def _opt_in_to_email() -> None:
+    """Each demo case manager has their notifications announced by e-mail (from now on: the demo's
+    own notifications are not sent). The demo's console backend prints them in `ctm serve`'s output."""
+    from ctm.accounts.domain.preferences import set_notification_email
+
+    for m in Membership.objects.filter(role=Role.CASE_MANAGER, organization__code__in=[s.code for s in DEMO_ORGS]):
+        set_notification_email(m.user, enabled=True, email=f"{m.user.username}@example.org", organization=m.organization)
 
 
 def _organization(org: Organization, code: str, rng: random.Random) -> int:

@@ -16,8 +16,11 @@ class CasesConfig(AppConfig):
     verbose_name = _("Case register")
 
     def ready(self) -> None:
+        from ctm.cases.domain.queries.dashboard import register_panels
         from ctm.cases.models import Attachment
         from ctm.core.encrypted import register_blobs
+
+        register_panels()  # the manager views' caseload and stage panels (ctm.core.panels)
 
         # an attachment's bytes, for `ctm keys` (the encrypted columns are found without declaring them)
         register_blobs(Attachment, attachment_blob_context, context_fields=("organization_id", "case_id"))

@@ -17,4 +17,5 @@ def ctm(request: HttpRequest) -> dict[str, Any]:
         "can_read_cases": rules.can_read_cases(membership),
         "can_write_cases": rules.can_write_cases(membership),
         "can_read_activity_log": rules.can_read_activity_log(membership),
+        "can_view_dashboard": rules.can_view_dashboard(membership),
     }

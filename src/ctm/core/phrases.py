@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 ACTIONS = {
     # accounts
     "accounts.user.created": _("User created"),
+    "accounts.user.notification_email_changed": _("E-mail for notifications turned on or off"),
     "accounts.user.locked": _("User locked out after failed logins"),
     "accounts.login.succeeded": _("Logged in"),
     "accounts.login.failed": _("Login failed"),
@@ -105,7 +106,9 @@ ACTIONS = {
     "directory.entries.imported": _("Directory entries imported"),
     # emergency assistance funds
     "funds.fund.created": _("Emergency fund opened"),
+    "funds.fund.closed": _("Emergency fund closed"),
     "funds.request.created": _("Fund request drafted"),
+    "funds.request.updated": _("Fund request draft changed"),
     "funds.request.submitted": _("Fund request submitted"),
     "funds.request.identity_granted": _("Fund reviewers allowed to see who a request is for"),
     "funds.request.identity_withdrawn": _("Fund reviewers no longer see who a request is for"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctm.core.enums import Role
+from ctm.core.enums import CaseworkerScope, Role
 
 CASE_READERS = frozenset({Role.CASEWORKER, Role.CASE_MANAGER, Role.AUDITOR})
 CASE_WRITERS = frozenset({Role.CASEWORKER, Role.CASE_MANAGER})
@@ -25,6 +25,27 @@ def can_write_cases(membership: Any) -> bool:
 def can_manage_cases(membership: Any) -> bool:
     """Approve eligibility, assign, approve a minor's closure, share with another organization."""
     return has_role(membership, Role.CASE_MANAGER)
+
+
+def office_bound(membership: Any) -> bool:
+    """A caseworker of an organization whose caseworkers see every case of their office: the one
+    role whose view of the cases is one office (case managers and admins see the organization)."""
+    return (
+        has_role(membership, Role.CASEWORKER)
+        and membership.office_id is not None
+        and membership.organization.caseworker_scope == CaseworkerScope.OFFICE
+    )
+
+
+def can_view_dashboard(membership: Any) -> bool:
+    """The manager views (caseloads, stages, services, tasks): counts, never a person. Case managers
+    and admins for the organization; an office-bound caseworker for their office."""
+    return has_role(membership, Role.CASE_MANAGER, Role.ORG_ADMIN) or office_bound(membership)
+
+
+def dashboard_office(membership: Any) -> int | None:
+    """The office the manager views are restricted to (None: the whole organization)."""
+    return membership.office_id if office_bound(membership) else None
 
 
 def can_read_activity_log(membership: Any) -> bool:

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from ctm.core.views import organization, pages
+from ctm.core.views import dashboard, organization, pages
 
 app_name = "core"
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("activity/", pages.activity_log, name="activity"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/<str:key>.csv", dashboard.dashboard_csv, name="dashboard_csv"),
+    path("dashboard/<str:key>.png", dashboard.dashboard_chart, name="dashboard_chart"),
     path("organization/", organization.organization_page, name="organization"),
     path("organization/retention/", organization.retention_page, name="retention"),
     path("organization/members/new/", organization.new_member, name="new_member"),

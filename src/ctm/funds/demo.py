@@ -79,7 +79,54 @@ def load_fund_demo() -> int:
                 made.append(request)
         with organization_scope(*orgs):
             _advance(made, reviewer)
+        made += _last_year(orgs, manager, reviewer)
     return len(made)
+
+
+def _last_year(orgs: list[Any], manager: Any, reviewer: Any) -> list[Any]:
+    """Last year's fund, closed with one request approved and paid in part (its closing balance
+    report), and a draft of this year's that its caseworker may still change."""
+    from django.utils import timezone
+
+    from ctm.core.scopes import organization_scope
+    from ctm.funds.domain import requests as domain
+    from ctm.funds.domain.funds import close_fund, create_fund
+
+    admin = _member(manager, Role.ORG_ADMIN)
+    data = {
+        "name": "Emergency Assistance Fund 2025 (fictional)",
+        "donor": "A fictional donor agency",
+        "year": 2025,
+        "currency": "USD",
+        "total": Decimal("10000.00"),
+        "eligibility": "Last year's rules (fictional).",
+    }
+    old = create_fund(by=admin, data=data, reviewers=[reviewer])
+    chi = next(o for o in orgs if o.code == "CHI")
+    with organization_scope(chi):
+        by = _member(chi, Role.CASE_MANAGER)
+        lines = [{"category": "medical", "description": "Hospital stay", "amount": Decimal("1200.00")}]
+        values = {
+            "pseudonym": "EXT-CHI-2025",
+            "country": chi.country,
+            "currency": "USD",
+            "immediate_needs": "Hospital stay after an injury (fictional).",
+            "justification": "No health insurance (fictional).",
+        }
+        request = domain.create_request(by=by, fund=old, data=values, lines=lines)
+        domain.submit_request(request, by=by)
+        domain.start_review(request, by=reviewer)
+        domain.decide_request(request, by=reviewer, decision="approved")
+        domain.disburse(request, by=reviewer, amount=Decimal("800.00"), currency="USD", paid_on=timezone.localdate())
+        close_fund(old, by=admin)
+        current = old.__class__.objects.get(name__startswith="Emergency Assistance Fund (fictional)")
+        draft = domain.create_request(
+            by=_member(chi, Role.CASEWORKER),
+            fund=current,
+            data={**values, "pseudonym": "EXT-CHI-2026-01", "immediate_needs": "Rent for a month (fictional)."},
+            lines=[{"category": "accommodation", "description": "Rent", "amount": Decimal("300.00")}],
+        )
+    return [request, draft]
 
 
 def _advance(made: list[Any], reviewer: Any) -> None:

@@ -27,7 +27,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ctm.accounts.domain import auth as auth_domain
 from ctm.accounts.domain import passwords
 from ctm.accounts.domain import two_factor as tf
-from ctm.accounts.forms import LoginForm, PasswordChangeForm, SecondFactorForm, TotpForm
+from ctm.accounts.domain.preferences import set_notification_email
+from ctm.accounts.forms import (
+    LoginForm,
+    NotificationEmailForm,
+    PasswordChangeForm,
+    SecondFactorForm,
+    TotpForm,
+)
 from ctm.accounts.middleware import ALL_STEPS, ENROL, PASSWORD, SESSION_ORG, VERIFY, account_flow
 from ctm.core.domain.queries.memberships import memberships_for_user
 from ctm.core.errors import InvalidTransition
@@ -221,3 +228,24 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
         if str(membership.organization_id) == wanted:
             request.session[SESSION_ORG] = membership.organization_id
     return redirect(HOME)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_email_view(request: HttpRequest) -> HttpResponse:
+    """Opt in or out of e-mails announcing one's notifications (they never name a person or a case)."""
+    user = request.user
+    initial = {"notify_by_email": user.notify_by_email, "email": user.email}
+    form = NotificationEmailForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        membership = getattr(request, "membership", None)
+        set_notification_email(
+            user,
+            enabled=form.cleaned_data["notify_by_email"],
+            email=form.cleaned_data["email"],
+            organization=membership.organization if membership else None,
+        )
+        messages.success(request, _("Saved."))
+        return redirect("accounts:account")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/notification_email.html", {"form": form}, status=status)

@@ -4,7 +4,7 @@ the requesting organization granted it."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from ctm.api.auth import membership_of
 from ctm.api.errors import invalid
 from ctm.api.schemas.common import responses
 from ctm.api.schemas.funds import (
+    ClosingReportOut,
     DecisionIn,
     DocumentOut,
     FundOut,
@@ -26,13 +27,15 @@ from ctm.api.schemas.funds import (
     RequestCreate,
     RequestOut,
     RequestRow,
+    RequestUpdate,
 )
 from ctm.cases.domain.queries.cases import get_case_for_user
 from ctm.core.errors import NotAllowed
 from ctm.core.scopes import enter_request_scope
 from ctm.funds.domain import documents
+from ctm.funds.domain import funds as fund_domain
 from ctm.funds.domain import requests as domain
-from ctm.funds.domain.queries.reports import fund_summary
+from ctm.funds.domain.queries.reports import closing_report, fund_summary
 from ctm.funds.domain.queries.requests import (
     funds_for_user,
     get_fund_for_user,
@@ -91,6 +94,18 @@ def list_requests(request: Any) -> Any:
 @router.get("/requests/{request_id}", response=responses(200, RequestOut, 403, 404), summary="Read a request")
 def read_request(request: Any, request_id: int) -> Any:
     return _out(request, _request(request, request_id))
+
+
+@router.put(
+    "/requests/{request_id}", response=responses(200, RequestOut, 403, 404, 422), summary="Change a draft"
+)
+def update_request(request: Any, request_id: int, body: RequestUpdate) -> Any:
+    data = body.model_dump(exclude={"lines"})
+    lines = [line.model_dump() for line in body.lines]
+    r = domain.update_request(
+        _request(request, request_id), by=membership_of(request), data=data, lines=lines
+    )
+    return _out(request, r)
 
 
 @router.post(
@@ -242,3 +257,39 @@ def create_request(request: Any, fund_id: int, body: RequestCreate) -> Any:
     lines = [line.model_dump() for line in body.lines]
     r = domain.create_request(by=membership, fund=fund, data=data, lines=lines, case=case)
     return Status(201, _out(request, r))
+
+
+@router.post(
+    "/{fund_id}/close",
+    response=responses(200, FundOut, 403, 404, 422),
+    summary="Close the fund: no new request, submission or approval (an admin of its organization)",
+)
+def close_fund(request: Any, fund_id: int) -> Any:
+    membership = membership_of(request)
+    fund = get_fund_for_user(membership, fund_id)
+    return fund_domain.close_fund(fund, by=membership)
+
+
+@router.get(
+    "/{fund_id}/closing-report",
+    response=responses(200, ClosingReportOut, 403, 404),
+    summary="A closed fund's balance at closing and now (its reviewers and its organization's admins)",
+)
+def read_closing_report(request: Any, fund_id: int) -> Any:
+    membership = membership_of(request)
+    fund = get_fund_for_user(membership, fund_id)
+    reviewer = is_fund_reviewer(membership, fund)
+    if not (reviewer or fund_domain.may_close_fund(membership, fund)):
+        raise NotAllowed("Only the fund's reviewers and its organization's admins read its closing report.")
+    if fund.is_open:
+        raise Http404("The fund is open")
+    report = closing_report(fund, requests_for_user(membership, fund=fund) if reviewer else None)
+    return {
+        **{f.name: getattr(report, f.name) for f in fields(report) if f.name != "fund"},
+        "fund": fund.pk,
+        "currency": fund.currency,
+        "closed_at": fund.closed_at,
+        "total": fund.total,
+        "committed": fund.committed,
+        "disbursed": fund.disbursed,
+    }

@@ -40,6 +40,7 @@ class FundOut(Schema):
     remaining: Decimal
     eligibility: str
     is_open: bool
+    closed_at: datetime.datetime | None = None
     manager: str = Field(validation_alias="manager.code")
 
 
@@ -63,6 +64,36 @@ class RequestCreate(In):
     immediate_needs: Annotated[str, Field(min_length=1, max_length=5000)]
     justification: Annotated[str, Field(min_length=1, max_length=5000)]
     lines: Annotated[list[LineIn], Field(min_length=1, max_length=20)]
+
+
+class RequestUpdate(In):
+    """A draft's new content (who it is for stays: `pseudonym` only changes a request under a code)."""
+
+    pseudonym: Text32 = ""
+    country: Country
+    currency: Currency
+    immediate_needs: Annotated[str, Field(min_length=1, max_length=5000)]
+    justification: Annotated[str, Field(min_length=1, max_length=5000)]
+    lines: Annotated[list[LineIn], Field(min_length=1, max_length=20)]
+
+
+class ClosingReportOut(Schema):
+    """A closed fund's balance at closing and now (amounts in the fund's currency)."""
+
+    fund: int
+    currency: str
+    closed_at: datetime.datetime
+    total: Decimal
+    committed_at_closing: Decimal
+    disbursed_at_closing: Decimal
+    remaining_at_closing: Decimal
+    committed: Decimal
+    disbursed: Decimal
+    paid_since: Decimal
+    released_since: Decimal
+    left_to_pay: Decimal
+    unspent: Decimal
+    by_state: list[tuple[str, int]]
 
 
 class IdentityOut(Schema):

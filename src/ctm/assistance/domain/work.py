@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ctm.assistance.domain.common import lock, log_case
+from ctm.assistance.domain.mail import queue_emails
 from ctm.assistance.enums import TASK_DUE_DAYS, TaskStatus
 from ctm.assistance.models import Notification, Task
 from ctm.cases.enums import CLOSED_STATUSES
@@ -37,10 +38,11 @@ def raise_task(case: Any, *, kind: str, on: datetime.date, role: str = "", assig
         assignee=assignee,
         due_on=on + datetime.timedelta(days=TASK_DUE_DAYS[kind]),
     )
-    Notification.objects.bulk_create(
+    notifications = Notification.objects.bulk_create(
         Notification(organization_id=case.organization_id, user_id=uid, task=task, case=case, kind=kind)
         for uid in sorted(task_users(task))
     )
+    queue_emails(notifications)  # for those who opted in: sent by the job worker after the commit
     return task
 
 
@@ -94,7 +96,7 @@ def notify_overdue(organization: Any, *, today: datetime.date | None = None) -> 
             .filter(overdue_notified_on__isnull=True)
             .exclude(case__status__in=CLOSED_STATUSES)
         )
-        Notification.objects.bulk_create(
+        notifications = Notification.objects.bulk_create(
             Notification(
                 organization_id=task.organization_id,
                 user_id=uid,
@@ -106,6 +108,7 @@ def notify_overdue(organization: Any, *, today: datetime.date | None = None) -> 
             for task in tasks
             for uid in sorted(task_users(task))
         )
+        queue_emails(notifications)
         Task.objects.filter(pk__in=[t.pk for t in tasks]).update(overdue_notified_on=day)
         if tasks:
             record(

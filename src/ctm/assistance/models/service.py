@@ -39,7 +39,9 @@ class ServiceRecord(TenantModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("service")
         indexes = [
-            models.Index(fields=["organization", "support_type", "status"], name="service_org_type_status")
+            models.Index(fields=["organization", "support_type", "status"], name="service_org_type_status"),
+            # the manager views: services delivered per month and type
+            models.Index(fields=["organization", "status", "ended_on", "support_type"], name="service_org_delivered")
         ]
 
     def __str__(self) -> str:

@@ -57,6 +57,7 @@ class Notification(TenantModel):
     kind = models.CharField(_("about"), max_length=24, choices=TaskKind.choices)
     overdue = models.BooleanField(_("overdue"), default=False)  # "this task is now overdue"
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # announced by e-mail (opt-in), once
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -15,6 +15,7 @@ from ctm.cases.domain.common import (
     lock,
     log_case,
     log_change,
+    move_stage,
     require_manager,
     require_write,
     snapshot,
@@ -69,6 +70,7 @@ def open_case(
             office=office,
             owner=by.user,
             opened_on=opened_on,
+            stage_since=opened_on,
             number=next_case_number(org, office, opened_on.year),
             **{k: v for k, v in case_data.items() if k in CASE_FIELDS},
         )
@@ -146,9 +148,9 @@ def change_stage(case: Case, *, by: Membership, stage: str) -> Case:
         if stage != case.stage and (missing := missing_for_stage(case, stage)):
             raise StageConditionsMissing(missing)
         old = case.stage
-        case.stage = stage
+        fields = move_stage(case, stage)
         case.status = CaseStatus.FOLLOW_UP if stage == Stage.MONITORING else CaseStatus.ACTIVE
-        case.save(update_fields=["stage", "status", "updated_at"])
+        case.save(update_fields=[*fields, "status", "updated_at"])
         log_case("cases.case.stage_changed", by, case, {"stage": [old, stage]})
     return case
 
@@ -171,16 +173,16 @@ def close_case(
             return _request_closure(case, by=by, reason=reason, note=note or "")
         old = {"status": case.status, "stage": case.stage}
         case.status = CaseStatus.CLOSED_REFERRED if reason == ClosureReason.REFERRED else CaseStatus.CLOSED
-        case.stage = Stage.CLOSED
         case.closure_reason = reason
         if note is not None:
             case.closure_note = note
         case.closed_on = on or timezone.localdate()
         case.closure_requested_by = None
+        moved = move_stage(case, Stage.CLOSED, on=case.closed_on)
         case.save(
             update_fields=[
+                *moved,
                 "status",
-                "stage",
                 "closure_reason",
                 "closure_note",
                 "closed_on",
@@ -232,12 +234,12 @@ def reopen_case(case: Case, *, by: Membership, reason: str = "") -> Case:
             raise InvalidTransition(_("Only a closed case can be reopened."))
         old = case.status
         case.status = CaseStatus.ACTIVE
-        case.stage = Stage.ASSISTANCE
+        moved = move_stage(case, Stage.ASSISTANCE)
         case.closed_on = None
         case.closure_reason = ""
         case.reopen_count += 1
         case.save(
-            update_fields=["status", "stage", "closed_on", "closure_reason", "reopen_count", "updated_at"]
+            update_fields=[*moved, "status", "closed_on", "closure_reason", "reopen_count", "updated_at"]
         )
         log_case(
             "cases.case.reopened", by, case, {"status": [old, case.status], "reason": [None, reason[:200]]}

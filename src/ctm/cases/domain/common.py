@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import F, Model
+from django.utils import timezone
 
 from ctm.cases.domain.queries.cases import may_write_case
 from ctm.cases.rules import can_manage_cases
@@ -18,6 +20,7 @@ __all__ = [
     "lock",
     "log_case",
     "log_change",
+    "move_stage",
     "require_manager",
     "require_write",
     "snapshot",
@@ -72,3 +75,13 @@ def log_change(
     action: str, by: Any, case: Any, old: dict[str, Any], new: dict[str, Any], sensitive: tuple[str, ...] = ()
 ) -> None:
     log_case(action, by, case, masked_changes(old, new, sensitive))
+
+
+def move_stage(case: Any, stage: str, *, on: datetime.date | None = None) -> list[str]:
+    """Set the case's stage and the day it entered it (in the caller's transaction, the case locked);
+    returns the fields to save. Every change of stage goes through here (the manager views count
+    the age in stage from `stage_since`)."""
+    if case.stage != stage or case.stage_since is None:
+        case.stage_since = on or timezone.localdate()
+    case.stage = stage
+    return ["stage", "stage_since"]

@@ -14,6 +14,7 @@ from ctm.cases.domain.common import (
     lock,
     log_case,
     log_change,
+    move_stage,
     require_manager,
     require_write,
     snapshot,
@@ -108,9 +109,8 @@ def review_eligibility(
                 case.stage == Stage.SCREENING
                 and decision.trafficking_status != TraffickingStatus.NOT_A_VICTIM
             ):
-                case.stage = Stage.ASSISTANCE
+                fields += move_stage(case, Stage.ASSISTANCE)
                 changes["stage"] = [Stage.SCREENING, Stage.ASSISTANCE]
-                fields.append("stage")
             case.save(update_fields=fields)
         log_case("cases.eligibility.reviewed", by, case, changes)
     return decision

@@ -29,6 +29,9 @@ class Case(TenantModel):
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
     )
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.SCREENING)
+    # The day the case entered its stage (the manager views' "age in stage"): set with the stage, by
+    # `ctm.cases.domain.cases.move_stage` only. Null only for rows older than the field (backfilled).
+    stage_since = models.DateField(_("in this stage since"), null=True, blank=True)
     opened_on = models.DateField(_("opened on"))
     identified_on = models.DateField(_("identified on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -80,6 +83,8 @@ class Case(TenantModel):
             ),
             # The type is matched inside "|A|B|": a count reads these small (deduplicated) indexes.
             models.Index(fields=["organization", "exploitation_types"], name="case_org_exploit_types"),
+            # The manager views: open cases by stage and age in stage, per office (read from the index).
+            models.Index(fields=["organization", "stage", "stage_since", "office"], name="case_org_stage_since"),
             models.Index(
                 fields=["organization", "exploitation_country", "exploitation_types"],
                 name="case_org_country_types",

@@ -133,3 +133,17 @@ class NewOrganizationForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), choices=_blank(country_choices))
     office_name = forms.CharField(label=_("First office"), max_length=200)
     office_code = forms.RegexField(label=_("Office code"), regex=r"^[A-Z0-9]{2,8}$")
+
+
+class OfficeChoiceForm(forms.Form):
+    """The manager views' choice of one office of the organization (or all)."""
+
+    office = forms.ModelChoiceField(
+        label=_("Office"), queryset=None, required=False, empty_label=_("All offices")
+    )
+
+    def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from ctm.core.models import Office
+
+        self.fields["office"].queryset = Office.objects.filter(organization=organization)

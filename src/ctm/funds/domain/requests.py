@@ -72,6 +72,18 @@ def _move(request: FundRequest, state: str, fields: list[str]) -> str:
 # --- the requesting organization ------------------------------------------------------------------
 
 
+def _check_budget(data: dict[str, Any], lines: list[dict[str, Any]]) -> None:
+    validate_currency(data["currency"])
+    if not lines:
+        raise ValidationError({"lines": [_("A budget needs at least one line.")]})
+    for line in lines:
+        validate_positive(line["amount"])
+
+
+def _total(lines: list[dict[str, Any]]) -> Decimal:
+    return sum((Decimal(line["amount"]) for line in lines), Decimal("0")).quantize(CENT)
+
+
 @transaction.atomic
 def create_request(
     *, by: Any, fund: Fund, data: dict[str, Any], lines: list[dict[str, Any]], case: Any = None
@@ -88,11 +100,9 @@ def create_request(
         raise NotAllowed("A request names a case of the requesting organization.")
     if pseudonym:
         validate_pseudonym(pseudonym)
-    validate_currency(data["currency"])
-    if not lines:
-        raise ValidationError({"lines": [_("A budget needs at least one line.")]})
-    for line in lines:
-        validate_positive(line["amount"])
+    _check_budget(data, lines)
+    if not fund.is_open:
+        raise InvalidTransition(_("This fund no longer takes requests."))
     request = FundRequest.objects.create(
         organization_id=by.organization_id,
         fund=fund,
@@ -102,7 +112,7 @@ def create_request(
         currency=data["currency"].upper(),
         immediate_needs=data["immediate_needs"],
         justification=data["justification"],
-        requested_total=sum((Decimal(line["amount"]) for line in lines), Decimal("0")),
+        requested_total=_total(lines),
         created_by=by.user,
     )
     BudgetLine.objects.bulk_create(
@@ -117,12 +127,45 @@ def create_request(
     return request
 
 
+EDITABLE = ("country", "currency", "immediate_needs", "justification")
+
+
+@transaction.atomic
+def update_request(
+    request: FundRequest, *, by: Any, data: dict[str, Any], lines: list[dict[str, Any]]
+) -> FundRequest:
+    """Change a draft: its country, currency, needs, justification, pseudonymous code (a request
+    under a code) and its whole budget. Who it is for (a case) does not change: a new draft does."""
+    _requester(request, by)
+    lock(request)
+    _expect(request, S.DRAFT)
+    _check_budget(data, lines)
+    fields = [*EDITABLE, "requested_total"]
+    if request.case_id is None and data.get("pseudonym"):
+        validate_pseudonym(data["pseudonym"].strip())
+        request.pseudonym = data["pseudonym"].strip()
+        fields.append("pseudonym")
+    old_total, old_currency = request.requested_total, request.currency
+    for name in EDITABLE:
+        setattr(request, name, data[name])
+    request.currency = request.currency.upper()
+    request.requested_total = _total(lines)
+    request.save(update_fields=[*fields, "updated_at"])
+    request.lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(organization_id=request.organization_id, request=request, **line) for line in lines
+    )
+    changes = {"requested": [f"{old_total} {old_currency}", f"{request.requested_total} {request.currency}"]}
+    _log("funds.request.updated", request, by, {**changes, "lines": [None, len(lines)]})
+    return request
+
+
 @transaction.atomic
 def submit_request(request: FundRequest, *, by: Any) -> FundRequest:
     _requester(request, by)
     lock(request)
     _expect(request, S.DRAFT)
-    if not request.fund.is_open:
+    if not Fund.objects.filter(pk=request.fund_id, is_open=True).exists():  # fresh, not the cached fund
         raise InvalidTransition(_("This fund no longer takes requests."))
     request.submitted_at = timezone.now()
     old = _move(request, S.SUBMITTED, ["submitted_at"])
@@ -233,6 +276,8 @@ def decide_request(
     lock(request)
     _expect(request, S.IN_REVIEW)
     approved = _decided_amount(request, decision, amount, reasons)
+    if approved is not None and not fund.is_open:  # read under the fund's lock: closing waits, or wins
+        raise InvalidTransition(_("This fund is closed: it approves nothing more (a rejection is possible)."))
     if approved is not None:
         used_rate, used_date = _rate(request, rate, rate_date)
         committed = convert(approved, used_rate)

@@ -94,6 +94,34 @@ class RequestForm(forms.Form):
         ]
 
 
+class RequestEditForm(RequestForm):
+    """A draft's changes: the same fields without who it is for (a case stays its case; a request
+    under a code may change its code)."""
+
+    def __init__(self, *args: Any, fund_request: Any = None, **kwargs: Any) -> None:
+        if fund_request is not None and (not args or args[0] is None):
+            kwargs.setdefault("initial", self.initial_of(fund_request))
+        super().__init__(*args, **kwargs)
+        del self.fields["case_number"]
+        if fund_request is not None and fund_request.case_id is not None:
+            del self.fields["pseudonym"]
+        else:
+            self.fields["pseudonym"].required = True
+
+    @staticmethod
+    def initial_of(request: Any) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            f: getattr(request, f)
+            for f in ("pseudonym", "country", "currency", "immediate_needs", "justification")
+        }
+        for line in request.lines.all():  # several lines of one category are shown as one
+            amount = initial.get(f"amount_{line.category}") or Decimal("0")
+            initial[f"amount_{line.category}"] = amount + line.amount
+            detail = "; ".join(filter(None, [initial.get(f"detail_{line.category}", ""), line.description]))
+            initial[f"detail_{line.category}"] = detail[:200]
+        return initial
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
     amount = forms.DecimalField(

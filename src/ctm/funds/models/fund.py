@@ -34,6 +34,14 @@ class Fund(TimestampedModel):
     is_open = models.BooleanField(_("open to requests"), default=True)
     reviewers = models.ManyToManyField("core.Membership", related_name="+", verbose_name=_("reviewers"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Closing (`close_fund`): no new request, submission or approval after it; the balance at that
+    # moment is kept for the closing report (payments on earlier approvals may still follow).
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closing_committed = models.DecimalField(_("committed at closing"), null=True, blank=True, **MONEY)
+    closing_disbursed = models.DecimalField(_("disbursed at closing"), null=True, blank=True, **MONEY)
 
     class Meta:
         ordering = ["-year", "name"]

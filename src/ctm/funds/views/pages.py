@@ -21,7 +21,7 @@ from ctm.core.errors import InvalidTransition
 from ctm.funds.domain import documents
 from ctm.funds.domain import funds as fund_domain
 from ctm.funds.domain import requests as domain
-from ctm.funds.domain.queries.reports import DONOR_COLUMNS, donor_rows, fund_summary
+from ctm.funds.domain.queries.reports import DONOR_COLUMNS, closing_report, donor_rows, fund_summary
 from ctm.funds.domain.queries.requests import (
     funds_for_user,
     get_fund_for_user,
@@ -37,6 +37,7 @@ from ctm.funds.interfaces.forms import (
     DocumentForm,
     FundForm,
     ReportForm,
+    RequestEditForm,
     RequestForm,
 )
 from ctm.funds.rules import can_manage_funds, can_request_funds, can_review_funds, is_fund_reviewer
@@ -87,6 +88,8 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fund = get_fund_for_user(membership, pk)
     context: dict[str, Any] = {"fund": fund, "reviewer": is_fund_reviewer(membership, fund)}
     context["can_request"] = can_request_funds(membership) and fund.is_open
+    context["can_close"] = fund_domain.may_close_fund(membership, fund) and fund.is_open
+    context["sees_closing"] = not fund.is_open and _reads_closing(membership, fund)
     if context["reviewer"]:
         context["summary"] = fund_summary(fund, requests_for_user(membership, fund=fund))
     return render(request, "funds/fund.html", context)
@@ -312,3 +315,65 @@ def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{fund_request.reference}-{found.pk}{extension}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _reads_closing(membership: Any, fund: Any) -> bool:
+    return is_fund_reviewer(membership, fund) or fund_domain.may_close_fund(membership, fund)
+
+
+@login_required
+@GET_POST
+def close_fund(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what closing means, with the balance now; POST: close."""
+    membership = member(request)
+    fund = get_fund_for_user(membership, pk)
+    if not fund_domain.may_close_fund(membership, fund):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            fund_domain.close_fund(fund, by=membership)
+        except InvalidTransition as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("funds:fund", pk=pk)
+        messages.success(request, _("The fund is closed: it takes no new request and approves nothing more."))
+        return redirect("funds:closing_report", pk=pk)
+    return render(request, "funds/close_fund.html", {"fund": fund})
+
+
+@login_required
+def closing_report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The closing balance: the fund's reviewers and the admins of the organization that runs it."""
+    membership = member(request)
+    fund = get_fund_for_user(membership, pk)
+    if not _reads_closing(membership, fund):
+        raise PermissionDenied
+    if fund.is_open:
+        raise Http404("The fund is open")
+    reviewer = is_fund_reviewer(membership, fund)
+    report = closing_report(fund, requests_for_user(membership, fund=fund) if reviewer else None)
+    return render(
+        request, "funds/closing_report.html", {"fund": fund, "report": report, "reviewer": reviewer}
+    )
+
+
+@login_required
+@GET_POST
+def edit_request(request: HttpRequest, pk: int) -> HttpResponse:
+    membership, fund_request = load_request(request, pk)
+    if not (can_request_funds(membership) and fund_request.organization_id == membership.organization_id):
+        raise PermissionDenied
+    if fund_request.state != RequestState.DRAFT:
+        messages.error(request, _("Only a draft can be changed."))
+        return redirect("funds:request", pk=pk)
+    form = RequestEditForm(request.POST or None, fund_request=fund_request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.update_request(fund_request, by=membership, data=form.cleaned_data, lines=form.lines())
+        except (InvalidTransition, ValidationError) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("funds:request", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "title": _("Change the draft"), "r": fund_request, "fund": fund_request.fund}
+    return render(request, "funds/form.html", context, status=status)

@@ -1,28 +1,18 @@
-"""Charts drawn on the server with matplotlib (no JavaScript): PNG bytes, or base64 for a data: URL."""
+"""The linkage charts, drawn on the server with matplotlib (core's helpers: PNG bytes, data: URLs)."""
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 from typing import Any
 
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure  # figures without pyplot: no GUI backend, safe in threads
 
+from ctm.core.charts import ACCENT, INK, data_url, png
+
+__all__ = ["data_url", "histogram_png", "intervals_png", "upset_figure", "upset_png"]
+
 MAX_INTERSECTIONS = 30
-INK = "#1f3a5f"
-ACCENT = "#c62828"
-
-
-def png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return buffer.getvalue()
-
-
-def data_url(data: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
 def upset_figure(lists: list[str], rows: list[list[int]], title: str = "") -> Figure:

@@ -139,3 +139,37 @@ def donor_rows(requests: list[FundRequest]) -> list[list[Any]]:
             ]
         )
     return rows
+
+
+@dataclass
+class ClosingReport:
+    """The balance of a closed fund: at closing, and now (payments on earlier approvals, and money
+    released by closing requests, follow the closing). From the fund's own row: no request is read."""
+
+    fund: Fund
+    committed_at_closing: Decimal
+    disbursed_at_closing: Decimal
+    remaining_at_closing: Decimal
+    paid_since: Decimal
+    released_since: Decimal
+    left_to_pay: Decimal
+    unspent: Decimal
+    by_state: list[tuple[str, int]] = field(default_factory=list)  # for the fund's reviewers
+
+
+def closing_report(fund: Fund, requests: list[FundRequest] | None = None) -> ClosingReport:
+    committed = fund.closing_committed or Decimal("0")
+    disbursed = fund.closing_disbursed or Decimal("0")
+    labels = dict(RequestState.choices)
+    counts = Counter(r.state for r in requests or [])
+    return ClosingReport(
+        fund=fund,
+        committed_at_closing=committed,
+        disbursed_at_closing=disbursed,
+        remaining_at_closing=fund.total - committed,
+        paid_since=fund.disbursed - disbursed,
+        released_since=committed - fund.committed,
+        left_to_pay=fund.committed - fund.disbursed,
+        unspent=fund.total - fund.committed,
+        by_state=[(str(labels[s]), n) for s, n in counts.most_common()],
+    )

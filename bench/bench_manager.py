@@ -1,0 +1,350 @@
+"""Manager views and "my work" benchmark: the dashboard and a person's work page at 200,000 cases on
+PostgreSQL; p50/p95 of the whole page (request, middleware, queries, template), goal p95 < 100 ms.
+
+    python bench/bench_manager.py [--cases 200000] [--samples 200] [--pg-db ctm_bench_manager]
+                                  [--measure-only] [--no-record] [--json FILE]
+
+A worker process migrates its own PostgreSQL database (--pg-db, default `ctm_bench_manager`, on
+127.0.0.1:5432, user postgres; created and marked by this bench, dropped only when it carries the
+mark), bulk-loads the cases of `bench_cases.py` (the demo's CTDC-shaped generator, real encryption),
+spreads them over caseworkers (about 200 each), then adds what the panels count: the day each case
+entered its stage (spread over the last 400 days), delivered services (about one case in three, one
+to three services ended in the last 14 months) and open tasks (about one open case in five, due from
+30 days ago to 30 days ahead, for the owner or the case managers). It runs VACUUM ANALYZE, prints the
+PostgreSQL plan of every panel's query (EXPLAIN ANALYZE: each must read an index, not the table), and
+times, through Django's test client, for the largest organization:
+
+- dashboard (case manager, the whole organization): GET /dashboard/ (every panel's table);
+- dashboard (case manager, one office): GET /dashboard/?office=…;
+- a panel's chart (PNG drawn by matplotlib): GET /dashboard/cases.stages.png (no goal: an image);
+- my work (case manager): GET /assistance/work/ (the role's open tasks and the notifications);
+- my work (caseworker): GET /assistance/work/.
+
+Results go to docs/benchmarks.md, section "## Manager views and my work" only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_cases  # after the path above: the case register's seeding and machine description
+
+ROOT = bench_cases.ROOT
+DOC = bench_cases.DOC
+SECTION = "## Manager views and my work"
+MARK = "created by CTM's bench/bench_manager.py"
+GOAL_MS = 100.0
+
+
+def prepare(args: argparse.Namespace) -> None:
+    import psycopg
+    from psycopg import sql
+
+    mark = bench_cases.pg_database_mark(args.pg_db)
+    if mark is not None and mark != MARK:
+        raise SystemExit(f"database {args.pg_db!r} exists and was not created by this bench: it is left alone.")
+    name = sql.Identifier(args.pg_db)
+    with psycopg.connect(bench_cases.PG_ADMIN_URL, autocommit=True) as conn:
+        if mark is not None:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+        conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(name, sql.Literal(MARK)))
+
+
+def run_worker(args: argparse.Namespace) -> dict[str, Any]:
+    if not args.measure_only:
+        prepare(args)
+    bench_cases.VAR.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "CTM_DATABASE_URL": bench_cases.PG_URL.format(name=args.pg_db),
+        "CTM_VAR_DIR": str(bench_cases.VAR),
+        "CTM_LOG_LEVEL": "WARNING",
+    }
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH", "")])
+    cmd = [sys.executable, __file__, "--worker", "--cases", str(args.cases), "--samples", str(args.samples)]
+    cmd += ["--pg-db", args.pg_db, *(["--measure-only"] if args.measure_only else [])]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    sys.stderr.write(proc.stderr[-4000:])
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return dict(json.loads(line[len("RESULT ") :]))
+        print(line, flush=True)
+    raise SystemExit(f"worker failed (exit {proc.returncode})")
+
+
+def command(args: argparse.Namespace) -> str:
+    words = ["python bench/bench_manager.py", f"--cases {args.cases}", f"--samples {args.samples}"]
+    if args.pg_db != "ctm_bench_manager":
+        words.append(f"--pg-db {args.pg_db}")
+    if args.measure_only:
+        words.append("--measure-only")
+    return " ".join(words)
+
+
+def render(result: dict[str, Any], args: argparse.Namespace) -> str:
+    lines = [
+        SECTION,
+        "",
+        "(see `bench/bench_manager.py`; written by the run)",
+        "",
+        f"Run on {datetime.date.today().isoformat()} with `{command(args)}`"  # noqa: DTZ011  (a date for people)
+        f" (`make bench BENCH_ARGS=\"manager --cases {args.cases}\"`); machine: {bench_cases.machine()}, shared with "
+        f"other work while it ran (load average {args.load}), so figures are upper bounds. {result['server']}.",
+        "",
+        f"{result['cases']:,} fictional cases (the largest organization {result['largest_org_cases']:,}, its case "
+        f"manager's dashboard counts them all), {result['services']:,} delivered services, {result['tasks']:,} open "
+        f"tasks. Whole pages through Django's test client (session, middleware, queries, template), "
+        f"{args.samples} samples each after a warm-up, in milliseconds. Goal: p95 under {GOAL_MS:.0f} ms on PostgreSQL.",
+        "",
+        "| page | p50 | p95 |",
+        "|---|---:|---:|",
+    ]
+    for name, t in result["timings"].items():
+        lines.append(f"| {name} | {t['p50']:.1f} | {t['p95']:.1f} |")
+    missed = [n for n, t in result["timings"].items() if t["p95"] >= GOAL_MS and "chart" not in n]
+    lines += [
+        "",
+        f"Seeding time: {result['seed_seconds']:.0f} s." if result["seed_seconds"] else "Seeded by an earlier run.",
+        "Goal met for every page." if not missed else "Goal missed for: " + ", ".join(missed) + ".",
+        "",
+        "How each panel's query is read on PostgreSQL (EXPLAIN ANALYZE, the plan's scans, this run):",
+        "",
+    ]
+    lines += [f"- {name}: {plan}" for name, plan in result["plans"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def record_in_doc(text: str) -> None:
+    doc = DOC.read_text()
+    if SECTION not in doc:
+        DOC.write_text(doc.rstrip("\n") + "\n\n" + text)
+        return
+    start = doc.index(SECTION)
+    following = doc.find("\n## ", start + 1)
+    end = len(doc) if following == -1 else following + 1
+    DOC.write_text(doc[:start] + text + ("\n" if following != -1 else "") + doc[end:])
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=200_000)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--pg-db", default="ctm_bench_manager")
+    parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--measure-only", action="store_true")
+    parser.add_argument("--json")
+    parser.add_argument("--backends", default="postgres", help=argparse.SUPPRESS)  # run_all's common options
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return worker(args)
+    load = os.getloadavg()[0]
+    print(f"-- postgres: {'measuring' if args.measure_only else f'seeding {args.cases:,} cases and measuring'}")
+    result = run_worker(args)
+    args.load = f"{load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    if args.json:
+        Path(args.json).write_text(json.dumps({"load": args.load, "result": result}))
+    text = render(result, args)
+    print(text)
+    if not args.no_record:
+        record_in_doc(text)
+    return 0
+
+
+# --- worker -----------------------------------------------------------------------------------------
+
+
+def worker(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    from ctm.core.scopes import scopes_disabled
+
+    with scopes_disabled():  # seeds every demo organization, as a platform script; pages enter their own
+        return _worker(args)
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, interactive=False)
+    seconds = 0.0
+    if not args.measure_only:
+        started = time.monotonic()
+        bench_cases.seed(args.cases)
+        bench_cases.spread_caseloads()
+        seed_assistance()
+        seconds = time.monotonic() - started
+        print(f"   seeded in {seconds:.0f} s", flush=True)
+    else:
+        from ctm.assistance.models import ServiceRecord
+
+        if not ServiceRecord.objects.exists():  # cases loaded (by an interrupted run), not the rest yet
+            bench_cases.spread_caseloads()
+            seed_assistance()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    from ctm.core.reads import identifying_access
+
+    with identifying_access("benchmark: the case register's probes (sizes, teams)"):
+        probes = bench_cases.collect_probes()
+    team = probes["teams"][probes["largest"]]
+    from ctm.assistance.models import ServiceRecord, Task
+
+    result = {
+        "server": f"PostgreSQL {connection.cursor().connection.info.server_version // 10000}",
+        "seed_seconds": seconds,
+        "cases": probes["cases"],
+        "largest_org_cases": probes["largest_org_cases"],
+        "services": ServiceRecord.objects.count(),
+        "tasks": Task.objects.filter(status="open").count(),
+        "plans": explain_panels(team),
+        "timings": measure(team, args.samples),
+    }
+    print("RESULT " + json.dumps(result), flush=True)
+    return 0
+
+
+def seed_assistance() -> None:
+    """Stage dates, delivered services and open tasks for the panels to count (bulk, no domain calls:
+    the rows as the domain functions leave them)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from ctm.assistance.enums import ProviderKind, ServiceStatus, SupportType, TaskKind
+    from ctm.assistance.models import ServiceRecord, Task
+    from ctm.cases.enums import CLOSED_STATUSES
+    from ctm.cases.models import Case
+    from ctm.core.enums import Role
+
+    today = timezone.localdate()
+    rng = random.Random(5)
+    with connection.cursor() as cursor:  # the day each case entered its stage: within 400 days, not before opening
+        cursor.execute(
+            "UPDATE cases_case SET stage_since = GREATEST(opened_on, CURRENT_DATE - (abs(hashtext(number)) % 400))"
+        )
+    kinds = list(SupportType.values)
+    task_kinds = [TaskKind.HIGH_RISK_FOLLOW_UP, TaskKind.ELIGIBILITY_DUE, TaskKind.PLAN_APPROVAL]
+    rows = Case.objects.values_list("pk", "organization_id", "office_id", "owner_id", "status").order_by("pk")
+    services, tasks = [], []
+    for pk, org, office, owner, status in rows.iterator(chunk_size=5000):
+        if rng.random() < 0.33:
+            for _ in range(rng.randint(1, 3)):
+                ended = today - datetime.timedelta(days=rng.randint(0, 420))
+                services.append(
+                    ServiceRecord(
+                        organization_id=org,
+                        case_id=pk,
+                        support_type=rng.choice(kinds),
+                        status=ServiceStatus.DELIVERED,
+                        provider_kind=ProviderKind.OWN,
+                        started_on=ended - datetime.timedelta(days=rng.randint(0, 30)),
+                        ended_on=ended,
+                        recorded_by_id=owner,
+                    )
+                )
+        if status not in CLOSED_STATUSES and rng.random() < 0.2:
+            kind = rng.choice(task_kinds)
+            for_owner = kind == TaskKind.ELIGIBILITY_DUE
+            tasks.append(
+                Task(
+                    organization_id=org,
+                    case_id=pk,
+                    office_id=office,
+                    kind=kind,
+                    assignee_id=owner if for_owner else None,
+                    role="" if for_owner else Role.CASE_MANAGER,
+                    due_on=today + datetime.timedelta(days=rng.randint(-30, 30)),
+                )
+            )
+        if len(services) > 5000 or len(tasks) > 5000:
+            with transaction.atomic():
+                ServiceRecord.objects.bulk_create(services, batch_size=1000)
+                Task.objects.bulk_create(tasks, batch_size=1000)
+            services, tasks = [], []
+    with transaction.atomic():
+        ServiceRecord.objects.bulk_create(services, batch_size=1000)
+        Task.objects.bulk_create(tasks, batch_size=1000)
+
+
+def explain_panels(team: Any) -> dict[str, str]:
+    """Every panel query's plan, reduced to its scans (which table, through which index)."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from ctm.core.panels import get_panel, panels_for, scope_for
+
+    scope = scope_for(team.manager, office_id=None, today=timezone.localdate())
+    out = {}
+    for panel in panels_for(team.manager):
+        with CaptureQueriesContext(connection) as queries:
+            get_panel(team.manager, panel.key).compute(scope)  # type: ignore[union-attr]
+        scans = []
+        with connection.cursor() as cursor:
+            for q in queries.captured_queries:
+                cursor.execute("EXPLAIN ANALYZE " + q["sql"])
+                text = "\n".join(r[0] for r in cursor.fetchall())
+                print(f"-- {panel.key}\n{q['sql'][:300]}\n{text}\n", file=sys.stderr, flush=True)
+                scans += re.findall(r"((?:Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)[^(]*)", text)
+        out[str(panel.key)] = "; ".join(dict.fromkeys(s.strip() for s in scans)) or "no scan"
+    return out
+
+
+def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
+    from django.test import Client
+
+    manager, caseworker = Client(), Client()
+    manager.force_login(team.manager.user)
+    caseworker.force_login(team.caseworkers[0].user)
+    office = team.offices[0].pk
+
+    def get(client: Any, url: str) -> None:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        _ = response.content
+
+    pages = {
+        "dashboard, case manager, whole organization": lambda: get(manager, "/dashboard/"),
+        "dashboard, case manager, one office": lambda: get(manager, f"/dashboard/?office={office}"),
+        "my work, case manager": lambda: get(manager, "/assistance/work/"),
+        "my work, caseworker": lambda: get(caseworker, "/assistance/work/"),
+        "a panel's chart (PNG, stages; no goal)": lambda: get(manager, "/dashboard/cases.stages.png"),
+    }
+    out = {}
+    for name, fn in pages.items():
+        for _ in range(10):
+            fn()
+        times = []
+        for _ in range(samples):
+            t0 = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t0) * 1000)
+        q = statistics.quantiles(times, n=100)
+        out[name] = {"p50": statistics.median(times), "p95": q[94], "n": len(times)}
+        print(f"   {name:<45} p50 {out[name]['p50']:7.1f} ms   p95 {out[name]['p95']:7.1f} ms", flush=True)
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

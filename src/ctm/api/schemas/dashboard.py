@@ -1,0 +1,14 @@
+"""Schemas of the manager views' panels."""
+
+from __future__ import annotations
+
+from ninja import Schema
+
+
+class PanelOut(Schema):
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[int | float | str]]
+    note: str
+    office: int | None  # the office the figures are restricted to (None: the whole organization)

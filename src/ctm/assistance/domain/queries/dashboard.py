@@ -1,0 +1,130 @@
+"""The assistance panels of the manager views (ctm.core.panels): services delivered by type and
+month, and the open tasks by how soon they are due. Counts only, read through indexes
+(`service_org_delivered`, `task_org_open_due`)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ctm.assistance.domain.queries.work import open_tasks
+from ctm.assistance.enums import ServiceStatus, SupportType, TaskKind
+from ctm.assistance.models import ServiceRecord
+from ctm.core.panels import Chart, Panel, PanelData, PanelScope, register
+
+MONTHS = 12
+SOON_DAYS = 7
+
+
+def _first_month(today: datetime.date) -> datetime.date:
+    year, month = today.year, today.month - (MONTHS - 1)
+    while month < 1:
+        year, month = year - 1, month + 12
+    return datetime.date(year, month, 1)
+
+
+def _months(today: datetime.date) -> list[str]:
+    start = _first_month(today)
+    out = []
+    for k in range(MONTHS):
+        month = start.month - 1 + k
+        out.append(f"{start.year + month // 12:04d}-{month % 12 + 1:02d}")
+    return out
+
+
+def services_by_type_and_month(scope: PanelScope) -> PanelData:
+    """Services delivered (by the day they ended) in the last twelve months, per support type."""
+    qs = ServiceRecord.objects.filter(
+        organization_id=scope.organization_id,
+        status=ServiceStatus.DELIVERED,
+        ended_on__gte=_first_month(scope.today),
+        ended_on__lte=scope.today,
+    )
+    if scope.office_id is not None:
+        qs = qs.filter(case__office_id=scope.office_id)
+    counts: dict[tuple[str, str], int] = {}
+    for month, kind, n in (
+        qs.annotate(month=TruncMonth("ended_on"))
+        .values_list("month", "support_type")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts[(f"{month:%Y-%m}", kind)] = n
+    labels = dict(SupportType.choices)
+    kinds = [k for k in SupportType.values if any(key[1] == k for key in counts)]
+    months = _months(scope.today)
+    rows = [
+        [m, *(counts.get((m, k), 0) for k in kinds), sum(counts.get((m, k), 0) for k in kinds)]
+        for m in months
+    ]
+    if not kinds:
+        rows = []
+    chart = Chart(
+        categories=months,
+        series={str(labels[k]): [counts.get((m, k), 0) for m in months] for k in kinds},
+        value_label=_("services delivered"),
+    )
+    return PanelData([_("Month"), *(str(labels[k]) for k in kinds), _("Total")], rows, chart)
+
+
+def tasks_due(scope: PanelScope) -> PanelData:
+    """Open tasks of open cases per kind: overdue, due within a week, later."""
+    qs = open_tasks().filter(organization_id=scope.organization_id)
+    if scope.office_id is not None:
+        qs = qs.filter(office_id=scope.office_id)
+    soon = scope.today + datetime.timedelta(days=SOON_DAYS)
+    found = {
+        row["kind"]: row
+        for row in qs.values("kind")
+        .annotate(
+            overdue=Count("id", filter=Q(due_on__lt=scope.today)),
+            soon=Count("id", filter=Q(due_on__gte=scope.today, due_on__lte=soon)),
+            later=Count("id", filter=Q(due_on__gt=soon)),
+        )
+        .order_by()
+    }
+    labels = dict(TaskKind.choices)
+    rows = [
+        [
+            str(labels.get(kind, kind)),
+            r["overdue"],
+            r["soon"],
+            r["later"],
+            r["overdue"] + r["soon"] + r["later"],
+        ]
+        for kind, r in sorted(found.items(), key=lambda kv: -kv[1]["overdue"])
+    ]
+    columns = [
+        _("Task"),
+        _("Overdue"),
+        _("Due within %(days)s days") % {"days": SOON_DAYS},
+        _("Later"),
+        _("Total"),
+    ]
+    chart = Chart(
+        categories=[r[0] for r in rows],
+        series={
+            columns[1]: [r[1] for r in rows],
+            columns[2]: [r[2] for r in rows],
+            columns[3]: [r[3] for r in rows],
+        },
+        horizontal=True,
+        value_label=_("open tasks"),
+    )
+    return PanelData(columns, rows, chart)
+
+
+def register_panels() -> None:
+    register(
+        Panel(
+            "assistance.services",
+            gettext_lazy("Services delivered by type and month"),
+            services_by_type_and_month,
+            order=40,
+        )
+    )
+    register(Panel("assistance.tasks", gettext_lazy("Assistance tasks due and overdue"), tasks_due, order=60))

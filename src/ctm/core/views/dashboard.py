@@ -1,0 +1,89 @@
+"""The manager views: every registered panel (ctm.core.panels) with its table, its chart and a CSV.
+
+Scoped to the member's organization, and to their office when their role is office-bound (a caseworker
+who sees every case of their office, `rules.office_bound`); a case manager or an admin may choose
+an office. Panels hold counts, never a person: no read to log."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ctm.core import charts
+from ctm.core.cells import neutralize
+from ctm.core.interfaces.forms import OfficeChoiceForm
+from ctm.core.models import Office
+from ctm.core.panels import Panel, PanelData, PanelScope, get_panel, panels_for, scope_for
+from ctm.core.rules import can_view_dashboard, dashboard_office
+
+
+def _scope(request: HttpRequest) -> tuple[PanelScope, OfficeChoiceForm | None]:
+    membership = getattr(request, "membership", None)
+    if not can_view_dashboard(membership):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if dashboard_office(membership) is not None:  # an office-bound role: that office only, no choice
+        return scope_for(membership, office_id=None, today=today), None
+    form = OfficeChoiceForm(request.GET or None, organization=membership.organization)
+    office = form.cleaned_data["office"] if form.is_bound and form.is_valid() else None
+    return scope_for(membership, office_id=office.pk if office else None, today=today), form
+
+
+def _panel(request: HttpRequest, key: str) -> tuple[Panel, PanelData]:
+    scope, _form = _scope(request)
+    panel = get_panel(scope.membership, key)
+    if panel is None:
+        raise Http404("No such panel")
+    return panel, panel.compute(scope)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope, form = _scope(request)
+    query = request.GET.urlencode()
+    shown = [
+        {"panel": panel, "data": panel.compute(scope), "query": query}
+        for panel in panels_for(scope.membership)
+    ]
+    office = None
+    if scope.office_id is not None and form is None:
+        office = Office.objects.filter(pk=scope.office_id).first()
+    context = {"panels": shown, "form": form, "bound_office": office}
+    return render(request, "core/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_csv(request: HttpRequest, key: str) -> HttpResponse:
+    panel, data = _panel(request, key)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([neutralize(str(c)) for c in data.columns])
+    writer.writerows(
+        [neutralize(v if isinstance(v, int | float) else str(v)) for v in row] for row in data.rows
+    )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = panel.key.replace(".", "-")
+    response["Content-Disposition"] = f'attachment; filename="ctm-{name}-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def dashboard_chart(request: HttpRequest, key: str) -> HttpResponse:
+    data = _panel(request, key)[1]
+    if data.chart is None:
+        raise Http404("This panel has no chart")
+    c = data.chart
+    image = charts.bars_png(c.categories, c.series, horizontal=c.horizontal, value_label=c.value_label)
+    response = HttpResponse(image, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
