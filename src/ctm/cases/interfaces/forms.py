@@ -305,6 +305,7 @@ class ConsentForm(forms.ModelForm):
         fields = [
             "scope",
             "referral_organization",
+            "referral_contact",
             "given_on",
             "given_by",
             "guardian",
@@ -316,10 +317,18 @@ class ConsentForm(forms.ModelForm):
         # __init__ gives it the case's guardians.
         field_classes = {"guardian": SafeModelChoiceField}
 
-    def __init__(self, *args: Any, case: Any = None, organizations: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, case: Any = None, organizations: Any = None, contacts: Any = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["guardian"].queryset = Guardian.objects.filter(case=case)
         self.fields["referral_organization"].queryset = organizations
+        # an outside organization, from the contact directory (the entries this member may read)
+        self.fields["referral_contact"] = forms.ChoiceField(
+            label=_("Or an outside organization from the contact directory"),
+            choices=[("", "---------"), *((e.ref, f"{e.name} ({e.country})") for e in contacts)],
+            required=False,
+        )
         self.fields["given_on"].initial = timezone.localdate()
 
 

@@ -31,6 +31,7 @@ from ctm.cases.views.cases import org_offices, org_staff
 from ctm.cases.views.helpers import case_url, form_page, load_case
 from ctm.core.errors import InvalidTransition
 from ctm.core.models import Organization
+from ctm.directory.domain.queries import directory_entries_for_user
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -262,7 +263,10 @@ def remove_event(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 def add_consent(request: HttpRequest, number: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
     form = f.ConsentForm(
-        _data(request), case=case, organizations=Organization.objects.exclude(pk=case.organization_id)
+        _data(request),
+        case=case,
+        organizations=Organization.objects.exclude(pk=case.organization_id),
+        contacts=directory_entries_for_user(by),
     )
     return form_page(
         request,
