@@ -16,12 +16,12 @@ from ctm.core.rules import can_manage_cases, can_read_cases, can_write_cases, ha
 
 __all__ = [
     "can_answer",
+    "can_change_settings",
     "can_manage_cases",
     "can_read_cases",
     "can_read_inbox",
     "can_read_shared_parts",
     "can_write_cases",
-    "can_change_settings",
 ]
 
 

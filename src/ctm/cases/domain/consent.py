@@ -15,8 +15,8 @@ from ctm.cases.domain.common import lock, log_case, log_change, require_write
 from ctm.cases.enums import ConsentGiver, ConsentScope
 from ctm.cases.models import BestInterestsAssessment, Case, Consent, Guardian
 from ctm.core.errors import InvalidTransition
-from ctm.directory.domain.queries import get_entry_for_user
 from ctm.core.models import Membership
+from ctm.directory.domain.queries import get_entry_for_user
 
 
 def record_consent(case: Case, *, by: Membership, data: dict[str, Any]) -> Consent:

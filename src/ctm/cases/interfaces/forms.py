@@ -369,19 +369,6 @@ class DocumentForm(forms.Form):
     held_by_trafficker = forms.BooleanField(label=_("Held by the trafficker"), required=False)
 
 
-class ShareForm(forms.Form):
-    consent = forms.ModelChoiceField(label=_("Referral consent"), queryset=None)
-    attachments = forms.BooleanField(
-        label=_("Share the files (attachments) too"),
-        required=False,
-        help_text=_("Only when the consent allows it."),
-    )
-
-    def __init__(self, *args: Any, consents: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["consent"].queryset = consents
-
-
 class CaseFilterForm(forms.Form):
     number = forms.CharField(label=_("Case number"), required=False, max_length=32)
     status = forms.ChoiceField(

@@ -391,19 +391,9 @@ def remove_document(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def share(request: HttpRequest, number: str) -> HttpResponse:
+    """The read-only "share" of old: a case now goes to another organization as a referral (or a
+    transfer), which it accepts or declines and closes with feedback (ctm.referrals)."""
     by, case = load_case(request, number, write=True)
     if not can_manage_cases(by):
         raise PermissionDenied
-    consents = Consent.objects.filter(case=case, scope="referral", withdrawn_on__isnull=True).select_related(
-        "referral_organization"
-    )
-    form = f.ShareForm(_data(request), consents=consents)
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: case_domain.share_case(
-            case, by=by, consent=form.cleaned_data["consent"], attachments=form.cleaned_data["attachments"]
-        ),
-        title=_("Share with another organization"),
-    )
+    return redirect("referrals:new", number=case.number)

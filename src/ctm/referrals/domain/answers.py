@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from ctm.assistance.enums import SupportType
 from ctm.cases.domain.cases import open_case
 from ctm.cases.domain.common import lock
-from ctm.cases.domain.queries.cases import view_person
 from ctm.cases.domain.persons import PERSON_FIELDS
+from ctm.cases.domain.queries.cases import view_person
 from ctm.cases.enums import CaseStatus, ClosureReason
 from ctm.core.domain.activity import record
 from ctm.core.errors import InvalidTransition, NotAllowed
@@ -120,7 +120,10 @@ def record_delivery(referral: Referral, *, by: Membership, services: list[str]) 
         referral.delivered_services = "|" + "|".join(dict.fromkeys(services)) + "|"
         referral.delivered_at = timezone.now()
         referral.save(update_fields=["state", "delivered_services", "delivered_at", "updated_at"])
-        changes = {"state": [ReferralState.ACCEPTED, ReferralState.DELIVERED], "services": referral.delivered_list}
+        changes = {
+            "state": [ReferralState.ACCEPTED, ReferralState.DELIVERED],
+            "services": referral.delivered_list,
+        }
         log_referral("referrals.referral.delivered", by, referral, changes)
     return referral
 
@@ -139,6 +142,9 @@ def close_referral(referral: Referral, *, by: Membership, feedback: str) -> Refe
         referral.closed_at = timezone.now()
         referral.save(update_fields=["state", "feedback", "closed_by", "closed_at", "updated_at"])
         log_referral(
-            "referrals.referral.closed", by, referral, {"state": [old, referral.state], "feedback": [None, MASK]}
+            "referrals.referral.closed",
+            by,
+            referral,
+            {"state": [old, referral.state], "feedback": [None, MASK]},
         )
     return referral

@@ -29,7 +29,14 @@ def log_referral(action: str, by: Any, referral: Referral, changes: dict[str, An
     entries name the case number, the state and the organizations; free text is masked."""
     case = referral.case
     changes = {"referral": referral.pk, **changes}
-    record(action, actor=by.user, organization=referral.organization, obj=case, label=case.number, changes=changes)
+    record(
+        action,
+        actor=by.user,
+        organization=referral.organization,
+        obj=case,
+        label=case.number,
+        changes=changes,
+    )
     if referral.to_organization_id and referral.to_organization_id != referral.organization_id:
         record(
             action,

@@ -16,8 +16,8 @@ from ctm.cases.domain.queries.consent import active_consents
 from ctm.cases.enums import ConsentScope
 from ctm.cases.models import Case, Consent
 from ctm.core.errors import InvalidTransition, NotAllowed
-from ctm.core.rules import can_manage_cases
 from ctm.core.models import Membership, Organization
+from ctm.core.rules import can_manage_cases
 from ctm.directory.domain.queries import get_entry_for_user, snapshot
 from ctm.referrals.domain.common import (
     MASK,
@@ -56,7 +56,9 @@ def _consent_for(case: Case, recipient: dict[str, Any]) -> Consent | None:
         consents = [c for c in consents if c.referral_organization_id == recipient["organization"].pk]
     elif recipient.get("directory_ref"):
         consents = [
-            c for c in consents if c.referral_contact == recipient["directory_ref"] and not c.referral_organization_id
+            c
+            for c in consents
+            if c.referral_contact == recipient["directory_ref"] and not c.referral_organization_id
         ]
     else:
         consents = []  # free text names no organization a consent could name
@@ -69,7 +71,7 @@ def _recipient(by: Membership, case: Case, data: dict[str, Any]) -> dict[str, An
     kind = data.get("recipient_kind")
     if kind == RecipientKind.ORGANIZATION:
         org = data.get("to_organization")
-        if not isinstance(org, Organization) or org.pk == case.organization_id or not org.is_active:
+        if not isinstance(org, Organization) or org.pk == case.organization_id:
             raise InvalidTransition({"to_organization": _("Choose another organization in CTM.")})
         return {"organization": org}
     if kind == RecipientKind.DIRECTORY:
@@ -106,7 +108,9 @@ def send_referral(case: Case, *, by: Membership, data: dict[str, Any]) -> Referr
         "parts": _packed(parts, set(RecordPart.values), "parts"),
     }
     if kind == ReferralKind.TRANSFER and "organization" not in recipient:
-        raise InvalidTransition({"recipient_kind": _("A case is transferred to an organization in CTM only.")})
+        raise InvalidTransition(
+            {"recipient_kind": _("A case is transferred to an organization in CTM only.")}
+        )
     override = text(data.get("emergency_reason", ""), "emergency_reason", required=False)
     with transaction.atomic():
         lock(case)  # a consent withdrawal locks the case too: it sees the referral, or the referral sees it
@@ -144,7 +148,9 @@ def send_referral(case: Case, *, by: Membership, data: dict[str, Any]) -> Referr
             with transaction.atomic():
                 referral.save()
         except IntegrityError:
-            raise InvalidTransition(_("This case already has an open referral to that organization.")) from None
+            raise InvalidTransition(
+                _("This case already has an open referral to that organization.")
+            ) from None
         if org is not None:
             referral.task = raise_answer_task(referral, referral.answer_due_on)
             referral.save(update_fields=["task"])

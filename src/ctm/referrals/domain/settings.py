@@ -18,7 +18,9 @@ def set_answer_days(*, by: Membership, days: int) -> ReferralSettings:
     if not can_change_settings(by):
         raise NotAllowed(_("Only organization admins and case managers change the referral settings."))
     if not 1 <= days <= MAX_ANSWER_DAYS:
-        raise InvalidTransition({"answer_days": _("Enter a number of days from 1 to %(n)d.") % {"n": MAX_ANSWER_DAYS}})
+        raise InvalidTransition(
+            {"answer_days": _("Enter a number of days from 1 to %(n)d.") % {"n": MAX_ANSWER_DAYS}}
+        )
     with transaction.atomic():
         row, _created = ReferralSettings.objects.select_for_update().get_or_create(
             organization_id=by.organization_id

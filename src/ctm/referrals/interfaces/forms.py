@@ -17,13 +17,13 @@ TEXT = Textarea(attrs={"rows": 4})
 
 class ReferralForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ReferralKind.choices, initial=ReferralKind.REFERRAL)
-    recipient_kind = forms.ChoiceField(
-        label=_("Who receives it"), choices=with_blank(RecipientKind.choices)
-    )
+    recipient_kind = forms.ChoiceField(label=_("Who receives it"), choices=with_blank(RecipientKind.choices))
     to_organization = forms.TypedChoiceField(
         label=_("Organization in CTM"), coerce=int, required=False, empty_value=None
     )
-    directory_ref = forms.ChoiceField(label=_("Outside organization from the contact directory"), required=False)
+    directory_ref = forms.ChoiceField(
+        label=_("Outside organization from the contact directory"), required=False
+    )
     outside_name = forms.CharField(
         label=_("Other outside organization (free text, last resort)"),
         required=False,
@@ -32,14 +32,19 @@ class ReferralForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason for the referral"), widget=TEXT, max_length=5000)
     services = forms.MultipleChoiceField(
-        label=_("Services requested"), choices=SupportType.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Services requested"),
+        choices=SupportType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     parts = forms.MultipleChoiceField(
         label=_("Parts of the record shared"),
         choices=RecordPart.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("The receiving organization sees these parts only, after it accepts. A transfer shares them all."),
+        help_text=_(
+            "The receiving organization sees these parts only, after it accepts. A transfer shares them all."
+        ),
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
     emergency_reason = forms.CharField(
@@ -47,7 +52,9 @@ class ReferralForm(forms.Form):
         widget=TEXT,
         required=False,
         max_length=2000,
-        help_text=_("Only when no valid referral consent names the organization. The auditor sees the override."),
+        help_text=_(
+            "Only when no valid referral consent names the organization. The auditor sees the override."
+        ),
     )
 
     def __init__(self, *args: Any, organizations: Any = (), entries: Any = (), **kwargs: Any) -> None:

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('assistance', '0004_remove_task_task_one_open_per_kind_and_more'),
+        ('assistance', '0004_referral_answer_tasks'),
         ('cases', '0006_consent_referral_contact'),
         ('core', '0005_directory_editor_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -31,7 +31,9 @@ def _unpacked(value: str) -> list[str]:
 
 class Referral(TenantModel):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("kind"), max_length=10, choices=ReferralKind.choices, default=ReferralKind.REFERRAL)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ReferralKind.choices, default=ReferralKind.REFERRAL
+    )
     recipient_kind = models.CharField(_("recipient"), max_length=12, choices=RecipientKind.choices)
     to_organization = models.ForeignKey(
         "core.Organization",
@@ -50,9 +52,13 @@ class Referral(TenantModel):
     services = models.CharField(_("services requested"), max_length=400, blank=True, help_text="|a|b|")
     parts = models.CharField(_("parts of the record shared"), max_length=200, blank=True, help_text="|a|b|")
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
-    consent = models.ForeignKey("cases.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    consent = models.ForeignKey(
+        "cases.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     emergency_reason = EncryptedTextField(_("emergency override: reason"), blank=True, default="")
-    state = models.CharField(_("state"), max_length=10, choices=ReferralState.choices, default=ReferralState.SENT)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReferralState.choices, default=ReferralState.SENT
+    )
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(_("sent at"))
     answer_due_on = models.DateField(_("answer due on"))
@@ -76,14 +82,18 @@ class Referral(TenantModel):
     received_case = models.ForeignKey(
         "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    task = models.ForeignKey("assistance.Task", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    task = models.ForeignKey(
+        "assistance.Task", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-sent_at", "-id"]
         verbose_name = _("referral")
         indexes = [
             models.Index(fields=["organization", "state", "answer_due_on"], name="referral_sent_state"),
-            models.Index(fields=["to_organization", "state", "answer_due_on"], name="referral_received_state"),
+            models.Index(
+                fields=["to_organization", "state", "answer_due_on"], name="referral_received_state"
+            ),
             models.Index(fields=["case", "state"], name="referral_case_state"),
         ]
         constraints = [

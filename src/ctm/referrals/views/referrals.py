@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ctm.assistance.enums import SupportType
 from ctm.cases.views.helpers import apply_domain_errors, load_case
 from ctm.core.errors import ConflictError
 from ctm.core.models import Organization
@@ -27,7 +28,6 @@ from ctm.referrals.domain.common import answer_days
 from ctm.referrals.domain.queries.access import get_referral_for_user, shared_parts_readable
 from ctm.referrals.domain.queries.inbox import inbox, inbox_counts, is_overdue
 from ctm.referrals.domain.queries.shared import referral_texts, shared_record
-from ctm.assistance.enums import SupportType
 from ctm.referrals.enums import OPEN_STATES, RecordPart, ReferralState
 from ctm.referrals.interfaces import forms as f
 from ctm.referrals.models import Referral
@@ -140,7 +140,9 @@ def new_referral(request: HttpRequest, number: str) -> HttpResponse:
         raise PermissionDenied
     form = f.ReferralForm(
         _data(request),
-        organizations=Organization.objects.exclude(pk=case.organization_id).filter(is_active=True).order_by("name"),
+        organizations=Organization.objects.exclude(pk=case.organization_id)
+        .filter(is_active=True)
+        .order_by("name"),
         entries=directory_entries_for_user(by),
     )
     return _form_page(
@@ -160,7 +162,9 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         answers.accept_referral(referral, by=by)
     except ValidationError as exc:
-        return render(request, "referrals/refused.html", {"referral": referral, "errors": exc.messages}, status=400)
+        return render(
+            request, "referrals/refused.html", {"referral": referral, "errors": exc.messages}, status=400
+        )
     return redirect(_url(referral))
 
 
@@ -219,7 +223,9 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         referrals.withdraw_referral(referral, by=by)
     except ValidationError as exc:
-        return render(request, "referrals/refused.html", {"referral": referral, "errors": exc.messages}, status=400)
+        return render(
+            request, "referrals/refused.html", {"referral": referral, "errors": exc.messages}, status=400
+        )
     return redirect(_url(referral))
 
 

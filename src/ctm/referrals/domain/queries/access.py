@@ -34,10 +34,19 @@ def consent_holds(referral: Referral) -> bool:
         consent = Consent.objects.filter(pk=referral.consent_id).first()
         if consent is None or consent.withdrawn_on is not None:
             return False
-        return may(case, ConsentScope.REFERRAL, organization=referral.to_organization_id, contact=referral.directory_ref)
+        return may(
+            case,
+            ConsentScope.REFERRAL,
+            organization=referral.to_organization_id,
+            contact=referral.directory_ref,
+        )
     withdrawn = Consent.objects.filter(
         case=case, scope=ConsentScope.REFERRAL, withdrawn_on__isnull=False
-    ).filter(Q(referral_organization_id=referral.to_organization_id) if referral.to_organization_id else Q(pk__in=[]))
+    ).filter(
+        Q(referral_organization_id=referral.to_organization_id)
+        if referral.to_organization_id
+        else Q(pk__in=[])
+    )
     return not withdrawn.exists()
 
 
@@ -60,7 +69,9 @@ def _received(membership: Any, **filters: Any) -> list[Referral]:
         rows = Referral.objects.filter(to_organization_id=membership.organization_id, **filters).exclude(
             organization_id=membership.organization_id
         )
-        return list(rows.select_related("organization", "case", "to_organization").order_by("-sent_at", "-id")[:500])
+        return list(
+            rows.select_related("organization", "case", "to_organization").order_by("-sent_at", "-id")[:500]
+        )
 
 
 def received_referrals(membership: Any) -> list[Referral]:

@@ -20,7 +20,15 @@ from ctm.referrals.domain.queries.access import shared_parts_readable
 from ctm.referrals.enums import RecordPart
 from ctm.referrals.models import Referral
 
-IDENTITY_FIELDS = ("given_name", "family_name", "other_names", "gender", "birth_date", "citizenships", "languages")
+IDENTITY_FIELDS = (
+    "given_name",
+    "family_name",
+    "other_names",
+    "gender",
+    "birth_date",
+    "citizenships",
+    "languages",
+)
 CONTACT_FIELDS = ("contacts", "address")
 
 
@@ -36,7 +44,9 @@ def referral_texts(membership: Any, referral: Referral) -> dict[str, str]:
     }
     shown = [name for name, value in texts.items() if value]
     if shown:
-        log_identifying_read(membership, referral.case, "referral", purpose=f"referral {referral.pk}", parts=shown)
+        log_identifying_read(
+            membership, referral.case, "referral", purpose=f"referral {referral.pk}", parts=shown
+        )
     return texts
 
 
