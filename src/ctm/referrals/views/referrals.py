@@ -141,7 +141,6 @@ def new_referral(request: HttpRequest, number: str) -> HttpResponse:
     form = f.ReferralForm(
         _data(request),
         organizations=Organization.objects.exclude(pk=case.organization_id)
-        .filter(is_active=True)
         .order_by("name"),
         entries=directory_entries_for_user(by),
     )
