@@ -116,6 +116,8 @@ def record_delivery(referral: Referral, *, by: Membership, services: list[str]) 
     with transaction.atomic():
         lock(referral)
         require_state(referral, {ReferralState.ACCEPTED}, _("marked delivered"))
+        if not consent_holds(referral):  # the person withdrew it: the work on their record stops
+            raise InvalidTransition(str(NO_CONSENT))
         referral.state = ReferralState.DELIVERED
         referral.delivered_services = "|" + "|".join(dict.fromkeys(services)) + "|"
         referral.delivered_at = timezone.now()
