@@ -49,3 +49,23 @@ def refer(p: Any, *, parts: tuple[str, ...] = ("identity", "events"), consent: b
 
 def accepted(p: Any, **kwargs: Any) -> Any:
     return answers.accept_referral(refer(p, **kwargs), by=p.outsider)
+
+
+def referral_objects(p: Any) -> dict[str, Any]:
+    """Two referrals from home to the outsider's organization: one sent (the home case), one accepted
+    (a second case of the caseworker)."""
+    from tests import factories as f
+
+    sent = refer(p)
+    second = f.make_case(p.caseworker, given="Vasile", family="Lungu")
+    consent_for(p, case=second)
+    data = {
+        "recipient_kind": "organization",
+        "to_organization": p.other_org,
+        "reason": SECRET,
+        "services": ["legal"],
+        "parts": ["identity"],
+    }
+    accepted_referral = referrals.send_referral(fresh(second), by=p.case_manager, data=data)
+    answers.accept_referral(accepted_referral, by=p.outsider)
+    return {"referral": sent.pk, "accepted_referral": accepted_referral.pk}

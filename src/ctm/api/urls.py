@@ -19,6 +19,7 @@ from ctm.api.routers import (
     notes,
     organizations,
     persons,
+    referrals,
     screening,
     work,
 )
@@ -50,7 +51,9 @@ api.add_router("/directory", directory.router)
 api.add_router("/funds", funds.router)
 for module in (cases, persons, context, consents, notes, screening, assistance):
     api.add_router("/cases", module.router)
+api.add_router("/cases", referrals.case_router)
 api.add_router("", work.router)
+api.add_router("", referrals.router)
 
 
 fallback = Router()  # mounted last: its pattern matches every path

@@ -140,8 +140,7 @@ def new_referral(request: HttpRequest, number: str) -> HttpResponse:
         raise PermissionDenied
     form = f.ReferralForm(
         _data(request),
-        organizations=Organization.objects.exclude(pk=case.organization_id)
-        .order_by("name"),
+        organizations=Organization.objects.exclude(pk=case.organization_id).order_by("name"),
         entries=directory_entries_for_user(by),
     )
     return _form_page(
