@@ -16,7 +16,7 @@ class ReferralKind(models.TextChoices):
 
 
 class ReferralState(models.TextChoices):
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("referral state", "Sent")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     DELIVERED = "delivered", _("Services delivered")
