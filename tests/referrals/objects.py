@@ -29,7 +29,9 @@ def consent_for(p: Any, organization: Any = None, *, case: Any = None, contact: 
     return consent_domain.record_consent(fresh(case or p.case), by=p.case_manager, data=data)
 
 
-def refer(p: Any, *, parts: tuple[str, ...] = ("identity", "events"), consent: bool = True, **extra: Any) -> Any:
+def refer(
+    p: Any, *, parts: tuple[str, ...] = ("identity", "events"), consent: bool = True, **extra: Any
+) -> Any:
     if consent:
         consent_for(p)
     screening_domain.add_event(

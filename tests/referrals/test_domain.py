@@ -34,7 +34,9 @@ def test_a_consent_for_another_organization_does_not_count(personas):
 
 
 def test_emergency_override_by_a_case_manager_is_logged_for_the_owner(personas):
-    referral = refer(personas, consent=False, urgency="emergency", emergency_reason="Bleeding, needs a doctor now")
+    referral = refer(
+        personas, consent=False, urgency="emergency", emergency_reason="Bleeding, needs a doctor now"
+    )
     assert referral.consent_id is None and referral.overridden
     entry = ActivityLog.objects.get(action="referrals.referral.sent", organization=personas.org)
     assert entry.changes["consent_override"] == "•••"
@@ -52,7 +54,9 @@ def test_only_a_case_manager_overrides_and_only_for_an_emergency(personas):
     with pytest.raises(PermissionDenied):
         referrals.send_referral(fresh(personas.case), by=personas.caseworker, data=data)
     with pytest.raises(ValidationError):
-        referrals.send_referral(fresh(personas.case), by=personas.case_manager, data={**data, "urgency": "urgent"})
+        referrals.send_referral(
+            fresh(personas.case), by=personas.case_manager, data={**data, "urgency": "urgent"}
+        )
 
 
 def test_sending_raises_an_answer_task_and_notifies_the_receiver_without_identifying_data(personas):
@@ -128,7 +132,12 @@ def test_a_directory_recipient_needs_a_consent_naming_the_entry(personas):
     from ctm.directory.models import SharedEntry
 
     entry = SharedEntry.objects.create(name="Shelter Speranța", entry_type="shelter", country="MD")
-    data = {"recipient_kind": "directory", "directory_ref": entry.ref, "reason": SECRET, "services": ["accommodation"]}
+    data = {
+        "recipient_kind": "directory",
+        "directory_ref": entry.ref,
+        "reason": SECRET,
+        "services": ["accommodation"],
+    }
     with pytest.raises(ValidationError):
         referrals.send_referral(fresh(personas.case), by=personas.caseworker, data=data)
     consent_for(personas, contact=entry.ref)
@@ -140,7 +149,9 @@ def test_the_inbox_shows_overdue_referrals(personas):
     import datetime
 
     referral = refer(personas)
-    Referral.objects.filter(pk=referral.pk).update(answer_due_on=datetime.date.today() - datetime.timedelta(days=1))
+    Referral.objects.filter(pk=referral.pk).update(
+        answer_due_on=datetime.date.today() - datetime.timedelta(days=1)
+    )
     assert [r.pk for r in inbox(personas.outsider, overdue_only=True)] == [referral.pk]
     assert [r.pk for r in inbox(personas.case_manager, box="sent", overdue_only=True)] == [referral.pk]
     assert inbox(personas.other_caseworker, box="sent") == []  # not on the case

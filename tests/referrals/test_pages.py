@@ -8,7 +8,7 @@ from django.urls import reverse
 from ctm.cases.domain import consent as consent_domain
 from ctm.core.models import ActivityLog
 from ctm.referrals.models import Referral
-from tests.referrals.objects import PLACE, SECRET, consent_for, fresh, refer
+from tests.referrals.objects import PLACE, SECRET, consent_for, refer
 
 pytestmark = pytest.mark.django_db
 
@@ -82,8 +82,8 @@ def test_a_withdrawn_referral_shows_the_receiver_nothing(client, personas):
 
 
 def test_another_organization_cannot_reach_a_referral_not_sent_to_it(client, personas):
-    from tests import factories as f
     from ctm.core.enums import Role
+    from tests import factories as f
 
     referral = refer(personas)
     third = f.make_member(f.make_org("THR", "RO", name="Third NGO"), Role.CASE_MANAGER, "third")
