@@ -34,6 +34,7 @@ from tests import factories as f
 from tests.assistance.objects import assistance_objects
 from tests.directory.objects import directory_objects
 from tests.funds.objects import fund_objects
+from tests.referrals.objects import referral_objects
 
 PREFIX = "/api/v1"
 ROLES = [
@@ -147,6 +148,8 @@ def build_world(personas: Any) -> World:
     world.ids.update(assistance_objects(personas))  # an assessment, a plan, a service, a shelter stay
     world.ids.update({f"{k}_entry": v for k, v in directory_objects(personas).items()})
     world.ids.update(fund_objects(personas))
+    world.ids.update(referral_objects(personas))  # home's cases referred to the outsider's organization
+    world.ids["platform_org"] = platform_org.pk
     return world
 
 

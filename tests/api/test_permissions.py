@@ -25,6 +25,8 @@ ON_REQUEST, ON_DRAFT, REVIEW_REQUEST = "on_request", "on_draft", "review_request
 READ_REQUEST, ON_CASE_REQUEST, REVIEW_CASE_REQUEST = "read_request", "on_case_request", "review_case_request"
 FUND_ADMIN, CLOSING_READERS, DASHBOARD = "fund_admin", "closing_readers", "dashboard"
 HOME_REQUESTERS = ("caseworker", "other_caseworker", "case_manager")
+REFERRAL_READ, RECEIVER, SENDER_WRITE = "referral_read", "receiver", "sender_write"
+SETTINGS_READ, SETTINGS = "settings_read", "settings"
 HOME = (
     "caseworker",
     "other_caseworker",
@@ -79,6 +81,17 @@ EXPECTED: dict[str, dict[str, str | int]] = {
     CLOSING_READERS: {"org_admin": "ok", "fund_reviewer": "ok"},
     # the manager views: case managers and admins, each of their own organization (the outsider's)
     DASHBOARD: {"case_manager": "ok", "org_admin": "ok", "outsider": "ok", "platform_admin": "ok"},
+    # a referral of home's case to the outsider's organization: both sides read it (not a caseworker
+    # off the case); the receiver answers; the sender's writers withdraw
+    REFERRAL_READ: dict.fromkeys(("caseworker", "case_manager", "auditor", "outsider"), "ok")
+    | {"other_caseworker": 404},
+    RECEIVER: {"outsider": "ok", "other_caseworker": 404},
+    SENDER_WRITE: {"caseworker": "ok", "case_manager": "ok", "other_caseworker": 404},
+    SETTINGS_READ: dict.fromkeys(
+        ("caseworker", "other_caseworker", "case_manager", "auditor", "outsider", "org_admin", "platform_admin"),
+        "ok",
+    ),  # (the platform admin is an admin of the platform's organization: its own setting)
+    SETTINGS: dict.fromkeys(("case_manager", "outsider", "org_admin", "platform_admin"), "ok"),
 }
 DEFAULT_REFUSAL = {
     READ: 404,
@@ -104,6 +117,11 @@ DEFAULT_REFUSAL = {
     DASHBOARD: 403,
     MANAGERS: 403,
     TASK: 403,
+    REFERRAL_READ: 403,
+    RECEIVER: 403,
+    SENDER_WRITE: 403,
+    SETTINGS_READ: 403,
+    SETTINGS: 403,
 }
 
 
@@ -390,6 +408,44 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
         ON_CASE_REQUEST,
         201,
     ),
+    ("referrals.list", "GET", "/referrals?box=received", None, READERS, 200),
+    (
+        "referrals.create",
+        "POST",
+        N + "/referrals",
+        lambda w: {
+            "recipient_kind": "organization",
+            "to_organization": w.ids["platform_org"],
+            "reason": "Needs surgery today",
+            "urgency": "emergency",
+            "emergency_reason": "Bleeding; no time to record a consent",
+        },
+        MANAGE,
+        201,
+    ),
+    ("referrals.read", "GET", "/referrals/{referral}", None, REFERRAL_READ, 200),
+    ("referrals.record", "GET", "/referrals/{accepted_referral}/record", None, RECEIVER, 200),
+    ("referrals.accept", "POST", "/referrals/{referral}/accept", None, RECEIVER, 200),
+    ("referrals.decline", "POST", "/referrals/{referral}/decline", lambda w: {"reason": "Full"}, RECEIVER, 200),
+    (
+        "referrals.delivered",
+        "POST",
+        "/referrals/{accepted_referral}/delivered",
+        lambda w: {"services": ["legal"]},
+        RECEIVER,
+        200,
+    ),
+    (
+        "referrals.close",
+        "POST",
+        "/referrals/{accepted_referral}/close",
+        lambda w: {"feedback": "Done"},
+        RECEIVER,
+        200,
+    ),
+    ("referrals.withdraw", "POST", "/referrals/{referral}/withdraw", None, SENDER_WRITE, 200),
+    ("referrals.settings", "GET", "/referral-settings", None, SETTINGS_READ, 200),
+    ("referrals.settings_put", "PUT", "/referral-settings", lambda w: {"answer_days": 5}, SETTINGS, 200),
     # a document shared with the fund's reviewers
     ("documents.read", "GET", "/funds/requests/{request}/documents/{fund_document}", None, READ_REQUEST, 200),
 ]
@@ -469,7 +525,9 @@ def test_matrix_covers_every_endpoint() -> None:
             .replace("{disbursed_request}", "{request_id}")
             .replace("{reported_request}", "{request_id}")
             .replace("{request}", "{request_id}")
-            .replace("{fund_document}", "{document_id}"),
+            .replace("{fund_document}", "{document_id}")
+            .replace("{accepted_referral}", "{referral_id}")
+            .replace("{referral}", "{referral_id}"),
         )
         for m, p in table
     }

@@ -117,6 +117,21 @@ def _fund(key: str):
     return lambda p, o: {"pk": fund_objects(p)[key]}
 
 
+def _referral(p, o):
+    from tests.referrals.objects import refer
+
+    if not hasattr(p, "referral"):  # one referral per world, whatever the number of rows using it
+        p.referral = refer(p)
+    return {"pk": p.referral.pk}
+
+
+# a referral's receiving side: the outsider's case managers; the sender's readers get 403, the
+# caseworker not on the case 404
+RECEIVER_GET = expect(
+    403, anonymous=302, other_caseworker=404, outsider=200
+)
+RECEIVER_POST = {**RECEIVER_GET, "outsider": 302}
+
 HOME = expect(302, org_admin=200, data_manager=200, fund_reviewer=200, platform_admin=200)
 
 
@@ -207,7 +222,8 @@ MATRIX = {
     "cases:edit_person": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
     "cases:edit": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
     "cases:assign": ("get", lambda p, o: {"number": p.case.number}, None, MANAGE_GET),
-    "cases:share": ("get", lambda p, o: {"number": p.case.number}, None, MANAGE_GET),
+    # the read-only share of old now leads to the referral form (ctm.referrals)
+    "cases:share": ("get", lambda p, o: {"number": p.case.number}, None, {**MANAGE_GET, "case_manager": 302}),
     "cases:stage": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
     "cases:close": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
     "cases:reopen": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
@@ -265,6 +281,21 @@ MATRIX = {
     "assistance:overdue": ("get", lambda p, o: {}, None, expect(403, anonymous=302, case_manager=200, outsider=200)),
     "assistance:shelters": ("get", lambda p, o: {}, None, LIST),
     "assistance:new_shelter": ("get", lambda p, o: {}, None, expect(403, anonymous=302, case_manager=200, outsider=200)),
+    # referrals: home's case referred to the outsider's organization (sent, not yet answered)
+    "referrals:inbox": ("get", lambda p, o: {}, None, LIST),
+    "referrals:settings": (
+        "get",
+        lambda p, o: {},
+        None,
+        expect(403, anonymous=302, org_admin=200, case_manager=200, outsider=200),
+    ),
+    "referrals:new": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    "referrals:detail": ("get", _referral, None, {**READ, "outsider": 200}),
+    "referrals:accept": ("post", _referral, {}, RECEIVER_POST),
+    "referrals:decline": ("get", _referral, None, RECEIVER_GET),
+    "referrals:delivered": ("get", _referral, None, RECEIVER_GET),
+    "referrals:close": ("get", _referral, None, RECEIVER_GET),
+    "referrals:withdraw": ("post", _referral, {}, {**WRITE_POST, "auditor": 403, "outsider": 403}),
     "linkage:estimates": ("get", lambda p, o: {}, None, LINKAGE),
     "linkage:new_estimate": ("get", lambda p, o: {}, None, LINKAGE),
     "linkage:estimate": ("get", lambda p, o: {"pk": linkage_objects(p)["estimate"]}, None, LINKAGE),

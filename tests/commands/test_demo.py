@@ -125,6 +125,21 @@ def test_demo_includes_assistance_for_every_organization(db):
         assert ServiceRecord.objects.filter(organization=org, status="delivered").exists(), org.code
     assert ShelterStay.objects.exists() and Task.objects.filter(kind="high_risk_follow_up").exists()
     assert verify_chain()[1] == []
+    _referrals_between_the_organizations()
+
+
+def _referrals_between_the_organizations():
+    """Each organization sent and received referrals in every state; one went to the directory."""
+    from ctm.assistance.models import Task
+    from ctm.referrals.models import Referral
+
+    for org in Organization.objects.all():
+        sent = set(Referral.objects.filter(organization=org).values_list("state", flat=True))
+        received = set(Referral.objects.filter(to_organization=org).values_list("state", flat=True))
+        assert sent >= {"sent", "accepted", "declined", "closed"}, org.code
+        assert received >= {"sent", "accepted", "declined", "closed"}, org.code
+        assert Referral.objects.filter(organization=org, recipient_kind="directory").exists(), org.code
+    assert Task.objects.filter(kind="referral_answer", status="open").exists()
 
 
 def _directory_and_fund_are_filled():

@@ -48,6 +48,7 @@ ALLOWLIST = {
     "privacy/domain/queries/releases.py": (2, "the public page: every organization's published releases"),
     "cases/domain/erasure.py": (5, "a DPO names a person in any organization; the erasure walks every linked row"),
     "funds/domain/queries/requests.py": (2, "a fund reviewer's door: which organizations sent requests to their funds"),
+    "referrals/domain/queries/access.py": (2, "the referrals sent to one's organization (rows of the senders)"),
     "cases/domain/person_export.py": (3, "the export walks every row linked to the person, whatever it is"),
 }
 ESCAPES = re.compile(

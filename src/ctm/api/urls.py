@@ -20,6 +20,7 @@ from ctm.api.routers import (
     notes,
     organizations,
     persons,
+    referrals,
     screening,
     work,
 )
@@ -52,7 +53,9 @@ api.add_router("/funds", funds.router)
 api.add_router("/dashboard", dashboard.router)
 for module in (cases, persons, context, consents, notes, screening, assistance):
     api.add_router("/cases", module.router)
+api.add_router("/cases", referrals.case_router)
 api.add_router("", work.router)
+api.add_router("", referrals.router)
 
 
 fallback = Router()  # mounted last: its pattern matches every path

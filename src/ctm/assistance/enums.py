@@ -157,6 +157,7 @@ class TaskKind(models.TextChoices):
     HIGH_RISK_FOLLOW_UP = "high_risk_follow_up", _("Follow up a high safety risk")
     ELIGIBILITY_DUE = "eligibility_due", _("Eligibility decision due")
     PLAN_APPROVAL = "plan_approval", _("Assistance plan to approve")
+    REFERRAL_ANSWER = "referral_answer", _("Referral received: answer due")
 
 
 class TaskStatus(models.TextChoices):
@@ -169,4 +170,5 @@ TASK_DUE_DAYS: dict[str, int] = {
     TaskKind.HIGH_RISK_FOLLOW_UP: 2,
     TaskKind.ELIGIBILITY_DUE: 7,
     TaskKind.PLAN_APPROVAL: 5,
+    TaskKind.REFERRAL_ANSWER: 7,  # the receiving organization's setting decides (ctm.referrals)
 }

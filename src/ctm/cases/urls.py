@@ -2,7 +2,7 @@ from django.urls import path
 
 from ctm.cases.views import attachments, cases
 from ctm.cases.views.editing import part_urls
-from ctm.cases.views.parts import PARTS
+from ctm.cases.views.parts import PARTS, share
 
 app_name = "cases"
 
@@ -13,5 +13,6 @@ urlpatterns = [
     path("export.<str:fmt>", cases.export_view, name="export"),
     path("<str:number>/", cases.case_detail_view, name="detail"),
     path("<str:number>/attachments/<int:pk>/", attachments.download, name="attachment"),
+    path("<str:number>/share/", share, name="share"),
     *part_urls(PARTS),
 ]

@@ -84,6 +84,14 @@ ACTIONS = {
     "assistance.shelter.admitted": _("Admitted to a shelter"),
     "assistance.shelter.discharged": _("Discharged from a shelter"),
     "assistance.task.done": _("Task done"),
+    "referrals.referral.sent": _("Referral sent"),
+    "referrals.referral.accepted": _("Referral accepted"),
+    "referrals.referral.declined": _("Referral declined"),
+    "referrals.referral.delivered": _("Referral: services delivered"),
+    "referrals.referral.closed": _("Referral closed with feedback"),
+    "referrals.referral.withdrawn": _("Referral withdrawn"),
+    "referrals.settings.changed": _("Referral settings changed"),
+    "cases.referral.viewed": _("Referral viewed (its free text)"),
     "assistance.tasks.overdue_notified": _("Overdue tasks notified"),
     "assistance.record.viewed": _("Assistance viewed (notes, objectives, providers)"),
     # anonymized releases
@@ -126,6 +134,7 @@ ACTIONS = {
     "security.release.refused": _("Refused: a release that is not yours (or does not exist)"),
     "security.linkage_run.refused": _("Refused: a linkage run that is not yours (or does not exist)"),
     "security.estimate.refused": _("Refused: an estimate that is not yours (or does not exist)"),
+    "security.referral.refused": _("Refused: a referral that is not yours (or does not exist)"),
     "security.task.refused": _("Refused: a task that is not yours (or does not exist)"),
     "security.fund_request.refused": _(
         "Refused: a fund request that is not yours to see (or does not exist)"

@@ -135,6 +135,8 @@ Language = enum.StrEnum(  # type: ignore[misc]
 )
 # Currencies (ISO 4217, upper case): the schema lists every code it accepts.
 Currency = enum.StrEnum("Currency", {f"c_{c.alpha_3}": c.alpha_3 for c in pycountry.currencies})  # type: ignore[misc]
+# A contact-directory entry by its reference: "s" (shared) or "p" (private) and its id; "" for none.
+DirectoryRef = Annotated[str, Field(pattern=r"^([sp][1-9][0-9]{0,15})?$", max_length=17)]
 Date = Annotated[datetime.date, BeforeValidator(_iso_date)]
 PastDate = Annotated[Date, AfterValidator(_not_future)]
 Unique = AfterValidator(_unique)

@@ -12,6 +12,7 @@ from pydantic import Field
 from ctm.api.schemas.common import (
     Bool,
     Country,
+    DirectoryRef,
     Id,
     In,
     Language,
@@ -136,7 +137,12 @@ class EventOut(Schema):
 
 class ConsentIn(In):
     scope: ConsentScope
-    referral_organization: Id | None = Field(None, description="Required for scope=referral")
+    referral_organization: Id | None = Field(
+        None, description="For scope=referral: an organization in CTM (or give referral_contact)"
+    )
+    referral_contact: DirectoryRef = Field(
+        "", description="For scope=referral: an outside organization by its contact-directory reference (s12, p3)"
+    )
     given_on: PastDate
     given_by: ConsentGiver = Field(default=ConsentGiver.PERSON)
     guardian: Id | None = Field(None, description="A guardian of this case; required when given_by=guardian")
@@ -155,6 +161,7 @@ class ConsentOut(Schema):
     id: int
     scope: ConsentScope
     referral_organization: OrganizationRef | None
+    referral_contact: str
     given_on: datetime.date
     given_by: ConsentGiver
     guardian: int | None

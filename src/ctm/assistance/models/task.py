@@ -42,7 +42,10 @@ class Task(TenantModel):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "kind"], condition=models.Q(status="open"), name="task_one_open_per_kind"
+                # per organization: a case referred to two organizations has an answer due in each
+                fields=["organization", "case", "kind"],
+                condition=models.Q(status="open"),
+                name="task_one_open_per_kind",
             )
         ]
 

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,13 +16,21 @@ from ctm.cases.enums import ConsentGiver, ConsentScope
 from ctm.cases.models import BestInterestsAssessment, Case, Consent, Guardian
 from ctm.core.errors import InvalidTransition
 from ctm.core.models import Membership
+from ctm.directory.domain.queries import get_entry_for_user
 
 
 def record_consent(case: Case, *, by: Membership, data: dict[str, Any]) -> Consent:
     require_write(by, case)
     errors: dict[str, str] = {}
-    if data.get("scope") == ConsentScope.REFERRAL and not data.get("referral_organization"):
-        errors["referral_organization"] = _("A referral consent must name the organization.")
+    if data.get("scope") == ConsentScope.REFERRAL:
+        if not data.get("referral_organization") and not data.get("referral_contact"):
+            errors["referral_organization"] = _("A referral consent must name the organization.")
+        elif data.get("referral_organization") and data.get("referral_contact"):
+            errors["referral_contact"] = _("Name one organization: in CTM or from the directory, not both.")
+        elif data.get("referral_contact") and not _readable_entry(by, data["referral_contact"]):
+            errors["referral_contact"] = _("No such directory entry.")
+    elif data.get("referral_organization") or data.get("referral_contact"):
+        errors["scope"] = _("Only a referral consent names an organization.")
     if data.get("given_by") == ConsentGiver.WITH_GUARDIAN and not data.get("guardian"):
         errors["guardian"] = _("Record the guardian first, then choose them here.")
     if case.is_minor and data.get("given_by") != ConsentGiver.WITH_GUARDIAN:
@@ -37,6 +46,7 @@ def record_consent(case: Case, *, by: Membership, data: dict[str, Any]) -> Conse
         consent = Consent(organization=case.organization, case=case, recorded_by=by.user, **data)
         consent.save()
         target = consent.referral_organization.code if consent.referral_organization else None
+        target = target or consent.referral_contact or None
         log_case(
             "cases.consent.recorded",
             by,
@@ -44,6 +54,14 @@ def record_consent(case: Case, *, by: Membership, data: dict[str, Any]) -> Conse
             {"scope": [None, consent.scope], "organization": [None, target]},
         )
     return consent
+
+
+def _readable_entry(by: Membership, ref: str) -> bool:
+    try:
+        get_entry_for_user(by, ref)
+    except Http404:
+        return False
+    return True
 
 
 def withdraw_consent(

@@ -304,6 +304,7 @@ class ConsentForm(forms.ModelForm):
         fields = [
             "scope",
             "referral_organization",
+            "referral_contact",
             "given_on",
             "given_by",
             "guardian",
@@ -315,10 +316,18 @@ class ConsentForm(forms.ModelForm):
         # __init__ gives it the case's guardians.
         field_classes = {"guardian": SafeModelChoiceField}
 
-    def __init__(self, *args: Any, case: Any = None, organizations: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, case: Any = None, organizations: Any = None, contacts: Any = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["guardian"].queryset = Guardian.objects.filter(case=case)
         self.fields["referral_organization"].queryset = organizations
+        # an outside organization, from the contact directory (the entries this member may read)
+        self.fields["referral_contact"] = forms.ChoiceField(
+            label=_("Or an outside organization from the contact directory"),
+            choices=[("", "---------"), *((e.ref, f"{e.name} ({e.country})") for e in contacts)],
+            required=False,
+        )
         self.fields["given_on"].initial = timezone.localdate()
 
 
@@ -357,19 +366,6 @@ class DocumentForm(forms.Form):
     issuing_country = forms.ChoiceField(label=_("Issuing country"), choices=_countries(), required=False)
     expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DATE)
     held_by_trafficker = forms.BooleanField(label=_("Held by the trafficker"), required=False)
-
-
-class ShareForm(forms.Form):
-    consent = forms.ModelChoiceField(label=_("Referral consent"), queryset=None)
-    attachments = forms.BooleanField(
-        label=_("Share the files (attachments) too"),
-        required=False,
-        help_text=_("Only when the consent allows it."),
-    )
-
-    def __init__(self, *args: Any, consents: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["consent"].queryset = consents
 
 
 class CaseFilterForm(forms.Form):

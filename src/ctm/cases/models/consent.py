@@ -30,6 +30,11 @@ class Consent(TenantModel):
         related_name="+",
         verbose_name=_("organization (for a referral)"),
     )
+    # Or, for a referral outside CTM, the contact-directory entry that names the organization ("s12",
+    # "p3"; organizations are not survivors: no identifying data).
+    referral_contact = models.CharField(
+        _("outside organization (directory entry, for a referral)"), max_length=20, blank=True, default=""
+    )
     given_on = models.DateField(_("given on"))
     given_by = models.CharField(
         _("given by"), max_length=10, choices=ConsentGiver.choices, default=ConsentGiver.PERSON

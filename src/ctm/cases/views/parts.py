@@ -6,9 +6,13 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from django.http import Http404
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 
 from ctm.cases.domain import cases as case_domain
 from ctm.cases.domain import consent as consent_domain
@@ -27,10 +31,13 @@ from ctm.cases.models import (
     TraffickingEvent,
     VictimContext,
 )
+from ctm.cases.rules import can_manage_cases
 from ctm.cases.views.cases import org_offices, org_staff
 from ctm.cases.views.editing import Action, Edit, Part
+from ctm.cases.views.helpers import load_case
 from ctm.core.errors import InvalidTransition
 from ctm.core.models import Organization
+from ctm.directory.domain.queries import directory_entries_for_user
 
 
 def _of_case(model: Any) -> Any:
@@ -78,11 +85,6 @@ def _context_form(e: Edit) -> Any:
     )
 
 
-def _share_form(e: Edit) -> Any:
-    consents = Consent.objects.filter(case=e.case, scope="referral", withdrawn_on__isnull=True)
-    return f.ShareForm(e.data, consents=consents.select_related("referral_organization"))
-
-
 def _save_attachment(e: Edit) -> Any:
     upload = e.cleaned["file"]
     return notes_domain.add_attachment(
@@ -105,8 +107,8 @@ def _change_stage(e: Edit) -> Any:
 def _closure_decision(e: Edit) -> None:
     if e.case.closure_requested_by_id is None:
         raise Http404
-    if e.kwargs["decision"] == "approve":  # the note stays as requested (None: not read here, not changed)
-        case_domain.close_case(e.case, by=e.by, reason=e.case.closure_reason, note=None)
+    if e.kwargs["decision"] == "approve":
+        case_domain.close_case(e.case, by=e.by, reason=e.case.closure_reason, note=e.case.closure_note)
     else:
         case_domain.reject_closure(e.case, by=e.by)
 
@@ -235,7 +237,10 @@ PARTS: list[Part | Action] = [
         "add_consent",
         "consents/new/",
         lambda e: f.ConsentForm(
-            e.data, case=e.case, organizations=Organization.objects.exclude(pk=e.case.organization_id)
+            e.data,
+            case=e.case,
+            organizations=Organization.objects.exclude(pk=e.case.organization_id),
+            contacts=directory_entries_for_user(e.by),
         ),
         lambda e: consent_domain.record_consent(e.case, by=e.by, data=e.cleaned),
         _("Record consent"),
@@ -299,14 +304,15 @@ PARTS: list[Part | Action] = [
         anchor="#person",
         find=get_document,
     ),
-    Part(
-        "share",
-        "share/",
-        _share_form,
-        lambda e: case_domain.share_case(
-            e.case, by=e.by, consent=e.cleaned["consent"], attachments=e.cleaned["attachments"]
-        ),
-        _("Share with another organization"),
-        manage=True,
-    ),
 ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share(request: HttpRequest, number: str) -> HttpResponse:
+    """The read-only "share" of old: a case now goes to another organization as a referral (or a
+    transfer), which it accepts or declines and closes with feedback (ctm.referrals)."""
+    by, case = load_case(request, number, write=True)
+    if not can_manage_cases(by):
+        raise PermissionDenied
+    return redirect("referrals:new", number=case.number)

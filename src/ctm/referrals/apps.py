@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    name = "ctm.referrals"
+    label = "referrals"
+    verbose_name = _("Referrals and transfers")
+
+    def load_demo(self, seed: int) -> str:
+        """Called by `ctm demo` after the register's and assistance's demo data."""
+        from ctm.referrals.demo_data import load_demo
+
+        return f"{load_demo(seed)} referrals between the demo organizations"
