@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ctm.linkage",
     "ctm.privacy",
     "ctm.assistance",
+    "ctm.reintegration",
     "ctm.api",
     "django_tasks",
     "django_tasks_db",

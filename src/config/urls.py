@@ -17,6 +17,7 @@ urlpatterns = [
     path("linkage/", include("ctm.linkage.urls")),
     path("privacy/", include("ctm.privacy.urls")),
     path("assistance/", include("ctm.assistance.urls")),
+    path("reintegration/", include("ctm.reintegration.urls")),
     path("data/", include("ctm.privacy.public_urls")),
 ]
 

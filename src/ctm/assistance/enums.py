@@ -157,6 +157,10 @@ class TaskKind(models.TextChoices):
     HIGH_RISK_FOLLOW_UP = "high_risk_follow_up", _("Follow up a high safety risk")
     ELIGIBILITY_DUE = "eligibility_due", _("Eligibility decision due")
     PLAN_APPROVAL = "plan_approval", _("Assistance plan to approve")
+    RETURN_APPROVAL = "return_approval", _("Return to approve")
+    MONITORING_3 = "monitoring_3_months", _("Monitoring visit, 3 months after arrival")
+    MONITORING_6 = "monitoring_6_months", _("Monitoring visit, 6 months after arrival")
+    MONITORING_12 = "monitoring_12_months", _("Monitoring visit, 12 months after arrival")
 
 
 class TaskStatus(models.TextChoices):
@@ -169,4 +173,9 @@ TASK_DUE_DAYS: dict[str, int] = {
     TaskKind.HIGH_RISK_FOLLOW_UP: 2,
     TaskKind.ELIGIBILITY_DUE: 7,
     TaskKind.PLAN_APPROVAL: 5,
+    TaskKind.RETURN_APPROVAL: 5,
+    # monitoring after a return (ctm.reintegration): due on the visit's month after arrival
+    TaskKind.MONITORING_3: 91,
+    TaskKind.MONITORING_6: 182,
+    TaskKind.MONITORING_12: 365,
 }

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReintegrationConfig(AppConfig):
+    name = "ctm.reintegration"
+    label = "reintegration"
+    verbose_name = _("Return and reintegration")
+
+    def load_demo(self, seed: int) -> str:
+        """Called by `ctm demo` after the register's and assistance's demo data."""
+        from ctm.reintegration.demo_data import load_demo
+
+        return f"returns and reintegration for {load_demo(seed)} cases"
