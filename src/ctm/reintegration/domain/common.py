@@ -32,12 +32,12 @@ __all__ = [
 
 
 def require_country(field: str, code: Any) -> str:
-    if not isinstance(code, str) or pycountry.countries.get(alpha_2=code) is None:
+    if not isinstance(code, str) or not code.isupper() or pycountry.countries.get(alpha_2=code) is None:
         raise InvalidTransition({field: _("Choose a country.")})
     return code
 
 
 def require_currency(field: str, code: Any) -> str:
-    if not isinstance(code, str) or len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
+    if not isinstance(code, str) or not code.isupper() or pycountry.currencies.get(alpha_3=code) is None:
         raise InvalidTransition({field: _("Choose a currency (ISO 4217).")})
     return code
