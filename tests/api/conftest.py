@@ -34,6 +34,7 @@ from tests import factories as f
 from tests.assistance.objects import assistance_objects
 from tests.directory.objects import directory_objects
 from tests.funds.objects import fund_objects
+from tests.reintegration.objects import api_objects
 
 PREFIX = "/api/v1"
 ROLES = [
@@ -147,6 +148,7 @@ def build_world(personas: Any) -> World:
     world.ids.update(assistance_objects(personas))  # an assessment, a plan, a service, a shelter stay
     world.ids.update({f"{k}_entry": v for k, v in directory_objects(personas).items()})
     world.ids.update(fund_objects(personas))
+    world.ids.update(api_objects(personas))  # a return in each state, a reintegration plan, visits
     return world
 
 

@@ -136,3 +136,35 @@ def reintegration_objects(p: Any) -> dict[str, Any]:
     if not hasattr(p, "_reintegration"):
         p._reintegration = make_reintegration(p)
     return p._reintegration  # type: ignore[no-any-return]
+
+
+def api_objects(p: Any) -> dict[str, Any]:
+    """For the API's matrix: the home case's records, and one case per state of a return, so each
+    transition meets a return it can move (each persona's call is rolled back)."""
+    from tests import factories as f
+
+    ids = dict(reintegration_objects(p))
+    cases = {
+        state: f.make_case(p.caseworker, given=f"R{n}", family="Return", birth=datetime.date(1990, 1, n + 1))
+        for n, state in enumerate(("planned", "approved", "departed", "closable"))
+    }
+    for state in ("planned", "approved", "departed"):
+        case = cases[state]
+        return_consent(case, p.caseworker)
+        solution = ready(plan(case, p.caseworker), p.caseworker)
+        if state != "planned":
+            solutions.approve_solution(solution_for(solution), by=p.case_manager)
+        if state == "departed":
+            solutions.confirm_departure(solution_for(solution), by=p.caseworker)
+        ids[f"r_{state}"] = solution.pk
+        ids[f"r_{state}_number"] = case.number
+    pending = solutions.add_travel_document(solution_for_id(ids["r_planned"]), by=p.caseworker, kind="visa")
+    ids["r_pending_document"] = pending.pk
+    ids["r_closable_number"] = cases["closable"].number
+    return ids
+
+
+def solution_for_id(pk: int) -> Any:
+    from ctm.reintegration.models import DurableSolution
+
+    return solution_for(DurableSolution.objects.get(pk=pk))

@@ -19,6 +19,7 @@ from ctm.api.routers import (
     notes,
     organizations,
     persons,
+    reintegration,
     screening,
     work,
 )
@@ -50,6 +51,8 @@ api.add_router("/directory", directory.router)
 api.add_router("/funds", funds.router)
 for module in (cases, persons, context, consents, notes, screening, assistance):
     api.add_router("/cases", module.router)
+api.add_router("/cases", reintegration.cases)
+api.add_router("/reintegration", reintegration.router)
 api.add_router("", work.router)
 
 
