@@ -439,7 +439,7 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
     ),
     ("visits.trend", "GET", N + "/trend", None, READ, 200),
     (
-        "case.closure_checklist",
+        "closure.checklist",
         "POST",
         "/cases/{r_closable_number}/closure",
         lambda w: {"reason": "plan_completed", "checks": list(ClosureCheck.values)},
@@ -453,6 +453,10 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
 ]
 
 
+# the rows that need the return and reintegration records (tests/reintegration/objects.api_objects)
+ON_DEMAND = {"returns", "reintegration_plans", "reintegration", "visits", "closure", "scoring"}
+
+
 def expected(kind: str, role: str, ok: int) -> int | None:
     if role == "two_factor_pending":
         return 401  # every operation: the token was not made by a session that passed two-factor
@@ -462,7 +466,7 @@ def expected(kind: str, role: str, ok: int) -> int | None:
 
 def call(world: World, role: str, method: str, path: str, body: Body) -> Any:
     caller = Caller(world.tokens[role])
-    url = path.format(**world.ids)
+    url = path.format_map(world.ids)
     if "?" in url:
         url, _, query = url.partition("?")
         return caller.get(url, **dict(q.split("=") for q in query.split("&")))
@@ -476,6 +480,8 @@ def test_permission_matrix(
     world: World, name: str, method: str, path: str, body: Body, kind: str, ok: int
 ) -> None:
     got, want, leaks, unlogged = {}, {}, [], []
+    if name.split(".")[0] in ON_DEMAND:  # made now, outside the rolled-back calls
+        world.ids["solution"]
     for role in ROLES:
         with transaction.atomic():
             security = ActivityLog.objects.filter(action__startswith="security.")
