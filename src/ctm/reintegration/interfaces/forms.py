@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ctm.assistance.interfaces.forms import currency_choices
 from ctm.cases.enums import ClosureReason
@@ -95,7 +96,9 @@ class CancelForm(forms.Form):
 
 class ReintegrationPlanForm(forms.Form):
     needs = forms.CharField(label=_("Needs in the place of return"), widget=TEXT, max_length=5000)
-    solution = forms.ModelChoiceField(label=_("Return"), queryset=None, required=False)
+    solution = forms.ModelChoiceField(
+        label=pgettext_lazy("voluntary return", "Return"), queryset=None, required=False
+    )
 
     def __init__(self, *args: Any, solutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
