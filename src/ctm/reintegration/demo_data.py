@@ -65,11 +65,14 @@ def _organization(org: Organization, code: str, rng: random.Random) -> int:
         .exclude(status__in=CLOSED_STATUSES)
         .order_by("-number")
     )
-    adults = [c for c in open_cases.filter(is_minor=False)[:10] if not c.closure_requested_by_id]
+    # the longest-open cases first: their returns can have happened a year ago, after their consent
+    adults = [c for c in open_cases.filter(is_minor=False).order_by("opened_on", "number")[:10] if not c.closure_requested_by_id]
     minor = next((c for c in open_cases.filter(is_minor=True) if Guardian.objects.filter(case=c).exists()), None)
     done = 0
     for case, days in zip(adults, ARRIVED_DAYS_AGO, strict=False):
-        done += _returned(case, members[case.owner_id], manager, code, days, rng)
+        days = min(days, (timezone.localdate() - case.opened_on).days - 20)  # after the case opened
+        if days > 30:
+            done += _returned(case, members[case.owner_id], manager, code, days, rng)
     steps = ("planned", "approved", "departed", "local")
     for case, step in zip(adults[len(ARRIVED_DAYS_AGO) :], steps, strict=False):
         done += _under_way(case, members[case.owner_id], manager, code, step)
@@ -81,9 +84,9 @@ def _organization(org: Organization, code: str, rng: random.Random) -> int:
     return done
 
 
-def _consent(case: Case, by: Membership, scope: str = "return", days: int = 420) -> None:
+def _consent(case: Case, by: Membership, scope: str = "return") -> None:
     guardian = Guardian.objects.filter(case=case).first() if case.is_minor else None
-    data: dict[str, Any] = {"scope": scope, "given_on": max(case.opened_on, _ago(days)), "told_purpose": True}
+    data: dict[str, Any] = {"scope": scope, "given_on": case.opened_on, "told_purpose": True}
     data.update(told_uses=True, told_withdrawal=True)
     if guardian is not None:
         data.update(given_by="guardian", guardian=guardian)
