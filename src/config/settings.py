@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ctm.privacy",
     "ctm.assistance",
     "ctm.referrals",
+    "ctm.reintegration",
     "ctm.api",
     "django_tasks",
     "django_tasks_db",

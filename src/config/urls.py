@@ -18,6 +18,7 @@ urlpatterns = [
     path("privacy/", include("ctm.privacy.urls")),
     path("assistance/", include("ctm.assistance.urls")),
     path("referrals/", include("ctm.referrals.urls")),
+    path("reintegration/", include("ctm.reintegration.urls")),
     path("data/", include("ctm.privacy.public_urls")),
 ]
 

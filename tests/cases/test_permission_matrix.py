@@ -23,6 +23,7 @@ from tests.directory.objects import directory_objects
 from tests.funds.objects import fund_objects
 from tests.linkage_platform.objects import linkage_objects
 from tests.privacy_platform import objects as privacy_objects
+from tests.reintegration.objects import reintegration_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +165,18 @@ def _a(p, part: str = "") -> dict:
     return kwargs
 
 
+def _r(part: str = ""):
+    """The home case's number (and the id of one of its return and reintegration records)."""
+
+    def kwargs(p, o) -> dict:
+        out = {"number": p.case.number}
+        if part:
+            out["pk"] = reintegration_objects(p)[part]
+        return out
+
+    return kwargs
+
+
 # name → (method, kwargs builder, data, expected)
 MATRIX = {
     "core:home": ("get", lambda p, o: {}, None, HOME),
@@ -280,6 +293,23 @@ MATRIX = {
     ),
     "assistance:overdue": ("get", lambda p, o: {}, None, expect(403, anonymous=302, case_manager=200, outsider=200)),
     "assistance:shelters": ("get", lambda p, o: {}, None, LIST),
+    # return and reintegration: behind the case's door; a case manager approves
+    "reintegration:scoring": ("get", lambda p, o: {}, None, LIST),
+    "reintegration:case": ("get", _r(), None, READ),
+    "reintegration:new_solution": ("get", _r(), None, WRITE_GET),
+    "reintegration:fit_to_travel": ("get", _r("solution"), None, WRITE_GET),
+    "reintegration:add_document": ("get", _r("solution"), None, WRITE_GET),
+    "reintegration:document_obtained": ("post", _r("document"), {}, WRITE_POST),
+    "reintegration:add_leg": ("get", _r("solution"), None, WRITE_GET),
+    "reintegration:approve": ("post", _r("solution"), {}, {**WRITE_POST, "caseworker": 403}),
+    "reintegration:departure": ("get", _r("solution"), None, WRITE_GET),
+    "reintegration:arrival": ("get", _r("solution"), None, WRITE_GET),
+    "reintegration:cancel": ("get", _r("solution"), None, WRITE_GET),
+    "reintegration:new_plan": ("get", _r(), None, WRITE_GET),
+    "reintegration:add_assistance": ("get", _r("rplan"), None, WRITE_GET),
+    "reintegration:disburse": ("get", _r("assistance"), None, WRITE_GET),
+    "reintegration:new_visit": ("get", _r(), None, WRITE_GET),
+    "reintegration:close": ("get", _r(), None, WRITE_GET),
     "assistance:new_shelter": ("get", lambda p, o: {}, None, expect(403, anonymous=302, case_manager=200, outsider=200)),
     # referrals: home's case referred to the outsider's organization (sent, not yet answered)
     "referrals:inbox": ("get", lambda p, o: {}, None, LIST),

@@ -32,6 +32,8 @@ CONFIGURATION_DEFAULTS = {
     ("NewEntryForm", "visibility"),
     # a service is recorded as planned unless the caseworker says it has started or ended
     ("ServiceForm", "status"),
+    # a travel document is recorded as pending unless it is already in hand
+    ("DocumentForm", "status"),
 }
 # Edit forms always shown with the stored value (tests/cases/test_unchanged_save.py saves them
 # unchanged), and a choice posted by buttons, never shown as a list.
@@ -66,6 +68,7 @@ def every_form() -> list[type]:
 def unbound(form_class: type, personas) -> forms.BaseForm:
     """The form as a page shows it before anyone typed: constructor arguments of the right kind."""
     from ctm.core.models import Membership, Office, Organization
+    from ctm.reintegration.engine import default_weights
 
     given = {
         "offices": Office.objects.none(),
@@ -80,6 +83,9 @@ def unbound(form_class: type, personas) -> forms.BaseForm:
         "partners": Organization.objects.none(),
         "shelters": Office.objects.none(),
         "services": Office.objects.none(),
+        "solutions": Office.objects.none(),
+        "contacts": Office.objects.none(),
+        "weights": default_weights(),
     }
     params = inspect.signature(form_class.__init__).parameters
     return form_class(**{k: v for k, v in given.items() if k in params})

@@ -21,6 +21,7 @@ from ctm.api.routers import (
     organizations,
     persons,
     referrals,
+    reintegration,
     screening,
     work,
 )
@@ -54,6 +55,8 @@ api.add_router("/dashboard", dashboard.router)
 for module in (cases, persons, context, consents, notes, screening, assistance):
     api.add_router("/cases", module.router)
 api.add_router("/cases", referrals.case_router)
+api.add_router("/cases", reintegration.cases)
+api.add_router("/reintegration", reintegration.router)
 api.add_router("", work.router)
 api.add_router("", referrals.router)
 

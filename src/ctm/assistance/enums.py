@@ -158,6 +158,10 @@ class TaskKind(models.TextChoices):
     ELIGIBILITY_DUE = "eligibility_due", _("Eligibility decision due")
     PLAN_APPROVAL = "plan_approval", _("Assistance plan to approve")
     REFERRAL_ANSWER = "referral_answer", _("Referral received: answer due")
+    RETURN_APPROVAL = "return_approval", _("Return to approve")
+    MONITORING_3 = "monitoring_3_months", _("Monitoring visit, 3 months after arrival")
+    MONITORING_6 = "monitoring_6_months", _("Monitoring visit, 6 months after arrival")
+    MONITORING_12 = "monitoring_12_months", _("Monitoring visit, 12 months after arrival")
 
 
 class TaskStatus(models.TextChoices):
@@ -171,4 +175,9 @@ TASK_DUE_DAYS: dict[str, int] = {
     TaskKind.ELIGIBILITY_DUE: 7,
     TaskKind.PLAN_APPROVAL: 5,
     TaskKind.REFERRAL_ANSWER: 7,  # the receiving organization's setting decides (ctm.referrals)
+    TaskKind.RETURN_APPROVAL: 5,
+    # monitoring after a return (ctm.reintegration): due on the visit's month after arrival
+    TaskKind.MONITORING_3: 91,
+    TaskKind.MONITORING_6: 182,
+    TaskKind.MONITORING_12: 365,
 }

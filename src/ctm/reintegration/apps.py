@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReintegrationConfig(AppConfig):
+    name = "ctm.reintegration"
+    label = "reintegration"
+    verbose_name = _("Return and reintegration")
+
+    def load_demo(self, seed: int) -> str:
+        """Called by `ctm demo` after the register's and assistance's demo data."""
+        from ctm.reintegration.demo_data import load_demo
+
+        return f"returns and reintegration for {load_demo(seed)} cases"
+
+    def ready(self) -> None:
+        from ctm.reintegration.interfaces.case_section import register
+
+        register()  # the return and reintegration section of the case page
