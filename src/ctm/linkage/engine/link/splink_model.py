@@ -149,7 +149,7 @@ def comparisons() -> list[Any]:
         name_comparison(),
         birth_comparison(),
         cl.ExactMatch("sex"),
-        cl.ExactMatch("citizenship"),
+        cl.ExactMatch("citizenship").configure(term_frequency_adjustments=True),
         document_comparison(),
     ]
 
