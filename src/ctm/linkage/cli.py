@@ -182,6 +182,8 @@ def link_main(argv: list[str]) -> int:
                                                 spill_root=args.spill_dir or None))
     except LinkageInputError as exc:
         return _fail("link", str(exc))
+    for warning in result.blocking.warnings() if result.blocking else []:
+        sys.stderr.write(f"ctm link: {warning}\n")
     neutralize_frame(result.clusters).to_csv(args.out, index=False)  # opened in spreadsheets
     if args.pairs:
         neutralize_frame(result.pairs).to_csv(args.pairs, index=False)

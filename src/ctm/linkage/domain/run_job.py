@@ -148,7 +148,8 @@ def _store(run: LinkageRun, frames: dict[str, pd.DataFrame], result: LinkResult)
         records = _store_records(run, result.clusters)
         _store_pairs(run, result.pairs, records)
         summary = summarise(run, records.values())
-        fields = {"lists": lists, "settings": result.settings.to_dict(), "summary": summary,
+        blocking = {"blocking": result.blocking.to_dict()} if result.blocking else {}
+        fields = {"lists": lists, "settings": {**result.settings.to_dict(), **blocking}, "summary": summary,
                   "histogram": result.histogram(), "warnings": list(result.warnings)}  # fmt: skip
         finish(run, **fields)
         persons = [item["records"] for item in lists if item["source"] == PERSONS]

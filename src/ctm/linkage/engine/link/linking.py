@@ -27,7 +27,9 @@ class LinkResult:
     pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability
     settings: LinkSettings
     warnings: list[str] = field(default_factory=list)
-    blocking: BlockingReport | None = None  # what the blocking cap split or left out
+    # What the blocking cap split or left out (`blocking.warnings()` words it; the platform shows it from
+    # the figures, in the reader's language).
+    blocking: BlockingReport | None = None
 
     def histogram(self, bins: int = 40) -> list[dict[str, float]]:
         return match_weight_histogram(self.pairs, bins)
@@ -71,7 +73,6 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
         # Records joined by a reviewer's acceptance can be linked below the threshold.
         linkable_from = KEEP_PROBABILITY if decisions and decisions.accepted else config.threshold
         scored = train_and_predict(records, config, report, min(linkable_from, config.threshold), blocking)
-        warnings += blocking.warnings()
     report("clustering")
     pairs = scored[scored["match_probability"].astype(float) >= KEEP_PROBABILITY].reset_index(drop=True)
     ids = records["unique_id"].tolist()
