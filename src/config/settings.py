@@ -241,6 +241,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("CTM_EMAIL_FROM", "CTM <ctm@localhost>")
 CTM_BASE_URL = os.environ.get("CTM_BASE_URL", "http://127.0.0.1:8000")  # links in e-mails
 CTM_WORKER_CONCURRENCY = env_int("CTM_WORKER_CONCURRENCY", 1)  # jobs run at once by one `ctm worker`
 CTM_JOB_MEMORY_MB = env_int("CTM_JOB_MEMORY_MB", 4096)  # memory ceiling of one job's process (0: none)
+# A linkage job's DuckDB: the memory it may hold (default half the job's ceiling, the rest is Python's;
+# 0: DuckDB's own default), and a folder for a private spill directory per run (none: no spilling).
+CTM_LINKAGE_MEMORY_MB = env_int("CTM_LINKAGE_MEMORY_MB", CTM_JOB_MEMORY_MB // 2)
+CTM_LINKAGE_SPILL_DIR = os.environ.get("CTM_LINKAGE_SPILL_DIR") or None
 CTM_JOB_NICE = env_int("CTM_JOB_NICE", 10)  # CPU priority of a job's process below the web's (0: same)
 CTM_JOB_MAX_ATTEMPTS = env_int("CTM_JOB_MAX_ATTEMPTS", 2)  # an idempotent job interrupted is run again
 CTM_WORKER_HEARTBEAT_SECONDS = env_int("CTM_WORKER_HEARTBEAT_SECONDS", 10)

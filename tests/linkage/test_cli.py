@@ -97,3 +97,24 @@ def test_link_postgres_backend_needs_a_url(tmp_path, capsys, monkeypatch):
                 "1,Ana,Pop,1990,F,RO,\n")
     assert link_main([lst, "--backend", "postgres", "--out", str(tmp_path / "c.csv")]) == 2
     assert "postgres-url" in capsys.readouterr().err
+
+
+def test_link_refuses_a_bad_memory_limit_or_block_size(tmp_path, capsys):
+    lst = write(tmp_path / "a.csv", "record_id,given_name,family_name,birth_date,sex,citizenship,document_number\n"
+                "1,Ana,Pop,1990,F,RO,\n")
+    assert link_main([lst, "--memory-limit", "lots", "--out", str(tmp_path / "c.csv")]) == 2
+    assert "--memory-limit" in capsys.readouterr().err
+    assert link_main([lst, "--max-block-size", "1", "--out", str(tmp_path / "c.csv")]) == 2
+    assert "--max-block-size" in capsys.readouterr().err
+
+
+def test_link_with_memory_limit_and_spill_dir_leaves_nothing(tmp_path, capsys):
+    assert generate_main(["--lists", "2", "--people", "80", "--seed", "2", "--out", str(tmp_path)]) == 0
+    spill = tmp_path / "spill"
+    lists = [str(tmp_path / f"list{k}.csv") for k in (1, 2)]
+    assert link_main([*lists, "--memory-limit", "500MB", "--spill-dir", str(spill), "--max-block-size", "50",
+                      "--out", str(tmp_path / "c.csv")]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["settings"]["memory_limit"] == "500MB" and report["settings"]["spill"] is True
+    assert report["blocking"]["max_block_size"] == 50
+    assert list(spill.iterdir()) == []

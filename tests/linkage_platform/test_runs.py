@@ -258,3 +258,31 @@ def test_after_a_decision_the_reviewer_goes_to_the_next_pair(dm, personas, run):
     assert len(queue) >= 2  # the fixture's run has pairs near its threshold
     response = dm.post(reverse("linkage:decide", args=[run.pk, queue[0].pk]), {"decision": "accepted"})
     assert response["Location"] == reverse("linkage:pair", args=[run.pk, queue[1].pk])
+
+
+def test_a_linkage_job_applies_the_memory_limit_and_leaves_no_spill_files(dm, personas, registered_people, settings,
+                                                                         tmp_path):
+    settings.CTM_LINKAGE_MEMORY_MB = 300
+    settings.CTM_LINKAGE_SPILL_DIR = str(tmp_path)
+    assert start(dm, [upload("shelter.csv", list_csv(SHELTER)), upload("police.csv", list_csv(POLICE))]).status_code == 302
+    run = LinkageRun.objects.filter(organization=personas.org.pk).get()
+    assert run.status == "done", run.error
+    assert run.settings["memory_limit"] == "300MB" and run.settings["spill"] is True
+    assert run.settings["blocking"]["max_block_size"] == 2000 and not run.settings["blocking"]["records_left_out"]
+    assert list(tmp_path.iterdir()) == []  # the run's private spill directory is gone
+
+
+def test_the_run_page_says_when_the_blocking_cap_left_records_out(dm, personas, run):
+    from django.utils import translation
+
+    from ctm.linkage.phrases import blocking_text
+
+    run.settings = {**run.settings, "blocking": {"max_block_size": 2000, "split_blocks": {"name_key": 1},
+                                                 "records_left_out": {"name_key": 2501}, "largest_block": 2000}}
+    run.save(update_fields=["settings"])
+    page = dm.get(reverse("linkage:run", args=[run.pk])).content.decode()
+    assert "2501 records were left out of a blocking rule" in page
+    with translation.override("fr"):
+        french = blocking_text(run.settings["blocking"])
+    assert "2501" in french and "left out" not in french
+    assert blocking_text({"max_block_size": 2000, "records_left_out": {}}) == ""

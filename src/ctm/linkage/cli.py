@@ -9,6 +9,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -151,9 +152,22 @@ def link_main(argv: list[str]) -> int:
     parser.add_argument("--postgres-url", default=os.environ.get("CTM_LINKAGE_POSTGRES_URL"),
                         help="sqlalchemy URL for --backend postgres, e.g. postgresql+psycopg://user@host/db "
                         "(default: $CTM_LINKAGE_POSTGRES_URL)")
+    parser.add_argument("--max-block-size", type=int, default=LinkSettings.max_block_size,
+                        help="records in one block at most; larger blocks are split by birth year, citizenship, "
+                        "sex, or left out of their rule (reported)")
+    parser.add_argument("--memory-limit", default=os.environ.get("CTM_LINKAGE_MEMORY_LIMIT"),
+                        help="most memory DuckDB may hold, e.g. 4GB (default: $CTM_LINKAGE_MEMORY_LIMIT, "
+                        "else DuckDB's default)")
+    parser.add_argument("--spill-dir", default=os.environ.get("CTM_LINKAGE_SPILL_DIR"),
+                        help="folder for a private spill directory (0700, removed at the end) when DuckDB's "
+                        "memory does not suffice (default: $CTM_LINKAGE_SPILL_DIR, else no spilling)")
     args = parser.parse_args(argv)
     if not 0.0 < args.threshold < 1.0:
         return _fail("link", "--threshold must be between 0 and 1")
+    if args.max_block_size < 2:
+        return _fail("link", "--max-block-size must be at least 2")
+    if args.memory_limit and not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B)", args.memory_limit.strip()):
+        return _fail("link", "--memory-limit must be a size such as 4GB or 512MB")
     if args.backend == "postgres" and not args.postgres_url:
         return _fail("link", "--backend postgres needs --postgres-url (or CTM_LINKAGE_POSTGRES_URL)")
     names = [Path(p).stem for p in args.lists]
@@ -162,9 +176,14 @@ def link_main(argv: list[str]) -> int:
     try:
         lists = {name: _read_list_csv(path) for name, path in zip(names, args.lists, strict=True)}
         result = link_lists(lists, LinkSettings(threshold=args.threshold, seed=args.seed, backend=args.backend,
-                                                postgres_url=args.postgres_url, unique_lists=args.unique_lists))
+                                                postgres_url=args.postgres_url, unique_lists=args.unique_lists,
+                                                max_block_size=args.max_block_size,
+                                                memory_limit=args.memory_limit or None,
+                                                spill_root=args.spill_dir or None))
     except LinkageInputError as exc:
         return _fail("link", str(exc))
+    for warning in result.blocking.warnings() if result.blocking else []:
+        sys.stderr.write(f"ctm link: {warning}\n")
     neutralize_frame(result.clusters).to_csv(args.out, index=False)  # opened in spreadsheets
     if args.pairs:
         neutralize_frame(result.pairs).to_csv(args.pairs, index=False)

@@ -27,3 +27,19 @@ def linkage_check_text(check: dict[str, Any]) -> str:
             "queue or raise the threshold."
         ) % check)
     return str(code)
+
+
+def blocking_text(blocking: dict[str, Any] | None) -> str:
+    """One sentence when the blocking cap left records out of a blocking rule ('' otherwise)."""
+    left_out = sum((blocking or {}).get("records_left_out", {}).values())
+    if not left_out:
+        return ""
+    return str(ngettext(
+        "%(records)s record was left out of a blocking rule: its block held more than %(cap)s records even "
+        "when split by birth year, citizenship and sex. It was compared only through the other rules; a "
+        "match may have been missed.",
+        "%(records)s records were left out of a blocking rule: their block held more than %(cap)s records "
+        "even when split by birth year, citizenship and sex. They were compared only through the other "
+        "rules; matches may have been missed.",
+        left_out,
+    ) % {"records": left_out, "cap": blocking["max_block_size"]})

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -45,7 +46,8 @@ def run_linkage(pk: int, language: str | None = None) -> None:
         try:
             frames = _read_lists(run)
             settings = LinkSettings(threshold=run.threshold, seed=_seed(run),
-                                    unique_lists=bool((run.settings or {}).get("unique_lists")))
+                                    unique_lists=bool((run.settings or {}).get("unique_lists")),
+                                    memory_limit=_memory_limit(), spill_root=django_settings.CTM_LINKAGE_SPILL_DIR)
             result = link_lists(frames, settings, progress=progress.stage)
             progress.stage("storing")
             _store(run, frames, result)
@@ -54,6 +56,12 @@ def run_linkage(pk: int, language: str | None = None) -> None:
                 raise
             logger.warning("linkage run %s failed: %s", pk, type(exc).__name__)
             _fail(run, failure_message(exc))
+
+
+def _memory_limit() -> str | None:
+    """DuckDB's memory limit for a linkage job (CTM_LINKAGE_MEMORY_MB; 0: DuckDB's default)."""
+    megabytes = django_settings.CTM_LINKAGE_MEMORY_MB
+    return f"{megabytes}MB" if megabytes > 0 else None
 
 
 def _seed(run: LinkageRun) -> int:
@@ -140,7 +148,8 @@ def _store(run: LinkageRun, frames: dict[str, pd.DataFrame], result: LinkResult)
         records = _store_records(run, result.clusters)
         _store_pairs(run, result.pairs, records)
         summary = summarise(run, records.values())
-        fields = {"lists": lists, "settings": result.settings.to_dict(), "summary": summary,
+        blocking = {"blocking": result.blocking.to_dict()} if result.blocking else {}
+        fields = {"lists": lists, "settings": {**result.settings.to_dict(), **blocking}, "summary": summary,
                   "histogram": result.histogram(), "warnings": list(result.warnings)}  # fmt: skip
         finish(run, **fields)
         persons = [item["records"] for item in lists if item["source"] == PERSONS]

@@ -26,6 +26,7 @@ from ctm.linkage.enums import RUN_STAGES, Decision
 from ctm.linkage.interfaces import charts
 from ctm.linkage.interfaces.forms import DecisionForm, RunForm, ThresholdForm
 from ctm.linkage.models import LinkageRun
+from ctm.linkage.phrases import blocking_text
 from ctm.linkage.views.helpers import add_errors, data_manager, job_context, page_of
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -83,6 +84,7 @@ def _run_page(request: HttpRequest, run: LinkageRun, form: ThresholdForm, status
         "overlap_lists": lists[:-1],
         "overlap_rows": rows,
         "upset": charts.data_url(charts.upset_png(lists[:-1], rows)) if len(lists) > 2 else "",
+        "blocking_note": blocking_text((run.settings or {}).get("blocking")),
     }
     return render(request, "linkage/run.html", context, status=status)
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .clusters import ReviewDecisions, cluster_pairs, match_weight_histogram
 from .normalize import INPUT_COLUMNS, normalise_records
-from .splink_model import KEEP_PROBABILITY, LinkSettings, train_and_predict
+from .splink_model import KEEP_PROBABILITY, BlockingReport, LinkSettings, train_and_predict
 
 # The stages `link_lists` reports, in order, to its `progress` callback.
 STAGES = ("preparing", "training", "comparing", "clustering")
@@ -27,13 +27,17 @@ class LinkResult:
     pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability
     settings: LinkSettings
     warnings: list[str] = field(default_factory=list)
+    # What the blocking cap split or left out (`blocking.warnings()` words it; the platform shows it from
+    # the figures, in the reader's language).
+    blocking: BlockingReport | None = None
 
     def histogram(self, bins: int = 40) -> list[dict[str, float]]:
         return match_weight_histogram(self.pairs, bins)
 
     def summary(self) -> dict[str, Any]:
         return {"records": len(self.clusters), "clusters": int(self.clusters["cluster_id"].nunique()),
-                "scored_pairs": len(self.pairs), "settings": self.settings.to_dict(), "warnings": self.warnings}
+                "scored_pairs": len(self.pairs), "settings": self.settings.to_dict(), "warnings": self.warnings,
+                "blocking": self.blocking.to_dict() if self.blocking else None}
 
 
 def check_list(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -62,12 +66,13 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
     parts = [normalise_records(check_list(name, frame), name) for name, frame in lists.items()]
     records = pd.concat(parts, ignore_index=True)
     warnings = _warnings(records)
+    blocking = BlockingReport(config.max_block_size)
     if len(records) < 2:
         scored = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"])
     else:
         # Records joined by a reviewer's acceptance can be linked below the threshold.
         linkable_from = KEEP_PROBABILITY if decisions and decisions.accepted else config.threshold
-        scored = train_and_predict(records, config, report, min(linkable_from, config.threshold))
+        scored = train_and_predict(records, config, report, min(linkable_from, config.threshold), blocking)
     report("clustering")
     pairs = scored[scored["match_probability"].astype(float) >= KEEP_PROBABILITY].reset_index(drop=True)
     ids = records["unique_id"].tolist()
@@ -75,7 +80,7 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
     cluster_of = cluster_pairs(ids, scored, config.threshold, decisions, config.conflict_probability, unique)
     clusters = pd.DataFrame({"list": records["source_list"], "record_id": records["record_id"],
                              "cluster_id": [cluster_of[i] for i in ids]})
-    return LinkResult(clusters, pairs, config, warnings)
+    return LinkResult(clusters, pairs, config, warnings, blocking)
 
 
 def _no_progress(stage: str) -> None:

@@ -8,8 +8,11 @@ removes duplicates inside a list and links people across lists.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -39,11 +42,24 @@ class LinkSettings:
     # Each list holds each person at most once (no duplicates inside a list): a cluster then never holds
     # two records of one list.
     unique_lists: bool = False
+    # Blocking cap: a block of more records than this (a very common name) is split by birth year, then
+    # citizenship, then sex; what is still too large after that is left out of that blocking rule and
+    # reported (`BlockingReport`). The pairs of one block grow with the square of its size: a cap keeps
+    # memory and time near linear in the records.
+    max_block_size: int = 2000
+    # DuckDB: the most memory it may hold (e.g. "4GB"; None: DuckDB's default, 80 % of the RAM), and a
+    # folder under which each run gets a private directory (mode 0700, removed at the end) for what
+    # does not fit. Without `spill_root` nothing is written to disk and a run that large fails with an
+    # out-of-memory error.
+    memory_limit: str | None = None
+    spill_root: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"threshold": self.threshold, "seed": self.seed, "max_pairs_u": self.max_pairs_u,
                 "backend": self.backend, "prior_recall": self.prior_recall,
-                "conflict_probability": self.conflict_probability, "unique_lists": self.unique_lists}
+                "conflict_probability": self.conflict_probability, "unique_lists": self.unique_lists,
+                "max_block_size": self.max_block_size, "memory_limit": self.memory_limit,
+                "spill": self.spill_root is not None}
 
 
 # SQL shared by every backend: DuckDB has these functions built in; on PostgreSQL `postgres.py` creates
@@ -74,7 +90,8 @@ def name_comparison() -> cl.CustomComparison:
     agree by chance far more often than two of 'Oluwaseun Danjuma'; homonyms are the common names); the
     same consonant skeletons (transliterations: Yuliya / Iuliia / Юлия); one typo; one name's words all in
     the other (one of two family names left out, a middle name dropped); a looser spelling; otherwise."""
-    close = f'({_jw("name_key", 0.94)} OR levenshtein("name_skel_l", "name_skel_r") <= 1)'
+    close = (f'({_jw("name_key", 0.94)} OR damerau_levenshtein("name_key_l", "name_key_r") <= 1 '
+             'OR damerau_levenshtein("name_skel_l", "name_skel_r") <= 1)')
     return cl.CustomComparison(
         output_column_name="name",
         comparison_levels=[
@@ -103,7 +120,7 @@ def birth_comparison() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("birth_year"),
             cll.ExactMatchLevel("birth_ymd"),
-            cll.CustomLevel(f'({both_full} AND (levenshtein("birth_ymd_l", "birth_ymd_r") <= 1 '
+            cll.CustomLevel(f'({both_full} AND (damerau_levenshtein("birth_ymd_l", "birth_ymd_r") <= 1 '
                             'OR "birth_md_l" = "birth_dm_r"))', "full dates one slip apart"),
             cll.CustomLevel(f'({partial} AND "birth_year_l" = "birth_year_r" AND {months_agree})',
                             "a partial date agrees"),
@@ -120,7 +137,8 @@ def document_comparison() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("document"),
             cll.ExactMatchLevel("document"),
-            cll.CustomLevel('levenshtein("document_l", "document_r") <= 1', "one character apart"),
+            cll.CustomLevel('damerau_levenshtein("document_l", "document_r") <= 1',
+                            "one character apart or two neighbours swapped"),
             cll.ElseLevel(),
         ],
     )
@@ -131,25 +149,90 @@ def comparisons() -> list[Any]:
         name_comparison(),
         birth_comparison(),
         cl.ExactMatch("sex"),
-        cl.ExactMatch("citizenship"),
+        cl.ExactMatch("citizenship").configure(term_frequency_adjustments=True),
         document_comparison(),
     ]
 
 
+# Pairs are scored when they share any of these keys (each key tolerates different noise).
+BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
+    ("name_key",),  # same words, any order
+    ("name_skel",),  # same consonant skeletons (transliterations)
+    ("tok1_skel", "birth_year"),  # one word right, the other mistyped
+    ("tok2_skel", "birth_year"),
+    ("tok1_ph", "tok2_ph"),  # sounds alike (metaphone of both words)
+    ("tok1_pre", "tok2_pre"),  # typos after the third letter of each word
+    ("tok2_ph", "birth_year"),
+    ("tok1_ph", "birth_year"),
+    ("birth_ymd", "sex"),  # names too different, same birth date
+    ("document",),
+)
+# A block above the cap is split by these, in turn (each adds what the key lacks).
+SPLIT_BY = ("birth_year", "citizenship", "sex")
+
+
+@dataclass
+class BlockingReport:
+    """What the blocking cap did, per rule ("name_key", "tok1_skel+birth_year", ...): blocks split (a
+    key held by more records than the cap) and records left out of the rule because their block was
+    still too large after every split. JSON-ready through `to_dict`."""
+
+    max_block_size: int
+    split_blocks: dict[str, int] = field(default_factory=dict)
+    records_left_out: dict[str, int] = field(default_factory=dict)
+    largest_block: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"max_block_size": self.max_block_size, "split_blocks": dict(self.split_blocks),
+                "records_left_out": dict(self.records_left_out), "largest_block": self.largest_block}
+
+    def warnings(self) -> list[str]:
+        return [f"blocking rule {rule}: {n} record(s) left out, their block was larger than "
+                f"{self.max_block_size} records even when split by {', '.join(SPLIT_BY)}"
+                for rule, n in self.records_left_out.items() if n]
+
+
+def _rule_name(columns: tuple[str, ...]) -> str:
+    return "+".join(columns)
+
+
+def capped_blocking_keys(records: pd.DataFrame, max_block_size: int) -> tuple[pd.DataFrame, BlockingReport]:
+    """One key column per blocking rule (`block_0`, `block_1`, ...): the rule's columns joined, None when
+    one is missing. A key held by more than `max_block_size` records is extended with the birth year,
+    then the citizenship, then the sex (missing values count as a value of their own, ''), until every
+    block fits; records whose block still does not fit get no key for that rule (they can still meet
+    through the others), and the report counts them."""
+    report = BlockingReport(max_block_size)
+    keys: dict[str, pd.Series] = {}
+    for i, columns in enumerate(BLOCKING_KEYS):
+        key = records[columns[0]].astype("string")
+        for column in columns[1:]:
+            key = key + "\x1f" + records[column].astype("string")  # missing in any column: no key
+        name = _rule_name(columns)
+        counts = key.map(key.value_counts())
+        too_big = counts > max_block_size
+        if too_big.any():
+            report.split_blocks[name] = int(key[too_big].nunique())
+        for split in SPLIT_BY:
+            if not too_big.any():
+                break
+            if split in columns:
+                continue
+            key = key.where(~too_big, key + "\x1e" + records[split].fillna("").astype("string"))
+            counts = key.map(key.value_counts())
+            too_big = counts > max_block_size
+        if too_big.any():
+            report.records_left_out[name] = int(too_big.sum())
+            key = key.where(~too_big)
+        sizes = key.value_counts()
+        report.largest_block = max(report.largest_block, int(sizes.max()) if len(sizes) else 0)
+        keys[f"block_{i}"] = key.astype(object).where(key.notna(), None)
+    return records.assign(**keys), report
+
+
 def prediction_blocking_rules() -> list[Any]:
-    """Pairs are scored when they share any of these keys (each key tolerates different noise)."""
-    return [
-        block_on("name_key"),  # same words, any order
-        block_on("name_skel"),  # same consonant skeletons (transliterations)
-        block_on("tok1_skel", "birth_year"),  # one word right, the other mistyped
-        block_on("tok2_skel", "birth_year"),
-        block_on("tok1_ph", "tok2_ph"),  # sounds alike (metaphone of both words)
-        block_on("tok1_pre", "tok2_pre"),  # typos after the third letter of each word
-        block_on("tok2_ph", "birth_year"),
-        block_on("tok1_ph", "birth_year"),
-        block_on("birth_ymd", "sex"),  # names too different, same birth date
-        block_on("document"),
-    ]
+    """One rule per `BLOCKING_KEYS` entry, on its capped key column (see `capped_blocking_keys`)."""
+    return [block_on(f"block_{i}") for i in range(len(BLOCKING_KEYS))]
 
 
 def settings() -> SettingsCreator:
@@ -166,14 +249,39 @@ def settings() -> SettingsCreator:
 BACKENDS = ("duckdb", "postgres")
 
 
+SPILL_PREFIX = "ctm-linkage-spill-"
+
+
+def private_spill_directory(root: str) -> Path:
+    """A new directory under `root` that only this user can enter (0700), for one run's spill files."""
+    Path(root).mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix=SPILL_PREFIX, dir=root))
+    path.chmod(0o700)
+    return path
+
+
 def db_api(config: LinkSettings) -> Any:
     if config.backend == "duckdb":
         import duckdb
         from splink import DuckDBAPI
 
-        # No temporary directory: DuckDB would otherwise write what does not fit in its memory limit
-        # (80 % of the RAM) to ./.tmp, names and dates in clear. A run that large fails instead.
-        return DuckDBAPI(duckdb.connect(config={"temp_directory": ""}))
+        # Without a spill root no temporary directory: DuckDB would otherwise write what does not fit in
+        # its memory limit to ./.tmp, names and dates in clear. With one, a private directory of this run
+        # (DuckDB cannot encrypt its temporary files here: that needs an encrypted database, which needs
+        # the httpfs extension's OpenSSL, not shipped with the Python package), removed by `release`.
+        spill = private_spill_directory(config.spill_root) if config.spill_root else None
+        options: dict[str, Any] = {"temp_directory": str(spill) if spill else ""}
+        if config.memory_limit:
+            options["memory_limit"] = config.memory_limit
+            options["max_memory"] = config.memory_limit
+        try:
+            api = DuckDBAPI(duckdb.connect(config=options))
+        except BaseException:
+            if spill:
+                shutil.rmtree(spill, ignore_errors=True)
+            raise
+        api.ctm_spill_directory = spill
+        return api
     if config.backend == "postgres":
         from .postgres import postgres_api
 
@@ -184,11 +292,19 @@ def db_api(config: LinkSettings) -> Any:
 
 
 def release(api: Any, config: LinkSettings) -> None:
-    """Drop what the run left in the database (PostgreSQL: its own schema); DuckDB is in memory."""
+    """Drop what the run left: PostgreSQL its own schema; DuckDB closes (it deletes its temporary files)
+    and the run's spill directory is removed with anything still in it."""
     if config.backend == "postgres":
         from .postgres import drop_run_schema
 
         drop_run_schema(api)
+        return
+    spill = getattr(api, "ctm_spill_directory", None)
+    try:
+        api.duckdb_con.close()
+    finally:
+        if spill is not None:
+            shutil.rmtree(spill, ignore_errors=True)
 
 
 # Each EM session fixes the comparisons in its blocking rule and estimates the others, so sessions
@@ -246,11 +362,16 @@ def with_floored_m(linker: Linker, table: Any, n_records: int) -> Linker:
 
 def train_and_predict(records: pd.DataFrame, config: LinkSettings,
                       progress: Callable[[str], None] | None = None,
-                      linkable_from: float | None = None) -> pd.DataFrame:
+                      linkable_from: float | None = None,
+                      blocking: BlockingReport | None = None) -> pd.DataFrame:
     """The scored pairs clustering needs (unique_id_l, unique_id_r, match_weight, match_probability): see
     `pairs_needed_sql`; `linkable_from` defaults to the threshold. `progress` hears "training" before the
-    model is trained and "comparing" before the pairs are scored."""
+    model is trained and "comparing" before the pairs are scored. What the blocking cap did is written
+    into `blocking` when given."""
     linkable_from = config.threshold if linkable_from is None else linkable_from
+    records, capped = capped_blocking_keys(records, config.max_block_size)
+    if blocking is not None:
+        blocking.__dict__.update(capped.__dict__)
     api = db_api(config)
     report = progress or (lambda stage: None)
     try:

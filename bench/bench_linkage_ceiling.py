@@ -1,0 +1,155 @@
+"""How far the independent lists allow linkage to go: ambiguity, calibration and thresholds.
+
+On the lists of `bench/linkage_lists.py` (easy, homonyms, noisy; 3,000 people, seed 1) this measures,
+without tuning anything:
+
+1. true pairs that no method can be sure of: the two records have the same sorted name, and the other
+   list holds a record of someone else with that name that agrees with the first record wherever the
+   true one does and contradicts it nowhere (birth date, year, sex, citizenship, document): between the
+   two, nothing in the data tells which is the person;
+2. calibration of CTM's match probabilities: among the pairs CTM scored in a probability band, the share
+   that are true pairs (a calibrated model has that share near the band's mean probability);
+3. CTM's F1 when clusters are built at other thresholds than its default 0.5 (shown, not used: choosing
+   a threshold on the lists that score it would be fitting to them).
+
+Results go to docs/benchmarks.md, section "## Linkage: what the independent lists allow" (rewritten by
+each run). Run with `make bench BENCH_ARGS=linkage_ceiling`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(HERE))
+
+from linkage_lists import SETTINGS, make_lists  # noqa: E402  (path set just above)
+
+from ctm.linkage.engine import LinkSettings, cluster_pairs, evaluate, link_lists  # noqa: E402
+from ctm.linkage.engine.link.normalize import normalise_records  # noqa: E402
+
+DOC = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Linkage: what the independent lists allow"
+FIELDS = ("birth_ymd", "birth_year", "sex", "citizenship", "document")
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+BANDS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0)
+
+
+def _agree(x: dict, y: dict, field: str) -> bool:
+    return x[field] is not None and x[field] == y[field]
+
+
+def _contradict(x: dict, y: dict, field: str) -> bool:
+    return x[field] is not None and y[field] is not None and x[field] != y[field]
+
+
+def ambiguous_pairs(lists: dict[str, pd.DataFrame], truth: pd.DataFrame) -> tuple[int, int]:
+    """(true pairs, true pairs with a rival as good on the other list): see the module's point 1."""
+    records = pd.concat([normalise_records(frame, name) for name, frame in lists.items()], ignore_index=True)
+    records = records.astype(object).where(records.notna(), None)
+    person = dict(zip(truth["list"] + "\x1f" + truth["record_id"].astype(str), truth["person_id"], strict=True))
+    rows = [dict(r, person=person[r["unique_id"]]) for r in records.to_dict("records")]
+    by_name: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        by_name.setdefault((r["name_key"], r["source_list"]), []).append(r)
+    by_person: dict[int, list[dict]] = {}
+    for r in rows:
+        by_person.setdefault(r["person"], []).append(r)
+
+    def rival(x: dict, y: dict) -> bool:
+        shared = [f for f in FIELDS if _agree(x, y, f)]
+        return any(c["person"] != y["person"] and not any(_contradict(x, c, f) for f in FIELDS)
+                   and all(_agree(x, c, f) for f in shared) for c in by_name.get((x["name_key"], y["source_list"]), []))
+
+    total = ambiguous = 0
+    for members in by_person.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                total += 1
+                if a["name_key"] is not None and a["name_key"] == b["name_key"] and (rival(a, b) or rival(b, a)):
+                    ambiguous += 1
+    return total, ambiguous
+
+
+def measure(name: str) -> dict[str, object]:
+    lists, truth = make_lists(SETTINGS[name], 1)
+    total, ambiguous = ambiguous_pairs(lists, truth)
+    low = min(THRESHOLDS)
+    result = link_lists(lists, LinkSettings(unique_lists=True, threshold=low, conflict_probability=low))
+    ids = (result.clusters["list"] + "\x1f" + result.clusters["record_id"]).tolist()
+    unique = dict(zip(ids, result.clusters["list"], strict=True))
+    f1 = {}
+    for threshold in THRESHOLDS:
+        cluster_of = cluster_pairs(ids, result.pairs, threshold, None, threshold, unique)
+        scores = evaluate(result.clusters.assign(cluster_id=[cluster_of[i] for i in ids]), truth)
+        f1[str(threshold)] = [round(scores.precision, 3), round(scores.recall, 3), round(scores.f1, 3)]
+    person = dict(zip(truth["list"] + "\x1f" + truth["record_id"].astype(str), truth["person_id"], strict=True))
+    pairs = result.pairs.assign(true=[person[a] == person[b] for a, b in
+                                      zip(result.pairs["unique_id_l"], result.pairs["unique_id_r"], strict=True)])
+    pairs["band"] = pd.cut(pairs["match_probability"], list(BANDS), include_lowest=True)
+    bands = [{"band": f"{max(iv.left, 0.0):.2f}–{iv.right:.2f}", "pairs": len(g), "true_share": round(float(g["true"].mean()), 3),
+              "mean_probability": round(float(g["match_probability"].mean()), 3)}
+             for iv, g in pairs.groupby("band", observed=True)]
+    return {"data": name, "true_pairs": total, "ambiguous": ambiguous, "f1_by_threshold": f1, "calibration": bands}
+
+
+def render(rows: list[dict[str, object]], when: str) -> str:
+    lines = [SECTION, "", "(written by `bench/bench_linkage_ceiling.py` from its run; do not edit by hand)", "",
+             f"Run on {when} with `make bench BENCH_ARGS=linkage_ceiling`; the lists of `bench/linkage_lists.py`, "
+             "3,000 people, seed 1, CTM with `unique_lists`.", "",
+             "**True pairs nothing in the data can tell from a namesake**: same sorted name, and the other list "
+             "holds someone else of that name who agrees with the record wherever the true match does and "
+             "contradicts it nowhere (date, year, sex, citizenship, document). A method can only guess these.", "",
+             "| data | true pairs | of which undecidable | share |", "|---|---:|---:|---:|"]
+    lines += [f"| {r['data']} | {r['true_pairs']:,} | {r['ambiguous']:,} | {r['ambiguous'] / r['true_pairs']:.3f} |"
+              for r in rows]
+    lines += ["", "**CTM's P / R / F1 if clusters were cut at other thresholds** (0.5 is the default; the others "
+              "are shown, not used; one linkage per data set, kept from 0.3 and clustered at each threshold, so the "
+              "0.5 column is this run's and can differ a little from the table above):", "",
+              "| data | " + " | ".join(str(t) for t in THRESHOLDS) + " |", "|---|" + "---|" * len(THRESHOLDS)]
+    for r in rows:
+        lines.append(f"| {r['data']} | " + " | ".join(" / ".join(f"{v:.3f}" for v in r["f1_by_threshold"][str(t)])
+                                                   for t in THRESHOLDS) + " |")
+    lines += ["", "**Calibration**: share of true pairs among the pairs CTM scored in each probability band "
+              "(calibrated: near the band's mean probability).", "",
+              "| data | band | pairs | true share | mean probability |", "|---|---|---:|---:|---:|"]
+    for r in rows:
+        lines += [f"| {r['data']} | {b['band']} | {b['pairs']:,} | {b['true_share']:.3f} | {b['mean_probability']:.3f} |"
+                  for b in r["calibration"]]
+    return "\n".join(lines) + "\n"
+
+
+def record_in_doc(text: str) -> None:
+    """Replace this script's section of docs/benchmarks.md (or add it after the linkage section)."""
+    doc = DOC.read_text()
+    if SECTION in doc:
+        start = doc.index(SECTION)
+        following = doc.find("\n## ", start + 1)
+        end = len(doc) if following == -1 else following + 1
+        DOC.write_text(doc[:start] + text + ("\n" if following != -1 else "") + doc[end:])
+        return
+    anchor = doc.find("\n## Linkage: history")
+    if anchor == -1:
+        DOC.write_text(doc.rstrip("\n") + "\n\n" + text)
+    else:
+        DOC.write_text(doc[:anchor + 1] + text + "\n" + doc[anchor + 1:])
+
+
+def main(argv: list[str]) -> int:
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    rows = [measure(name) for name in SETTINGS]
+    print(json.dumps(rows, indent=2))
+    if "--no-doc" not in argv:
+        record_in_doc(render(rows, when))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
