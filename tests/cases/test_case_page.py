@@ -149,6 +149,14 @@ def test_a_return_without_consent_or_decision_is_refused_with_what_is_missing(cl
     assert Case.objects.get(pk=personas.case.pk).stage == "screening"
 
 
+def test_the_stage_form_says_beforehand_what_a_return_still_needs(client, personas):
+    client.force_login(personas.caseworker.user)
+    body = client.get(reverse("cases:stage", args=[personas.case.number])).content.decode()
+    conditions = body[body.index('id="stage-conditions"') :]
+    assert "Voluntary return" in conditions or "Return" in conditions
+    assert reverse("cases:add_consent", args=[personas.case.number]) in conditions
+
+
 def test_a_return_with_its_conditions_goes_through(client, personas):
     _eligible(personas)
     consent_domain.record_consent(
