@@ -149,6 +149,14 @@ def test_a_return_without_consent_or_decision_is_refused_with_what_is_missing(cl
     assert Case.objects.get(pk=personas.case.pk).stage == "screening"
 
 
+def test_the_stage_form_says_beforehand_what_a_return_still_needs(client, personas):
+    client.force_login(personas.caseworker.user)
+    body = client.get(reverse("cases:stage", args=[personas.case.number])).content.decode()
+    conditions = body[body.index('id="stage-conditions"') :]
+    assert "Voluntary return" in conditions or "Return" in conditions
+    assert reverse("cases:add_consent", args=[personas.case.number]) in conditions
+
+
 def test_a_return_with_its_conditions_goes_through(client, personas):
     _eligible(personas)
     consent_domain.record_consent(
@@ -277,3 +285,27 @@ def test_a_read_only_member_cannot_save_a_part_in_place(client, personas):
     response = client.post(url, {"body": "an auditor's note"}, **HTMX)
     assert response.status_code == 404  # the write door: as if there were no such case
     assert not Note.objects.filter(case=personas.case).exists()
+
+
+def test_the_timeline_labels_other_records_values_and_lists(personas):
+    """Values of the assistance records and lists of codes read as words; a record's id is left out."""
+    from ctm.cases.interfaces.timeline import _Names, change_lines
+
+    lines = change_lines(
+        {
+            "service": [None, 119],
+            "status": ["planned", "not_available"],  # a service's status, not a case's
+            "task": ["plan_approval", "done"],
+            "means_of_control": [[], ["DebtBondage", "FalsePromises"]],
+            "shelter": [None, "Casa Speranta"],
+            "narrative": [None, None],
+        },
+        _Names([]),
+    )
+    assert lines == [
+        "Service",
+        "Status: Planned → Not available",
+        "Task: Assistance plan to approve → Done",
+        "Methods of control: Debt bondage, False promises",
+        "Shelter: Casa Speranta",
+    ]

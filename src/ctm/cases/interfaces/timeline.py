@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ctm.accounts.models import User
+from ctm.cases import enums
 from ctm.cases.interfaces.choices import country_name, language_choices
 from ctm.core.domain.activity import MASK
 from ctm.core.models import Office
@@ -36,9 +37,17 @@ LABELS = {
     "shelter": _("Shelter"),
     "referral_organization": _("Organization named in the consent"),
 }
-USERS = {"owner", "assignees", "interviewer", "responsible"}
+USERS = {"owner", "assignees", "interviewer", "responsible", "assessor", "proposed_by", "reviewed_by"}
 OFFICES = {"office"}
-HIDDEN_VALUES = {"consent", "attachment"}  # internal record ids: the label says enough
+HIDDEN_VALUES = {"consent", "attachment"}  # internal record ids: the label says enough (and any relation)
+ALIASES = {
+    "task": ("kind", "status")
+}  # a key logged under other names than its fields' (a task's kind → its state)
+LISTS = {  # lists of codes stored as text, labelled by their enum
+    "means_of_control": enums.MeansOfControl,
+    "exploitation_types": enums.ExploitationType,
+    "sex_exploitation_types": enums.SexExploitationType,
+}
 COUNTRY_HINT = ("country", "citizenship", "countries")
 LANGUAGE_HINT = ("language",)
 
@@ -51,15 +60,24 @@ class Entry:
     details: list[str] = field(default_factory=list)
 
 
-def _fields() -> dict[str, models.Field]:
-    index: dict[str, Any] = {}
+def _fields() -> dict[str, list[models.Field]]:
+    """Every field of the case's records by name (a name may be a field of several models: a case's
+    status and a service's status)."""
+    index: dict[str, list[Any]] = {}
     for label in ("cases", "assistance"):
         if not apps.is_installed(f"ctm.{label}"):
             continue
         for model in apps.get_app_config(label).get_models():
             for f in model._meta.concrete_fields:
-                index.setdefault(f.name, f)
+                index.setdefault(f.name, []).append(f)
     return index
+
+
+def _choice(fields: list[Any], value: Any) -> str | None:
+    for f in fields:
+        if f.choices and value in dict(f.choices):
+            return str(dict(f.choices)[value])
+    return None
 
 
 class _Names:
@@ -88,9 +106,9 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def _value(key: str, f: Any, value: Any, names: _Names) -> str:
+def _value(key: str, fields: list[Any], value: Any, names: _Names) -> str:
     if isinstance(value, list):
-        return ", ".join(_value(key, f, v, names) for v in value) or "—"
+        return ", ".join(_value(key, fields, v, names) for v in value) or "—"
     if _empty(value):
         return "—"
     if value == MASK:
@@ -101,8 +119,10 @@ def _value(key: str, f: Any, value: Any, names: _Names) -> str:
         return names.users.get(value, gettext("a former user"))
     if key in OFFICES:
         return names.offices.get(value, "—")
-    if f is not None and f.choices:
-        return str(dict(f.choices).get(value, value))
+    if key in LISTS:
+        return str(dict(LISTS[key].choices).get(value, value))
+    if (label := _choice(fields, value)) is not None:
+        return label
     if isinstance(value, str) and len(value) == 2 and value.isupper() and any(h in key for h in COUNTRY_HINT):
         return country_name(value)
     if any(h in key for h in LANGUAGE_HINT):
@@ -110,35 +130,46 @@ def _value(key: str, f: Any, value: Any, names: _Names) -> str:
     return str(value)
 
 
-def _label(key: str, f: Any) -> str:
+def _label(key: str, fields: list[Any]) -> str:
     if key in LABELS:
         return str(LABELS[key])
-    if f is not None:
-        return str(f.verbose_name).capitalize()
-    return key.replace("_", " ").capitalize()
+    text = str(fields[0].verbose_name) if fields else key.replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
-def change_lines(changes: dict[str, Any], names: _Names, index: dict[str, Any] | None = None) -> list[str]:
+def _id_only(key: str, fields: list[Any], pair: Any) -> bool:
+    """A record's id (a plan, a service): its label says which kind; the number means nothing."""
+    if key in HIDDEN_VALUES:
+        return True
+    ids = all((isinstance(v, int) and not isinstance(v, bool)) or v is None for v in _flat(pair))
+    return ids and key not in USERS | OFFICES and any(f.is_relation for f in fields)
+
+
+def change_lines(
+    changes: dict[str, Any], names: _Names, index: dict[str, list[Any]] | None = None
+) -> list[str]:
     """One plain line per changed value: "Stage: Screening → Assistance"; empty pairs left out."""
     index = _fields() if index is None else index
     lines = []
     for key, pair in (changes or {}).items():
         if key in ("purpose", "parts", "reader_organization"):  # a read's bookkeeping, not a change
             continue
-        f = index.get(key)
-        label = _label(key, f)
-        if key in HIDDEN_VALUES:
+        fields = [f for name in ALIASES.get(key, (key,)) for f in index.get(name, [])]
+        label = _label(key, fields)
+        if _id_only(key, fields, pair):
             lines.append(label)
         elif isinstance(pair, list) and len(pair) == 2:
             before, after = pair
             if _empty(before) and _empty(after):
                 continue
             if _empty(before):
-                lines.append(f"{label}: {_value(key, f, after, names)}")
+                lines.append(f"{label}: {_value(key, fields, after, names)}")
             else:
-                lines.append(f"{label}: {_value(key, f, before, names)} → {_value(key, f, after, names)}")
+                lines.append(
+                    f"{label}: {_value(key, fields, before, names)} → {_value(key, fields, after, names)}"
+                )
         elif not _empty(pair):
-            lines.append(f"{label}: {_value(key, f, pair, names)}")
+            lines.append(f"{label}: {_value(key, fields, pair, names)}")
     return lines
 
 

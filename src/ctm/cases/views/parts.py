@@ -21,7 +21,12 @@ from ctm.cases.domain import persons as person_domain
 from ctm.cases.domain import screening as screening_domain
 from ctm.cases.domain.queries.cases import view_person
 from ctm.cases.domain.queries.parts import get_document, screening_for_case, victim_context_for_case
-from ctm.cases.domain.queries.requirements import StageConditionsMissing
+from ctm.cases.domain.queries.requirements import (
+    StageConditionsMissing,
+    missing_for_stage,
+    stages_with_conditions,
+)
+from ctm.cases.enums import Stage
 from ctm.cases.interfaces import forms as f
 from ctm.cases.models import (
     Case,
@@ -90,6 +95,18 @@ def _save_attachment(e: Edit) -> Any:
     return notes_domain.add_attachment(
         e.case, by=e.by, filename=upload.name, data=upload.read(), description=e.cleaned["description"]
     )
+
+
+def _links(e: Edit, missing: list[Any]) -> list[tuple[Any, str]]:
+    return [(m, reverse(m.url_name, args=[e.case.number]) if m.part else "") for m in missing]
+
+
+def _stage_conditions(e: Edit) -> dict[str, Any]:
+    """Before the change: what each stage with conditions still needs for this case."""
+    labels = dict(Stage.choices)
+    ahead = [s for s in stages_with_conditions() if s != e.case.stage]
+    pending = [(labels[s], _links(e, m)) for s in ahead if (m := missing_for_stage(e.case, s))]
+    return {"conditions": pending}
 
 
 def _change_stage(e: Edit) -> Any:
@@ -167,6 +184,7 @@ PARTS: list[Part | Action] = [
         _change_stage,
         _("Change the stage"),
         template="cases/stage_form.html",
+        context=_stage_conditions,
     ),
     Part(
         "close",

@@ -46,6 +46,10 @@ def stage_requirement(stage: str) -> Callable[[Check], Check]:
     return register
 
 
+def stages_with_conditions() -> list[str]:
+    return list(_STAGE_CHECKS)
+
+
 def missing_for_stage(case: Case, stage: str) -> list[Missing]:
     return [m for check in _STAGE_CHECKS.get(stage, []) if (m := check(case)) is not None]
 
