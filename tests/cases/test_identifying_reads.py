@@ -260,3 +260,37 @@ def test_every_read_of_assistance_and_fund_free_text_is_logged_once(client, pers
             (action, str(object_id), personas.org.pk)
         ], url
         assert "Olga" not in str(reads[0].changes) + reads[0].object_label
+
+
+def test_a_record_asked_through_a_case_it_is_not_part_of_is_a_security_event(personas):
+    """Another case's event, plan or service, addressed through one's own case (an id guessed or
+    copied): 404, and a security event naming who tried — never the record."""
+    from tests.api.conftest import build_world
+
+    p = personas
+    world = build_world(p)
+    twin = Case.objects.get(number=world.ids["twin_number"])  # the outsider's case, every part filled
+    from ctm.assistance.models import AssistancePlan
+    from ctm.cases.models import TraffickingEvent
+    from ctm.core.scopes import scopes_disabled
+
+    with scopes_disabled():
+        event = TraffickingEvent.objects.filter(case=twin).first()
+        plan = AssistancePlan.objects.filter(case__organization=p.org).exclude(case=p.case).first()
+    api = _api(p, p.case_manager)
+    n = p.case.number
+    before = ActivityLog.objects.order_by("-id").values_list("id", flat=True).first()
+    assert api.delete(f"/api/v1/cases/{n}/events/{event.pk}").status_code == 404
+    with scopes_disabled():
+        assert TraffickingEvent.objects.filter(pk=event.pk).exists()  # the other case's event is untouched
+    if plan is not None:
+        assert api.post(f"/api/v1/cases/{n}/plans/{plan.pk}/approve").status_code == 404
+    response = api.post(
+        f"/api/v1/cases/{n}/services/999999/status", {"status": "ongoing"}, content_type="application/json"
+    )
+    assert response.status_code == 404
+    events = list(ActivityLog.objects.filter(id__gt=before).order_by("id"))
+    assert {e.action for e in events} == {"security.case_part.refused"}
+    assert len(events) == (3 if plan is not None else 2)
+    assert {e.actor_id for e in events} == {p.case_manager.user_id}
+    assert {e.object_label for e in events} >= {str(event.pk), "999999"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import pytest
 from django.apps import apps
@@ -170,3 +171,37 @@ def test_no_identifying_value_of_a_full_world_reaches_the_activity_log(personas)
     log = "\n".join(f"{e.object_label} {json.dumps(e.changes, ensure_ascii=False)}" for e in ActivityLog.objects.all())
     leaked = sorted(v for v in values if v in log)
     assert leaked == []
+
+
+# Where a stored value or file is decrypted at all, and why each place may. A decryption written
+# anywhere else (reading around the sealed attribute with raw SQL) fails this test.
+DECRYPTING = {
+    ("core/fields.py", "crypto.decrypt("): (2, "the lock itself: opens only inside identifying_access"),
+    ("runtime/domain/queries/health.py", "crypto.decrypt("): (1, "readiness: the keys open a value, thrown away unread"),
+    ("cases/domain/notes.py", "crypto.decrypt_bytes("): (1, "read_attachment: logs cases.attachment.downloaded"),
+    ("cases/domain/person_export.py", "crypto.decrypt_bytes("): (1, "export before erasure, logged"),
+    ("funds/domain/documents.py", "crypto.decrypt_bytes("): (1, "read_document: logs funds.document.downloaded"),
+    ("linkage/domain/queries/records.py", "crypto.decrypt_bytes("): (1, "an uploaded list for its run (logged)"),
+    ("privacy/domain/queries/releases.py", "crypto.decrypt_bytes("): (2, "a dataset for its release, a release's file (logged)"),
+    ("core/domain/rotation.py", "crypto.decrypt_bytes("): (1, "key rotation, logged core.keys.rotated"),
+}
+
+
+def test_values_and_files_are_decrypted_only_in_the_listed_places():
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src" / "ctm"
+    found = {}
+    for file in src.rglob("*.py"):
+        text = file.read_text()
+        for call in ("crypto.decrypt(", "crypto.decrypt_bytes("):
+            if text.count(call):
+                found[(file.relative_to(src).as_posix(), call)] = text.count(call)
+    assert found == {where: n for where, (n, _why) in DECRYPTING.items()}
+    # and no one imports the functions under another name
+    aliased = [
+        f.relative_to(src).as_posix()
+        for f in src.rglob("*.py")
+        if re.search(r"from ctm\.core\.crypto import .*\bdecrypt\b|from ctm\.core\.crypto import .*decrypt_bytes|import crypto as", f.read_text())
+    ]
+    assert aliased == []

@@ -155,6 +155,8 @@ ACTIONS = {
     "security.fund_request.refused": _(
         "Refused: a fund request that is not yours to see (or does not exist)"
     ),
+    "security.shelter.refused": _("Refused: a shelter that is not your organization's (or does not exist)"),
+    "security.case_part.refused": _("Refused: a record that is not part of the case it was asked through"),
     "security.api_token.refused": _("Refused: revoking an API token that is not yours (or does not exist)"),
     "security.directory_entry.refused": _(
         "Refused: a private directory entry of another organization (or none)"

@@ -7,7 +7,7 @@ meanwhile): a new keyed payload digest (a redacted entry keeps the digest of the
 the erasure left it), the new previous hash and the new hash; an erasure's record of the entries it
 redacted is brought to their new hashes. The last entry is `core.audit.resealed`, sealed under the new
 key, naming the old keys, the number of entries and the head they had — the value the checkpoints
-written before the rotation hold. A checkpoint of the new head is written at once.
+written before the rotation hold. `ctm audit rotate` then writes a checkpoint of the new head.
 
 After it, the old key can leave the ring: every entry verifies under the new key alone, and a change
 made with the old key (leaked, or kept by someone who left) is reported like any other.
@@ -23,7 +23,7 @@ from django.db import transaction
 
 from ctm.core import audit_crypto
 from ctm.core.domain.activity import REDACTION_DIGEST, _head, record, redaction_digest, verify_chain
-from ctm.core.domain.checkpoints import LogNotIntact, verify_checkpoints, write_checkpoint
+from ctm.core.domain.checkpoints import LogNotIntact, verify_checkpoints
 from ctm.core.models import ActivityLog
 from ctm.core.models.activity import GENESIS
 
@@ -31,9 +31,7 @@ BATCH = 1000
 FIELDS = ["key_id", "payload_digest", "prev_hash", "hash", "changes"]
 
 
-def reseal_chain(
-    *, by: str, checkpoints: list[Path] | None = None, checkpoint_to: str | None = None
-) -> ActivityLog:
+def reseal_chain(*, by: str, checkpoints: list[Path] | None = None) -> ActivityLog:
     """Re-seal the whole log under the first key of CTM_AUDIT_KEYS; returns the rotation entry.
     Raises LogNotIntact (nothing changed) when the log or a checkpoint does not verify."""
     _count, problems = verify_chain()
@@ -57,7 +55,6 @@ def reseal_chain(
                 "previous_head": [None, old_head],
             },
         )
-    write_checkpoint(path=checkpoint_to, verify=True)
     return entry
 
 

@@ -9,7 +9,9 @@ whether the object exists. The activity-log page filters them ("Security events 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NoReturn
+
+from django.http import Http404
 
 from ctm.core.domain.activity import record
 
@@ -36,3 +38,10 @@ def record_refusal(
     record(action, actor=user, organization=requester, label=label, changes=changes)
     if owner is not None and (requester is None or owner.pk != requester.pk):
         record(action, actor=user, organization=owner, label=label, changes=changes)
+
+
+def refuse_part(case: Any, pk: Any) -> NoReturn:
+    """404 for a record asked for through a case it is not part of (another case's id, or none), and
+    a security event (`security.case_part.refused`) for whoever came through the case's door."""
+    record_refusal("security.case_part.refused", getattr(case, "reader", None), pk)
+    raise Http404("No such record")

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
-
 from ctm.assistance.models import AssistancePlan, PlanItem, ServiceRecord
+from ctm.core.domain.security import refuse_part
 
 
 def get_plan(case: Any, pk: int) -> AssistancePlan:
     plan = AssistancePlan.objects.filter(case=case, pk=pk).first()
     if plan is None:
-        raise Http404("No such plan")
+        refuse_part(case, pk)
     plan.case = case
     return plan
 
@@ -20,7 +19,7 @@ def get_plan(case: Any, pk: int) -> AssistancePlan:
 def get_service(case: Any, pk: int) -> ServiceRecord:
     service = ServiceRecord.objects.filter(case=case, pk=pk).first()
     if service is None:
-        raise Http404("No such service")
+        refuse_part(case, pk)
     service.case = case
     return service
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ctm.assistance.enums import TaskStatus
 from ctm.assistance.models import Notification, Shelter, ShelterStay, Task
 from ctm.cases.enums import CLOSED_STATUSES
-from ctm.core.domain.security import record_refusal
+from ctm.core.domain.security import record_refusal, refuse_part
 
 
 def open_tasks() -> QuerySet[Task]:
@@ -86,6 +86,7 @@ def shelter_capacity(membership: Any, day: datetime.date) -> list[Shelter]:
 def get_shelter(membership: Any, pk: int) -> Shelter:
     shelter = Shelter.objects.filter(organization_id=membership.organization_id, pk=pk).first()
     if shelter is None:
+        record_refusal("security.shelter.refused", membership, pk)
         raise Http404("No such shelter")
     return shelter
 
@@ -93,6 +94,6 @@ def get_shelter(membership: Any, pk: int) -> Shelter:
 def open_stay(case: Any, pk: int) -> ShelterStay:
     stay = ShelterStay.objects.filter(case=case, pk=pk).select_related("shelter").first()
     if stay is None:
-        raise Http404("No such stay")
+        refuse_part(case, pk)
     stay.case = case
     return stay

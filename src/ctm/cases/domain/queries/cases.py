@@ -63,6 +63,7 @@ def get_case_for_user(membership: Any, number: str, *, write: bool = False) -> C
         )
     if case is None:
         _refused(membership, number)
+    case.reader = membership  # who came through the door: a refused part of it is their security event
     return case
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F, QuerySet
-from django.http import Http404
 
 from ctm.cases.models import (
     Case,
@@ -25,6 +24,7 @@ from ctm.cases.models import (
     VictimContext,
 )
 from ctm.core.domain.activity import record
+from ctm.core.domain.security import refuse_part
 from ctm.core.reads import identifying_access
 
 
@@ -124,7 +124,7 @@ def _part(model: Any, case: Case, pk: int, **case_link: Any) -> Any:
     case_link = case_link or {"case": case}
     obj = model.objects.filter(pk=pk, **case_link).first()
     if obj is None:
-        raise Http404("No such record")
+        refuse_part(case, pk)
     if "case" in case_link:
         obj.case = case  # already fetched through the one door
     return obj
@@ -150,5 +150,5 @@ def get_document(case: Case, pk: int) -> IdentityDocument:
     """A document to remove: its number is not read (an identity's values come from view_person)."""
     document = IdentityDocument.objects.defer("number").filter(pk=pk, person_id=case.person_id).first()
     if document is None:
-        raise Http404("No such record")
+        refuse_part(case, pk)
     return document

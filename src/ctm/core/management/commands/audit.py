@@ -127,9 +127,19 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Re-sealed {changes['entries'][1]} entries under audit key {changes['to_key'][1]} "
-                f"(from {', '.join(changes['from_keys'][1]) or 'the same key'}); recorded as entry {entry.pk} "
-                "and checkpointed. Check with `ctm audit verify`, then remove the old key from CTM_AUDIT_KEYS."
+                f"(from {', '.join(changes['from_keys'][1]) or 'the same key'}); recorded as entry {entry.pk}."
             )
+        )
+        try:
+            cp = write_checkpoint()
+        except (LogNotIntact, ValueError, OSError) as exc:
+            raise CommandError(
+                f"The log was re-sealed, but no checkpoint could be written ({exc}): run `ctm audit checkpoint`.",
+                returncode=1,
+            ) from exc
+        self.stdout.write(
+            f"Checkpoint of entry {cp.entry_id} written. Check with `ctm audit verify`, then remove the old "
+            "key from CTM_AUDIT_KEYS."
         )
 
     def print_problems(self, problems: list[ChainProblem]) -> None:
