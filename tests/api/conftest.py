@@ -96,18 +96,19 @@ def fill_case(case: Any, by: Membership, *, note: str = SECRET_NOTE) -> dict[str
 
 class Ids(dict):  # type: ignore[type-arg]
     """The world's ids; the return and reintegration records (which move the home case on to
-    monitoring, and add a case per state of a return) are made on the first ask for one of them, so
+    monitoring, and add a case per state of a return) and the referrals (a second case, referred to the
+    outsider's organization, which then has a task) are made on the first ask for one of their ids, so
     the tests that do not use them meet the world as it was."""
 
-    def __init__(self, make_more: Any = None) -> None:
+    def __init__(self, *make_more: Any) -> None:
         super().__init__()
-        self.make_more = make_more
+        self.make_more = list(make_more)
 
     def __missing__(self, key: str) -> Any:
-        if self.make_more is None:
+        while self.make_more and key not in self:
+            self.update(self.make_more.pop(0)())
+        if key not in self:
             raise KeyError(key)
-        make, self.make_more = self.make_more, None
-        self.update(make())
         return self[key]
 
 
@@ -147,7 +148,7 @@ def build_world(personas: Any) -> World:
         _token, raw = create_api_token(membership, name=f"{role} token", by=membership.user)
         world.tokens[role] = raw
     TotpDevice.objects.create(user=world.pending_membership.user, name="app", confirmed=True)  # type: ignore[attr-defined]
-    world.ids = Ids(lambda: api_objects(personas))
+    world.ids = Ids(lambda: api_objects(personas), lambda: referral_objects(personas))
     world.ids.update(fill_case(personas.case, personas.caseworker))
     world.ids["number"] = personas.case.number
     closed = f.make_case(personas.caseworker, given="Ion", family="Rusu", birth=datetime.date(1990, 1, 1))
@@ -167,7 +168,6 @@ def build_world(personas: Any) -> World:
     world.ids.update(assistance_objects(personas))  # an assessment, a plan, a service, a shelter stay
     world.ids.update({f"{k}_entry": v for k, v in directory_objects(personas).items()})
     world.ids.update(fund_objects(personas))
-    world.ids.update(referral_objects(personas))  # home's cases referred to the outsider's organization
     world.ids["platform_org"] = platform_org.pk
     return world
 

@@ -566,6 +566,8 @@ def test_permission_matrix(
     got, want, leaks, unlogged = {}, {}, [], []
     if name.split(".")[0] in ON_DEMAND:  # made now, outside the rolled-back calls
         world.ids["solution"]
+    if name.startswith("referrals."):  # the referrals too (tests/referrals/objects.referral_objects)
+        world.ids["referral"]
     for role in ROLES:
         with transaction.atomic():
             security = ActivityLog.objects.filter(action__startswith="security.")

@@ -8,7 +8,7 @@ import pytest
 from ctm.core.models import ActivityLog
 from ctm.reintegration.models import DurableSolution
 from tests.api.conftest import World
-from tests.reintegration.objects import GOOD, guardian_of, minor_case, return_consent
+from tests.reintegration.objects import GOOD, eligible, guardian_of, minor_case, return_consent
 
 pytestmark = pytest.mark.django_db
 LEG = {"travel_on": "2026-01-05", "mode": "road", "origin": "Odesa", "destination": "Chișinău"}
@@ -30,6 +30,7 @@ def test_a_return_without_informed_consent_is_refused_then_travelled_with_it(wor
     assert r.status_code == 422 and "consent" in r.json()["detail"]
     assert cw.post(f"/cases/{n}/returns/{sid}/approve").status_code == 403
     return_consent(p.case, p.caseworker)
+    eligible(p.case, p.case_manager)  # the register's condition of the Return stage
     approved = manager.post(f"/cases/{n}/returns/{sid}/approve").json()
     assert approved["status"] == "approved" and approved["consent"]
     assert cw.post(f"/cases/{n}/returns/{sid}/departure", {}).json()["status"] == "departed"

@@ -50,7 +50,22 @@ def return_consent(case: Any, by: Any, *, guardian: Any = None, told: bool = Tru
     return record_consent(fresh(case), by=by, data=data)
 
 
+def eligible(case: Any, by: Any) -> None:
+    """An approved eligibility decision (actual victim): the register's condition of the Return stage
+    (cases.domain.queries.requirements), which an approved return moves the case to."""
+    from ctm.cases.enums import DecisionState, TraffickingStatus
+    from ctm.cases.models import EligibilityDecision
+
+    if not EligibilityDecision.objects.filter(case=case, state=DecisionState.APPROVED).exists():
+        EligibilityDecision.objects.create(
+            organization=case.organization, case=case, trafficking_status=TraffickingStatus.ACTUAL,
+            decision_body="NGO", decided_on=days_ago(60), state=DecisionState.APPROVED,
+            proposed_by=by.user, reviewed_by=by.user, reviewed_at=timezone.now(),
+        )  # fmt: skip
+
+
 def plan(case: Any, by: Any, **extra: Any) -> Any:
+    eligible(case, by)
     data = {
         "kind": "return",
         "destination_country": "MD",

@@ -45,6 +45,7 @@ from ctm.directory.models import SharedEntry
 from ctm.reintegration.domain import closure, monitoring, plans, solutions
 from ctm.reintegration.domain.queries.case_reintegration import (
     plans_for_case,
+    reread,
     solutions_for_case,
     trend_for_case,
     visits_for_case,
@@ -104,7 +105,9 @@ def plan_return(request: Any, number: str, body: SolutionIn) -> Any:
 @cases.post(R + "/fit", response=responses(200, SolutionOut, 403, 404, 422), summary="Record a fit-to-travel check")
 def fit(request: Any, number: str, solution_id: UrlId, body: FitIn) -> Any:
     solution = _solution(request, number, solution_id)
-    return solutions.record_fit_to_travel(solution, by=membership_of(request), result=body.result, on=body.on)
+    by = membership_of(request)
+    done = solutions.record_fit_to_travel(solution, by=by, result=body.result, on=body.on)
+    return reread(by, solution.case, done, part="solutions")
 
 
 @cases.post(R + "/documents", response=responses(201, DocumentOut, 403, 404, 422), summary="Add a travel document")
@@ -136,13 +139,15 @@ def add_leg(request: Any, number: str, solution_id: UrlId, body: LegIn) -> Any:
     summary="Approve a return (case managers; informed consent, and for a minor a best-interests determination)",
 )
 def approve(request: Any, number: str, solution_id: UrlId) -> Any:
-    return solutions.approve_solution(_solution(request, number, solution_id), by=membership_of(request))
+    solution, by = _solution(request, number, solution_id), membership_of(request)
+    return reread(by, solution.case, solutions.approve_solution(solution, by=by), part="solutions")
 
 
 @cases.post(R + "/departure", response=responses(200, SolutionOut, 403, 404, 422), summary="Confirm the departure")
 def departure(request: Any, number: str, solution_id: UrlId, body: DayIn) -> Any:
     solution = _solution(request, number, solution_id)
-    return solutions.confirm_departure(solution, by=membership_of(request), on=body.on)
+    by = membership_of(request)
+    return reread(by, solution.case, solutions.confirm_departure(solution, by=by, on=body.on), part="solutions")
 
 
 @cases.post(
@@ -152,13 +157,16 @@ def departure(request: Any, number: str, solution_id: UrlId, body: DayIn) -> Any
 )
 def arrival(request: Any, number: str, solution_id: UrlId, body: DayIn) -> Any:
     solution = _solution(request, number, solution_id)
-    return solutions.confirm_arrival(solution, by=membership_of(request), on=body.on)
+    by = membership_of(request)
+    return reread(by, solution.case, solutions.confirm_arrival(solution, by=by, on=body.on), part="solutions")
 
 
 @cases.post(R + "/cancel", response=responses(200, SolutionOut, 403, 404, 422), summary="Cancel a return")
 def cancel(request: Any, number: str, solution_id: UrlId, body: CancelIn) -> Any:
     solution = _solution(request, number, solution_id)
-    return solutions.cancel_solution(solution, by=membership_of(request), reason=body.reason)
+    by = membership_of(request)
+    done = solutions.cancel_solution(solution, by=by, reason=body.reason)
+    return reread(by, solution.case, done, part="solutions")
 
 
 # --- reintegration plans ---------------------------------------------------------------------------------

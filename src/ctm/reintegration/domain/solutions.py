@@ -19,6 +19,7 @@ from ctm.cases.enums import ConsentGiver, Stage
 from ctm.cases.models import BestInterestsAssessment, Consent
 from ctm.core.enums import Role
 from ctm.core.errors import InvalidTransition
+from ctm.core.fields import holds_value
 from ctm.core.models import Membership
 from ctm.reintegration.domain.common import (
     lock,
@@ -281,7 +282,7 @@ def confirm_departure(
         _require_consent(case, solution.kind, day)
         if solution.fit_to_travel not in (FitToTravel.FIT, FitToTravel.FIT_WITH_ESCORT):
             raise InvalidTransition(_("Record a fit-to-travel check that found the person fit to travel."))
-        if solution.fit_to_travel == FitToTravel.FIT_WITH_ESCORT and not solution.escort:
+        if solution.fit_to_travel == FitToTravel.FIT_WITH_ESCORT and not holds_value(solution, "escort"):
             raise InvalidTransition(_("The person travels with an escort: record who escorts them."))
         if solution.documents.filter(status=DocumentStatus.PENDING).exists():
             raise InvalidTransition(_("A travel document is still pending."))

@@ -16,6 +16,7 @@ from ctm.cases.domain.queries.parts import (
     screening_for_case,
     victim_context_for_case,
 )
+from ctm.core.reads import identifying_access
 from ctm.referrals.domain.queries.access import shared_parts_readable
 from ctm.referrals.enums import RecordPart
 from ctm.referrals.models import Referral
@@ -35,13 +36,14 @@ CONTACT_FIELDS = ("contacts", "address")
 def referral_texts(membership: Any, referral: Referral) -> dict[str, str]:
     """The referral's free text (reason, answer, feedback, override reason, an outside recipient's
     name), and one `referrals.referral.viewed` entry in the owner's log when there is any."""
-    texts = {
-        "reason": referral.reason,
-        "decline_reason": referral.decline_reason,
-        "feedback": referral.feedback,
-        "emergency_reason": referral.emergency_reason,
-        "outside_name": referral.outside_name,
-    }
+    with identifying_access("referrals.referral.viewed"):  # opened here; the read is logged below
+        texts = {
+            "reason": referral.reason,
+            "decline_reason": referral.decline_reason,
+            "feedback": referral.feedback,
+            "emergency_reason": referral.emergency_reason,
+            "outside_name": referral.outside_name,
+        }
     shown = [name for name, value in texts.items() if value]
     if shown:
         log_identifying_read(

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Sum, prefetch_related_objects
 
 from ctm.core.domain.activity import record
+from ctm.core.fields import open_sealed
+from ctm.core.reads import identifying_access
 from ctm.reintegration.models import (
     ClosureChecklist,
     Disbursement,
@@ -20,6 +22,8 @@ from ctm.reintegration.models import (
     ReintegrationPlan,
     TravelDocument,
 )
+
+VIEWED = "reintegration.record.viewed"
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def log_read(membership: Any, case: Any, *, purpose: str, parts: list[str]) -> N
     if membership.organization_id != case.organization_id:
         changes["reader_organization"] = membership.organization.code
     record(
-        "reintegration.record.viewed",
+        VIEWED,
         actor=membership.user,
         organization=case.organization,
         obj=case,
@@ -94,7 +98,8 @@ def _solution_text(s: DurableSolution) -> bool:
 
 
 def case_reintegration(membership: Any, case: Any, *, purpose: str = "reintegration page") -> dict[str, Any]:
-    solutions, plans, visits = _solutions(case), _plans(case), _visits(case)
+    with identifying_access(VIEWED):  # opened here, and the read logged below
+        solutions, plans, visits = _solutions(case), _plans(case), _visits(case)
     parts = {
         "solutions": any(_solution_text(s) for s in solutions),
         "plans": bool(plans),
@@ -112,21 +117,24 @@ def case_reintegration(membership: Any, case: Any, *, purpose: str = "reintegrat
 
 
 def solutions_for_case(membership: Any, case: Any, *, purpose: str = "api") -> list[DurableSolution]:
-    solutions = _solutions(case)
+    with identifying_access(VIEWED):
+        solutions = _solutions(case)
     if any(_solution_text(s) for s in solutions):
         log_read(membership, case, purpose=purpose, parts=["solutions"])
     return solutions
 
 
 def plans_for_case(membership: Any, case: Any, *, purpose: str = "api") -> list[ReintegrationPlan]:
-    plans = _plans(case)
+    with identifying_access(VIEWED):
+        plans = _plans(case)
     if plans:
         log_read(membership, case, purpose=purpose, parts=["plans"])
     return plans
 
 
 def visits_for_case(membership: Any, case: Any, *, purpose: str = "api") -> list[MonitoringVisit]:
-    visits = _visits(case)
+    with identifying_access(VIEWED):
+        visits = _visits(case)
     if any(v.notes for v in visits):
         log_read(membership, case, purpose=purpose, parts=["visits"])
     return visits
@@ -135,3 +143,18 @@ def visits_for_case(membership: Any, case: Any, *, purpose: str = "api") -> list
 def trend_for_case(case: Any) -> list[TrendPoint]:
     """Scores only (no free text): not a logged read."""
     return trend(list(MonitoringVisit.objects.filter(case=case).defer("notes")))
+
+
+def reread(membership: Any, case: Any, record_: Any, *, part: str, purpose: str = "api") -> Any:
+    """A record an API write returns (a return moved on, a leg, a plan, a visit): its free text (and its
+    legs' and assistance's) opened, and the read logged like any other."""
+    with identifying_access(VIEWED):
+        if isinstance(record_, DurableSolution):
+            prefetch_related_objects([record_], "legs", "documents")
+            open_sealed(*record_.legs.all())
+        if isinstance(record_, ReintegrationPlan):
+            prefetch_related_objects([record_], "assistance")
+            open_sealed(*record_.assistance.all())
+        open_sealed(record_)
+    log_read(membership, case, purpose=purpose, parts=[part])
+    return record_
