@@ -14,8 +14,9 @@ to three services ended in the last 14 months) and open tasks (about one open ca
 PostgreSQL plan of every panel's query (EXPLAIN ANALYZE: each must read an index, not the table), and
 times, through Django's test client, for the largest organization:
 
-- dashboard (case manager, the whole organization): GET /dashboard/ (every panel's table);
-- dashboard (case manager, one office): GET /dashboard/?office=…;
+- dashboard (case manager, the whole organization, and one office): GET /dashboard/ (every panel's
+  table), with the panels' one-minute cache (CTM_DASHBOARD_CACHE_SECONDS) and with the cache
+  cleared before each request (every panel computed, as on the first visit of the minute);
 - a panel's chart (PNG drawn by matplotlib): GET /dashboard/cases.stages.png (no goal: an image);
 - my work (case manager): GET /assistance/work/ (the role's open tasks and the notifications);
 - my work (caseworker): GET /assistance/work/.
@@ -114,7 +115,7 @@ def render(result: dict[str, Any], args: argparse.Namespace) -> str:
     ]
     for name, t in result["timings"].items():
         lines.append(f"| {name} | {t['p50']:.1f} | {t['p95']:.1f} |")
-    missed = [n for n, t in result["timings"].items() if t["p95"] >= GOAL_MS and "chart" not in n]
+    missed = [n for n, t in result["timings"].items() if t["p95"] >= GOAL_MS and "no goal" not in n]
     lines += [
         "",
         f"Seeding time: {result['seed_seconds']:.0f} s." if result["seed_seconds"] else "Seeded by an earlier run.",
@@ -324,9 +325,17 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
         assert response.status_code == 200, (url, response.status_code)
         _ = response.content
 
+    from django.core.cache import cache
+
+    def cold(url: str) -> None:
+        cache.clear()  # every panel computed, as on the first visit of the minute
+        get(manager, url)
+
     pages = {
-        "dashboard, case manager, whole organization": lambda: get(manager, "/dashboard/"),
-        "dashboard, case manager, one office": lambda: get(manager, f"/dashboard/?office={office}"),
+        "dashboard, case manager, whole organization (panels cached, 60 s)": lambda: get(manager, "/dashboard/"),
+        "dashboard, case manager, one office (panels cached, 60 s)": lambda: get(manager, f"/dashboard/?office={office}"),
+        "dashboard, case manager, whole organization (every panel computed)": lambda: cold("/dashboard/"),
+        "dashboard, case manager, one office (every panel computed)": lambda: cold(f"/dashboard/?office={office}"),
         "my work, case manager": lambda: get(manager, "/assistance/work/"),
         "my work, caseworker": lambda: get(caseworker, "/assistance/work/"),
         "a panel's chart (PNG, stages; no goal)": lambda: get(manager, "/dashboard/cases.stages.png"),

@@ -88,6 +88,13 @@ def _test_bodies_see_every_organization():
 
 
 @pytest.fixture(autouse=True)
+def _dashboard_computed_every_time(settings):
+    """The manager views' cache (ctm.core.panels.compute) would carry figures from one test to the
+    next (ids are reused); tests/core/test_dashboard.py turns it on where it tests it."""
+    settings.CTM_DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is the production hasher (tested in tests/accounts); tests use a fast one for speed."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

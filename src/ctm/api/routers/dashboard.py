@@ -13,7 +13,7 @@ from ctm.api.errors import invalid
 from ctm.api.schemas.common import responses
 from ctm.api.schemas.dashboard import PanelOut
 from ctm.core.models import Office
-from ctm.core.panels import Panel, PanelScope, get_panel, panels_for, scope_for
+from ctm.core.panels import Panel, PanelScope, compute, get_panel, panels_for, scope_for
 
 router = Router(tags=["dashboard"])
 
@@ -26,7 +26,7 @@ def _scope(request: Any, office: int | None) -> PanelScope:
 
 
 def _out(panel: Panel, scope: PanelScope) -> dict[str, Any]:
-    data = panel.compute(scope)
+    data = compute(panel, scope)
     return {
         "key": panel.key,
         "title": str(panel.title),

@@ -20,7 +20,7 @@ from ctm.core import charts
 from ctm.core.cells import neutralize
 from ctm.core.interfaces.forms import OfficeChoiceForm
 from ctm.core.models import Office
-from ctm.core.panels import Panel, PanelData, PanelScope, get_panel, panels_for, scope_for
+from ctm.core.panels import Panel, PanelData, PanelScope, compute, get_panel, panels_for, scope_for
 from ctm.core.rules import can_view_dashboard, dashboard_office
 
 
@@ -41,7 +41,7 @@ def _panel(request: HttpRequest, key: str) -> tuple[Panel, PanelData]:
     panel = get_panel(scope.membership, key)
     if panel is None:
         raise Http404("No such panel")
-    return panel, panel.compute(scope)
+    return panel, compute(panel, scope)
 
 
 @login_required
@@ -50,7 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope, form = _scope(request)
     query = request.GET.urlencode()
     shown = [
-        {"panel": panel, "data": panel.compute(scope), "query": query}
+        {"panel": panel, "data": compute(panel, scope), "query": query}
         for panel in panels_for(scope.membership)
     ]
     office = None

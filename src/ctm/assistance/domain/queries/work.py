@@ -11,13 +11,17 @@ from django.utils import timezone
 
 from ctm.assistance.enums import TaskStatus
 from ctm.assistance.models import Notification, Shelter, ShelterStay, Task
-from ctm.cases.enums import CLOSED_STATUSES
+from ctm.cases.enums import CLOSED_STATUSES, CaseStatus
 from ctm.core.domain.security import record_refusal, refuse_part
+
+OPEN_CASE_STATUSES = [s for s in CaseStatus.values if s not in CLOSED_STATUSES]
 
 
 def open_tasks() -> QuerySet[Task]:
-    """Open tasks of open cases (a closed case's tasks wait, and come back if it is reopened)."""
-    return Task.objects.filter(status=TaskStatus.OPEN).exclude(case__status__in=CLOSED_STATUSES)
+    """Open tasks of open cases (a closed case's tasks wait, and come back if it is reopened). Written
+    as a join on the open statuses, not as "not among the closed cases": the database then walks the
+    tasks in due order and looks each case up, where the other form read every closed case each time."""
+    return Task.objects.filter(status=TaskStatus.OPEN, case__status__in=OPEN_CASE_STATUSES)
 
 
 def _for_me(membership: Any) -> Q:
