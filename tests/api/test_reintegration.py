@@ -96,3 +96,23 @@ def test_weights_read_by_readers_set_by_managers(world: World, as_) -> None:
     assert r.status_code == 200 and r.json()["dimensions"]["social"] == "2.00"
     assert as_("case_manager").put("/reintegration/scoring", {"dimensions": {"social": 500}}).status_code == 422
     assert as_("caseworker").get("/reintegration/scoring").json()["dimensions"]["social"] == "2.00"
+
+
+def test_schema_names_are_unique_across_the_api() -> None:
+    """ninja names an OpenAPI component after its class: two `DocumentIn`s would make one operation
+    document the other's body (it happened: a travel document's body on the person's documents)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from ninja import Schema
+
+    import ctm.api.schemas as package
+
+    seen: dict[str, str] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for name, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, Schema) and obj.__module__ == module.__name__:
+                assert name not in seen, f"{name} in {seen.get(name)} and {module.__name__}"
+                seen[name] = module.__name__

@@ -18,7 +18,7 @@ from ctm.api.schemas.common import responses
 from ctm.api.schemas.funds import (
     ClosingReportOut,
     DecisionIn,
-    DocumentOut,
+    FundDocumentOut,
     FundOut,
     FundSummaryOut,
     GrantIn,
@@ -175,7 +175,7 @@ def close(request: Any, request_id: int) -> Any:
 
 @router.get(
     "/requests/{request_id}/documents",
-    response=responses(200, list[DocumentOut], 403, 404),
+    response=responses(200, list[FundDocumentOut], 403, 404),
     summary="List the documents this reader may download",
 )
 def list_documents(request: Any, request_id: int) -> Any:
@@ -186,7 +186,7 @@ def list_documents(request: Any, request_id: int) -> Any:
 
 @router.post(
     "/requests/{request_id}/documents",
-    response=responses(201, DocumentOut, 403, 404, 422),
+    response=responses(201, FundDocumentOut, 403, 404, 422),
     summary="Add a supporting document or a receipt (multipart: file, kind, shared)",
 )
 def add_document(

@@ -24,8 +24,6 @@ from ctm.api.schemas.reintegration import (
     DayIn,
     DisbursementIn,
     DisbursementOut,
-    DocumentIn,
-    DocumentOut,
     FitIn,
     LegIn,
     LegOut,
@@ -33,6 +31,8 @@ from ctm.api.schemas.reintegration import (
     ReintegrationPlanOut,
     SolutionIn,
     SolutionOut,
+    TravelDocumentIn,
+    TravelDocumentOut,
     TrendPointOut,
     VisitIn,
     VisitOut,
@@ -110,8 +110,8 @@ def fit(request: Any, number: str, solution_id: UrlId, body: FitIn) -> Any:
     return reread(by, solution.case, done, part="solutions")
 
 
-@cases.post(R + "/documents", response=responses(201, DocumentOut, 403, 404, 422), summary="Add a travel document")
-def add_document(request: Any, number: str, solution_id: UrlId, body: DocumentIn) -> Any:
+@cases.post(R + "/documents", response=responses(201, TravelDocumentOut, 403, 404, 422), summary="Add a travel document")
+def add_document(request: Any, number: str, solution_id: UrlId, body: TravelDocumentIn) -> Any:
     solution = _solution(request, number, solution_id)
     doc = solutions.add_travel_document(solution, by=membership_of(request), kind=body.kind, status=body.status)
     return Status(201, doc)
@@ -119,7 +119,7 @@ def add_document(request: Any, number: str, solution_id: UrlId, body: DocumentIn
 
 @cases.post(
     "/{number}/travel-documents/{document_id}/obtained",
-    response=responses(200, DocumentOut, 403, 404, 422),
+    response=responses(200, TravelDocumentOut, 403, 404, 422),
     summary="Mark a travel document obtained",
 )
 def document_obtained(request: Any, number: str, document_id: UrlId, body: DayIn) -> Any:

@@ -186,7 +186,7 @@ class FundSummaryOut(Schema):
     days_to_decision: dict[str, float]
 
 
-class DocumentOut(Schema):
+class FundDocumentOut(Schema):
     """A document's metadata; its file name stays out (it may name the person)."""
 
     id: int

@@ -68,7 +68,7 @@ class FitIn(In):
     on: PastDate | None = None
 
 
-class DocumentIn(In):
+class TravelDocumentIn(In):
     kind: TravelDocumentKind
     status: DocumentStatus = DocumentStatus.PENDING
 
@@ -88,7 +88,7 @@ class CancelIn(In):
     reason: Annotated[Text2000, Field(min_length=1)]
 
 
-class DocumentOut(Schema):
+class TravelDocumentOut(Schema):
     id: int
     kind: TravelDocumentKind
     status: DocumentStatus
@@ -122,7 +122,7 @@ class SolutionOut(Schema):
     approved_at: datetime.datetime | None
     departed_on: datetime.date | None
     arrived_on: datetime.date | None
-    documents: list[DocumentOut]
+    documents: list[TravelDocumentOut]
     legs: list[LegOut]
 
     @staticmethod
