@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -156,7 +157,12 @@ def bench_scale(people: int, seed: int) -> dict[str, object]:
         rss = _rss_mb(child.pid)
         peak = max(peak, rss)
         if rss > MAX_RSS_MB:
-            child.kill()
+            # SIGTERM first: the child turns it into SystemExit, so the run removes its spill directory.
+            child.terminate()
+            try:
+                child.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                child.kill()
             stopped = True
             break
         time.sleep(1)
@@ -180,6 +186,7 @@ def _rss_mb(pid: int) -> int:
 
 def scale_child(people: int, seed: int) -> int:
     started = time.perf_counter()
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # clean up when stopped
 
     def progress(stage: str) -> None:
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
