@@ -32,6 +32,8 @@ CONFIGURATION_DEFAULTS = {
     ("NewEntryForm", "visibility"),
     # a service is recorded as planned unless the caseworker says it has started or ended
     ("ServiceForm", "status"),
+    # a referral, the lighter step, unless a case manager chooses to hand the whole case over
+    ("ReferralForm", "kind"),
 }
 # Edit forms always shown with the stored value (tests/cases/test_unchanged_save.py saves them
 # unchanged), and a choice posted by buttons, never shown as a list.
