@@ -139,3 +139,12 @@ def test_the_inbox_costs_the_same_for_one_referral_as_for_three(client, personas
         data = {"recipient_kind": "organization", "to_organization": personas.other_org, "reason": "x"}
         referral_domain.send_referral(case, by=personas.case_manager, data=data)
     assert (count(personas.outsider.user, "received"), count(personas.case_manager.user, "sent")) == one
+
+
+def test_my_work_leads_the_receiver_to_the_inbox_without_identifying_data(client, personas):
+    refer(personas)
+    client.force_login(personas.outsider.user)
+    body = client.get(reverse("assistance:my_work")).content.decode()
+    assert "Referral received: answer due" in body and reverse("referrals:inbox") in body
+    assert "Petrova" not in body and "Olga" not in body
+    assert reverse("cases:detail", args=[personas.case.number]) not in body
