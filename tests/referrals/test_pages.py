@@ -148,3 +148,11 @@ def test_my_work_leads_the_receiver_to_the_inbox_without_identifying_data(client
     assert "Referral received: answer due" in body and reverse("referrals:inbox") in body
     assert "Petrova" not in body and "Olga" not in body
     assert reverse("cases:detail", args=[personas.case.number]) not in body
+
+
+def test_the_case_page_lists_its_referrals_for_its_organization_only(client, personas):
+    referral = refer(personas)
+    client.force_login(personas.caseworker.user)
+    body = client.get(reverse("cases:detail", args=[personas.case.number])).content.decode()
+    assert reverse("referrals:detail", args=[referral.pk]) in body and "Outsider NGO" in body
+    assert SECRET not in body  # the reason stays on the referral's page (a logged read)
