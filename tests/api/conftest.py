@@ -34,7 +34,6 @@ from tests import factories as f
 from tests.assistance.objects import assistance_objects
 from tests.directory.objects import directory_objects
 from tests.funds.objects import fund_objects
-from tests.referrals.objects import referral_objects
 
 PREFIX = "/api/v1"
 ROLES = [
@@ -148,7 +147,6 @@ def build_world(personas: Any) -> World:
     world.ids.update(assistance_objects(personas))  # an assessment, a plan, a service, a shelter stay
     world.ids.update({f"{k}_entry": v for k, v in directory_objects(personas).items()})
     world.ids.update(fund_objects(personas))
-    world.ids.update(referral_objects(personas))  # home's cases referred to the outsider's organization
     world.ids["platform_org"] = platform_org.pk
     return world
 
@@ -156,6 +154,16 @@ def build_world(personas: Any) -> World:
 @pytest.fixture
 def world(personas: Any) -> World:
     return build_world(personas)
+
+
+def with_referrals(world: World) -> World:
+    """Home's cases referred to the outsider's organization (one sent, one accepted): only for the
+    tests that need them, since they give the outsider a task and a notification."""
+    from tests.referrals.objects import referral_objects
+
+    if "referral" not in world.ids:
+        world.ids.update(referral_objects(world.personas))
+    return world
 
 
 class Multipart(dict):  # type: ignore[type-arg]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from ctm.core.models import ActivityLog
-from tests.api.conftest import World
+from tests.api.conftest import World, with_referrals
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_the_shared_record_ends_with_the_consent(world: World, as_: Any) -> None:
     """Attack: the receiver reads the shared record by API; the consent is withdrawn; the same token's
     next request is refused."""
-    pk = world.ids["accepted_referral"]
+    pk = with_referrals(world).ids["accepted_referral"]
     outsider = as_("outsider")
     response = outsider.get(f"/referrals/{pk}/record")
     assert response.status_code == 200
@@ -48,6 +48,7 @@ def test_sending_without_consent_is_refused_and_the_inbox_lists_metadata_only(wo
         manager.post(f"/cases/{world.number}/referrals", {**body, "parts": ["everything"]}).status_code == 422
     )
     assert manager.post(f"/cases/{world.number}/referrals", {**body, "urgency": 1}).status_code == 422
+    with_referrals(world)
     listed = as_("outsider").get("/referrals").json()
     assert {r["case"] for r in listed} >= {world.number}
     assert "reason" not in listed[0] and "Chișinău" not in str(listed)
