@@ -34,7 +34,6 @@ from tests import factories as f
 from tests.assistance.objects import assistance_objects
 from tests.directory.objects import directory_objects
 from tests.funds.objects import fund_objects
-from tests.referrals.objects import referral_objects
 from tests.reintegration.objects import api_objects
 
 PREFIX = "/api/v1"
@@ -96,9 +95,8 @@ def fill_case(case: Any, by: Membership, *, note: str = SECRET_NOTE) -> dict[str
 
 class Ids(dict):  # type: ignore[type-arg]
     """The world's ids; the return and reintegration records (which move the home case on to
-    monitoring, and add a case per state of a return) and the referrals (a second case, referred to the
-    outsider's organization, which then has a task) are made on the first ask for one of their ids, so
-    the tests that do not use them meet the world as it was."""
+    monitoring, and add a case per state of a return) are made on the first ask for one of their ids, so
+    the tests that do not use them meet the world as it was (the referrals: `with_referrals`)."""
 
     def __init__(self, *make_more: Any) -> None:
         super().__init__()
@@ -148,7 +146,7 @@ def build_world(personas: Any) -> World:
         _token, raw = create_api_token(membership, name=f"{role} token", by=membership.user)
         world.tokens[role] = raw
     TotpDevice.objects.create(user=world.pending_membership.user, name="app", confirmed=True)  # type: ignore[attr-defined]
-    world.ids = Ids(lambda: api_objects(personas), lambda: referral_objects(personas))
+    world.ids = Ids(lambda: api_objects(personas))
     world.ids.update(fill_case(personas.case, personas.caseworker))
     world.ids["number"] = personas.case.number
     closed = f.make_case(personas.caseworker, given="Ion", family="Rusu", birth=datetime.date(1990, 1, 1))
@@ -175,6 +173,16 @@ def build_world(personas: Any) -> World:
 @pytest.fixture
 def world(personas: Any) -> World:
     return build_world(personas)
+
+
+def with_referrals(world: World) -> World:
+    """Home's cases referred to the outsider's organization (one sent, one accepted): only for the
+    tests that need them, since they give the outsider a task and a notification."""
+    from tests.referrals.objects import referral_objects
+
+    if "referral" not in world.ids:
+        world.ids.update(referral_objects(world.personas))
+    return world
 
 
 class Multipart(dict):  # type: ignore[type-arg]

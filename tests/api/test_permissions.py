@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ctm.core.models import ActivityLog
 from ctm.reintegration.enums import ClosureCheck
-from tests.api.conftest import ROLES, SECRET_NOTE, Caller, Multipart, World
+from tests.api.conftest import ROLES, SECRET_NOTE, Caller, Multipart, World, with_referrals
 
 READ, WRITE, MANAGE, READERS, WRITERS, EVERYONE = "read", "write", "manage", "readers", "writers", "everyone"
 MANAGERS, TASK = "managers", "task"
@@ -90,7 +90,15 @@ EXPECTED: dict[str, dict[str, str | int]] = {
     RECEIVER: {"outsider": "ok", "other_caseworker": 404},
     SENDER_WRITE: {"caseworker": "ok", "case_manager": "ok", "other_caseworker": 404},
     SETTINGS_READ: dict.fromkeys(
-        ("caseworker", "other_caseworker", "case_manager", "auditor", "outsider", "org_admin", "platform_admin"),
+        (
+            "caseworker",
+            "other_caseworker",
+            "case_manager",
+            "auditor",
+            "outsider",
+            "org_admin",
+            "platform_admin",
+        ),
         "ok",
     ),  # (the platform admin is an admin of the platform's organization: its own setting)
     SETTINGS: dict.fromkeys(("case_manager", "outsider", "org_admin", "platform_admin"), "ok"),
@@ -286,13 +294,32 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
         "services.add",
         "POST",
         N + "/services",
-        lambda w: {"support_type": "psychosocial", "provider_kind": "own", "cost": "40.00", "currency": "EUR"},
+        lambda w: {
+            "support_type": "psychosocial",
+            "provider_kind": "own",
+            "cost": "40.00",
+            "currency": "EUR",
+        },
         WRITE,
         201,
     ),
-    ("services.status", "POST", N + "/services/{service}/status", lambda w: {"status": "ongoing"}, WRITE, 200),
+    (
+        "services.status",
+        "POST",
+        N + "/services/{service}/status",
+        lambda w: {"status": "ongoing"},
+        WRITE,
+        200,
+    ),
     # the minor's case (a closure requested, still open) has no stay yet; the home case's person is in one
-    ("stays.admit", "POST", "/cases/{minor_number}/stays", lambda w: {"shelter": w.ids["shelter"]}, WRITE, 201),
+    (
+        "stays.admit",
+        "POST",
+        "/cases/{minor_number}/stays",
+        lambda w: {"shelter": w.ids["shelter"]},
+        WRITE,
+        201,
+    ),
     ("stays.discharge", "POST", N + "/stays/{stay}/discharge", lambda w: {}, WRITE, 200),
     ("shelters.list", "GET", "/shelters", None, READERS, 200),
     ("shelters.add", "POST", "/shelters", lambda w: {"name": "New shelter", "places": 4}, MANAGERS, 201),
@@ -428,7 +455,14 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
     ("referrals.read", "GET", "/referrals/{referral}", None, REFERRAL_READ, 200),
     ("referrals.record", "GET", "/referrals/{accepted_referral}/record", None, RECEIVER, 200),
     ("referrals.accept", "POST", "/referrals/{referral}/accept", None, RECEIVER, 200),
-    ("referrals.decline", "POST", "/referrals/{referral}/decline", lambda w: {"reason": "Full"}, RECEIVER, 200),
+    (
+        "referrals.decline",
+        "POST",
+        "/referrals/{referral}/decline",
+        lambda w: {"reason": "Full"},
+        RECEIVER,
+        200,
+    ),
     (
         "referrals.delivered",
         "POST",
@@ -566,8 +600,8 @@ def test_permission_matrix(
     got, want, leaks, unlogged = {}, {}, [], []
     if name.split(".")[0] in ON_DEMAND:  # made now, outside the rolled-back calls
         world.ids["solution"]
-    if name.startswith("referrals."):  # the referrals too (tests/referrals/objects.referral_objects)
-        world.ids["referral"]
+    if "referral}" in path:
+        with_referrals(world)
     for role in ROLES:
         with transaction.atomic():
             security = ActivityLog.objects.filter(action__startswith="security.")

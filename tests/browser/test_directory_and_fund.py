@@ -10,6 +10,7 @@ from ctm.core.enums import Role
 from ctm.directory.models import PrivateEntry, SharedEntry
 from ctm.funds.enums import RequestState
 from ctm.funds.models import FundRequest
+from ctm.referrals.models import Referral
 from tests import factories as f
 from tests.browser.test_case_flow import login
 from tests.funds.objects import fund_with_reviewer
@@ -54,6 +55,30 @@ def test_import_with_two_bad_rows_then_find_a_shelter(page, live_server, persona
     assert rows.count() == 1 and "Casa Speranta" in rows.first.inner_text()
     page.get_by_role("link", name="Casa Speranta").click()
     assert page.get_by_role("heading", name="Casa Speranta").is_visible()
+
+    # the shelter found becomes a referral recipient: a consent names it, then the referral
+    ref = SharedEntry.objects.get(name="Casa Speranta").ref
+    page.get_by_role("button", name="Log out").click()
+    login(page, live_server, "manager")
+    page.wait_for_url("**/cases/")
+    n = personas.case.number
+    page.goto(f"{live_server.url}/cases/{n}/")
+    page.get_by_role("link", name="Record consent").click()
+    page.get_by_label("Scope").select_option("referral")
+    page.get_by_label("Or an outside organization from the contact directory").select_option(ref)
+    page.get_by_label("Given by").select_option("person")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"**/cases/{n}/#consent")
+    page.get_by_role("button", name="Refer or transfer").click()
+    page.get_by_label("Who receives it").select_option("directory")
+    page.get_by_label("Outside organization from the contact directory").select_option(ref)
+    page.get_by_label("Reason for the referral").fill("A shelter place near her family.")
+    page.locator("input[name=services][value=accommodation]").check()
+    page.get_by_label("Urgency").select_option("routine")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/referrals/*/")
+    assert page.get_by_text("Casa Speranta (MD").is_visible()  # the contact as it was when sent
+    assert Referral.objects.get().contact["name"] == "Casa Speranta"
 
 
 def test_fund_request_through_its_life_and_a_reviewer_without_the_grant(page, live_server, personas):

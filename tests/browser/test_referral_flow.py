@@ -35,6 +35,7 @@ def test_refer_accept_deliver_and_close_with_feedback(page, live_server, persona
     page.get_by_label("Reason for the referral").fill("Needs a lawyer where she was exploited.")
     page.locator("input[name=services][value=legal]").check()
     page.locator("input[name=parts][value=identity]").check()
+    page.get_by_label("Urgency").select_option("routine")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/referrals/*/")
     referral = Referral.objects.get(case=p.case)

@@ -34,6 +34,8 @@ CONFIGURATION_DEFAULTS = {
     ("ServiceForm", "status"),
     # a travel document is recorded as pending unless it is already in hand
     ("DocumentForm", "status"),
+    # a referral, the lighter step, unless a case manager chooses to hand the whole case over
+    ("ReferralForm", "kind"),
 }
 # Edit forms always shown with the stored value (tests/cases/test_unchanged_save.py saves them
 # unchanged), and a choice posted by buttons, never shown as a list.

@@ -116,3 +116,43 @@ def test_settings_change_the_due_date(client, personas):
     referral = refer(personas)
     assert (referral.answer_due_on - referral.sent_at.date()).days == 3
     assert client.post(reverse("referrals:settings"), {"answer_days": "0"}).status_code == 400
+
+
+def test_the_inbox_costs_the_same_for_one_referral_as_for_three(client, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ctm.referrals.domain import referrals as referral_domain
+    from tests import factories as f
+
+    def count(user, box):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("referrals:inbox"), {"box": box}).status_code == 200
+        return len(ctx.captured_queries)
+
+    refer(personas)
+    one = (count(personas.outsider.user, "received"), count(personas.case_manager.user, "sent"))
+    for name in ("Ana", "Ion"):
+        case = f.make_case(personas.caseworker, given=name, family="Test")
+        consent_for(personas, case=case)
+        data = {"recipient_kind": "organization", "to_organization": personas.other_org, "reason": "x"}
+        referral_domain.send_referral(case, by=personas.case_manager, data=data)
+    assert (count(personas.outsider.user, "received"), count(personas.case_manager.user, "sent")) == one
+
+
+def test_my_work_leads_the_receiver_to_the_inbox_without_identifying_data(client, personas):
+    refer(personas)
+    client.force_login(personas.outsider.user)
+    body = client.get(reverse("assistance:my_work")).content.decode()
+    assert "Referral received: answer due" in body and reverse("referrals:inbox") in body
+    assert "Petrova" not in body and "Olga" not in body
+    assert reverse("cases:detail", args=[personas.case.number]) not in body
+
+
+def test_the_case_page_lists_its_referrals_for_its_organization_only(client, personas):
+    referral = refer(personas)
+    client.force_login(personas.caseworker.user)
+    body = client.get(reverse("cases:detail", args=[personas.case.number])).content.decode()
+    assert reverse("referrals:detail", args=[referral.pk]) in body and "Outsider NGO" in body
+    assert SECRET not in body  # the reason stays on the referral's page (a logged read)

@@ -12,3 +12,8 @@ class ReferralsConfig(AppConfig):
         from ctm.referrals.demo_data import load_demo
 
         return f"{load_demo(seed)} referrals between the demo organizations"
+
+    def ready(self) -> None:
+        from ctm.referrals.interfaces.case_section import register
+
+        register()  # the referrals section of the case page

@@ -3,7 +3,7 @@ The detail and the shared record log their reads in the owning organization's lo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -12,16 +12,16 @@ from ninja import Router, Status
 from ctm.api.auth import membership_of
 from ctm.api.errors import invalid
 from ctm.api.lookups import get_case, organization_for
-from ctm.api.schemas.common import Bool, UrlId, responses
+from ctm.api.schemas.common import UrlId, responses
 from ctm.api.schemas.referrals import (
-    CloseIn,
-    DeclineIn,
-    DeliveryIn,
+    ReferralCloseIn,
+    ReferralDeclineIn,
+    ReferralDeliveryIn,
     ReferralDetailOut,
     ReferralIn,
     ReferralOut,
-    SettingsIn,
-    SettingsOut,
+    ReferralSettingsIn,
+    ReferralSettingsOut,
     SharedRecordOut,
 )
 from ctm.core.errors import NotAllowed
@@ -59,9 +59,7 @@ def _load(request: Any, referral_id: int) -> tuple[Any, Referral]:
 @router.get(
     "/referrals", response=responses(200, list[ReferralOut], 403), summary="The inbox: received or sent"
 )
-def list_referrals(request: Any, box: str = "received", overdue: Bool = False) -> Any:
-    if box not in ("received", "sent"):
-        raise invalid("box", _("Choose received or sent."))
+def list_referrals(request: Any, box: Literal["received", "sent"] = "received", overdue: bool = False) -> Any:
     membership = _member(request)
     rows = inbox(membership, box=box, overdue_only=overdue)
     for row in rows:
@@ -120,7 +118,7 @@ def accept(request: Any, referral_id: UrlId) -> Any:
     response=responses(200, ReferralOut, 403, 404, 422),
     summary="Decline, with a reason",
 )
-def decline(request: Any, referral_id: UrlId, body: DeclineIn) -> Any:
+def decline(request: Any, referral_id: UrlId, body: ReferralDeclineIn) -> Any:
     membership, referral = _load(request, referral_id)
     return answers.decline_referral(referral, by=membership, reason=body.reason)
 
@@ -130,7 +128,7 @@ def decline(request: Any, referral_id: UrlId, body: DeclineIn) -> Any:
     response=responses(200, ReferralOut, 403, 404, 422),
     summary="Record the services delivered",
 )
-def delivered(request: Any, referral_id: UrlId, body: DeliveryIn) -> Any:
+def delivered(request: Any, referral_id: UrlId, body: ReferralDeliveryIn) -> Any:
     membership, referral = _load(request, referral_id)
     return answers.record_delivery(referral, by=membership, services=list(body.services))
 
@@ -140,7 +138,7 @@ def delivered(request: Any, referral_id: UrlId, body: DeliveryIn) -> Any:
     response=responses(200, ReferralOut, 403, 404, 422),
     summary="Close with feedback to the sender",
 )
-def close(request: Any, referral_id: UrlId, body: CloseIn) -> Any:
+def close(request: Any, referral_id: UrlId, body: ReferralCloseIn) -> Any:
     membership, referral = _load(request, referral_id)
     return answers.close_referral(referral, by=membership, feedback=body.feedback)
 
@@ -156,7 +154,9 @@ def withdraw(request: Any, referral_id: UrlId) -> Any:
 
 
 @router.get(
-    "/referral-settings", response=responses(200, SettingsOut, 403), summary="Days to answer a referral"
+    "/referral-settings",
+    response=responses(200, ReferralSettingsOut, 403),
+    summary="Days to answer a referral",
 )
 def get_settings(request: Any) -> Any:
     membership = membership_of(request)
@@ -166,9 +166,11 @@ def get_settings(request: Any) -> Any:
 
 
 @router.put(
-    "/referral-settings", response=responses(200, SettingsOut, 403, 422), summary="Change the days to answer"
+    "/referral-settings",
+    response=responses(200, ReferralSettingsOut, 403, 422),
+    summary="Change the days to answer",
 )
-def put_settings(request: Any, body: SettingsIn) -> Any:
+def put_settings(request: Any, body: ReferralSettingsIn) -> Any:
     row = settings_domain.set_answer_days(by=membership_of(request), days=body.answer_days)
     return {"answer_days": row.answer_days}
 

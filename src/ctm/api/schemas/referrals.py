@@ -58,23 +58,23 @@ class ReferralIn(In):
     )
 
 
-class DeclineIn(In):
+class ReferralDeclineIn(In):
     reason: RequiredText5000
 
 
-class DeliveryIn(In):
+class ReferralDeliveryIn(In):
     services: Annotated[list[SupportType], Unique] = Field(min_length=1, max_length=20)
 
 
-class CloseIn(In):
+class ReferralCloseIn(In):
     feedback: RequiredText5000
 
 
-class SettingsIn(In):
+class ReferralSettingsIn(In):
     answer_days: integer(1, MAX_ANSWER_DAYS)  # type: ignore[valid-type]
 
 
-class SettingsOut(Schema):
+class ReferralSettingsOut(Schema):
     answer_days: int
 
 

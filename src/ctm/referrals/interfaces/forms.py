@@ -46,7 +46,7 @@ class ReferralForm(forms.Form):
             "The receiving organization sees these parts only, after it accepts. A transfer shares them all."
         ),
     )
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=with_blank(Urgency.choices))
     emergency_reason = forms.CharField(
         label=_("Life-threatening emergency without consent: why (case managers)"),
         widget=TEXT,
