@@ -64,11 +64,19 @@ def kind(path: str, query: str) -> str | None:
     return f"{match.route}?{'&'.join(keys)}"
 
 
+def _failed(page, crawl: Crawl, request) -> None:
+    """A failed request, unless it is a lazy image the crawl cancelled by moving on to the next page
+    (Chromium reports that as net::ERR_ABORTED; a broken image answers 4xx/5xx, caught below)."""
+    if request.resource_type == "image" and "ERR_ABORTED" in (request.failure or ""):
+        return
+    crawl.note(page.url, f"request failed: {request.url} {request.failure}")
+
+
 def watch(page, crawl: Crawl) -> None:
     """Record every console error, uncaught exception and failed request while the crawl runs."""
     page.on("console", lambda m: m.type == "error" and crawl.note(page.url, f"console error: {m.text}"))
     page.on("pageerror", lambda e: crawl.note(page.url, f"script error: {e}"))
-    page.on("requestfailed", lambda r: crawl.note(page.url, f"request failed: {r.url} {r.failure}"))
+    page.on("requestfailed", lambda r: _failed(page, crawl, r))
     page.on(
         "response",
         lambda r: r.status >= 400 and crawl.note(page.url, f"{r.request.method} {r.url} answered {r.status}"),

@@ -10,7 +10,7 @@ import pytest
 
 from ctm.reintegration.models import DurableSolution, MonitoringVisit
 from tests.browser.test_case_flow import login
-from tests.reintegration.objects import guardian_of, minor_case, return_consent
+from tests.reintegration.objects import eligible, guardian_of, minor_case, return_consent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +33,7 @@ def test_plan_and_approve_a_minors_return_then_see_the_trend(page, live_server, 
     p = personas
     case = minor_case(p)
     return_consent(case, p.caseworker, guardian=guardian_of(case, p.caseworker))
+    eligible(case, p.case_manager)  # the register's condition of the Return stage (an approved decision)
     url = f"{live_server.url}/reintegration/cases/{case.number}/"
 
     login(page, live_server, "caseworker")

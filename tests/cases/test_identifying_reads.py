@@ -49,6 +49,11 @@ ALLOWLIST = {
         "the assistance page and the API's reads: assistance.record.viewed",
     ),
     "funds/domain/queries/requests.py": (1, "read_request: logs funds.request.viewed"),
+    "referrals/domain/queries/shared.py": (1, "referral_texts: logs referrals.referral.viewed"),
+    "reintegration/domain/queries/case_reintegration.py": (
+        5,
+        "the return and reintegration page and the API's reads and rereads: reintegration.record.viewed",
+    ),
     "cases/domain/persons.py": (2, "writes on a person log their change; the reindex logs its count"),
     "cases/domain/erasure.py": (2, "export and erasure, logged"),
     "core/domain/rotation.py": (1, "key rotation, logged core.keys.rotated"),

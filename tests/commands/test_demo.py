@@ -155,5 +155,5 @@ def _directory_and_fund_are_filled():
     queue = requests_for_user(reviewer)
     states = Counter(r.state for r in queue)
     assert states[RequestState.SUBMITTED] >= 2 and states[RequestState.IN_REVIEW] >= 2
-    assert states[RequestState.DISBURSED] == 1
+    assert states[RequestState.DISBURSED] >= 1
     assert {r.organization.code for r in queue} == {o.code for o in DEMO_ORGS}

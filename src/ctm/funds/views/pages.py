@@ -365,6 +365,7 @@ def edit_request(request: HttpRequest, pk: int) -> HttpResponse:
     if fund_request.state != RequestState.DRAFT:
         messages.error(request, _("Only a draft can be changed."))
         return redirect("funds:request", pk=pk)
+    read_request(membership, fund_request, purpose="edit form")  # the form shows its free text: logged
     form = RequestEditForm(request.POST or None, fund_request=fund_request)
     if request.method == "POST" and form.is_valid():
         try:

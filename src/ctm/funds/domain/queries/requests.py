@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from ctm.cases.domain.queries.cases import view_person
@@ -24,6 +24,7 @@ from ctm.cases.models import Case
 from ctm.core.domain.activity import record
 from ctm.core.domain.security import record_refusal
 from ctm.core.errors import NotAllowed
+from ctm.core.fields import open_sealed
 from ctm.core.reads import identifying_access
 from ctm.core.scopes import organization_scope, scopes_disabled
 from ctm.funds.enums import REVIEWABLE
@@ -160,8 +161,11 @@ def read_request(membership: Any, fund_request: FundRequest, *, purpose: str) ->
     with identifying_access("funds.request.viewed"):
         for name in ("immediate_needs", "justification", "reasons", "report"):
             getattr(fund_request, name)
+        # kept on the instance, opened: a form built from it (the draft's edit form) reads them again
+        prefetch_related_objects([fund_request], "lines", "payments")
         lines = list(fund_request.lines.all())
         payments = list(fund_request.payments.all())
+        open_sealed(*lines, *payments)
     changes: dict[str, Any] = {"purpose": purpose}
     if membership.organization_id != fund_request.organization_id:
         changes["reader_organization"] = membership.organization.code

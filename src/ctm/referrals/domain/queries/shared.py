@@ -36,7 +36,7 @@ CONTACT_FIELDS = ("contacts", "address")
 def referral_texts(membership: Any, referral: Referral) -> dict[str, str]:
     """The referral's free text (reason, answer, feedback, override reason, an outside recipient's
     name), and one `referrals.referral.viewed` entry in the owner's log when there is any."""
-    with identifying_access("referrals.referral.viewed"):  # opened here; the read is logged below
+    with identifying_access("cases.referral.viewed"):  # opened here; the read is logged below
         texts = {
             "reason": referral.reason,
             "decline_reason": referral.decline_reason,
