@@ -192,7 +192,7 @@ WHITENOISE_ROOT = BASE_DIR / "ctm" / "core" / "public"  # /favicon.ico, which br
 
 CTM_CASE_PAGE_SIZE = env_int("CTM_CASE_PAGE_SIZE", 25)
 # The manager views' panels are kept this long per organization and office (0: computed every time).
-# The cache is Django's default (in each web process's memory); docs/decisions/1102.
+# The cache is Django's default (in each web process's memory); docs/decisions/1103.
 CTM_DASHBOARD_CACHE_SECONDS = env_int("CTM_DASHBOARD_CACHE_SECONDS", 60)
 
 # Anonymized releases (docs/privacy.md, "Releases"): published files, privacy budget, uploads, runs

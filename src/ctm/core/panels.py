@@ -10,7 +10,7 @@ table, its chart (`core:dashboard_chart`, drawn on the server) and a CSV downloa
     register(Panel("referrals.inbox", _("Referrals sent, received, overdue"), referral_panel, order=50))
 
 The registry lives in core so that any app may add to it and core's page imports no app above it.
-docs/decisions/1102-manager-dashboard-panels.md says why.
+docs/decisions/1103-manager-dashboard-panels.md says why.
 """
 
 from __future__ import annotations
