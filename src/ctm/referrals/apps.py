@@ -14,6 +14,8 @@ class ReferralsConfig(AppConfig):
         return f"{load_demo(seed)} referrals between the demo organizations"
 
     def ready(self) -> None:
+        from ctm.referrals.domain.queries.dashboard import register_panels
         from ctm.referrals.interfaces.case_section import register
 
+        register_panels()  # the manager views' panel (ctm.core.panels)
         register()  # the referrals section of the case page

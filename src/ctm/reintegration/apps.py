@@ -14,6 +14,8 @@ class ReintegrationConfig(AppConfig):
         return f"returns and reintegration for {load_demo(seed)} cases"
 
     def ready(self) -> None:
+        from ctm.reintegration.domain.queries.dashboard import register_panels
         from ctm.reintegration.interfaces.case_section import register
 
+        register_panels()  # the manager views' panel (ctm.core.panels)
         register()  # the return and reintegration section of the case page
