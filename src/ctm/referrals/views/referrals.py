@@ -59,6 +59,14 @@ def load_referral(request: HttpRequest, pk: int) -> tuple[Any, Referral]:
     return membership, referral
 
 
+def load_as_receiver(request: HttpRequest, pk: int, rule: Callable[[Any], bool]) -> tuple[Any, Referral]:
+    """The referral, for a member of the receiving organization whose role `rule` allows (else 403)."""
+    by, referral = load_referral(request, pk)
+    if not rule(by) or by.organization_id != referral.to_organization_id:
+        raise PermissionDenied
+    return by, referral
+
+
 def _url(referral: Referral) -> str:
     return reverse("referrals:detail", args=[referral.pk])
 
@@ -169,9 +177,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(GET_POST)
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
-    by, referral = load_referral(request, pk)
-    if not can_answer(by) or by.organization_id != referral.to_organization_id:
-        raise PermissionDenied
+    by, referral = load_as_receiver(request, pk, can_answer)
     form = f.DeclineForm(_data(request))
     return _form_page(
         request,
@@ -185,9 +191,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(GET_POST)
 def delivered(request: HttpRequest, pk: int) -> HttpResponse:
-    by, referral = load_referral(request, pk)
-    if not can_read_shared_parts(by) or by.organization_id != referral.to_organization_id:
-        raise PermissionDenied
+    by, referral = load_as_receiver(request, pk, can_read_shared_parts)
     form = f.DeliveryForm(_data(request), initial={"services": referral.service_list})
     return _form_page(
         request,
@@ -201,9 +205,7 @@ def delivered(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(GET_POST)
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    by, referral = load_referral(request, pk)
-    if not can_answer(by) or by.organization_id != referral.to_organization_id:
-        raise PermissionDenied
+    by, referral = load_as_receiver(request, pk, can_answer)
     form = f.CloseForm(_data(request))
     return _form_page(
         request,
