@@ -214,11 +214,27 @@ def ctm(env: dict[str, str], *args: str, **kwargs: Any) -> subprocess.CompletedP
 
 
 class Server:
+    """One server on PORT: `ctm serve --no-worker` (gunicorn), Django's development server, or granian
+    (same WSGI application, same processes × threads as gunicorn). Its output goes to a file: a pipe
+    nobody reads fills after ~400 access-log lines and then blocks every worker (the hangs of the
+    2026-12-06 run, 60-s timeouts at low processor use, were that)."""
+
     def __init__(self, kind: str, env: dict[str, str]) -> None:
+        import tempfile
+
         self.kind, self.env = kind, env
-        args = ["serve", "--no-worker", "--port", str(PORT)] if kind == "gunicorn" else ["runserver", "--noreload", f"127.0.0.1:{PORT}"]
-        self.proc = subprocess.Popen([sys.executable, "-m", "ctm.cli", *args], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+        if kind == "gunicorn":
+            cmd = [sys.executable, "-m", "ctm.cli", "serve", "--no-worker", "--port", str(PORT)]
+        elif kind == "granian":
+            ctm(env, "collectstatic", "--no-input", "-v0")
+            cmd = [str(Path(sys.executable).with_name("granian")), "--interface", "wsgi", "--host", "127.0.0.1",
+                   "--port", str(PORT), "--workers", str(granian_workers()), "--blocking-threads", "2",
+                   "--no-access-log", "config.wsgi:application"]  # fmt: skip
+        else:
+            cmd = [sys.executable, "-m", "ctm.cli", "runserver", "--noreload", f"127.0.0.1:{PORT}"]
+        self.output = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115  (open while the server runs; closed in stop)
+        self.proc = subprocess.Popen(cmd, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+                                     stdout=self.output, stderr=subprocess.STDOUT, text=True, start_new_session=True)  # fmt: skip
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
@@ -233,10 +249,13 @@ class Server:
     def stop(self) -> str:
         os.killpg(self.proc.pid, signal.SIGTERM)
         try:
-            _, err = self.proc.communicate(timeout=60)
+            self.proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
-            _, err = self.proc.communicate()
+            self.proc.wait()
+        self.output.seek(0)
+        err = self.output.read()
+        self.output.close()
         errors = [line for line in (err or "").splitlines() if " ERROR " in line or "Traceback" in line]
         return "\n".join(errors[:20])
 
@@ -249,11 +268,14 @@ django.setup()
 from ctm.cases.demo_data import DEMO_ORGS, demo_username
 from ctm.cases.models import Case
 from ctm.core.models import Membership
+from ctm.core.reads import identifying_access
+from ctm.core.scopes import scopes_disabled
 out = []
-for spec in DEMO_ORGS:
+with scopes_disabled(), identifying_access("benchmark: the names the virtual users search for"):
+  for spec in DEMO_ORGS:
     for slug in ("caseworker", "caseworker2", "case-manager"):
         m = Membership.objects.select_related("user").get(user__username=demo_username(slug, spec.code))
-        cases = Case.unscoped.filter(organization=m.organization, status="Active")
+        cases = Case.objects.filter(organization=m.organization, status="Active")
         if slug != "case-manager":
             cases = cases.filter(owner=m.user)
         rows = list(cases.select_related("person").order_by("-id")[:300])
@@ -267,7 +289,8 @@ print(json.dumps(out))
 
 
 def case_count(env: dict[str, str]) -> int:
-    code = "import django;django.setup();from ctm.cases.models import Case;print(Case.unscoped.count())"
+    code = ("import django;django.setup();from ctm.cases.models import Case;from ctm.core.scopes import scopes_disabled\n"
+            "with scopes_disabled(): print(Case.objects.count())")
     done = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
                           capture_output=True, text=True, check=True)  # fmt: skip
     return int(done.stdout.strip().splitlines()[-1])
@@ -317,9 +340,12 @@ from ctm.core.models import Membership
 from ctm.core.enums import Role
 from ctm.linkage.domain.runs import start_run
 from ctm.linkage.engine import generate_lists
-m = Membership.objects.select_related("user", "organization").filter(organization__code=DEMO_ORGS[0].code, role=Role.DATA_MANAGER).first()
+from ctm.core.scopes import scopes_disabled
+with scopes_disabled():
+    m = Membership.objects.select_related("user", "organization").filter(organization__code=DEMO_ORGS[0].code, role=Role.DATA_MANAGER).first()
 lists, _ = generate_lists(4, int({records} / 1.6), seed=5)
-run = start_run(by=m, uploads=lists, include_persons=False, threshold=0.9, label="bench isolation")
+with scopes_disabled():
+    run = start_run(by=m, uploads=lists, include_persons=False, threshold=0.9, label="bench isolation")
 print(json.dumps({{"run": run.pk, "records": sum(len(v) for v in lists.values())}}))
 """
     done = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
@@ -334,7 +360,9 @@ def job_state(env: dict[str, str], run_id: int) -> dict[str, Any]:
 import django, json
 django.setup()
 from ctm.linkage.models import LinkageRun
-r = LinkageRun.unscoped.get(pk={run_id})
+from ctm.core.scopes import scopes_disabled
+with scopes_disabled():
+    r = LinkageRun.objects.get(pk={run_id})
 print(json.dumps({{"status": r.status, "stage": r.stage, "progress": r.progress, "records": sum(i.get("records", 0) for i in r.lists)}}))
 """
     done = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
@@ -443,6 +471,11 @@ def record_in_doc(text: str) -> None:
     following = doc.find("\n## ", start + 1)
     end = len(doc) if following == -1 else following + 1
     DOC.write_text(doc[:start] + text + ("\n" if following != -1 else "") + doc[end:])
+
+
+def granian_workers() -> int:
+    """As many processes as `ctm serve` starts (CTM_WEB_WORKERS, or 2 × cores + 1)."""
+    return int(os.environ.get("CTM_WEB_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
 
 
 SERVERS = (("gunicorn", "ctm serve"), ("dev", "dev server"))

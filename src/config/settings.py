@@ -78,6 +78,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+FORM_RENDERER = "ctm.core.interfaces.renderer.FormRenderer"  # Django's, selects written in Python (same bytes)
 WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {

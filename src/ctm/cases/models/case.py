@@ -89,6 +89,12 @@ class Case(TenantModel):
                 fields=["organization", "exploitation_country", "exploitation_types"],
                 name="case_org_country_types",
             ),
+            # A case manager's "idle for N days" queue, counted on every case list they open.
+            models.Index(
+                fields=["organization", "updated_at"],
+                name="case_org_open_updated",
+                condition=~models.Q(status__in=[CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED]),
+            ),
         ]
 
     def __str__(self) -> str:

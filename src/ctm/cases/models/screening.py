@@ -87,6 +87,14 @@ class EligibilityDecision(TenantModel):
     class Meta:
         ordering = ["-decided_on", "-id"]
         verbose_name = _("eligibility decision")
+        indexes = [
+            # A case manager's "awaiting approval" queue, counted on every case list they open.
+            models.Index(
+                fields=["organization", "case"],
+                name="eligibility_org_proposed",
+                condition=models.Q(state="proposed"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.trafficking_status} ({self.state})"
