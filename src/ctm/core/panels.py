@@ -11,6 +11,11 @@ table, its chart (`core:dashboard_chart`, drawn on the server) and a CSV downloa
 
 The registry lives in core so that any app may add to it and core's page imports no app above it.
 docs/decisions/1103-manager-dashboard-panels.md says why.
+
+The page does not count on each visit: `figures(scope)` reads the scope's snapshot (one row of
+`core.PanelSnapshot` per organization, office and language), queues its refresh by the job worker
+once it is over CTM_DASHBOARD_REFRESH_SECONDS old, and counts on the request only when there is no
+usable snapshot. docs/decisions/1104-dashboard-snapshots.md says why.
 """
 
 from __future__ import annotations
