@@ -82,12 +82,19 @@ def test_an_organization_never_reads_another_organizations_snapshot(client, pers
     _t, raw = create_api_token(personas.outsider, name="t", by=personas.outsider.user)
     api = client.get("/api/v1/dashboard/cases.caseload", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert api.json()["rows"] == [["outsider", 1, 0]]
-    assert client.get("/api/v1/dashboard", {"office": home_office.pk}, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 422
+    assert (
+        client.get(
+            "/api/v1/dashboard", {"office": home_office.pk}, HTTP_AUTHORIZATION=f"Bearer {raw}"
+        ).status_code
+        == 422
+    )
     # in the outsider's scope, home's rows do not exist, even asked for by their organization
     with organization_scope(personas.other_org):
         assert not PanelSnapshot.objects.filter(organization=personas.org).exists()
         outsider_scope = PanelScope(personas.other_org.pk, home_office.pk, timezone.localdate())
-        assert figures(outsider_scope).panels["cases.caseload"].rows == []  # home's office in its org: nothing
+        assert (
+            figures(outsider_scope).panels["cases.caseload"].rows == []
+        )  # home's office in its org: nothing
 
 
 def test_the_page_says_as_of_when_and_shows_a_change_within_the_documented_delay(client, personas):
@@ -104,7 +111,9 @@ def test_the_page_says_as_of_when_and_shows_a_change_within_the_documented_delay
     assert _caseload(client) == [["caseworker", "1", "0"]]
     # ... which the next visit shows, newly dated
     assert _caseload(client) == [["caseworker", "2", "0"]]
-    assert timezone.now() - PanelSnapshot.objects.get(organization=personas.org).computed_at < datetime.timedelta(seconds=60)
+    assert timezone.now() - PanelSnapshot.objects.get(
+        organization=personas.org
+    ).computed_at < datetime.timedelta(seconds=60)
 
     # a snapshot past the maximum age (no worker ran) is never shown: counted again on the request
     f.make_case(personas.caseworker, given="Ion", family="Rusu")
@@ -112,7 +121,9 @@ def test_the_page_says_as_of_when_and_shows_a_change_within_the_documented_delay
     assert _caseload(client) == [["caseworker", "3", "0"]]
     # nor one of another day (ages in stage and months count from the day)
     f.make_case(personas.caseworker, given="Eva", family="Rusu")
-    PanelSnapshot.objects.filter(organization=personas.org).update(day=timezone.localdate() - datetime.timedelta(days=1))
+    PanelSnapshot.objects.filter(organization=personas.org).update(
+        day=timezone.localdate() - datetime.timedelta(days=1)
+    )
     assert _caseload(client) == [["caseworker", "4", "0"]]
 
 
@@ -129,7 +140,9 @@ def test_the_worker_refreshes_a_stale_snapshot_once_however_many_visits(client, 
     assert PanelSnapshot.objects.get(organization=personas.org).refresh_requested_at is not None
     assert _run_queue() == 1
     row = PanelSnapshot.objects.get(organization=personas.org)
-    assert row.refresh_requested_at is None and timezone.now() - row.computed_at < datetime.timedelta(seconds=60)
+    assert row.refresh_requested_at is None and timezone.now() - row.computed_at < datetime.timedelta(
+        seconds=60
+    )
     assert _caseload(client) == [["caseworker", "2", "0"]]
     # a job given up clears the mark: the next stale visit queues another
     from ctm.core.domain.tasks import after_interruption
@@ -154,7 +167,9 @@ def test_the_csv_the_chart_the_table_and_the_api_show_the_same_snapshot(client, 
     assert rows[1:] == [["caseworker", "1", "0"]] and f"{as_of:%Y-%m-%d-%H%M}.csv" in disposition
     assert re.search(r'<th scope="row">caseworker</th><td[^>]*>1</td><td[^>]*>0</td>', page)
     drawn = {}
-    monkeypatch.setattr(charts, "bars_png", lambda categories, series, **kw: drawn.update(series) or b"\x89PNG")
+    monkeypatch.setattr(
+        charts, "bars_png", lambda categories, series, **kw: drawn.update(series) or b"\x89PNG"
+    )
     assert client.get(reverse("core:dashboard_chart", args=["cases.caseload"])).status_code == 200
     assert drawn == {"owned": [1], "assigned": [0]}
     _t, raw = create_api_token(personas.case_manager, name="t", by=personas.case_manager.user)

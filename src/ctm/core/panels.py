@@ -80,7 +80,9 @@ def scope_for(membership: Any, *, office_id: int | None, today: Any) -> PanelSco
     if not can_view_dashboard(membership):
         raise NotAllowed("Your role has no manager views.")
     bound = dashboard_office(membership)
-    return PanelScope(membership.organization_id, bound if bound is not None else office_id, today, membership)
+    return PanelScope(
+        membership.organization_id, bound if bound is not None else office_id, today, membership
+    )
 
 
 def register(panel: Panel) -> Panel:
@@ -170,17 +172,20 @@ def request_refresh(row: Any, now: Any, max_age: Any) -> bool:
     with transaction.atomic():
         if not PanelSnapshot.objects.filter(unmarked, pk=row.pk).update(refresh_requested_at=now):
             return False
-        submit(refresh_dashboard, row.pk, row.organization_id)  # queued with the mark (run at once by the immediate backend)
+        submit(refresh_dashboard, row.pk, row.organization_id)  # with the mark (tests: run at once)
     return True
 
 
-def store(scope: PanelScope, language: str, computed: dict[str, PanelData], now: Any, previous: Any = None) -> Figures:
+def store(
+    scope: PanelScope, language: str, computed: dict[str, PanelData], now: Any, previous: Any = None
+) -> Figures:
     """Keep `computed` (counted from `now` on) as the scope's snapshot (a new row, or the one there)."""
     from django.db import IntegrityError, transaction
 
     from ctm.core.models import PanelSnapshot
 
-    values = {"day": scope.today, "computed_at": now, "panels": {k: _to_json(v) for k, v in computed.items()}}
+    stored = {k: _to_json(v) for k, v in computed.items()}
+    values = {"day": scope.today, "computed_at": now, "panels": stored}
     where = {"organization_id": scope.organization_id, "office_id": scope.office_id, "language": language}
     if previous is None or not PanelSnapshot.objects.filter(pk=previous.pk).update(**values):
         try:
@@ -188,7 +193,7 @@ def store(scope: PanelScope, language: str, computed: dict[str, PanelData], now:
                 PanelSnapshot.objects.create(**where, **values)
         except IntegrityError:  # another request stored it a moment ago: ours is as new
             PanelSnapshot.objects.filter(**where).update(**values)
-    return Figures(scope, computed, now)
+    return Figures(scope, {k: _from_json(v) for k, v in stored.items()}, now)  # as a later read shows them
 
 
 def _plain(v: Any) -> Any:
@@ -233,7 +238,9 @@ def refresh_snapshot(snapshot_id: int) -> bool:
     with translation.override(row.language):
         computed = compute_all(scope)
     values = {"day": scope.today, "computed_at": started, "refresh_requested_at": None}
-    PanelSnapshot.objects.filter(pk=row.pk).update(**values, panels={k: _to_json(v) for k, v in computed.items()})
+    PanelSnapshot.objects.filter(pk=row.pk).update(
+        **values, panels={k: _to_json(v) for k, v in computed.items()}
+    )
     return True
 
 

@@ -19,7 +19,9 @@ class PanelSnapshot(models.Model):
     CTM_DASHBOARD_REFRESH_SECONDS (`refresh_requested_at` keeps it to one queued job per row)."""
 
     organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE, related_name="+")
-    office = models.ForeignKey("core.Office", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    office = models.ForeignKey(
+        "core.Office", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     language = models.CharField(max_length=16)
     day = models.DateField()  # the day the ages and months were counted from
     computed_at = models.DateTimeField()

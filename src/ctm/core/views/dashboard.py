@@ -55,11 +55,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope, form = _scope(request)
     query = request.GET.urlencode()
     found = figures(scope)
-    shown = [{"panel": panel, "data": found.get(panel), "query": query} for panel in panels_for(scope.membership)]
+    shown = [
+        {"panel": panel, "data": found.get(panel), "query": query} for panel in panels_for(scope.membership)
+    ]
     office = None
     if scope.office_id is not None and form is None:
         office = Office.objects.filter(pk=scope.office_id).first()
-    context = {"panels": shown, "form": form, "bound_office": office, "as_of": found.computed_at,
+    context = {
+        "panels": shown,
+        "form": form,
+        "bound_office": office,
+        "as_of": found.computed_at,
         "refresh_seconds": settings.CTM_DASHBOARD_REFRESH_SECONDS,
     }
     return render(request, "core/dashboard.html", context)
