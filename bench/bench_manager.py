@@ -15,8 +15,12 @@ PostgreSQL plan of every panel's query (EXPLAIN ANALYZE: each must read an index
 times, through Django's test client, for the largest organization:
 
 - dashboard (case manager, the whole organization, and one office): GET /dashboard/ (every panel's
-  table), with the panels' one-minute cache (CTM_DASHBOARD_CACHE_SECONDS) and with the cache
-  cleared before each request (every panel computed, as on the first visit of the minute);
+  table) in its three cases (ctm.core.panels.figures): steady state (the scope's snapshot is fresh:
+  one row read), a stale snapshot (shown, and a refresh queued for the job worker: the row is aged
+  before each request), and the first request (no snapshot: every panel computed and stored; the
+  rows are deleted before each request);
+- the refresh job's body for the whole organization (ctm.core.panels.refresh_snapshot: every panel
+  computed, in the worker, off the request; no goal), and each panel's own computing time;
 - a panel's chart (PNG drawn by matplotlib): GET /dashboard/cases.stages.png (no goal: an image);
 - my work (case manager): GET /assistance/work/ (the role's open tasks and the notifications);
 - my work (caseworker): GET /assistance/work/.
@@ -55,7 +59,9 @@ def prepare(args: argparse.Namespace) -> None:
 
     mark = bench_cases.pg_database_mark(args.pg_db)
     if mark is not None and mark != MARK:
-        raise SystemExit(f"database {args.pg_db!r} exists and was not created by this bench: it is left alone.")
+        raise SystemExit(
+            f"database {args.pg_db!r} exists and was not created by this bench: it is left alone."
+        )
     name = sql.Identifier(args.pg_db)
     with psycopg.connect(bench_cases.PG_ADMIN_URL, autocommit=True) as conn:
         if mark is not None:
@@ -102,7 +108,7 @@ def render(result: dict[str, Any], args: argparse.Namespace) -> str:
         "(see `bench/bench_manager.py`; written by the run)",
         "",
         f"Run on {datetime.date.today().isoformat()} with `{command(args)}`"  # noqa: DTZ011  (a date for people)
-        f" (`make bench BENCH_ARGS=\"manager --cases {args.cases}\"`); machine: {bench_cases.machine()}, shared with "
+        f' (`make bench BENCH_ARGS="manager --cases {args.cases}"`); machine: {bench_cases.machine()}, shared with '
         f"other work while it ran (load average {args.load}), so figures are upper bounds. {result['server']}.",
         "",
         f"{result['cases']:,} fictional cases (the largest organization {result['largest_org_cases']:,}, its case "
@@ -118,13 +124,25 @@ def render(result: dict[str, Any], args: argparse.Namespace) -> str:
     missed = [n for n, t in result["timings"].items() if t["p95"] >= GOAL_MS and "no goal" not in n]
     lines += [
         "",
-        f"Seeding time: {result['seed_seconds']:.0f} s." if result["seed_seconds"] else "Seeded by an earlier run.",
+        f"Seeding time: {result['seed_seconds']:.0f} s."
+        if result["seed_seconds"]
+        else "Seeded by an earlier run.",
         "Goal met for every page." if not missed else "Goal missed for: " + ", ".join(missed) + ".",
         "",
         "How each panel's query is read on PostgreSQL (EXPLAIN ANALYZE, the plan's scans, this run):",
         "",
     ]
     lines += [f"- {name}: {plan}" for name, plan in result["plans"].items()]
+    if result.get("panels"):
+        lines += [
+            "",
+            "Each panel computed alone for the whole largest organization (what a first request or the "
+            f"refresh job spends on it; {args.samples // 4} samples), in milliseconds:",
+            "",
+            "| panel | p50 | p95 |",
+            "|---|---:|---:|",
+        ]
+        lines += [f"| {name} | {t['p50']:.1f} | {t['p95']:.1f} |" for name, t in result["panels"].items()]
     return "\n".join(lines) + "\n"
 
 
@@ -153,7 +171,9 @@ def main(argv: list[str]) -> int:
     if args.worker:
         return worker(args)
     load = os.getloadavg()[0]
-    print(f"-- postgres: {'measuring' if args.measure_only else f'seeding {args.cases:,} cases and measuring'}")
+    print(
+        f"-- postgres: {'measuring' if args.measure_only else f'seeding {args.cases:,} cases and measuring'}"
+    )
     result = run_worker(args)
     args.load = f"{load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     if args.json:
@@ -211,6 +231,7 @@ def _worker(args: argparse.Namespace) -> int:
     from ctm.assistance.models import ServiceRecord, Task
 
     result = {
+        "panels": time_panels(team, max(args.samples // 4, 10)),
         "server": f"PostgreSQL {connection.cursor().connection.info.server_version // 10000}",
         "seed_seconds": seconds,
         "cases": probes["cases"],
@@ -238,7 +259,9 @@ def seed_assistance() -> None:
 
     today = timezone.localdate()
     rng = random.Random(5)
-    with connection.cursor() as cursor:  # the day each case entered its stage: within 400 days, not before opening
+    with (
+        connection.cursor() as cursor
+    ):  # the day each case entered its stage: within 400 days, not before opening
         cursor.execute(
             "UPDATE cases_case SET stage_since = GREATEST(opened_on, CURRENT_DATE - (abs(hashtext(number)) % 400))"
         )
@@ -301,14 +324,16 @@ def explain_panels(team: Any) -> dict[str, str]:
     for panel in panels_for(team.manager):
         with CaptureQueriesContext(connection) as queries:
             get_panel(team.manager, panel.key).compute(scope)  # type: ignore[union-attr]
-        scans = []
+        scans, spent = [], 0.0
         with connection.cursor() as cursor:
             for q in queries.captured_queries:
                 cursor.execute("EXPLAIN ANALYZE " + q["sql"])
                 text = "\n".join(r[0] for r in cursor.fetchall())
                 print(f"-- {panel.key}\n{q['sql'][:300]}\n{text}\n", file=sys.stderr, flush=True)
                 scans += re.findall(r"((?:Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)[^(]*)", text)
-        out[str(panel.key)] = "; ".join(dict.fromkeys(s.strip() for s in scans)) or "no scan"
+                spent += sum(float(t) for t in re.findall(r"Execution Time: ([0-9.]+) ms", text))
+        found = "; ".join(dict.fromkeys(s.strip() for s in scans)) or "no scan"
+        out[str(panel.key)] = f"{found} ({len(queries.captured_queries)} queries, {spent:.1f} ms executing)"
     return out
 
 
@@ -325,33 +350,111 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
         assert response.status_code == 200, (url, response.status_code)
         _ = response.content
 
-    from django.core.cache import cache
+    import datetime as dt
 
-    def cold(url: str) -> None:
-        cache.clear()  # every panel computed, as on the first visit of the minute
-        get(manager, url)
+    from django.conf import settings
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
-    pages = {
-        "dashboard, case manager, whole organization (panels cached, 60 s)": lambda: get(manager, "/dashboard/"),
-        "dashboard, case manager, one office (panels cached, 60 s)": lambda: get(manager, f"/dashboard/?office={office}"),
-        "dashboard, case manager, whole organization (every panel computed)": lambda: cold("/dashboard/"),
-        "dashboard, case manager, one office (every panel computed)": lambda: cold(f"/dashboard/?office={office}"),
-        "my work, case manager": lambda: get(manager, "/assistance/work/"),
-        "my work, caseworker": lambda: get(caseworker, "/assistance/work/"),
-        "a panel's chart (PNG, stages; no goal)": lambda: get(manager, "/dashboard/cases.stages.png"),
+    from ctm.core.models import PanelSnapshot
+
+    settings.CTM_DASHBOARD_REFRESH_SECONDS = 60  # the defaults, whatever the environment says
+    settings.CTM_DASHBOARD_MAX_AGE_SECONDS = 900
+    rows = PanelSnapshot.objects.filter(organization=team.organization)
+
+    def first() -> None:  # no snapshot: every panel computed on the request, and stored
+        rows.delete()
+
+    def stale() -> None:  # shown as it is, one refresh queued for the worker
+        rows.update(computed_at=timezone.now() - dt.timedelta(seconds=120), refresh_requested_at=None)
+
+    def steady() -> None:  # the worker refreshed it a moment ago
+        rows.update(computed_at=timezone.now(), refresh_requested_at=None)
+
+    def refresh_job() -> None:
+        from ctm.core.panels import refresh_snapshot
+        from ctm.core.scopes import organization_scope
+
+        with organization_scope(team.organization):
+            assert refresh_snapshot(rows.get(office__isnull=True, language=settings.LANGUAGE_CODE).pk)
+
+    whole_url, office_url = "/dashboard/", f"/dashboard/?office={office}"
+
+    def page(client: Any, url: str) -> Any:
+        return lambda: get(client, url)
+
+    nothing = None
+    pages: dict[str, tuple[Any, Any]] = {  # name: (untimed preparation, timed request)
+        "dashboard, case manager, whole organization (steady state: snapshot fresh)": (
+            steady,
+            page(manager, whole_url),
+        ),
+        "dashboard, case manager, one office (steady state: snapshot fresh)": (
+            steady,
+            page(manager, office_url),
+        ),
+        "dashboard, case manager, whole organization (snapshot stale: shown, refresh queued)": (
+            stale,
+            page(manager, whole_url),
+        ),
+        "dashboard, case manager, one office (snapshot stale: shown, refresh queued)": (
+            stale,
+            page(manager, office_url),
+        ),
+        "dashboard, case manager, whole organization (first request: every panel computed)": (
+            first,
+            page(manager, whole_url),
+        ),
+        "dashboard, case manager, one office (first request: every panel computed)": (
+            first,
+            page(manager, office_url),
+        ),
+        "my work, case manager": (nothing, page(manager, "/assistance/work/")),
+        "my work, caseworker": (nothing, page(caseworker, "/assistance/work/")),
+        "a panel's chart (PNG, stages; no goal)": (nothing, page(manager, "/dashboard/cases.stages.png")),
+        "the refresh job, whole organization (in the worker, off the request; no goal)": (
+            nothing,
+            refresh_job,
+        ),
     }
     out = {}
-    for name, fn in pages.items():
-        for _ in range(10):
-            fn()
-        times = []
-        for _ in range(samples):
+    for name, (prepare, fn) in pages.items():
+        times: list[float] = []
+        for k in range(10 + samples):
+            if prepare is not None:
+                prepare()
             t0 = time.perf_counter()
             fn()
-            times.append((time.perf_counter() - t0) * 1000)
+            if k >= 10:  # after the warm-up
+                times.append((time.perf_counter() - t0) * 1000)
         q = statistics.quantiles(times, n=100)
         out[name] = {"p50": statistics.median(times), "p95": q[94], "n": len(times)}
         print(f"   {name:<45} p50 {out[name]['p50']:7.1f} ms   p95 {out[name]['p95']:7.1f} ms", flush=True)
+    DBTaskResult.objects.filter(task_path__endswith="refresh_dashboard").delete()  # no worker ran here
+    return out
+
+
+def time_panels(team: Any, samples: int) -> dict[str, dict[str, float]]:
+    """Each shared panel's compute() alone, for the whole largest organization."""
+    from django.utils import timezone
+
+    from ctm.core.panels import panels_for, scope_for
+
+    scope = scope_for(team.manager, office_id=None, today=timezone.localdate())
+    out = {}
+    for panel in panels_for(team.manager):
+        panel.compute(scope)
+        times = []
+        for _ in range(samples):
+            t0 = time.perf_counter()
+            panel.compute(scope)
+            times.append((time.perf_counter() - t0) * 1000)
+        q = statistics.quantiles(times, n=100)
+        out[str(panel.key)] = {"p50": statistics.median(times), "p95": q[94]}
+        print(
+            f"   panel {panel.key:<30} p50 {out[str(panel.key)]['p50']:7.1f} ms   p95 {q[94]:7.1f} ms",
+            flush=True,
+        )
     return out
 
 

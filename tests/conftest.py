@@ -89,9 +89,9 @@ def _test_bodies_see_every_organization():
 
 @pytest.fixture(autouse=True)
 def _dashboard_computed_every_time(settings):
-    """The manager views' cache (ctm.core.panels.compute) would carry figures from one test to the
-    next (ids are reused); tests/core/test_dashboard.py turns it on where it tests it."""
-    settings.CTM_DASHBOARD_CACHE_SECONDS = 0
+    """The manager views' snapshots (ctm.core.panels.figures) would show a test figures counted before
+    its last change; tests/core/test_dashboard_snapshots.py turns them on where it tests them."""
+    settings.CTM_DASHBOARD_REFRESH_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -192,9 +192,11 @@ WHITENOISE_MAX_AGE = 3600  # unhashed names (the fallback); hashed names are cac
 WHITENOISE_ROOT = BASE_DIR / "ctm" / "core" / "public"  # /favicon.ico, which browsers ask for by that name
 
 CTM_CASE_PAGE_SIZE = env_int("CTM_CASE_PAGE_SIZE", 25)
-# The manager views' panels are kept this long per organization and office (0: computed every time).
-# The cache is Django's default (in each web process's memory); docs/decisions/1103.
-CTM_DASHBOARD_CACHE_SECONDS = env_int("CTM_DASHBOARD_CACHE_SECONDS", 60)
+# The manager views' figures are read from a snapshot per organization, office and language: one older
+# than REFRESH is shown and a new one queued for the job worker; one older than MAX_AGE (or of another
+# day) is computed again on the request. REFRESH 0: computed on every request. docs/decisions/1104.
+CTM_DASHBOARD_REFRESH_SECONDS = env_int("CTM_DASHBOARD_REFRESH_SECONDS", 60)
+CTM_DASHBOARD_MAX_AGE_SECONDS = env_int("CTM_DASHBOARD_MAX_AGE_SECONDS", 900)
 
 # Anonymized releases (docs/privacy.md, "Releases"): published files, privacy budget, uploads, runs
 CTM_RELEASES_DIR = Path(os.environ.get("CTM_RELEASES_DIR", VAR_DIR / "releases"))

@@ -203,22 +203,3 @@ def test_the_api_gives_the_same_tables_for_the_members_organization(client, pers
     foreign = personas.other_org.offices.first().pk
     assert client.get("/api/v1/dashboard", {"office": foreign}, **auth).status_code == 422
     assert client.get("/api/v1/dashboard/nope", **auth).status_code == 404
-
-
-def test_the_cache_keeps_each_organizations_figures_apart(client, personas, settings):
-    """Cached for a minute per organization and office: the outsider never gets home's figures, even
-    right after home's manager filled the cache."""
-    from django.core.cache import cache
-
-    settings.CTM_DASHBOARD_CACHE_SECONDS = 60
-    cache.clear()
-    try:
-        client.force_login(personas.case_manager.user)
-        assert _panel(client, "cases.caseload")[1:] == [["caseworker", "1", "0"]]
-        with CaptureQueriesContext(connection) as again:
-            client.get(reverse("core:dashboard_csv", args=["cases.caseload"]))
-        assert not [q for q in again.captured_queries if "cases_case" in q["sql"]]  # from the cache
-        client.force_login(personas.outsider.user)
-        assert _panel(client, "cases.caseload")[1:] == [["outsider", "1", "0"]]
-    finally:
-        cache.clear()

@@ -11,6 +11,11 @@ table, its chart (`core:dashboard_chart`, drawn on the server) and a CSV downloa
 
 The registry lives in core so that any app may add to it and core's page imports no app above it.
 docs/decisions/1103-manager-dashboard-panels.md says why.
+
+The page does not count on each visit: `figures(scope)` reads the scope's snapshot (one row of
+`core.PanelSnapshot` per organization, office and language), queues its refresh by the job worker
+once it is over CTM_DASHBOARD_REFRESH_SECONDS old, and counts on the request only when there is no
+usable snapshot. docs/decisions/1104-dashboard-snapshots.md says why.
 """
 
 from __future__ import annotations
@@ -60,10 +65,9 @@ class Panel:
     order: int = 100
     allowed: Callable[[Any], bool] = field(default=can_view_dashboard)
     description: Any = ""
-    # Kept this many seconds per organization, office, day and language (None: the setting
-    # CTM_DASHBOARD_CACHE_SECONDS; 0: computed on every request). A panel whose figures depend on the
-    # member (not only on the scope) must say 0.
-    cache_seconds: int | None = None
+    # True: the figures depend on the member, not only on the scope (computed on every request, never
+    # kept in the organization's snapshot).
+    per_member: bool = False
 
 
 _PANELS: dict[str, Panel] = {}
@@ -76,7 +80,9 @@ def scope_for(membership: Any, *, office_id: int | None, today: Any) -> PanelSco
     if not can_view_dashboard(membership):
         raise NotAllowed("Your role has no manager views.")
     bound = dashboard_office(membership)
-    return PanelScope(membership.organization_id, bound if bound is not None else office_id, today, membership)
+    return PanelScope(
+        membership.organization_id, bound if bound is not None else office_id, today, membership
+    )
 
 
 def register(panel: Panel) -> Panel:
@@ -86,22 +92,156 @@ def register(panel: Panel) -> Panel:
 
 
 def compute(panel: Panel, scope: PanelScope) -> PanelData:
-    """The panel's figures, from the cache when computed a moment ago for the same organization,
-    office, day and language (counts for a manager's overview: a minute old is fine; a page no
-    longer reads 80,000 cases per panel on every visit). Never shared across organizations."""
-    from django.conf import settings
-    from django.core.cache import cache
-    from django.utils import translation
-
-    seconds = panel.cache_seconds if panel.cache_seconds is not None else settings.CTM_DASHBOARD_CACHE_SECONDS
-    if not seconds:
+    """One panel's figures: from the scope's snapshot (`figures`) unless the panel is the member's."""
+    if panel.per_member:
         return panel.compute(scope)
-    key = f"ctm:panel:{panel.key}:{scope.organization_id}:{scope.office_id}:{scope.today}:{translation.get_language()}"
-    found = cache.get(key)
-    if found is None:
-        found = panel.compute(scope)
-        cache.set(key, found, seconds)
-    return found  # type: ignore[no-any-return]
+    return figures(scope).get(panel)
+
+
+@dataclass
+class Figures:
+    """Every shared panel's figures for one scope, as of `computed_at` (None: computed just now for
+    this request, snapshots being off)."""
+
+    scope: PanelScope
+    panels: dict[str, PanelData]
+    computed_at: Any = None  # datetime.datetime
+
+    def get(self, panel: Panel) -> PanelData:
+        if panel.per_member:
+            return panel.compute(self.scope)
+        found = self.panels.get(panel.key)
+        return found if found is not None else panel.compute(self.scope)  # registered after the snapshot
+
+
+def _shared() -> list[Panel]:
+    return [p for p in _PANELS.values() if not p.per_member]
+
+
+def compute_all(scope: PanelScope) -> dict[str, PanelData]:
+    return {p.key: p.compute(scope) for p in _shared()}
+
+
+def figures(scope: PanelScope) -> Figures:
+    """The scope's figures, read from its snapshot (ctm.core.models.PanelSnapshot), one row.
+
+    - A snapshot of today, at most CTM_DASHBOARD_REFRESH_SECONDS old: shown as it is.
+    - Older, but at most CTM_DASHBOARD_MAX_AGE_SECONDS: shown (the page says "as of HH:MM"), and the
+      job worker is asked, once, to compute a new one (`ctm.core.domain.tasks.refresh_dashboard`).
+    - Missing, older than that, or of another day: every panel computed now, here, and stored.
+    CTM_DASHBOARD_REFRESH_SECONDS = 0 turns snapshots off (computed on every request). Never read
+    across organizations: the row is the scope's organization's, through the tenant manager."""
+    import datetime
+
+    from django.conf import settings
+    from django.utils import timezone, translation
+
+    from ctm.core.models import PanelSnapshot
+
+    refresh = settings.CTM_DASHBOARD_REFRESH_SECONDS
+    if not refresh:
+        return Figures(scope, compute_all(scope))
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    row = (
+        PanelSnapshot.objects.filter(
+            organization_id=scope.organization_id, office_id=scope.office_id, language=language
+        )
+        .only("pk", "day", "computed_at", "refresh_requested_at", "panels")
+        .first()
+    )
+    now = timezone.now()
+    max_age = datetime.timedelta(seconds=max(settings.CTM_DASHBOARD_MAX_AGE_SECONDS, refresh))
+    if row is None or row.day != scope.today or now - row.computed_at > max_age:
+        return store(scope, language, compute_all(scope), now, previous=row)
+    if now - row.computed_at > datetime.timedelta(seconds=refresh):
+        request_refresh(row, now, max_age)
+    return Figures(scope, {k: _from_json(v) for k, v in row.panels.items()}, row.computed_at)
+
+
+def request_refresh(row: Any, now: Any, max_age: Any) -> bool:
+    """Queue one refresh job for the row: only the request that marks it queues (a row already
+    marked less than the maximum age ago has its job queued; a mark older than that was lost)."""
+    from django.db import transaction
+    from django.db.models import Q
+
+    from ctm.core.domain.jobs import submit
+    from ctm.core.domain.tasks import refresh_dashboard
+    from ctm.core.models import PanelSnapshot
+
+    unmarked = Q(refresh_requested_at__isnull=True) | Q(refresh_requested_at__lt=now - max_age)
+    with transaction.atomic():
+        if not PanelSnapshot.objects.filter(unmarked, pk=row.pk).update(refresh_requested_at=now):
+            return False
+        submit(refresh_dashboard, row.pk, row.organization_id)  # with the mark (tests: run at once)
+    return True
+
+
+def store(
+    scope: PanelScope, language: str, computed: dict[str, PanelData], now: Any, previous: Any = None
+) -> Figures:
+    """Keep `computed` (counted from `now` on) as the scope's snapshot (a new row, or the one there)."""
+    from django.db import IntegrityError, transaction
+
+    from ctm.core.models import PanelSnapshot
+
+    stored = {k: _to_json(v) for k, v in computed.items()}
+    values = {"day": scope.today, "computed_at": now, "panels": stored}
+    where = {"organization_id": scope.organization_id, "office_id": scope.office_id, "language": language}
+    if previous is None or not PanelSnapshot.objects.filter(pk=previous.pk).update(**values):
+        try:
+            with transaction.atomic():
+                PanelSnapshot.objects.create(**where, **values)
+        except IntegrityError:  # another request stored it a moment ago: ours is as new
+            PanelSnapshot.objects.filter(**where).update(**values)
+    return Figures(scope, {k: _from_json(v) for k, v in stored.items()}, now)  # as a later read shows them
+
+
+def _plain(v: Any) -> Any:
+    return v if v is None or isinstance(v, bool | int | float) else str(v)
+
+
+def _to_json(data: PanelData) -> dict[str, Any]:
+    chart = data.chart
+    return {
+        "columns": [str(c) for c in data.columns],
+        "rows": [[_plain(v) for v in row] for row in data.rows],
+        "note": str(data.note),
+        "chart": None
+        if chart is None
+        else {
+            "categories": [str(c) for c in chart.categories],
+            "series": {str(k): list(v) for k, v in chart.series.items()},
+            "horizontal": chart.horizontal,
+            "value_label": str(chart.value_label),
+        },
+    }
+
+
+def _from_json(d: dict[str, Any]) -> PanelData:
+    c = d.get("chart")
+    chart = None if c is None else Chart(c["categories"], c["series"], c["horizontal"], c["value_label"])
+    return PanelData(d["columns"], d["rows"], chart, d.get("note", ""))
+
+
+def refresh_snapshot(snapshot_id: int) -> bool:
+    """The job's body: compute the row's scope again, as of now, in its language; False when the row
+    is gone (its office deleted, say). Runs inside the row's organization's scope."""
+    from django.utils import timezone, translation
+
+    from ctm.core.models import PanelSnapshot
+
+    row = PanelSnapshot.objects.filter(pk=snapshot_id).first()
+    if row is None:
+        return False
+    started = timezone.now()
+    scope = PanelScope(row.organization_id, row.office_id, timezone.localdate())
+    with translation.override(row.language):
+        computed = compute_all(scope)
+    values = {"day": scope.today, "computed_at": started, "refresh_requested_at": None}
+    PanelSnapshot.objects.filter(pk=row.pk).update(
+        **values, panels={k: _to_json(v) for k, v in computed.items()}
+    )
+    return True
 
 
 def panels_for(membership: Any) -> list[Panel]:

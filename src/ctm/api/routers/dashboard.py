@@ -13,7 +13,7 @@ from ctm.api.errors import invalid
 from ctm.api.schemas.common import responses
 from ctm.api.schemas.dashboard import PanelOut
 from ctm.core.models import Office
-from ctm.core.panels import Panel, PanelScope, compute, get_panel, panels_for, scope_for
+from ctm.core.panels import Figures, Panel, PanelScope, figures, get_panel, panels_for, scope_for
 
 router = Router(tags=["dashboard"])
 
@@ -25,8 +25,8 @@ def _scope(request: Any, office: int | None) -> PanelScope:
     return scope_for(membership, office_id=office, today=timezone.localdate())
 
 
-def _out(panel: Panel, scope: PanelScope) -> dict[str, Any]:
-    data = compute(panel, scope)
+def _out(panel: Panel, found: Figures) -> dict[str, Any]:
+    data, scope = found.get(panel), found.scope
     return {
         "key": panel.key,
         "title": str(panel.title),
@@ -34,13 +34,15 @@ def _out(panel: Panel, scope: PanelScope) -> dict[str, Any]:
         "rows": [[v if isinstance(v, int | float) else str(v) for v in row] for row in data.rows],
         "note": str(data.note),
         "office": scope.office_id,
+        "as_of": None if panel.per_member else found.computed_at,
     }
 
 
 @router.get("", response=responses(200, list[PanelOut], 403), summary="Every panel of the manager views")
 def list_panels(request: Any, office: int | None = None) -> Any:
     scope = _scope(request, office)
-    return [_out(panel, scope) for panel in panels_for(scope.membership)]
+    found = figures(scope)
+    return [_out(panel, found) for panel in panels_for(scope.membership)]
 
 
 @router.get("/{key}", response=responses(200, PanelOut, 403, 404), summary="One panel of the manager views")
@@ -49,4 +51,4 @@ def read_panel(request: Any, key: str, office: int | None = None) -> Any:
     panel = get_panel(scope.membership, key)
     if panel is None:
         raise Http404("No such panel")
-    return _out(panel, scope)
+    return _out(panel, figures(scope))

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ctm.cases.enums import CaseStatus, ClosureReason, Stage, TraffickingStatus
+from ctm.cases.enums import CLOSED_STATUSES, CaseStatus, ClosureReason, Stage, TraffickingStatus
 from ctm.core.fields import EncryptedTextField
 from ctm.core.models import TenantManager, TenantModel
 
@@ -85,6 +85,13 @@ class Case(TenantModel):
             models.Index(fields=["organization", "exploitation_types"], name="case_org_exploit_types"),
             # The manager views: open cases by stage and age in stage, per office (read from the index).
             models.Index(fields=["organization", "stage", "stage_since", "office"], name="case_org_stage_since"),
+            # The manager views' counts of open cases (caseload per person and office, stages and ages):
+            # the open cases only, every column they read, so PostgreSQL counts from this index alone.
+            models.Index(
+                fields=["organization", "office", "owner", "stage", "stage_since", "is_minor", "id"],
+                condition=~models.Q(status__in=sorted(CLOSED_STATUSES)),
+                name="case_open_counts",
+            ),
             models.Index(
                 fields=["organization", "exploitation_country", "exploitation_types"],
                 name="case_org_country_types",

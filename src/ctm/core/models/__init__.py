@@ -1,5 +1,6 @@
 from ctm.core.models.activity import ActivityLog, ChainHead
 from ctm.core.models.base import TenantManager, TenantModel, TimestampedModel
+from ctm.core.models.dashboard import PanelSnapshot
 from ctm.core.models.organization import Membership, Office, Organization
 from ctm.core.models.retention import RetentionRule
 
@@ -9,6 +10,7 @@ __all__ = [
     "Membership",
     "Office",
     "Organization",
+    "PanelSnapshot",
     "RetentionRule",
     "TenantManager",
     "TenantModel",

@@ -7,8 +7,10 @@ an office. Panels hold counts, never a person: no read to log."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,7 +22,7 @@ from ctm.core import charts
 from ctm.core.cells import neutralize
 from ctm.core.interfaces.forms import OfficeChoiceForm
 from ctm.core.models import Office
-from ctm.core.panels import Panel, PanelData, PanelScope, compute, get_panel, panels_for, scope_for
+from ctm.core.panels import Panel, PanelData, PanelScope, figures, get_panel, panels_for, scope_for
 from ctm.core.rules import can_view_dashboard, dashboard_office
 
 
@@ -36,12 +38,15 @@ def _scope(request: HttpRequest) -> tuple[PanelScope, OfficeChoiceForm | None]:
     return scope_for(membership, office_id=office.pk if office else None, today=today), form
 
 
-def _panel(request: HttpRequest, key: str) -> tuple[Panel, PanelData]:
+def _panel(request: HttpRequest, key: str) -> tuple[Panel, PanelData, datetime.datetime | None]:
+    """The panel's figures from the same snapshot as the page's (ctm.core.panels.figures): the CSV,
+    the chart and the table agree, and say as of when."""
     scope, _form = _scope(request)
     panel = get_panel(scope.membership, key)
     if panel is None:
         raise Http404("No such panel")
-    return panel, compute(panel, scope)
+    found = figures(scope)
+    return panel, found.get(panel), None if panel.per_member else found.computed_at
 
 
 @login_required
@@ -49,21 +54,27 @@ def _panel(request: HttpRequest, key: str) -> tuple[Panel, PanelData]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope, form = _scope(request)
     query = request.GET.urlencode()
+    found = figures(scope)
     shown = [
-        {"panel": panel, "data": compute(panel, scope), "query": query}
-        for panel in panels_for(scope.membership)
+        {"panel": panel, "data": found.get(panel), "query": query} for panel in panels_for(scope.membership)
     ]
     office = None
     if scope.office_id is not None and form is None:
         office = Office.objects.filter(pk=scope.office_id).first()
-    context = {"panels": shown, "form": form, "bound_office": office}
+    context = {
+        "panels": shown,
+        "form": form,
+        "bound_office": office,
+        "as_of": found.computed_at,
+        "refresh_seconds": settings.CTM_DASHBOARD_REFRESH_SECONDS,
+    }
     return render(request, "core/dashboard.html", context)
 
 
 @login_required
 @require_GET
 def dashboard_csv(request: HttpRequest, key: str) -> HttpResponse:
-    panel, data = _panel(request, key)
+    panel, data, as_of = _panel(request, key)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([neutralize(str(c)) for c in data.columns])
@@ -72,7 +83,8 @@ def dashboard_csv(request: HttpRequest, key: str) -> HttpResponse:
     )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     name = panel.key.replace(".", "-")
-    response["Content-Disposition"] = f'attachment; filename="ctm-{name}-{timezone.localdate():%Y-%m-%d}.csv"'
+    when = timezone.localtime(as_of or timezone.now())
+    response["Content-Disposition"] = f'attachment; filename="ctm-{name}-{when:%Y-%m-%d-%H%M}.csv"'
     return response
 
 

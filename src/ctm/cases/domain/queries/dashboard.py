@@ -1,6 +1,7 @@
 """The case register's panels of the manager views (ctm.core.panels): caseload per caseworker and
-per office, open cases by stage and age in stage. Counts only; each a GROUP BY read from an index
-(`case_org_filters`, `case_org_stage_since`), whatever the number of cases."""
+per office, open cases by stage and age in stage. Counts only; each a GROUP BY read from the index of open cases
+(`case_open_counts`: no case row read), whatever the number of cases. The dashboard reads them from a
+snapshot (ctm.core.panels.figures): they run on a first visit and in the worker's refresh."""
 
 from __future__ import annotations
 
@@ -82,9 +83,7 @@ def _band_q(today: datetime.date, low: int, high: int | None) -> Q:
 
 def cases_by_stage_and_age(scope: PanelScope) -> PanelData:
     """Open cases per stage, by how long they have been in it (days since `stage_since`)."""
-    qs = Case.objects.filter(organization_id=scope.organization_id, stage__in=OPEN_STAGES)
-    if scope.office_id is not None:
-        qs = qs.filter(office_id=scope.office_id)
+    qs = open_cases(scope).filter(stage__in=OPEN_STAGES)
     bands = {
         f"b{k}": Count("id", filter=_band_q(scope.today, lo, hi)) for k, (lo, hi) in enumerate(AGE_BANDS)
     }

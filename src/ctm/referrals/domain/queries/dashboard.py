@@ -44,6 +44,6 @@ def register_panels() -> None:
             gettext_lazy("Referrals sent and received, and overdue"),
             referrals_by_state,
             order=70,
-            cache_seconds=0,  # the lists are the member's (cases they may read)
+            per_member=True,  # the lists are the member's (cases they may read)
         )
     )
