@@ -7,6 +7,7 @@ removes duplicates inside a list and links people across lists.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import tempfile
@@ -250,6 +251,8 @@ BACKENDS = ("duckdb", "postgres")
 
 
 SPILL_PREFIX = "ctm-linkage-spill-"
+# The DuckDB connections of the runs under way in this process (`interrupt_running` stops their queries).
+_RUNNING: set[Any] = set()
 
 
 def private_spill_directory(root: str) -> Path:
@@ -281,6 +284,7 @@ def db_api(config: LinkSettings) -> Any:
                 shutil.rmtree(spill, ignore_errors=True)
             raise
         api.ctm_spill_directory = spill
+        _RUNNING.add(api.duckdb_con)
         return api
     if config.backend == "postgres":
         from .postgres import postgres_api
@@ -300,11 +304,22 @@ def release(api: Any, config: LinkSettings) -> None:
         drop_run_schema(api)
         return
     spill = getattr(api, "ctm_spill_directory", None)
+    _RUNNING.discard(api.duckdb_con)
     try:
         api.duckdb_con.close()
     finally:
         if spill is not None:
             shutil.rmtree(spill, ignore_errors=True)
+
+
+def interrupt_running() -> None:
+    """Stop the query of every DuckDB run under way in this process (a signal handler calls it: the run
+    then fails at once with an interruption, and its `release` still removes the spill directory; a
+    query cut off this way is not resumed). Without it a long query runs to its end before Python sees
+    the signal."""
+    for con in list(_RUNNING):
+        with contextlib.suppress(Exception):
+            con.interrupt()
 
 
 # Each EM session fixes the comparisons in its blocking rule and estimates the others, so sessions
