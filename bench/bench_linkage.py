@@ -144,7 +144,7 @@ SCALE_MEMORY_LIMIT = "3GB"  # DuckDB's share of the 6 GB goal; the child as a wh
 MAX_RSS_MB = 7_000  # the machine is shared: a scale run that needs more is stopped and said so
 
 
-def bench_scale(people: int, seed: int) -> dict[str, object]:
+def bench_scale(people: int, seed: int, max_seconds: float | None = None) -> dict[str, object]:
     """CTM alone on its own generator (4 lists), in a child process of its own: its peak memory (max
     RSS, generating the lists included) is the linkage's, not this benchmark's. The child links with a
     DuckDB memory limit and a private spill directory, reports its stages on stderr (passed through), and
@@ -152,11 +152,14 @@ def bench_scale(people: int, seed: int) -> dict[str, object]:
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--scale-child", str(people),
                               "--seed", str(seed)], stdout=subprocess.PIPE, text=True)
-    peak, stopped = 0, False
+    peak, stopped, why = 0, False, ""
     while child.poll() is None:
         rss = _rss_mb(child.pid)
         peak = max(peak, rss)
-        if rss > MAX_RSS_MB:
+        over_time = max_seconds is not None and time.perf_counter() - start > max_seconds
+        if rss > MAX_RSS_MB or over_time:
+            why = f"stopped above {MAX_RSS_MB:,} MB resident" if rss > MAX_RSS_MB else (
+                f"stopped at the bench's time limit ({max_seconds:,.0f} s)")
             # SIGTERM first: the child turns it into SystemExit, so the run removes its spill directory.
             child.terminate()
             try:
@@ -168,7 +171,7 @@ def bench_scale(people: int, seed: int) -> dict[str, object]:
         time.sleep(1)
     out, _ = child.communicate()
     if child.returncode != 0 or stopped:
-        why = f"stopped above {MAX_RSS_MB:,} MB resident" if stopped else f"failed (exit code {child.returncode})"
+        why = why if stopped else f"failed (exit code {child.returncode})"
         return {"people": people, "records": None, "seconds": round(time.perf_counter() - start, 1), "f1": None,
                 "peak_mb": peak, "error": why}
     return json.loads(out.strip().splitlines()[-1])
@@ -342,6 +345,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--scale", type=int, nargs="*", default=[],
                         help="also link CTM's own generated lists of these many people (e.g. 68500 ~ 100,000 records)")
     parser.add_argument("--no-doc", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--scale-max-seconds", type=float,
+                        help="stop a scale run after this many seconds (generating included) and record it so")
     parser.add_argument("--scale-only", action="store_true",
                         help="run only the --scale sizes and replace only the scale table of the section")
     parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
@@ -352,7 +357,7 @@ def main(argv: list[str]) -> int:
         results = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                    "load_start": _load(), "scale_only": True,
                    "command": "python bench/bench_linkage.py " + " ".join(argv)}
-        results["scale"] = [bench_scale(people, args.seed) for people in args.scale]
+        results["scale"] = [bench_scale(people, args.seed, args.scale_max_seconds) for people in args.scale]
         results["load_end"] = _load()
         print(json.dumps(results, indent=2))
         if not args.no_doc:
@@ -363,7 +368,7 @@ def main(argv: list[str]) -> int:
     results["mse"] = bench_mse(args.workers)
     results["quality"] = bench_quality(args.people, args.seed)
     results["peers"] = peer_versions(ensure_peer())
-    results["scale"] = [bench_scale(people, args.seed) for people in args.scale]
+    results["scale"] = [bench_scale(people, args.seed, args.scale_max_seconds) for people in args.scale]
     results["load_end"] = _load()
     print(json.dumps(results, indent=2))
     if not args.no_doc:
