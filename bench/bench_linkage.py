@@ -171,9 +171,11 @@ def bench_scale(people: int, seed: int, max_seconds: float | None = None) -> dic
         time.sleep(1)
     out, _ = child.communicate()
     if child.returncode != 0 or stopped:
-        why = why if stopped else f"failed (exit code {child.returncode})"
-        return {"people": people, "records": None, "seconds": round(time.perf_counter() - start, 1), "f1": None,
-                "peak_mb": peak, "error": why}
+        said = [json.loads(line) for line in out.splitlines() if line.startswith('{"failure"')]
+        failure = f"failed: {said[0]['failure']}" if said else f"failed (exit code {child.returncode})"
+        why = why if stopped else failure
+        return {"people": people, "records": said[0]["records"] if said else None,
+                "seconds": round(time.perf_counter() - start, 1), "f1": None, "peak_mb": peak, "error": why}
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -191,7 +193,10 @@ def scale_child(people: int, seed: int) -> int:
     started = time.perf_counter()
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # clean up when stopped
 
+    stages = ["starting"]
+
     def progress(stage: str) -> None:
+        stages.append(stage)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         print(f"   {people:,} people: {stage} at {time.perf_counter() - started:.0f} s, peak so far {rss:,} MB",
               file=sys.stderr, flush=True)
@@ -200,8 +205,13 @@ def scale_child(people: int, seed: int) -> int:
     progress("lists generated")
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as spill_root:
-        result = link_lists(lists, LinkSettings(memory_limit=SCALE_MEMORY_LIMIT, spill_root=spill_root),
-                            progress=progress)
+        try:
+            result = link_lists(lists, LinkSettings(memory_limit=SCALE_MEMORY_LIMIT, spill_root=spill_root),
+                                progress=progress)
+        except Exception as exc:  # the parent records why, in a word (never the message: it could quote data)
+            print(json.dumps({"failure": f"{type(exc).__name__} while {stages[-1]}",
+                              "records": sum(len(f) for f in lists.values())}), flush=True)
+            raise
         left = sorted(os.listdir(spill_root))
     seconds = time.perf_counter() - start
     scores = evaluate(result.clusters, truth)
@@ -303,7 +313,8 @@ def record_scale_in_doc(results: dict[str, object]) -> None:
 
 def _scale_row(r: dict[str, object]) -> str:
     if r.get("error"):
-        return (f"| {r['people']:,} | – | did not finish: {r['error']} after {r['seconds']} s | – "
+        records = f"{r['records']:,}" if r.get("records") else "–"
+        return (f"| {r['people']:,} | {records} | did not finish: {r['error']} after {r['seconds']} s | – "
                 f"| {r['peak_mb']:,} MB | – | – | – | – |")
     return (f"| {r['people']:,} | {r['records']:,} | {r['seconds']} s | {r['f1']:.3f} | {r['peak_mb']:,} MB "
             f"| {r['split_blocks']:,} | {r['left_out']:,} | {r['largest_block']:,} | {len(r['spill_left'])} |")
