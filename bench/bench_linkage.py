@@ -140,11 +140,11 @@ def bench_quality(people: int, seed: int) -> list[dict[str, object]]:
     return rows
 
 
-SCALE_MEMORY_LIMIT = "5GB"  # DuckDB's share; the child as a whole is stopped above MAX_RSS_MB
-MAX_RSS_MB = 10_000  # the machine is shared: a scale run that needs more is stopped and said so
+SCALE_MEMORY_LIMIT = "3GB"  # DuckDB's share of the 6 GB goal; the child as a whole is stopped above MAX_RSS_MB
+MAX_RSS_MB = 7_000  # the machine is shared: a scale run that needs more is stopped and said so
 
 
-def bench_scale(people: int, seed: int) -> dict[str, object]:
+def bench_scale(people: int, seed: int, max_seconds: float | None = None) -> dict[str, object]:
     """CTM alone on its own generator (4 lists), in a child process of its own: its peak memory (max
     RSS, generating the lists included) is the linkage's, not this benchmark's. The child links with a
     DuckDB memory limit and a private spill directory, reports its stages on stderr (passed through), and
@@ -152,11 +152,14 @@ def bench_scale(people: int, seed: int) -> dict[str, object]:
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--scale-child", str(people),
                               "--seed", str(seed)], stdout=subprocess.PIPE, text=True)
-    peak, stopped = 0, False
+    peak, stopped, why = 0, False, ""
     while child.poll() is None:
         rss = _rss_mb(child.pid)
         peak = max(peak, rss)
-        if rss > MAX_RSS_MB:
+        over_time = max_seconds is not None and time.perf_counter() - start > max_seconds
+        if rss > MAX_RSS_MB or over_time:
+            why = f"stopped above {MAX_RSS_MB:,} MB resident" if rss > MAX_RSS_MB else (
+                f"stopped at the bench's time limit ({max_seconds:,.0f} s)")
             # SIGTERM first: the child turns it into SystemExit, so the run removes its spill directory.
             child.terminate()
             try:
@@ -168,9 +171,11 @@ def bench_scale(people: int, seed: int) -> dict[str, object]:
         time.sleep(1)
     out, _ = child.communicate()
     if child.returncode != 0 or stopped:
-        why = f"stopped above {MAX_RSS_MB:,} MB resident" if stopped else f"failed (exit code {child.returncode})"
-        return {"people": people, "records": None, "seconds": round(time.perf_counter() - start, 1), "f1": None,
-                "peak_mb": peak, "error": why}
+        said = [json.loads(line) for line in out.splitlines() if line.startswith('{"failure"')]
+        failure = f"failed: {said[0]['failure']}" if said else f"failed (exit code {child.returncode})"
+        why = why if stopped else failure
+        return {"people": people, "records": said[0]["records"] if said else None,
+                "seconds": round(time.perf_counter() - start, 1), "f1": None, "peak_mb": peak, "error": why}
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -188,7 +193,10 @@ def scale_child(people: int, seed: int) -> int:
     started = time.perf_counter()
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # clean up when stopped
 
+    stages = ["starting"]
+
     def progress(stage: str) -> None:
+        stages.append(stage)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         print(f"   {people:,} people: {stage} at {time.perf_counter() - started:.0f} s, peak so far {rss:,} MB",
               file=sys.stderr, flush=True)
@@ -197,8 +205,13 @@ def scale_child(people: int, seed: int) -> int:
     progress("lists generated")
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as spill_root:
-        result = link_lists(lists, LinkSettings(memory_limit=SCALE_MEMORY_LIMIT, spill_root=spill_root),
-                            progress=progress)
+        try:
+            result = link_lists(lists, LinkSettings(memory_limit=SCALE_MEMORY_LIMIT, spill_root=spill_root),
+                                progress=progress)
+        except Exception as exc:  # the parent records why, in a word (never the message: it could quote data)
+            print(json.dumps({"failure": f"{type(exc).__name__} while {stages[-1]}",
+                              "records": sum(len(f) for f in lists.values())}), flush=True)
+            raise
         left = sorted(os.listdir(spill_root))
     seconds = time.perf_counter() - start
     scores = evaluate(result.clusters, truth)
@@ -257,19 +270,51 @@ def render(results: dict[str, object], command: str) -> str:
                          f"| {sc['cluster_precision']:.3f} | {sc['seconds']} s |")
     lines += ["", _verdict(results["quality"])]
     if results.get("scale"):
-        lines += ["", "**Scale** (CTM alone on CTM's own generator, 4 lists, duplicates inside lists allowed; "
-                  "each size in a child process of its own, peak memory = its max RSS; DuckDB memory limit "
-                  f"{SCALE_MEMORY_LIMIT} with a private spill directory; blocks capped at "
-                  f"{LinkSettings().max_block_size:,} records; the child is stopped above {MAX_RSS_MB:,} MB):", "",
-                  "| people | records | time | F1 | peak memory | blocks split | records left out of a rule "
-                  "| largest block | spill files left |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        lines += [_scale_row(r) for r in results["scale"]]
+        lines += ["", *scale_lines(results)]
     return "\n".join(lines) + "\n"
+
+
+SCALE_HEAD = "**Scale** (CTM alone"
+
+
+def scale_lines(results: dict[str, object]) -> list[str]:
+    """The scale paragraph and table; with `--scale-only`, preceded by the line of that run."""
+    lines = []
+    if results.get("scale_only"):
+        lines += [f"(this paragraph and table: run on {results['date']} with `{results['command']}`, the scale part "
+                  f"alone; machine: {results['machine']}; load average {results['load_start']} at the start, "
+                  f"{results['load_end']} at the end)", ""]
+    lines += [SCALE_HEAD + " on CTM's own generator, 4 lists, duplicates inside lists allowed; "
+              "each size in a child process of its own, peak memory = its max RSS; time = linking alone, "
+              "generating the lists not counted; DuckDB memory limit "
+              f"{SCALE_MEMORY_LIMIT} with a private spill directory; blocks capped at "
+              f"{LinkSettings().max_block_size:,} records; the child is stopped above {MAX_RSS_MB:,} MB):", "",
+              "| people | records | time | F1 | peak memory | blocks split | records left out of a rule "
+              "| largest block | spill files left |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [_scale_row(r) for r in results["scale"]]
+    return lines
+
+
+def record_scale_in_doc(results: dict[str, object]) -> None:
+    """`--scale-only`: replace the scale paragraph and table of the section (the rest of the section, from
+    its last full run, stays as it was)."""
+    doc = DOC.read_text()
+    start = doc.index(SECTION)
+    following = doc.find("\n## ", start + 1)
+    end = len(doc) if following == -1 else following + 1
+    section = doc[start:end]
+    cut = section.find("(this paragraph and table: run on")
+    cut = section.index(SCALE_HEAD) if cut == -1 else cut
+    table_end = section.find("\n\n", section.index("|---:|", cut))
+    tail = "" if table_end == -1 else section[table_end:]
+    new = section[:cut] + "\n".join(scale_lines(results)) + (tail or "\n")
+    DOC.write_text(doc[:start] + new + doc[end:])
 
 
 def _scale_row(r: dict[str, object]) -> str:
     if r.get("error"):
-        return (f"| {r['people']:,} | – | did not finish: {r['error']} after {r['seconds']} s | – "
+        records = f"{r['records']:,}" if r.get("records") else "–"
+        return (f"| {r['people']:,} | {records} | did not finish: {r['error']} after {r['seconds']} s | – "
                 f"| {r['peak_mb']:,} MB | – | – | – | – |")
     return (f"| {r['people']:,} | {r['records']:,} | {r['seconds']} s | {r['f1']:.3f} | {r['peak_mb']:,} MB "
             f"| {r['split_blocks']:,} | {r['left_out']:,} | {r['largest_block']:,} | {len(r['spill_left'])} |")
@@ -311,16 +356,30 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--scale", type=int, nargs="*", default=[],
                         help="also link CTM's own generated lists of these many people (e.g. 68500 ~ 100,000 records)")
     parser.add_argument("--no-doc", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--scale-max-seconds", type=float,
+                        help="stop a scale run after this many seconds (generating included) and record it so")
+    parser.add_argument("--scale-only", action="store_true",
+                        help="run only the --scale sizes and replace only the scale table of the section")
     parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.scale_child:
         return scale_child(args.scale_child, args.seed)
+    if args.scale_only:
+        results = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                   "load_start": _load(), "scale_only": True,
+                   "command": "python bench/bench_linkage.py " + " ".join(argv)}
+        results["scale"] = [bench_scale(people, args.seed, args.scale_max_seconds) for people in args.scale]
+        results["load_end"] = _load()
+        print(json.dumps(results, indent=2))
+        if not args.no_doc:
+            record_scale_in_doc(results)
+        return 0
     results: dict[str, object] = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                                   "load_start": _load(), "people": args.people, "seed": args.seed}
     results["mse"] = bench_mse(args.workers)
     results["quality"] = bench_quality(args.people, args.seed)
     results["peers"] = peer_versions(ensure_peer())
-    results["scale"] = [bench_scale(people, args.seed) for people in args.scale]
+    results["scale"] = [bench_scale(people, args.seed, args.scale_max_seconds) for people in args.scale]
     results["load_end"] = _load()
     print(json.dumps(results, indent=2))
     if not args.no_doc:

@@ -102,3 +102,19 @@ def test_the_spill_directory_is_removed_when_the_run_fails(tmp_path, monkeypatch
         link_lists(lists, LinkSettings(spill_root=str(tmp_path)))
     assert len(seen) == 1 and seen[0].startswith(splink_model.SPILL_PREFIX)  # it existed during the run
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_cheap_one_edit_test_answers_as_damerau_levenshtein():
+    """`_one_edit` replaces `damerau_levenshtein(l, r) <= 1` in the model for speed: same answer on
+    substitutions, insertions, deletions, swaps of neighbours, two edits, long strings and NULL."""
+    words = ["mhmd", "mhdm", "hmmd", "mhmmd", "mhm", "mhmdx", "xmhmd", "dmhm", "abcd", "badc", "acbd", "ab", "ba",
+             "a", "b", "2001-02-03", "2001-03-02", "2010-02-03", "x" * 300, "x" * 299 + "y", "x" * 298 + "yx",
+             "x" * 301, None]  # fmt: skip
+    pairs = pd.DataFrame([(a, b) for a in words for b in words], columns=["w_l", "w_r"])
+    con = duckdb.connect()
+    con.register("pairs", pairs)
+    sql = f"SELECT w_l, w_r, damerau_levenshtein(w_l, w_r) <= 1, {splink_model._one_edit('w')} FROM pairs"  # noqa: S608
+    got = con.execute(sql).fetchall()
+    assert len(got) == len(words) ** 2
+    for left, right, dl, fast in got:
+        assert fast == dl, (left, right, dl, fast)

@@ -8,7 +8,11 @@ only the run id and the kind of error.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import threading
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -24,7 +28,14 @@ from ctm.core.scopes import job_scope
 from ctm.linkage.domain.common import log
 from ctm.linkage.domain.progress import Progress, abandon, even_steps, fail, finish, interrupt, requeue
 from ctm.linkage.domain.queries.records import PERSONS, person_records, upload_frame
-from ctm.linkage.engine import LINK_STAGES, LinkageInputError, LinkResult, LinkSettings, link_lists
+from ctm.linkage.engine import (
+    LINK_STAGES,
+    LinkageInputError,
+    LinkResult,
+    LinkSettings,
+    interrupt_running,
+    link_lists,
+)
 from ctm.linkage.enums import JobStatus
 from ctm.linkage.models import LinkageRun, LinkedRecord, ListUpload, ScoredPair
 
@@ -40,7 +51,7 @@ def run_linkage(pk: int, language: str | None = None) -> None:
     run = LinkageRun.objects.select_related("organization", "created_by").get(pk=pk)
     if run.status != JobStatus.QUEUED:
         return
-    with translation.override(language):
+    with translation.override(language), _stopped_by_sigterm() as stop:
         progress = Progress(LinkageRun, pk, STEPS)
         progress.start("reading")
         try:
@@ -54,8 +65,34 @@ def run_linkage(pk: int, language: str | None = None) -> None:
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
+            if stop.is_set():  # DuckDB answers an interrupted query with its own error: not a failure
+                raise SystemExit(128 + signal.SIGTERM) from None
             logger.warning("linkage run %s failed: %s", pk, type(exc).__name__)
             _fail(run, failure_message(exc))
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm() -> Iterator[threading.Event]:
+    """While the job runs, SIGTERM (the worker stopping its jobs) ends it cleanly instead of killing it:
+    DuckDB's query is interrupted and SystemExit unwinds the engine, whose `finally` closes DuckDB and
+    removes the run's private spill directory (names and dates in clear) before the process exits. The
+    run is left `running` for the worker to settle as for any interrupted job (queued again, or failed
+    once its attempts are spent). Outside the main thread (no signals there) nothing changes."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        stop.set()
+        interrupt_running()
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _memory_limit() -> str | None:

@@ -304,6 +304,10 @@ def execute(row: DBTaskResult) -> bool:
         task = row.task
         result = row.task_result
         row.set_successful(task.call(*result.args, **result.kwargs))
+    except SystemExit:
+        # The job stopped itself on SIGTERM (the worker is stopping it) after its own clean-up: its
+        # outcome is the worker's to settle (queued again or failed), as for a job killed outright.
+        raise
     except BaseException as exc:
         logger.error("job %s failed: %s", row.pk, type(exc).__name__)
         try:

@@ -5,7 +5,7 @@ from .evaluate import LinkageScores, evaluate
 from .generate import generate_lists
 from .linking import STAGES as LINK_STAGES
 from .linking import LinkageInputError, LinkResult, link_lists, linkage_checks, overlap_table
-from .splink_model import BACKENDS, LinkSettings
+from .splink_model import BACKENDS, LinkSettings, interrupt_running
 
 __all__ = [
     "BACKENDS",
@@ -18,6 +18,7 @@ __all__ = [
     "cluster_pairs",
     "evaluate",
     "generate_lists",
+    "interrupt_running",
     "link_lists",
     "linkage_checks",
     "match_weight_histogram",

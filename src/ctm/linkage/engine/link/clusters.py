@@ -34,45 +34,49 @@ def _ordered(left: str, right: str) -> Pair:
 
 
 class _Components:
-    """Union-find that refuses to merge two groups holding a rejected pair, or two groups that each
-    hold a record of the same list when that list holds each person once (`unique_list_of`: record ->
-    its list, for the records of such lists)."""
+    """Union-find over record positions 0..n-1 that refuses to merge two groups holding a rejected pair,
+    or two groups that each hold a record of the same list when that list holds each person once
+    (`lists_of[i]`: a bit per such list of record i, 0 for the others).
 
-    def __init__(self, ids: Iterable[str], rejected: set[Pair], unique_list_of: Mapping[str, str]) -> None:
-        self.parent = {i: i for i in ids}
-        self.lists: dict[str, set[str]] = {i: {unique_list_of[i]} for i in self.parent if i in unique_list_of}
-        self.apart: dict[str, set[str]] = {}
-        for a, b in rejected:
-            self.apart.setdefault(a, set()).add(b)
-            self.apart.setdefault(b, set()).add(a)
-        self.members: dict[str, set[str]] = {i: {i} for i in self.parent}
+    Integers and bit masks rather than a dict and a set per record: a million records cost a few
+    arrays, not a few gigabytes; the members of a group are kept only for groups of two or more and
+    only when there are rejected pairs to check."""
 
-    def find(self, item: str) -> str:
+    def __init__(self, n: int, apart: dict[int, set[int]], lists_of: list[int]) -> None:
+        self.parent = list(range(n))
+        self.size = [1] * n
+        self.lists = lists_of
+        self.apart = apart
+        self.members: dict[int, set[int]] = {}
+
+    def find(self, item: int) -> int:
+        parent = self.parent
         root = item
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[item] != root:
-            self.parent[item], item = root, self.parent[item]
+        while parent[root] != root:
+            root = parent[root]
+        while parent[item] != root:
+            parent[item], item = root, parent[item]
         return root
 
-    def union(self, a: str, b: str) -> bool:
+    def _members(self, root: int) -> set[int]:
+        return self.members.get(root) or {root}
+
+    def union(self, a: int, b: int) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        small, big = sorted((ra, rb), key=lambda r: len(self.members[r]))
-        if self._blocked(small, big):
+        small, big = (rb, ra) if self.size[rb] < self.size[ra] else (ra, rb)  # a tie: `ra` joins `rb`
+        if self.lists[small] & self.lists[big]:
             return False
+        if self.apart:
+            other = self._members(big)
+            if any(self.apart[m] & other for m in self._members(small) if m in self.apart):
+                return False
+            self.members.setdefault(big, other).update(self.members.pop(small, {small}))
         self.parent[small] = big
-        self.members[big] |= self.members.pop(small)
-        if small in self.lists:
-            self.lists.setdefault(big, set()).update(self.lists.pop(small))
+        self.size[big] += self.size[small]
+        self.lists[big] |= self.lists[small]
         return True
-
-    def _blocked(self, small: str, big: str) -> bool:
-        if self.lists.get(small, set()) & self.lists.get(big, set()):
-            return True
-        other = self.members[big]
-        return any(self.apart.get(m, set()) & other for m in self.members[small] if m in self.apart)
 
 
 def cluster_pairs(ids: Iterable[str], pairs: pd.DataFrame, threshold: float,
@@ -88,25 +92,68 @@ def cluster_pairs(ids: Iterable[str], pairs: pd.DataFrame, threshold: float,
     `unique_list_of` maps the records of lists that hold each person once to their list: a cluster never
     gets two records of such a list (not even through accepted pairs: the later link is skipped), so a
     chain of links cannot join two people of one list into one."""
+    ids = list(dict.fromkeys(ids))
+    numbers = cluster_numbers(ids, pairs, threshold, decisions, conflict_probability, unique_list_of)
+    return dict(zip(ids, numbers.tolist(), strict=True))
+
+
+def cluster_numbers(ids: list[str], pairs: pd.DataFrame, threshold: float,
+                    decisions: ReviewDecisions | None = None,
+                    conflict_probability: float | None = None,
+                    unique_list_of: Mapping[str, str] | None = None) -> np.ndarray:
+    """`cluster_pairs` as an array aligned with `ids` (distinct record ids): the cluster of `ids[k]` is
+    item k; clusters are numbered 1, 2, ... in the order of their first record by id."""
     decisions = decisions or ReviewDecisions()
-    separate = set(decisions.rejected)
+    index = pd.Index(ids)
+    n = len(ids)
+    apart: dict[int, set[int]] = {}
+
+    def keep_apart(a: int, b: int) -> None:
+        apart.setdefault(a, set()).add(b)
+        apart.setdefault(b, set()).add(a)
+
+    rejected: set[tuple[int, int]] = set()
+    for left, right in decisions.rejected:
+        a, b = index.get_indexer([left, right])
+        if a >= 0 and b >= 0:
+            rejected.add((min(a, b), max(a, b)))
+            keep_apart(int(a), int(b))
     if conflict_probability is not None and len(pairs):
         low = pairs[pairs["match_probability"].astype(float) < conflict_probability]
-        separate.update(p for p in map(_ordered, low["unique_id_l"], low["unique_id_r"])
-                        if p not in decisions.accepted)
-    comps = _Components(ids, separate, unique_list_of or {})
-    for a, b in sorted(decisions.accepted):
-        if a in comps.parent and b in comps.parent:
-            comps.union(a, b)
+        accepted = decisions.accepted
+        lefts, rights = low["unique_id_l"].to_numpy(), low["unique_id_r"].to_numpy()
+        ls, rs = index.get_indexer(lefts), index.get_indexer(rights)
+        for k in range(len(low)):
+            if ls[k] >= 0 and rs[k] >= 0 and (not accepted or _ordered(lefts[k], rights[k]) not in accepted):
+                keep_apart(int(ls[k]), int(rs[k]))
+    lists_of = [0] * n
+    if unique_list_of:
+        bits: dict[str, int] = {}
+        for k, record in enumerate(ids):
+            name = unique_list_of.get(record)
+            if name is not None:
+                lists_of[k] = bits.setdefault(name, 1 << len(bits))
+    comps = _Components(n, apart, lists_of)
+    for left, right in sorted(decisions.accepted):
+        a, b = index.get_indexer([left, right])
+        if a >= 0 and b >= 0:
+            comps.union(int(a), int(b))
     strong = pairs[pairs["match_probability"] >= threshold]
     order = np.argsort(-strong["match_probability"].to_numpy(), kind="stable")
-    left, right = strong["unique_id_l"].to_numpy(), strong["unique_id_r"].to_numpy()
-    for k in order:
-        if _ordered(left[k], right[k]) not in decisions.rejected:
-            comps.union(left[k], right[k])
-    roots = {i: comps.find(i) for i in comps.parent}
-    numbering: dict[str, int] = {}
-    return {i: numbering.setdefault(r, len(numbering) + 1) for i, r in sorted(roots.items())}
+    ls = index.get_indexer(strong["unique_id_l"].to_numpy())[order].tolist()
+    rs = index.get_indexer(strong["unique_id_r"].to_numpy())[order].tolist()
+    for a, b in zip(ls, rs, strict=True):
+        if a < 0 or b < 0:
+            raise KeyError(f"a scored pair names an unknown record ({'left' if a < 0 else 'right'})")
+        if not rejected or (min(a, b), max(a, b)) not in rejected:
+            comps.union(a, b)
+    roots = np.fromiter((comps.find(k) for k in range(n)), dtype=np.int64, count=n)
+    # Numbered in the order of the records' ids (as sorted strings), the first of each cluster first.
+    by_id = np.argsort(np.asarray(ids, dtype=object), kind="stable")
+    first = {}
+    for k in by_id.tolist():
+        first.setdefault(int(roots[k]), len(first) + 1)
+    return np.fromiter((first[int(r)] for r in roots), dtype=np.int64, count=n)
 
 
 def match_weight_histogram(pairs: pd.DataFrame, bins: int = 40) -> list[dict[str, float]]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .clusters import ReviewDecisions, cluster_pairs, match_weight_histogram
+from .clusters import ReviewDecisions, cluster_numbers, match_weight_histogram
 from .normalize import INPUT_COLUMNS, normalise_records
 from .splink_model import KEEP_PROBABILITY, BlockingReport, LinkSettings, train_and_predict
 
@@ -63,23 +63,29 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
     if not lists:
         raise LinkageInputError("no list given")
     report("preparing")
-    parts = [normalise_records(check_list(name, frame), name) for name, frame in lists.items()]
-    records = pd.concat(parts, ignore_index=True)
+    # Only the columns the model needs stay (the lists' own columns are not copied along).
+    records = pd.concat([normalise_records(check_list(name, frame), name) for name, frame in lists.items()],
+                        ignore_index=True)
     warnings = _warnings(records)
     blocking = BlockingReport(config.max_block_size)
     if len(records) < 2:
         scored = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"])
+        records = records[["unique_id", "source_list", "record_id"]]
     else:
         # Records joined by a reviewer's acceptance can be linked below the threshold.
         linkable_from = KEEP_PROBABILITY if decisions and decisions.accepted else config.threshold
-        scored = train_and_predict(records, config, report, min(linkable_from, config.threshold), blocking)
+        # The model gets the only reference to the compared columns (freed once in the database); the
+        # clustering needs the ids alone.
+        compared, records = [records], records[["unique_id", "source_list", "record_id"]].copy()
+        scored = train_and_predict(compared.pop(), config, report, min(linkable_from, config.threshold), blocking)
     report("clustering")
     pairs = scored[scored["match_probability"].astype(float) >= KEEP_PROBABILITY].reset_index(drop=True)
     ids = records["unique_id"].tolist()
     unique = dict(zip(ids, records["source_list"], strict=True)) if config.unique_lists else None
-    cluster_of = cluster_pairs(ids, scored, config.threshold, decisions, config.conflict_probability, unique)
+    numbers = cluster_numbers(ids, scored, config.threshold, decisions, config.conflict_probability, unique)
+    del scored, unique
     clusters = pd.DataFrame({"list": records["source_list"], "record_id": records["record_id"],
-                             "cluster_id": [cluster_of[i] for i in ids]})
+                             "cluster_id": numbers})
     return LinkResult(clusters, pairs, config, warnings, blocking)
 
 

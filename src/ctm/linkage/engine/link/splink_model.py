@@ -7,6 +7,7 @@ removes duplicates inside a list and links people across lists.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import tempfile
@@ -68,6 +69,23 @@ def _jw(column: str, threshold: float, other: str | None = None) -> str:
     return f'jaro_winkler_similarity("{column}_l", "{other or column}_r") >= {threshold}'
 
 
+def _one_edit(column: str) -> str:
+    """`damerau_levenshtein(l, r) <= 1`, computed cheaply (the same answer, NULL included). Damerau-
+    Levenshtein is the costliest function of the model (a matrix per pair; about nine tenths of the
+    time of estimating u on 10 million random pairs went to it): lengths more than one apart are more
+    than one edit apart; Levenshtein <= 1 (one substitution, insertion or deletion) is <= 1 for
+    Damerau-Levenshtein too; and otherwise Damerau-Levenshtein can only be 1 through one swap of two
+    neighbours, that is equal lengths and Levenshtein exactly 2, the only pairs it is still asked about.
+    Strings longer than 255 characters (PostgreSQL's levenshtein refuses them) go to it directly."""
+    left, right = f'"{column}_l"', f'"{column}_r"'
+    return (f"(CASE WHEN {left} IS NULL OR {right} IS NULL THEN NULL "
+            f"WHEN abs(length({left}) - length({right})) > 1 THEN false "
+            f"WHEN greatest(length({left}), length({right})) > 255 THEN damerau_levenshtein({left}, {right}) <= 1 "
+            f"WHEN levenshtein({left}, {right}) <= 1 THEN true "
+            f"WHEN length({left}) = length({right}) AND levenshtein({left}, {right}) = 2 "
+            f"THEN damerau_levenshtein({left}, {right}) <= 1 ELSE false END)")
+
+
 def _found(word: str, side: str, other: str) -> str:
     """1 when the `word` column of one record is a word of the other record's padded skeleton."""
     return (f'(CASE WHEN "{word}_{side}" IS NOT NULL AND '
@@ -90,8 +108,7 @@ def name_comparison() -> cl.CustomComparison:
     agree by chance far more often than two of 'Oluwaseun Danjuma'; homonyms are the common names); the
     same consonant skeletons (transliterations: Yuliya / Iuliia / Юлия); one typo; one name's words all in
     the other (one of two family names left out, a middle name dropped); a looser spelling; otherwise."""
-    close = (f'({_jw("name_key", 0.94)} OR damerau_levenshtein("name_key_l", "name_key_r") <= 1 '
-             'OR damerau_levenshtein("name_skel_l", "name_skel_r") <= 1)')
+    close = f'({_jw("name_key", 0.94)} OR {_one_edit("name_key")} OR {_one_edit("name_skel")})'
     return cl.CustomComparison(
         output_column_name="name",
         comparison_levels=[
@@ -120,8 +137,8 @@ def birth_comparison() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("birth_year"),
             cll.ExactMatchLevel("birth_ymd"),
-            cll.CustomLevel(f'({both_full} AND (damerau_levenshtein("birth_ymd_l", "birth_ymd_r") <= 1 '
-                            'OR "birth_md_l" = "birth_dm_r"))', "full dates one slip apart"),
+            cll.CustomLevel(f'({both_full} AND ({_one_edit("birth_ymd")} OR "birth_md_l" = "birth_dm_r"))',
+                            "full dates one slip apart"),
             cll.CustomLevel(f'({partial} AND "birth_year_l" = "birth_year_r" AND {months_agree})',
                             "a partial date agrees"),
             cll.CustomLevel(f"({partial} AND {years_apart} <= 1)", "a partial date one year off"),
@@ -137,8 +154,7 @@ def document_comparison() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("document"),
             cll.ExactMatchLevel("document"),
-            cll.CustomLevel('damerau_levenshtein("document_l", "document_r") <= 1',
-                            "one character apart or two neighbours swapped"),
+            cll.CustomLevel(_one_edit("document"), "one character apart or two neighbours swapped"),
             cll.ElseLevel(),
         ],
     )
@@ -250,6 +266,8 @@ BACKENDS = ("duckdb", "postgres")
 
 
 SPILL_PREFIX = "ctm-linkage-spill-"
+# The DuckDB connections of the runs under way in this process (`interrupt_running` stops their queries).
+_RUNNING: set[Any] = set()
 
 
 def private_spill_directory(root: str) -> Path:
@@ -281,6 +299,7 @@ def db_api(config: LinkSettings) -> Any:
                 shutil.rmtree(spill, ignore_errors=True)
             raise
         api.ctm_spill_directory = spill
+        _RUNNING.add(api.duckdb_con)
         return api
     if config.backend == "postgres":
         from .postgres import postgres_api
@@ -300,11 +319,22 @@ def release(api: Any, config: LinkSettings) -> None:
         drop_run_schema(api)
         return
     spill = getattr(api, "ctm_spill_directory", None)
+    _RUNNING.discard(api.duckdb_con)
     try:
         api.duckdb_con.close()
     finally:
         if spill is not None:
             shutil.rmtree(spill, ignore_errors=True)
+
+
+def interrupt_running() -> None:
+    """Stop the query of every DuckDB run under way in this process (a signal handler calls it: the run
+    then fails at once with an interruption, and its `release` still removes the spill directory; a
+    query cut off this way is not resumed). Without it a long query runs to its end before Python sees
+    the signal."""
+    for con in list(_RUNNING):
+        with contextlib.suppress(Exception):
+            con.interrupt()
 
 
 # Each EM session fixes the comparisons in its blocking rule and estimates the others, so sessions
@@ -372,20 +402,23 @@ def train_and_predict(records: pd.DataFrame, config: LinkSettings,
     records, capped = capped_blocking_keys(records, config.max_block_size)
     if blocking is not None:
         blocking.__dict__.update(capped.__dict__)
+    records = records.drop(columns=[c for c in KEY_ONLY_COLUMNS if c in records.columns])
     api = db_api(config)
     report = progress or (lambda stage: None)
     try:
         report("training")
-        table = api.register(records)
+        table = _register(api, config, records)
+        n_records = len(records)
+        del records  # DuckDB holds its own copy now; the caller may free its own
         linker = Linker(table, settings(), log_level=logging.ERROR)
         training = linker.training
         training.estimate_probability_two_random_records_match(
             [block_on("name_key", "birth_ymd"), block_on("document", "birth_year")], recall=config.prior_recall)
-        training.estimate_u_using_random_sampling(max_pairs=u_pairs(len(records), config.max_pairs_u),
+        training.estimate_u_using_random_sampling(max_pairs=u_pairs(n_records, config.max_pairs_u),
                                                   seed=config.seed)
         for rules in EM_RULES:
             _train_em(training, rules)
-        linker = with_floored_m(linker, table, len(records))
+        linker = with_floored_m(linker, table, n_records)
         report("comparing")
         predictions = linker.inference.predict(warning_mode="never")
         frame = linker.misc.query_sql(pairs_needed_sql(predictions.physical_name, config, linkable_from),
@@ -394,6 +427,26 @@ def train_and_predict(records: pd.DataFrame, config: LinkSettings,
         release(api, config)
     # PostgreSQL answers an empty result without its columns.
     return frame.reindex(columns=list(PAIR_COLUMNS)).astype({"match_weight": float, "match_probability": float})
+
+
+# Columns that only make blocking keys (`capped_blocking_keys`), compared by no comparison: not sent to the
+# database once the keys are made.
+KEY_ONLY_COLUMNS = ("tok1", "tok2", "tok1_skel", "tok2_skel", "tok1_ph", "tok2_ph", "tok1_pre", "tok2_pre")
+
+
+def _register(api: Any, config: LinkSettings, records: pd.DataFrame) -> Any:
+    """The records as splink's input table. DuckDB: copied into a table of its own (compressed, under its
+    memory limit, spilled if need be) rather than a view that reads the pandas frame at every query, so
+    that the frame can be freed while the model trains and scores."""
+    if config.backend != "duckdb":
+        return api.register(records)
+    con = api.duckdb_con
+    con.register("ctm_records_frame", records)
+    try:
+        con.execute("CREATE TABLE ctm_records AS SELECT * FROM ctm_records_frame")
+    finally:
+        con.unregister("ctm_records_frame")
+    return api.register("ctm_records")
 
 
 def pairs_needed_sql(table: str, config: LinkSettings, linkable_from: float) -> str:
