@@ -69,12 +69,14 @@ def test_an_unknown_sort_is_refused_with_a_message_not_an_error_page(client, per
 
 
 def _csv(response):
-    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode(
+        "utf-8-sig"
+    )
     return list(csv.reader(io.StringIO(text)))
 
 
 def test_the_export_holds_the_list_neutralized_and_is_logged(client, personas):
-    make_case(personas.caseworker, given="=HYPERLINK(\"http://x\")", family="Rusu")
+    make_case(personas.caseworker, given='=HYPERLINK("http://x")', family="Rusu")
     client.force_login(personas.caseworker.user)
     response = client.get(reverse("cases:export", args=["csv"]) + "?status=Active")
     assert response.status_code == 200 and response["Content-Disposition"].endswith('cases.csv"')
@@ -82,7 +84,7 @@ def test_the_export_holds_the_list_neutralized_and_is_logged(client, personas):
     assert rows[0][:3] == ["Case number", "Name", "Age"]
     names = {row[1] for row in rows[1:]}
     assert "Olga Petrova" in names
-    assert "'=HYPERLINK(\"http://x\") Rusu" in names  # a formula is text in a spreadsheet
+    assert '\'=HYPERLINK("http://x") Rusu' in names  # a formula is text in a spreadsheet
     exported = ActivityLog.objects.get(action="cases.list.exported")
     assert exported.changes == {"format": "csv", "rows": 2, "filters": "status=Active"}
     assert listed_entries().get().changes["purpose"] == "case list export (csv)"
@@ -137,3 +139,34 @@ def test_a_partner_listing_a_shared_case_is_in_the_owners_log(client, personas):
         "reader_organization": p.other_org.code,
     }
     assert entries[p.other_org.pk].changes["cases"] == [p.outsider_case.number]
+
+
+def _results(body: str) -> str:
+    start = body.index('<div id="case-results"')
+    return body[start : body.index("</div>", body.index("<table", start))]
+
+
+def test_sort_headers_and_pager_are_links_that_htmx_follows_in_place(client, personas, settings):
+    """Without JavaScript the headers and the pager are plain links (the same URLs); with htmx they
+    load the same URL and swap the results only, the address updated (hx-boost under #case-results)."""
+    settings.CTM_CASE_PAGE_SIZE = 1
+    second = make_case(personas.caseworker, given="Ion", family="Rusu")
+    client.force_login(personas.caseworker.user)
+    body = client.get(reverse("cases:list") + "?status=Active&sort=number").content.decode()
+    region = body[body.index('<div id="case-results"') :]
+    opening = region[: region.index(">")]
+    for attribute in ('hx-target="#case-results"', 'hx-select="#case-results"', 'hx-push-url="true"'):
+        assert attribute in opening
+    thead = region[region.index("<thead") : region.index("</thead>")]
+    assert thead.startswith('<thead hx-boost="true">') and 'href="?status=Active&amp;sort=-number"' in thead
+    pager = region[region.index('<div hx-boost="true">') :]
+    assert 'href="?status=Active&amp;sort=number&amp;page=2"' in pager[: pager.index("</nav>")]
+    assert "hx-boost" not in region[region.index("<tbody>") : region.index("</tbody>")]  # case links: pages
+    # the links answer the same with and without htmx (the results are taken from the full page)
+    url = reverse("cases:list") + "?status=Active&sort=number&page=2"
+    plain, htmx = (
+        client.get(url).content.decode(),
+        client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true"),
+    )
+    assert htmx.status_code == 200 and second.number in plain and personas.case.number not in _results(plain)
+    assert _results(htmx.content.decode()) == _results(plain)

@@ -289,7 +289,7 @@ def test_a_read_only_member_cannot_save_a_part_in_place(client, personas):
 
 def test_the_timeline_labels_other_records_values_and_lists(personas):
     """Values of the assistance records and lists of codes read as words; a record's id is left out."""
-    from ctm.cases.interfaces.timeline import _Names, change_lines
+    from ctm.core.changes import Names, change_lines
 
     lines = change_lines(
         {
@@ -300,7 +300,8 @@ def test_the_timeline_labels_other_records_values_and_lists(personas):
             "shelter": [None, "Casa Speranta"],
             "narrative": [None, None],
         },
-        _Names([]),
+        Names([]),
+        app="assistance",
     )
     assert lines == [
         "Service",

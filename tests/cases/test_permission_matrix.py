@@ -329,6 +329,7 @@ MATRIX = {
     "linkage:estimates": ("get", lambda p, o: {}, None, LINKAGE),
     "linkage:new_estimate": ("get", lambda p, o: {}, None, LINKAGE),
     "linkage:estimate": ("get", lambda p, o: {"pk": linkage_objects(p)["estimate"]}, None, LINKAGE),
+    "linkage:estimate_progress": ("get", lambda p, o: {"pk": linkage_objects(p)["estimate"]}, None, LINKAGE),
     "linkage:estimate_report": (
         "get",
         lambda p, o: {"pk": linkage_objects(p)["estimate"], "fmt": "html"},
@@ -339,6 +340,7 @@ MATRIX = {
     "linkage:runs": ("get", lambda p, o: {}, None, LINKAGE),
     "linkage:new_run": ("get", lambda p, o: {}, None, LINKAGE),
     "linkage:run": ("get", lambda p, o: {"pk": linkage_objects(p)["run"]}, None, LINKAGE),
+    "linkage:run_progress": ("get", lambda p, o: {"pk": linkage_objects(p)["run"]}, None, LINKAGE),
     "linkage:recluster": (
         "post",
         lambda p, o: {"pk": linkage_objects(p)["run"]},
@@ -362,6 +364,12 @@ MATRIX = {
     "privacy:releases": ("get", lambda p, o: {}, None, RELEASES),
     "privacy:new_release": ("get", lambda p, o: {}, None, RELEASES_PREPARE),
     "privacy:release": (
+        "get",
+        lambda p, o: {"pk": privacy_objects.make_release(p.data_manager).pk},
+        None,
+        RELEASES,
+    ),
+    "privacy:release_progress": (
         "get",
         lambda p, o: {"pk": privacy_objects.make_release(p.data_manager).pk},
         None,

@@ -22,7 +22,7 @@ from tests.linkage_platform.test_estimates import post_table
 from tests.linkage_platform.test_runs import POLICE, SHELTER, start
 from tests.runtime.thread_queue import database_queue
 
-META_REFRESH = '<meta http-equiv="refresh" content="2">'
+POLL = 'hx-trigger="every 2s"'  # the page polls its progress fragment (htmx), no meta refresh
 WAIT = 120  # seconds: a generous limit for a slow machine; the jobs take a few seconds
 
 
@@ -81,7 +81,7 @@ def test_an_estimate_runs_on_the_queue_and_its_page_follows_it(client, settings,
         assert estimate.status == "running" and estimate.stage == "bootstrap" and estimate.started_at
         assert 5 <= estimate.progress < 95
         body = client.get(response["Location"]).content.decode()
-        assert META_REFRESH in body
+        assert POLL in body
         assert "Bootstrap 1/40" in body
         assert f'<progress id="job-progress" value="{estimate.progress}" max="100"' in body
         assert '<label for="job-progress">' in body and 'role="status"' in body
@@ -94,7 +94,7 @@ def test_an_estimate_runs_on_the_queue_and_its_page_follows_it(client, settings,
     assert estimate.progress == 100 and estimate.finished_at >= estimate.started_at
     assert estimate.result["bootstrap"]["replicates"] == 40
     body = client.get(response["Location"]).content.decode()
-    assert META_REFRESH not in body and "<progress" not in body
+    assert POLL not in body and "<progress" not in body
     assert f"{estimate.result['estimate']:,.0f}" in body and "Download the report (PDF)" in body
     assert ActivityLog.objects.filter(action="linkage.estimate.computed", object_id=str(estimate.pk)).exists()
 
@@ -110,7 +110,7 @@ def test_a_run_links_on_the_queue_and_its_page_follows_it(
         response = start(client, [upload("shelter.csv", list_csv(SHELTER)), upload("police.csv", list_csv(POLICE))])
         assert response.status_code == 302
         queued = client.get(response["Location"]).content.decode()
-        assert META_REFRESH in queued and "Waiting to start…" in queued
+        assert POLL in queued and "Waiting to start…" in queued
         queue.start()
         gates.begin.set()
         assert gates.reached.wait(WAIT), "the job never reached the comparison of pairs"
@@ -119,7 +119,7 @@ def test_a_run_links_on_the_queue_and_its_page_follows_it(
         assert ListUpload.objects.filter(run=run).count() == 2  # stored (encrypted) by the request
         assert not LinkedRecord.objects.filter(run=run).exists()
         body = client.get(response["Location"]).content.decode()
-        assert META_REFRESH in body and "Comparing pairs…" in body
+        assert POLL in body and "Comparing pairs…" in body
         assert f'value="{run.progress}" max="100"' in body
         assert "Clerical review" not in body and reverse("linkage:delete_run", args=[run.pk]) not in body
         assert client.get(reverse("linkage:review", args=[run.pk]))["Location"] == response["Location"]
@@ -130,7 +130,7 @@ def test_a_run_links_on_the_queue_and_its_page_follows_it(
     assert run.status == "done", run.error
     assert run.summary["records"] == LinkedRecord.objects.filter(run=run).count() > 0
     body = client.get(response["Location"]).content.decode()
-    assert META_REFRESH not in body and "data:image/png;base64," in body and "Clerical review" in body
+    assert POLL not in body and "data:image/png;base64," in body and "Clerical review" in body
     assert ActivityLog.objects.filter(action="linkage.run.linked", object_id=str(run.pk)).exists()
 
 
@@ -150,7 +150,7 @@ def test_a_failed_run_says_why_in_plain_words_and_keeps_no_list(dm, personas, mo
     assert "too small or too alike" in body
     for leak in ("Olga", "Petrova", "1995-04-02", "Traceback", "ValueError"):
         assert leak not in body and leak not in run.error
-    assert META_REFRESH not in body and "<progress" not in body
+    assert POLL not in body and "<progress" not in body
     assert not ListUpload.objects.filter(run=run).exists()  # a failed run is never linked again
     assert ActivityLog.objects.filter(action="linkage.run.failed", object_id=str(run.pk)).exists()
     assert dm.post(reverse("linkage:delete_run", args=[run.pk])).status_code == 302
@@ -181,7 +181,7 @@ def test_a_failed_estimate_says_why(dm, personas, monkeypatch):
     assert estimate.status == "failed" and estimate.result == {}
     body = dm.get(response["Location"]).content.decode()
     assert "No estimate can be made from this table: the model without interactions fails" in body
-    assert "Download the report" not in body and META_REFRESH not in body
+    assert "Download the report" not in body and POLL not in body
     report = dm.get(reverse("linkage:estimate_report", args=[estimate.pk, "pdf"]))
     assert report.status_code == 302 and report["Location"] == response["Location"]
     assert ActivityLog.objects.filter(action="linkage.estimate.failed", object_id=str(estimate.pk)).exists()
@@ -206,7 +206,7 @@ def test_a_job_silent_since_a_restart_is_marked_failed_when_its_page_is_opened(d
     body = dm.get(reverse("linkage:run", args=[run.pk])).content.decode()
     run.refresh_from_db()
     assert run.status == "failed" and "interrupted" in run.error
-    assert "interrupted" in body and META_REFRESH not in body
+    assert "interrupted" in body and POLL not in body
     assert not ListUpload.objects.filter(run=run).exists()
     entry = ActivityLog.objects.get(action="linkage.run.interrupted", object_id=str(run.pk))
     assert entry.actor is None
@@ -224,8 +224,8 @@ def test_a_job_with_recent_progress_keeps_running_and_cannot_be_deleted(dm, pers
     _running(run, 59, "training")
     _running(estimate, 1, "bootstrap")
     body = dm.get(reverse("linkage:run", args=[run.pk])).content.decode()
-    assert META_REFRESH in body and "Training the model…" in body
-    assert META_REFRESH not in dm.get(reverse("linkage:run", args=[run.pk]) + "?refresh=off").content.decode()
+    assert POLL in body and "Training the model…" in body
+    assert 'http-equiv="refresh"' not in body and "<noscript>" in body  # a "Refresh" link without JavaScript
     # deleting a running job is refused with a message, and nothing is logged
     confirm = dm.get(reverse("linkage:delete_run", args=[run.pk])).content.decode()
     assert '<button type="submit">Delete</button>' not in confirm and "still linking" in confirm

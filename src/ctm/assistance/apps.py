@@ -15,6 +15,7 @@ class AssistanceConfig(AppConfig):
         return f"assistance for {load_demo(seed)} cases, with shelters"
 
     def ready(self) -> None:
+        _declare_log_words()  # the words of its activity-log entries (ctm.core.changes)
         from ctm.assistance.interfaces.case_section import register
 
         register()  # the assistance section of the case page, and its lines of the summary
@@ -30,3 +31,24 @@ class AssistanceConfig(AppConfig):
         post_save.connect(
             hooks.eligibility_proposed, sender=EligibilityDecision, dispatch_uid="assistance.eligibility"
         )
+
+
+def _declare_log_words() -> None:
+    from ctm.assistance.enums import TaskKind
+    from ctm.core.changes import declare
+
+    declare(
+        labels={
+            "plan": _("Assistance plan"),
+            "service": _("Service"),
+            "shelter": _("Shelter"),
+            "task": _("Task"),
+            "tasks": _("Tasks"),
+            "superseded": _("Plans replaced"),
+            "risk_factors": _("Risk factors"),
+            "protective_factors": _("Protective factors"),
+            "over_capacity": _("Over capacity"),
+        },
+        users={"responsible", "assessor"},
+        lists={"tasks": TaskKind},
+    )

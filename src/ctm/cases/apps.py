@@ -17,6 +17,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from ctm.cases.domain.queries.dashboard import register_panels
+        from ctm.cases.interfaces.timeline import declare_case_words
         from ctm.cases.models import Attachment
         from ctm.core.encrypted import register_blobs
 
@@ -25,6 +26,7 @@ class CasesConfig(AppConfig):
         # an attachment's bytes, for `ctm keys` (the encrypted columns are found without declaring them)
         register_blobs(Attachment, attachment_blob_context, context_fields=("organization_id", "case_id"))
         register_case_sections()
+        declare_case_words()  # the words of its activity-log entries (ctm.core.changes)
 
 
 def _minor_shown(context: dict[str, Any]) -> bool:

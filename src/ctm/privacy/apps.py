@@ -24,9 +24,25 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Anonymized releases")
 
     def ready(self) -> None:
+        _declare_log_words()  # the words of its activity-log entries (ctm.core.changes)
         from ctm.core.encrypted import register_blobs
         from ctm.privacy.models import Dataset, Release
 
         # an uploaded dataset's rows and a release's preview table, for `ctm keys`
         register_blobs(Dataset, dataset_blob_context, context_fields=("organization_id", "content_digest"))
         register_blobs(Release, release_blob_context, context_fields=("organization_id",))
+
+
+def _declare_log_words() -> None:
+    from ctm.core.changes import declare
+
+    declare(
+        labels={
+            "columns": _("Columns"),
+            "organizations": _("Organizations"),
+            "file": _("File"),
+            "dataset": _("Dataset"),
+        },
+        organizations={"organizations"},
+        hidden={"dataset"},
+    )

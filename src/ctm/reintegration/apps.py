@@ -14,8 +14,30 @@ class ReintegrationConfig(AppConfig):
         return f"returns and reintegration for {load_demo(seed)} cases"
 
     def ready(self) -> None:
+        _declare_log_words()  # the words of its activity-log entries (ctm.core.changes)
         from ctm.reintegration.domain.queries.dashboard import register_panels
         from ctm.reintegration.interfaces.case_section import register
 
         register_panels()  # the manager views' panel (ctm.core.panels)
         register()  # the return and reintegration section of the case page
+
+
+def _declare_log_words() -> None:
+    from ctm.core.changes import declare
+    from ctm.reintegration.enums import ClosureCheck
+
+    declare(
+        labels={
+            "checks": _("Checklist"),
+            "open_tasks": _("Open tasks"),
+            "closed": _("Case closed"),
+            "visit": _("Monitoring visit"),
+            "weights": _("Weights of the indicators"),
+            "solution": _("Durable solution"),
+            "assistance": _("Reintegration assistance"),
+            "best_interests": _("Best-interests assessment"),
+        },
+        hidden={"visit", "solution", "assistance", "best_interests"},
+        lists={"checks": ClosureCheck},
+        summaries={"weights"},
+    )

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import gettext
-from functools import lru_cache
-
-import pycountry
 from django.utils.translation import get_language
 
 from ctm.core.interfaces.choices import _countries as _country_choices
+from ctm.core.interfaces.choices import _languages as _language_choices
+from ctm.core.interfaces.choices import country_name
 
-
-@lru_cache(maxsize=8)
-def _language_choices(lang: str) -> tuple[tuple[str, str], ...]:
-    tr = gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-    items = [(lg.alpha_2, tr.gettext(lg.name)) for lg in pycountry.languages if hasattr(lg, "alpha_2")]
-    return tuple(sorted(items, key=lambda kv: kv[1]))
+__all__ = ["country_choices", "country_name", "language_choices"]
 
 
 def country_choices(blank: bool = False) -> list[tuple[str, str]]:
@@ -26,7 +19,3 @@ def country_choices(blank: bool = False) -> list[tuple[str, str]]:
 def language_choices(blank: bool = False) -> list[tuple[str, str]]:
     items = list(_language_choices((get_language() or "en")[:2]))
     return [("", "—"), *items] if blank else items
-
-
-def country_name(code: str) -> str:
-    return dict(_country_choices((get_language() or "en")[:2])).get(code, code)

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from ctm.core import rules
+from ctm.core.changes import Names, entry_lines
 from ctm.core.domain.queries.activity import ActivityFilters, activity_for_user
 from ctm.core.interfaces.forms import ActivityFilterForm
 
@@ -30,4 +31,7 @@ def activity_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(activity_for_user(membership, filters), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/activity.html", {"form": form, "page": page, "query": query.urlencode()})
+    names = Names(page.object_list)  # one read of the users and organizations the page names
+    rows = [(e, names.actor(e), entry_lines(e, names)) for e in page.object_list]
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    return render(request, "core/activity.html", context)

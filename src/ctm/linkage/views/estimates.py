@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
+from ctm.core.views.progress import progress_response
 from ctm.linkage.domain import estimates as domain
 from ctm.linkage.domain.estimate_job import mark_interrupted
 from ctm.linkage.domain.queries.estimates import estimates_for_user, get_estimate_for_user
@@ -58,9 +60,21 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     estimate = get_estimate_for_user(membership, pk)
     mark_interrupted(estimate)
     if not estimate.done:  # queued, running or failed: its progress or its error
-        context = {"estimate": estimate, **job_context(request, estimate, ESTIMATE_STAGES)}
+        progress = reverse("linkage:estimate_progress", args=[estimate.pk])
+        context = {"estimate": estimate, **job_context(request, estimate, ESTIMATE_STAGES, progress)}
         return render(request, "linkage/estimate.html", context)
     return render(request, "linkage/estimate.html", estimate_context(estimate))
+
+
+@login_required
+@require_GET
+def estimate_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress part of the estimate's page, polled while it runs (the page's own door)."""
+    membership = data_manager(request)
+    estimate = get_estimate_for_user(membership, pk)
+    mark_interrupted(estimate)
+    context = job_context(request, estimate, ESTIMATE_STAGES, request.path)
+    return progress_response(request, "linkage/_job_progress.html", context, running=estimate.running)
 
 
 @login_required

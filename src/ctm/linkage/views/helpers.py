@@ -1,5 +1,5 @@
 """The membership door of the linkage pages, the handling of domain errors on forms, and the context of
-a page that follows a background job."""
+a page (or its progress fragment) that follows a background job."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
+from ctm.core.views.progress import POLL_SECONDS
 from ctm.linkage.rules import can_use_linkage
 
 PER_PAGE = 25
-REFRESH_SECONDS = 2
 
 
 def data_manager(request: HttpRequest) -> Any:
@@ -35,15 +35,15 @@ def page_of(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def job_context(request: HttpRequest, job: Any, labels: dict[str, Any]) -> dict[str, Any]:
-    """Status, step and progress of a run or an estimate. While it runs the page reloads itself every
-    REFRESH_SECONDS (a meta refresh, no JavaScript) unless the reader asked it not to (`?refresh=off`)."""
+def job_context(request: HttpRequest, job: Any, labels: dict[str, Any], progress_url: str) -> dict[str, Any]:
+    """Status, step and progress of a run or an estimate. While it runs the page polls its progress
+    fragment (`progress_url`, htmx, ctm.core.views.progress) every POLL_SECONDS; without JavaScript
+    the reader follows a "Refresh" link."""
     label = str(labels.get(job.stage, labels["queued"]))
-    follow = job.running and request.GET.get("refresh") != "off"
     return {
         "job": job,
         "running": job.running,
         "stage_label": f"{label} {job.message}" if job.message else label,
-        "refresh": REFRESH_SECONDS if follow else 0,
-        "refresh_seconds": REFRESH_SECONDS,
+        "progress_url": progress_url,
+        "poll_seconds": POLL_SECONDS,
     }

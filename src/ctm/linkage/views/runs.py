@@ -8,9 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ctm.core.views.progress import progress_response
 from ctm.linkage.domain import runs as domain
 from ctm.linkage.domain.queries.runs import (
     REVIEW_MARGIN,
@@ -75,7 +77,10 @@ def new_run(request: HttpRequest) -> HttpResponse:
 
 def _run_page(request: HttpRequest, run: LinkageRun, form: ThresholdForm, status: int = 200) -> HttpResponse:
     if not run.done:  # queued, running or failed: its progress or its error
-        return render(request, "linkage/run.html", {"run": run, **job_context(request, run, RUN_STAGES)})
+        progress = reverse("linkage:run_progress", args=[run.pk])
+        return render(
+            request, "linkage/run.html", {"run": run, **job_context(request, run, RUN_STAGES, progress)}
+        )
     lists, rows = run_overlap_rows(run)
     context = {
         "run": run,
@@ -95,6 +100,17 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_run_for_user(membership, pk)
     mark_interrupted(run)
     return _run_page(request, run, ThresholdForm(initial={"threshold": run.threshold}))
+
+
+@login_required
+@require_GET
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress part of the run's page, polled while it runs (the page's own door)."""
+    membership = data_manager(request)
+    run = get_run_for_user(membership, pk)
+    mark_interrupted(run)
+    context = job_context(request, run, RUN_STAGES, request.path)
+    return progress_response(request, "linkage/_job_progress.html", context, running=run.running)
 
 
 @login_required

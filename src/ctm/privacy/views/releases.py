@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ctm.core.views.progress import POLL_SECONDS, progress_response
 from ctm.privacy.domain import datasets as dataset_domain
 from ctm.privacy.domain import releases as domain
 from ctm.privacy.domain import report
@@ -26,7 +28,6 @@ from ctm.privacy.rules import can_prepare_releases, can_review_releases
 from ctm.privacy.views.helpers import page_of, preparer, reader, reviewer
 
 GET_POST = require_http_methods(["GET", "POST"])
-REFRESH_SECONDS = 2
 SAMPLE_ROWS = 20
 
 
@@ -74,7 +75,9 @@ def _sample(release: Release) -> tuple[list[str], list[list[Any]]]:
     return [str(c) for c in frame.columns], rows
 
 
-def _release_page(request: HttpRequest, membership: Any, release: Release, form: Any = None, status: int = 200) -> HttpResponse:
+def _release_page(
+    request: HttpRequest, membership: Any, release: Release, form: Any = None, status: int = 200
+) -> HttpResponse:
     domain.mark_interrupted(release)
     columns, rows = _sample(release)
     running = release.status in RUNNING_STATES
@@ -92,12 +95,22 @@ def _release_page(request: HttpRequest, membership: Any, release: Release, form:
         "review_form": form or (ReviewForm() if may_review else None),
         "own_release": release.created_by_id == membership.user_id,
         "may_publish": can_prepare_releases(membership) and release.status == ReleaseStatus.APPROVED,
-        "refresh": REFRESH_SECONDS,
+        "progress_url": reverse("privacy:release_progress", args=[release.pk]),
+        "poll_seconds": POLL_SECONDS,
     }
-    response = render(request, "privacy/release.html", context, status=status)
-    if running:
-        response["Refresh"] = str(REFRESH_SECONDS)  # the page follows the run without JavaScript
-    return response
+    return render(request, "privacy/release.html", context, status=status)
+
+
+@login_required
+@require_GET
+def release_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress part of the release's page, polled while it is prepared (the page's own door)."""
+    membership = reader(request)
+    release = get_release_for_user(membership, pk)
+    domain.mark_interrupted(release)
+    context = {"release": release, "stage_label": STAGES.get(release.stage, STAGES["queued"])[1]}
+    running = release.status in RUNNING_STATES
+    return progress_response(request, "privacy/_release_progress.html", context, running=running)
 
 
 @login_required
@@ -115,7 +128,10 @@ def review_release(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             domain.review_release(
-                release, by=membership, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"]
+                release,
+                by=membership,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             add_errors(form, exc)
