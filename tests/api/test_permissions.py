@@ -188,7 +188,14 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
         200,
     ),
     ("case.stage", "POST", N + "/stage", lambda w: {"stage": "assistance"}, WRITE, 200),
-    ("case.close", "POST", N + "/close", lambda w: {"reason": "plan_completed"}, WRITE, 200),
+    (
+        "case.close",
+        "POST",
+        "/cases/{minor_number}/close",  # nothing planned or ongoing on it (the checklist would refuse)
+        lambda w: {"reason": "plan_completed", "checks": list(ClosureCheck.values)},
+        WRITE,
+        200,
+    ),
     ("case.close_reject", "POST", "/cases/{minor_number}/close/reject", None, MANAGE, 200),
     ("case.reopen", "POST", "/cases/{closed_number}/reopen", lambda w: {"reason": "came back"}, WRITE, 200),
     ("person.read", "GET", N + "/person", None, READ, 200),

@@ -238,7 +238,8 @@ MATRIX = {
     # the read-only share of old now leads to the referral form (ctm.referrals)
     "cases:share": ("get", lambda p, o: {"number": p.case.number}, None, {**MANAGE_GET, "case_manager": 302}),
     "cases:stage": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
-    "cases:close": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    # the old close form: sends to the checklist (reintegration:close), closes nothing
+    "cases:close": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_POST),
     "cases:reopen": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
     "cases:closure_decision": (
         "post",

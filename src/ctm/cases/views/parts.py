@@ -121,6 +121,16 @@ def _change_stage(e: Edit) -> Any:
         raise
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def close_moved(request: HttpRequest, number: str) -> HttpResponse:
+    """A case is closed in one place: the closure checklist and its reasons (the return and
+    reintegration page, `reintegration:close`). This old address closes nothing — a GET or a POST
+    (an old bookmark, an old form) is sent there, behind the same door."""
+    load_case(request, number, write=True)
+    return redirect(reverse("reintegration:close", args=[number]))
+
+
 def _closure_decision(e: Edit) -> None:
     if e.case.closure_requested_by_id is None:
         raise Http404
@@ -185,13 +195,6 @@ PARTS: list[Part | Action] = [
         _("Change the stage"),
         template="cases/stage_form.html",
         context=_stage_conditions,
-    ),
-    Part(
-        "close",
-        "close/",
-        lambda e: f.CloseForm(e.data),
-        lambda e: case_domain.close_case(e.case, by=e.by, reason=e.cleaned["reason"], note=e.cleaned["note"]),
-        _("Close the case"),
     ),
     Part(
         "reopen",

@@ -4,6 +4,7 @@ refuses a checklist the record contradicts. Reopening is the register's (`reopen
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import transaction
@@ -33,8 +34,17 @@ def open_work(case: Any) -> dict[str, int]:
 
 
 def close_with_checklist(
-    case: Any, *, by: Membership, reason: str, note: str = "", checks: list[str]
+    case: Any,
+    *,
+    by: Membership,
+    reason: str,
+    note: str = "",
+    checks: list[str],
+    on: datetime.date | None = None,
 ) -> ClosureChecklist:
+    """The one way a member closes a case, from any page or the API (the old close form only sends
+    here): every item of the checklist confirmed, nothing still planned or ongoing, then the
+    register's `close_case` with the reason (`on`: a past closing day, as the register allows)."""
     require_write(by, case)
     confirmed = [c for c in ClosureCheck.values if c in set(checks)]
     missing = [c for c in ClosureCheck.values if c not in confirmed]
@@ -54,7 +64,7 @@ def close_with_checklist(
                     % {"n": work["services"]}
                 }
             )
-        closed = close_case(case, by=by, reason=reason, note=note)  # its own checks and log entry
+        closed = close_case(case, by=by, reason=reason, note=note, on=on)  # its own checks and log entry
         checklist = ClosureChecklist.objects.create(
             organization_id=case.organization_id,
             case=case,
