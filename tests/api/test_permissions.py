@@ -528,6 +528,22 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
     ("returns.departure", "POST", "/cases/{r_approved_number}/returns/{r_approved}/departure", lambda w: {}, WRITE, 200),
     ("returns.arrival", "POST", "/cases/{r_departed_number}/returns/{r_departed}/arrival", lambda w: {}, WRITE, 200),
     (
+        "returns.link_referral",
+        "POST",
+        "/cases/{r_planned_number}/returns/{r_planned}/referral",
+        lambda w: {"referral": w.ids["r_referral"]},
+        WRITE,
+        200,
+    ),
+    (
+        "returns.refer",
+        "POST",
+        "/cases/{r_approved_number}/returns/{r_approved}/referral/new",
+        lambda w: {"recipient_kind": "organization", "to_organization": w.ids["r_receiver"], "reason": "Reception"},
+        WRITE,
+        201,
+    ),
+    (
         "returns.cancel",
         "POST",
         "/cases/{r_planned_number}/returns/{r_planned}/cancel",

@@ -306,6 +306,8 @@ MATRIX = {
     "reintegration:departure": ("get", _r("solution"), None, WRITE_GET),
     "reintegration:arrival": ("get", _r("solution"), None, WRITE_GET),
     "reintegration:cancel": ("get", _r("solution"), None, WRITE_GET),
+    "reintegration:link_referral": ("get", _r("solution"), None, WRITE_GET),
+    "reintegration:refer_for_return": ("get", _r("solution"), None, WRITE_GET),
     "reintegration:new_plan": ("get", _r(), None, WRITE_GET),
     "reintegration:add_assistance": ("get", _r("rplan"), None, WRITE_GET),
     "reintegration:disburse": ("get", _r("assistance"), None, WRITE_GET),

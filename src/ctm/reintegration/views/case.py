@@ -16,7 +16,9 @@ from ctm.cases.views.helpers import load_case
 from ctm.core.errors import InvalidTransition
 from ctm.core.models import Organization
 from ctm.directory.models import SharedEntry
-from ctm.reintegration.domain import closure, monitoring, plans, solutions
+from ctm.directory.domain.queries import directory_entries_for_user
+from ctm.referrals.interfaces.forms import ReferralForm
+from ctm.reintegration.domain import closure, monitoring, plans, receiving, solutions
 from ctm.reintegration.domain.queries.case_reintegration import case_reintegration
 from ctm.reintegration.domain.queries.parts import (
     get_assistance,
@@ -189,6 +191,62 @@ def cancel(request: HttpRequest, number: str, pk: int) -> HttpResponse:
         lambda: solutions.cancel_solution(solution, by=by, reason=form.cleaned_data["reason"]),
         title=_("Cancel the return"),
         anchor="#return",
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def link_referral(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """Choose the referral (sent or accepted, in the destination country) that serves the return."""
+    by, case = load_case(request, number, write=True)
+    solution = get_solution(case, pk)
+    candidates = receiving.referral_candidates(solution)
+    form = f.LinkReferralForm(data(request), candidates=candidates)
+    return form_page(
+        request,
+        case,
+        form,
+        lambda: receiving.link_referral(solution, by=by, referral=form.chosen()),
+        title=_("Referral to the receiving organization"),
+        anchor="#return",
+        template="reintegration/link_referral.html",
+        extra={"solution": solution, "candidates": candidates},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def refer_for_return(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """Send a referral to the receiving organization from the return, the recipient prefilled."""
+    by, case = load_case(request, number, write=True)
+    if case.organization_id != by.organization_id:
+        raise PermissionDenied
+    solution = get_solution(case, pk)
+    country = solution.destination_country
+    initial: dict[str, object] = {"urgency": "routine"}
+    if solution.receiving_organization_id:
+        initial |= {"recipient_kind": "organization", "to_organization": solution.receiving_organization_id}
+    elif solution.receiving_contact_id:
+        initial |= {"recipient_kind": "directory", "directory_ref": f"s{solution.receiving_contact_id}"}
+    form = ReferralForm(
+        data(request),
+        initial=initial,
+        organizations=Organization.objects.filter(country=country).exclude(pk=case.organization_id).order_by("name"),
+        entries=[e for e in directory_entries_for_user(by) if e.country == country],
+    )
+    for name in ("kind", "outside_name", "emergency_reason"):  # a plain referral, under a consent
+        form.fields.pop(name)
+    form.fields["recipient_kind"].choices = [
+        c for c in form.fields["recipient_kind"].choices if c[0] != "other"
+    ]
+    return form_page(
+        request,
+        case,
+        form,
+        lambda: receiving.refer_for_return(solution, by=by, data=form.domain_data()),
+        title=_("Refer the person to the receiving organization"),
+        anchor="#return",
+        extra={"solution": solution},
     )
 
 
