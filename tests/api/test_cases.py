@@ -135,7 +135,10 @@ def test_close_and_reopen(world: World, as_: Any) -> None:
 
     caseworker = as_("caseworker")
     n = f.make_case(world.personas.caseworker, given="Petru", family="Cebotari").number  # nothing open on it
-    assert caseworker.post(f"/cases/{world.number}/close", {"reason": "other", "checks": CHECKS}).status_code == 422
+    assert (
+        caseworker.post(f"/cases/{world.number}/close", {"reason": "other", "checks": CHECKS}).status_code
+        == 422
+    )
     response = caseworker.post(f"/cases/{n}/close", {"reason": "referred", "note": "to the shelter"})
     assert response.status_code == 422  # the old call, without the checklist: closes nothing
     assert caseworker.get(f"/cases/{n}").json()["status"] == "Active"
@@ -165,7 +168,9 @@ def test_a_minors_closure_waits_for_a_case_manager(world: World, as_: Any) -> No
     response = as_("case_manager").post(f"/cases/{minor}/close/reject")
     assert response.json()["closure_requested"] is False
     assert as_("case_manager").post(f"/cases/{minor}/close/reject").status_code == 422
-    response = as_("case_manager").post(f"/cases/{minor}/close", {"reason": "plan_completed", "checks": CHECKS})
+    response = as_("case_manager").post(
+        f"/cases/{minor}/close", {"reason": "plan_completed", "checks": CHECKS}
+    )
     assert response.json()["status"] == "Closed"
 
 

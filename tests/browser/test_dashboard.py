@@ -88,7 +88,9 @@ def _wide(page, width: int) -> None:
 
 @pytest.fixture
 def desk(browser):
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = browser.new_context(
+        locale="en-GB", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
@@ -97,7 +99,9 @@ def desk(browser):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(locale="en-GB", viewport={"width": 375, "height": 812}, accept_downloads=True)
+    context = browser.new_context(
+        locale="en-GB", viewport={"width": 375, "height": 812}, accept_downloads=True
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

@@ -48,9 +48,11 @@ def test_each_answer_tells_the_sender_the_owner_and_the_case_managers(personas):
     note = Notification.objects.filter(user=p.caseworker.user, kind="referral_closed").get()
     assert note.link == reverse("referrals:detail", args=[referral.pk]) and note.task_id is None
     # the receiving organization is not told of its own answers
-    assert not Notification.objects.filter(organization=p.other_org, kind__startswith="referral_a").exclude(
-        kind="referral_answer"
-    ).exists()
+    assert (
+        not Notification.objects.filter(organization=p.other_org, kind__startswith="referral_a")
+        .exclude(kind="referral_answer")
+        .exists()
+    )
 
 
 def test_a_decline_is_announced_and_a_refused_answer_announces_nothing(personas):
@@ -128,7 +130,12 @@ def test_referral_mails_received_answered_overdue_hold_no_name_number_or_free_te
         assert news in bodies, news
     assert any("overdue" in s for s in subjects)
     to = {addr for m in mail.outbox for addr in m.to}
-    assert to == {"caseworker@example.org", "manager@example.org", "outsider@example.org", "outsider2@example.org"}
+    assert to == {
+        "caseworker@example.org",
+        "manager@example.org",
+        "outsider@example.org",
+        "outsider2@example.org",
+    }
     secrets = [
         "Zinaida",
         "Vasilescu",

@@ -124,10 +124,14 @@ def test_refer_from_the_return_needs_a_consent_and_sends_nothing_without(persona
     p = personas
     solution = _return(p, receiving_organization=p.other_org)
     with pytest.raises(ValidationError, match=NO_CONSENT):
-        refer_for_return(solution, by=p.case_manager, data=_form(p, urgency="emergency", emergency_reason="now"))
+        refer_for_return(
+            solution, by=p.case_manager, data=_form(p, urgency="emergency", emergency_reason="now")
+        )
     assert not Referral.objects.exists()
     with pytest.raises(ValidationError):
-        refer_for_return(solution, by=p.caseworker, data=_form(p, recipient_kind="other", outside_name="Someone"))
+        refer_for_return(
+            solution, by=p.caseworker, data=_form(p, recipient_kind="other", outside_name="Someone")
+        )
     consent_for(p)
     referral = refer_for_return(solution_for(solution), by=p.caseworker, data=_form(p, kind="transfer"))
     assert referral.kind == "referral" and referral.state == "sent"  # never a transfer from here
@@ -141,10 +145,26 @@ def test_the_pages_show_the_link_both_ways(client, personas):
     new = reverse("reintegration:refer_for_return", args=[p.case.number, solution.pk])
     page = client.get(new).content.decode()
     assert f'value="{p.other_org.pk}" selected' in page  # the recipient prefilled
-    response = client.post(new, {"recipient_kind": "organization", "to_organization": p.other_org.pk, "reason": "x", "urgency": "routine"})
+    response = client.post(
+        new,
+        {
+            "recipient_kind": "organization",
+            "to_organization": p.other_org.pk,
+            "reason": "x",
+            "urgency": "routine",
+        },
+    )
     assert response.status_code == 400 and NO_CONSENT in response.content.decode()
     consent_for(p)
-    response = client.post(new, {"recipient_kind": "organization", "to_organization": p.other_org.pk, "reason": "x", "urgency": "routine"})
+    response = client.post(
+        new,
+        {
+            "recipient_kind": "organization",
+            "to_organization": p.other_org.pk,
+            "reason": "x",
+            "urgency": "routine",
+        },
+    )
     assert response.status_code == 302
     referral = Referral.objects.get()
     page = client.get(reverse("reintegration:case", args=[p.case.number])).content.decode()
@@ -177,12 +197,16 @@ def test_the_api_links_and_refers(client, personas):
     token = _token(p.caseworker)
     base = f"/api/v1/cases/{p.case.number}/returns/{solution.pk}"
     headers = {"Authorization": f"Bearer {token}"}
-    response = client.post(base + "/referral", {"referral": referral.pk}, content_type="application/json", headers=headers)
+    response = client.post(
+        base + "/referral", {"referral": referral.pk}, content_type="application/json", headers=headers
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["referral"]["id"] == referral.pk and body["referral"]["state"] == "sent"
     assert SECRET not in response.content.decode()
-    response = client.post(base + "/referral", {"referral": 999999}, content_type="application/json", headers=headers)
+    response = client.post(
+        base + "/referral", {"referral": 999999}, content_type="application/json", headers=headers
+    )
     assert response.status_code == 422
 
 

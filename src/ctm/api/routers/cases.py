@@ -42,8 +42,8 @@ from ctm.cases.domain.queries.cases import (
     search_by_name_and_birth,
 )
 from ctm.cases.rules import can_read_cases, can_write_cases
-from ctm.reintegration.domain import closure
 from ctm.core.errors import NotAllowed
+from ctm.reintegration.domain import closure
 
 router = Router(tags=["cases"])
 SEARCH_LIMIT = 50

@@ -80,7 +80,9 @@ class ReferralForReturnIn(In):
     it: no emergency override here)."""
 
     recipient_kind: ReturnRecipientKind
-    to_organization: Id | None = Field(None, description="recipient_kind=organization: an organization in CTM")
+    to_organization: Id | None = Field(
+        None, description="recipient_kind=organization: an organization in CTM"
+    )
     directory_ref: DirectoryRef = Field("", description="recipient_kind=directory: a contact-directory entry")
     reason: Annotated[str, Field(min_length=1, max_length=5000)]
     services: Annotated[list[SupportType], Field(max_length=20)] = Field(default_factory=list)

@@ -4,20 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assistance', '0007_alter_notification_kind_alter_task_kind'),
+        ("assistance", "0007_alter_notification_kind_alter_task_kind"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='link',
-            field=models.CharField(blank=True, default='', max_length=200),
+            model_name="notification",
+            name="link",
+            field=models.CharField(blank=True, default="", max_length=200),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('high_risk_follow_up', 'Follow up a high safety risk'), ('eligibility_due', 'Eligibility decision due'), ('plan_approval', 'Assistance plan to approve'), ('referral_answer', 'Referral received: answer due'), ('return_approval', 'Return to approve'), ('monitoring_3_months', 'Monitoring visit, 3 months after arrival'), ('monitoring_6_months', 'Monitoring visit, 6 months after arrival'), ('monitoring_12_months', 'Monitoring visit, 12 months after arrival'), ('referral_accepted', 'Your referral was accepted'), ('referral_declined', 'Your referral was declined'), ('referral_delivered', 'Your referral: services delivered'), ('referral_closed', 'Your referral was closed with feedback')], max_length=24, verbose_name='about'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("high_risk_follow_up", "Follow up a high safety risk"),
+                    ("eligibility_due", "Eligibility decision due"),
+                    ("plan_approval", "Assistance plan to approve"),
+                    ("referral_answer", "Referral received: answer due"),
+                    ("return_approval", "Return to approve"),
+                    ("monitoring_3_months", "Monitoring visit, 3 months after arrival"),
+                    ("monitoring_6_months", "Monitoring visit, 6 months after arrival"),
+                    ("monitoring_12_months", "Monitoring visit, 12 months after arrival"),
+                    ("referral_accepted", "Your referral was accepted"),
+                    ("referral_declined", "Your referral was declined"),
+                    ("referral_delivered", "Your referral: services delivered"),
+                    ("referral_closed", "Your referral was closed with feedback"),
+                ],
+                max_length=24,
+                verbose_name="about",
+            ),
         ),
     ]

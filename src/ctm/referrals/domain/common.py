@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.urls import reverse
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,7 +122,9 @@ def notify_sender(referral: Referral, news: ReferralNews) -> None:
                 "user_id", flat=True
             )
         )
-        notify(referral.organization_id, user_ids, kind=news, case=referral.case, link=referral_link(referral))
+        notify(
+            referral.organization_id, user_ids, kind=news, case=referral.case, link=referral_link(referral)
+        )
 
 
 def settle_answer_task(referral: Referral, by: Any) -> None:

@@ -90,7 +90,9 @@ def _check(solution: DurableSolution, referral: Referral) -> None:
         linked = Referral.objects.filter(pk=current, state__in=OPEN_STATES).exists()
         if linked:
             raise InvalidTransition(
-                _("This return already has an open referral to its receiving organization: withdraw it first.")
+                _(
+                    "This return already has an open referral to its receiving organization: withdraw it first."
+                )
             )
     if current == referral.pk:
         raise InvalidTransition(_("This referral already serves this return."))

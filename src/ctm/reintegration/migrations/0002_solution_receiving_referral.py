@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0001_initial'),
-        ('reintegration', '0001_initial'),
+        ("referrals", "0001_initial"),
+        ("reintegration", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='durablesolution',
-            name='referral',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='referrals.referral', verbose_name='referral to the receiving organization'),
+            model_name="durablesolution",
+            name="referral",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="referrals.referral",
+                verbose_name="referral to the receiving organization",
+            ),
         ),
     ]

@@ -15,8 +15,8 @@ from ctm.cases.domain.queries.cases import may_write_case
 from ctm.cases.views.helpers import load_case
 from ctm.core.errors import InvalidTransition
 from ctm.core.models import Organization
-from ctm.directory.models import SharedEntry
 from ctm.directory.domain.queries import directory_entries_for_user
+from ctm.directory.models import SharedEntry
 from ctm.referrals.interfaces.forms import ReferralForm
 from ctm.reintegration.domain import closure, monitoring, plans, receiving, solutions
 from ctm.reintegration.domain.queries.case_reintegration import case_reintegration
