@@ -313,6 +313,8 @@ MATRIX = {
     "reintegration:disburse": ("get", _r("assistance"), None, WRITE_GET),
     "reintegration:new_visit": ("get", _r(), None, WRITE_GET),
     "reintegration:close": ("get", _r(), None, WRITE_GET),
+    # a case manager approves a requested closure (nothing requested here: refused in a message, 302)
+    "reintegration:approve_closure": ("post", _r(), {}, {**WRITE_POST, "caseworker": 403}),
     "assistance:new_shelter": ("get", lambda p, o: {}, None, expect(403, anonymous=302, case_manager=200, outsider=200)),
     # referrals: home's case referred to the outsider's organization (sent, not yet answered)
     "referrals:inbox": ("get", lambda p, o: {}, None, LIST),

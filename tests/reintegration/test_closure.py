@@ -75,3 +75,36 @@ def test_a_stranger_to_the_case_is_not_sent_on(client, personas):
 
     client.force_login(personas.outsider.user)
     assert client.get(reverse("cases:close", args=[personas.case.number])).status_code == 404
+
+
+def test_a_minors_closure_is_approved_with_its_checklist_and_the_old_button_closes_nothing(client, personas):
+    from django.urls import reverse
+
+    p = personas
+    case = minor_case(p)
+    checklist = close_with_checklist(fresh(case), by=p.caseworker, reason="plan_completed", checks=ALL)
+    assert not checklist.closed and fresh(case).closure_requested_by_id == p.caseworker.user_id
+    client.force_login(p.case_manager.user)
+    old = reverse("cases:closure_decision", args=[case.number, "approve"])
+    assert client.post(old).status_code == 404 and not fresh(case).is_closed
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    approve = reverse("reintegration:approve_closure", args=[case.number])
+    assert f'action="{approve}"' in page and f'action="{old}"' not in page
+    client.force_login(p.caseworker.user)
+    assert client.post(approve).status_code == 403 and not fresh(case).is_closed
+    client.force_login(p.case_manager.user)
+    assert client.post(approve).status_code == 302
+    assert fresh(case).is_closed
+    assert ClosureChecklist.objects.get(pk=checklist.pk).closed  # the return page no longer says "waiting"
+
+
+def test_an_approval_refuses_what_the_record_now_contradicts(personas):
+    from ctm.reintegration.domain.closure import approve_closure
+
+    p = personas
+    case = minor_case(p)
+    close_with_checklist(fresh(case), by=p.caseworker, reason="plan_completed", checks=ALL)
+    services.record_service(fresh(case), by=p.caseworker, data={"support_type": "medical", "provider_kind": "own"})
+    with pytest.raises(InvalidTransition, match="1 service"):
+        approve_closure(fresh(case), by=p.case_manager)
+    assert not fresh(case).is_closed

@@ -24,4 +24,5 @@ urlpatterns = [
     path(C + "assistance/<int:pk>/disburse/", case.disburse, name="disburse"),
     path(C + "visits/new/", case.new_visit, name="new_visit"),
     path(C + "close/", case.close, name="close"),
+    path(C + "close/approve/", case.approve_closure, name="approve_closure"),
 ]

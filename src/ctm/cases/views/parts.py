@@ -132,12 +132,11 @@ def close_moved(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _closure_decision(e: Edit) -> None:
-    if e.case.closure_requested_by_id is None:
+    """Send a requested closure back. Approving it is the closure checklist's
+    (`reintegration:approve_closure`): this address closes nothing."""
+    if e.case.closure_requested_by_id is None or e.kwargs["decision"] != "reject":
         raise Http404
-    if e.kwargs["decision"] == "approve":
-        case_domain.close_case(e.case, by=e.by, reason=e.case.closure_reason, note=e.case.closure_note)
-    else:
-        case_domain.reject_closure(e.case, by=e.by)
+    case_domain.reject_closure(e.case, by=e.by)
 
 
 def _review_eligibility(e: Edit) -> None:

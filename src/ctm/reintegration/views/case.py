@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -339,3 +340,17 @@ def close(request: HttpRequest, number: str) -> HttpResponse:
         template="reintegration/close_form.html",
     )
 
+
+
+@login_required
+@require_POST
+def approve_closure(request: HttpRequest, number: str) -> HttpResponse:
+    """A case manager approves a caseworker's closure of a minor's case (with its checklist)."""
+    by, case = load_case(request, number, write=True)
+    if not can_manage_cases(by):
+        raise PermissionDenied
+    try:
+        closure.approve_closure(case, by=by)
+    except InvalidTransition as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("cases:detail", args=[case.number]))
