@@ -8,7 +8,10 @@ from typing import Any
 from django.utils import timezone
 
 from ctm.core.models import ActivityLog
+from ctm.reintegration.enums import ClosureCheck
 from tests.api.conftest import World
+
+CHECKS = list(ClosureCheck.values)
 
 
 def numbers(response: Any) -> set[str]:
@@ -128,16 +131,27 @@ def test_update_assign_and_stage(world: World, as_: Any) -> None:
 
 
 def test_close_and_reopen(world: World, as_: Any) -> None:
+    from tests import factories as f
+
     caseworker = as_("caseworker")
-    n = world.number
+    n = f.make_case(world.personas.caseworker, given="Petru", family="Cebotari").number  # nothing open on it
+    assert (
+        caseworker.post(f"/cases/{world.number}/close", {"reason": "other", "checks": CHECKS}).status_code
+        == 422
+    )
     response = caseworker.post(f"/cases/{n}/close", {"reason": "referred", "note": "to the shelter"})
+    assert response.status_code == 422  # the old call, without the checklist: closes nothing
+    assert caseworker.get(f"/cases/{n}").json()["status"] == "Active"
+    body = {"reason": "referred", "note": "to the shelter", "checks": CHECKS}
+    assert caseworker.post(f"/cases/{n}/close", {**body, "checks": CHECKS[:-1]}).status_code == 422
+    response = caseworker.post(f"/cases/{n}/close", body)
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["stage"], response.json()["closure_reason"]) == (
         "ClosedReferred",
         "closed",
         "referred",
     )
-    assert caseworker.post(f"/cases/{n}/close", {"reason": "other"}).status_code == 422
+    assert caseworker.post(f"/cases/{n}/close", {"reason": "other", "checks": CHECKS}).status_code == 422
     response = caseworker.post(f"/cases/{n}/reopen", {"reason": "returned"})
     assert (response.json()["status"], response.json()["stage"], response.json()["reopen_count"]) == (
         "Active",
@@ -154,7 +168,9 @@ def test_a_minors_closure_waits_for_a_case_manager(world: World, as_: Any) -> No
     response = as_("case_manager").post(f"/cases/{minor}/close/reject")
     assert response.json()["closure_requested"] is False
     assert as_("case_manager").post(f"/cases/{minor}/close/reject").status_code == 422
-    response = as_("case_manager").post(f"/cases/{minor}/close", {"reason": "plan_completed"})
+    response = as_("case_manager").post(
+        f"/cases/{minor}/close", {"reason": "plan_completed", "checks": CHECKS}
+    )
     assert response.json()["status"] == "Closed"
 
 

@@ -34,8 +34,9 @@ def test_body_that_is_not_json_is_400(world: World) -> None:
         ("/notes", []),  # not an object
         ("/stage", {"stage": "paused"}),  # unknown enum value
         ("/stage", {}),  # missing field
-        ("/close", {"reason": "bored"}),
-        ("/close", {"reason": "other", "closed_on": "2999-01-01"}),  # in the future
+        ("/close", {"reason": "bored", "checks": ["person_informed"]}),
+        ("/close", {"reason": "other", "closed_on": "2999-01-01", "checks": ["person_informed"]}),  # future
+        ("/close", {"reason": "other", "checks": ["not_a_check"]}),
         ("/events", {"event_type": "Transit", "country": "XX"}),  # not an ISO 3166 code
         ("/events", {"event_type": "Transit", "country": "MDA"}),
         ("/events", {"event_type": "Transit", "country": "MD", "start_date": "2020-02-30"}),
@@ -188,7 +189,9 @@ def test_version_conflicts_are_409(world: World, as_: Any) -> None:
     n = world.number
     before = caller.get(f"/cases/{n}").json()
     # a real change (the world's high-risk assessment may already have raised the flag)
-    changed = caller.patch(f"/cases/{n}", {"version": before["version"], "high_risk": not before["high_risk"]})
+    changed = caller.patch(
+        f"/cases/{n}", {"version": before["version"], "high_risk": not before["high_risk"]}
+    )
     assert changed.json()["version"] == before["version"] + 1 == 2
     response = caller.patch(f"/cases/{n}", {"version": 1, "sensitive": True})
     assert response.status_code == 409

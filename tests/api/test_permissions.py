@@ -188,7 +188,14 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
         200,
     ),
     ("case.stage", "POST", N + "/stage", lambda w: {"stage": "assistance"}, WRITE, 200),
-    ("case.close", "POST", N + "/close", lambda w: {"reason": "plan_completed"}, WRITE, 200),
+    (
+        "case.close",
+        "POST",
+        "/cases/{minor_number}/close",  # nothing planned or ongoing on it (the checklist would refuse)
+        lambda w: {"reason": "plan_completed", "checks": list(ClosureCheck.values)},
+        WRITE,
+        200,
+    ),
     ("case.close_reject", "POST", "/cases/{minor_number}/close/reject", None, MANAGE, 200),
     ("case.reopen", "POST", "/cases/{closed_number}/reopen", lambda w: {"reason": "came back"}, WRITE, 200),
     ("person.read", "GET", N + "/person", None, READ, 200),
@@ -520,6 +527,22 @@ ENDPOINTS: list[tuple[str, str, str, Body, str, int]] = [
     ("returns.approve", "POST", "/cases/{r_planned_number}/returns/{r_planned}/approve", None, MANAGE, 200),
     ("returns.departure", "POST", "/cases/{r_approved_number}/returns/{r_approved}/departure", lambda w: {}, WRITE, 200),
     ("returns.arrival", "POST", "/cases/{r_departed_number}/returns/{r_departed}/arrival", lambda w: {}, WRITE, 200),
+    (
+        "returns.link_referral",
+        "POST",
+        "/cases/{r_planned_number}/returns/{r_planned}/referral",
+        lambda w: {"referral": w.ids["r_referral"]},
+        WRITE,
+        200,
+    ),
+    (
+        "returns.refer",
+        "POST",
+        "/cases/{r_approved_number}/returns/{r_approved}/referral/new",
+        lambda w: {"recipient_kind": "organization", "to_organization": w.ids["r_receiver"], "reason": "Reception"},
+        WRITE,
+        201,
+    ),
     (
         "returns.cancel",
         "POST",

@@ -11,13 +11,16 @@ import pytest
 
 from ctm.cases.models import Case
 from ctm.core.models import ActivityLog
+from ctm.reintegration.enums import ClosureCheck
 from tests.api.conftest import World
+
+CHECKS = list(ClosureCheck.values)
 
 
 @pytest.mark.parametrize("closed_on", [0, 1_700_000_000, "0", "2026-01-01T00:00:00", True])
 def test_a_date_that_is_not_a_date_is_refused(world: World, as_: Any, closed_on: Any) -> None:
     response = as_("caseworker").post(
-        f"/cases/{world.number}/close", {"reason": "plan_completed", "closed_on": closed_on}
+        f"/cases/{world.number}/close", {"reason": "plan_completed", "closed_on": closed_on, "checks": CHECKS}
     )
     assert response.status_code == 422, response.content
     case = Case.objects.get(number=world.number)
@@ -25,9 +28,12 @@ def test_a_date_that_is_not_a_date_is_refused(world: World, as_: Any, closed_on:
 
 
 def test_a_case_cannot_close_before_it_opened(world: World, as_: Any) -> None:
-    case = Case.objects.get(number=world.number)
+    from tests import factories as f
+
+    case = f.make_case(world.personas.caseworker, given="Petru", family="Cebotari")  # nothing open on it
     response = as_("caseworker").post(
-        f"/cases/{world.number}/close", {"reason": "plan_completed", "closed_on": "2000-01-01"}
+        f"/cases/{case.number}/close",
+        {"reason": "plan_completed", "closed_on": "2000-01-01", "checks": CHECKS},
     )
     assert response.status_code == 422, response.content
     assert "closed_on" in response.json()["errors"]

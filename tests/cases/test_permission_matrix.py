@@ -238,7 +238,8 @@ MATRIX = {
     # the read-only share of old now leads to the referral form (ctm.referrals)
     "cases:share": ("get", lambda p, o: {"number": p.case.number}, None, {**MANAGE_GET, "case_manager": 302}),
     "cases:stage": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
-    "cases:close": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
+    # the old close form: sends to the checklist (reintegration:close), closes nothing
+    "cases:close": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_POST),
     "cases:reopen": ("get", lambda p, o: {"number": p.case.number}, None, WRITE_GET),
     "cases:closure_decision": (
         "post",
@@ -305,11 +306,15 @@ MATRIX = {
     "reintegration:departure": ("get", _r("solution"), None, WRITE_GET),
     "reintegration:arrival": ("get", _r("solution"), None, WRITE_GET),
     "reintegration:cancel": ("get", _r("solution"), None, WRITE_GET),
+    "reintegration:link_referral": ("get", _r("solution"), None, WRITE_GET),
+    "reintegration:refer_for_return": ("get", _r("solution"), None, WRITE_GET),
     "reintegration:new_plan": ("get", _r(), None, WRITE_GET),
     "reintegration:add_assistance": ("get", _r("rplan"), None, WRITE_GET),
     "reintegration:disburse": ("get", _r("assistance"), None, WRITE_GET),
     "reintegration:new_visit": ("get", _r(), None, WRITE_GET),
     "reintegration:close": ("get", _r(), None, WRITE_GET),
+    # a case manager approves a requested closure (nothing requested here: refused in a message, 302)
+    "reintegration:approve_closure": ("post", _r(), {}, {**WRITE_POST, "caseworker": 403}),
     "assistance:new_shelter": ("get", lambda p, o: {}, None, expect(403, anonymous=302, case_manager=200, outsider=200)),
     # referrals: home's case referred to the outsider's organization (sent, not yet answered)
     "referrals:inbox": ("get", lambda p, o: {}, None, LIST),

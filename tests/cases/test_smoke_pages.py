@@ -35,7 +35,6 @@ def test_case_page_renders_and_logs_the_read(client, personas):
         "edit_person",
         "edit",
         "stage",
-        "close",
         "screening",
         "eligibility",
         "context",

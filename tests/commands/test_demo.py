@@ -126,6 +126,16 @@ def test_demo_includes_assistance_for_every_organization(db):
     assert ShelterStay.objects.exists() and Task.objects.filter(kind="high_risk_follow_up").exists()
     assert verify_chain()[1] == []
     _referrals_between_the_organizations()
+    _a_return_asks_its_receiving_organization_through_a_referral()
+
+
+def _a_return_asks_its_receiving_organization_through_a_referral():
+    from ctm.reintegration.models import DurableSolution
+
+    for org in Organization.objects.all():
+        linked = DurableSolution.objects.filter(organization=org, referral__isnull=False).select_related("referral")
+        assert linked.exists(), org.code
+        assert all(s.referral.case_id == s.case_id for s in linked), org.code
 
 
 def _referrals_between_the_organizations():

@@ -176,7 +176,34 @@ def api_objects(p: Any) -> dict[str, Any]:
     pending = solutions.add_travel_document(solution_for_id(ids["r_planned"]), by=p.caseworker, kind="visa")
     ids["r_pending_document"] = pending.pk
     ids["r_closable_number"] = cases["closable"].number
+    # a receiving organization in the destination country (MD): the planned return's referral to it,
+    # to link; the approved return's consent naming it, to refer from the return
+    receiver = f.make_org("REC", "MD", name="Receiving NGO")
+    ids["r_receiver"] = receiver.pk
+    ids["r_referral"] = receiving_referral(p, cases["planned"], receiver).pk
+    referral_consent(p, cases["approved"], receiver)
     return ids
+
+
+def referral_consent(p: Any, case: Any, organization: Any) -> Any:
+    data = {"scope": "referral", "given_on": days_ago(5), "given_by": "person", "referral_organization": organization}
+    return record_consent(fresh(case), by=p.case_manager, data=data)
+
+
+def receiving_referral(p: Any, case: Any, organization: Any, *, consent: bool = True) -> Any:
+    """A referral of `case` to `organization` (sent, under a consent naming it)."""
+    from ctm.referrals.domain.referrals import send_referral
+
+    if consent:
+        referral_consent(p, case, organization)
+    data = {
+        "recipient_kind": "organization",
+        "to_organization": organization,
+        "reason": SECRET,
+        "services": ["accommodation"],
+        "parts": ["identity"],
+    }
+    return send_referral(fresh(case), by=p.caseworker, data=data)
 
 
 def solution_for_id(pk: int) -> Any:

@@ -164,6 +164,19 @@ class TaskKind(models.TextChoices):
     MONITORING_12 = "monitoring_12_months", _("Monitoring visit, 12 months after arrival")
 
 
+class ReferralNews(models.TextChoices):
+    """What a notification tells the sending organization about its referral (no task of its own)."""
+
+    ACCEPTED = "referral_accepted", _("Your referral was accepted")
+    DECLINED = "referral_declined", _("Your referral was declined")
+    DELIVERED = "referral_delivered", _("Your referral: services delivered")
+    CLOSED = "referral_closed", _("Your referral was closed with feedback")
+
+
+# A notification announces a task (its kind) or news of a referral.
+NOTIFICATION_KINDS = list(TaskKind.choices) + list(ReferralNews.choices)
+
+
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")

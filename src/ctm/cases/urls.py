@@ -2,7 +2,7 @@ from django.urls import path
 
 from ctm.cases.views import attachments, cases
 from ctm.cases.views.editing import part_urls
-from ctm.cases.views.parts import PARTS, share
+from ctm.cases.views.parts import PARTS, close_moved, share
 
 app_name = "cases"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("<str:number>/", cases.case_detail_view, name="detail"),
     path("<str:number>/attachments/<int:pk>/", attachments.download, name="attachment"),
     path("<str:number>/share/", share, name="share"),
+    path("<str:number>/close/", close_moved, name="close"),
     *part_urls(PARTS),
 ]

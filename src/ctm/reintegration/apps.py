@@ -20,6 +20,10 @@ class ReintegrationConfig(AppConfig):
 
         register_panels()  # the manager views' panel (ctm.core.panels)
         register()  # the return and reintegration section of the case page
+        from ctm.referrals.interfaces.related import register_related
+        from ctm.reintegration.interfaces.related import returns_served
+
+        register_related(returns_served)  # the referral page names the return it serves
 
 
 def _declare_log_words() -> None:

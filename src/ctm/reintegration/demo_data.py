@@ -23,7 +23,7 @@ from ctm.core.errors import InvalidTransition
 from ctm.core.models import Membership, Organization
 from ctm.core.scopes import organization_scope
 from ctm.directory.models import SharedEntry
-from ctm.reintegration.domain import closure, monitoring, plans, solutions
+from ctm.reintegration.domain import closure, monitoring, plans, receiving, solutions
 from ctm.reintegration.engine.scoring import CODES
 from ctm.reintegration.enums import ClosureCheck
 
@@ -109,6 +109,23 @@ def _plan(case: Case, by: Membership, code: str, kind: str = "return") -> Any:
     )
 
 
+def _refer_for_return(case: Case, by: Membership, solution: Any) -> None:
+    """The receiving organization asked through a referral sent from the return (its consent first)."""
+    ref = solution.receiving_contact.ref
+    consent = {"scope": "referral", "given_on": timezone.localdate(), "given_by": "person", "referral_contact": ref}
+    consent.update(dict.fromkeys(("told_purpose", "told_uses", "told_withdrawal"), True))
+    record_consent(case, by=by, data=consent)
+    data = {
+        "recipient_kind": "directory",
+        "directory_ref": ref,
+        "reason": "Reception on arrival and a place in a reception centre (fictional).",
+        "services": ["accommodation", "psychosocial"],
+        "parts": ["identity"],
+        "urgency": "routine",
+    }
+    receiving.refer_for_return(solution, by=by, data=data)
+
+
 def _prepare(solution: Any, by: Membership, code: str, days: int) -> None:
     solutions.record_fit_to_travel(solution, by=by, result="fit", on=_ago(days + 10))
     solutions.add_travel_document(solution, by=by, kind="emergency", status="obtained")
@@ -172,6 +189,8 @@ def _under_way(case: Case, owner: Membership, manager: Membership, code: str, st
         solution = _plan(case, owner, code, kind)
         if kind == "return":
             _prepare(solution, owner, code, 0)
+        if step == "planned" and solution.receiving_contact is not None:
+            _refer_for_return(case, owner, solution)
         if step in ("approved", "departed", "local"):
             solutions.approve_solution(solution, by=manager)
         if step == "departed":

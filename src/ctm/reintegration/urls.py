@@ -17,9 +17,12 @@ urlpatterns = [
     path(C + "returns/<int:pk>/departure/", case.departure, name="departure"),
     path(C + "returns/<int:pk>/arrival/", case.arrival, name="arrival"),
     path(C + "returns/<int:pk>/cancel/", case.cancel, name="cancel"),
+    path(C + "returns/<int:pk>/referral/", case.link_referral, name="link_referral"),
+    path(C + "returns/<int:pk>/referral/new/", case.refer_for_return, name="refer_for_return"),
     path(C + "plans/new/", case.new_plan, name="new_plan"),
     path(C + "plans/<int:pk>/assistance/new/", case.add_assistance, name="add_assistance"),
     path(C + "assistance/<int:pk>/disburse/", case.disburse, name="disburse"),
     path(C + "visits/new/", case.new_visit, name="new_visit"),
     path(C + "close/", case.close, name="close"),
+    path(C + "close/approve/", case.approve_closure, name="approve_closure"),
 ]

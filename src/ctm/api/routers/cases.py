@@ -29,7 +29,6 @@ from ctm.api.schemas.common import responses
 from ctm.cases.domain.cases import (
     assign_case,
     change_stage,
-    close_case,
     open_case,
     reject_closure,
     reopen_case,
@@ -44,6 +43,7 @@ from ctm.cases.domain.queries.cases import (
 )
 from ctm.cases.rules import can_read_cases, can_write_cases
 from ctm.core.errors import NotAllowed
+from ctm.reintegration.domain import closure
 
 router = Router(tags=["cases"])
 SEARCH_LIMIT = 50
@@ -159,9 +159,15 @@ def stage(request: Any, number: str, body: StageIn) -> Any:
     "/{number}/close", response=responses(200, CaseDetailOut, 403, 404, 422), summary="Close the case"
 )
 def close(request: Any, number: str, body: CloseIn) -> Any:
-    """A caseworker's closure of a minor's case waits for a case manager (`closure_requested`)."""
+    """Closed with the checklist, as on every page (`POST /cases/{number}/closure` is the same
+    closure): every item confirmed, nothing still planned or ongoing. A caseworker's closure of a
+    minor's case waits for a case manager (`closure_requested`)."""
     case = get_case(request, number)
-    return close_case(case, by=membership_of(request), reason=body.reason, note=body.note, on=body.closed_on)
+    by = membership_of(request)
+    closure.close_with_checklist(
+        case, by=by, reason=body.reason, note=body.note, checks=list(body.checks), on=body.closed_on
+    )
+    return get_case(request, number)
 
 
 @router.post(

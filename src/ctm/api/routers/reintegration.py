@@ -27,8 +27,10 @@ from ctm.api.schemas.reintegration import (
     FitIn,
     LegIn,
     LegOut,
+    ReferralForReturnIn,
     ReintegrationPlanIn,
     ReintegrationPlanOut,
+    ReturnReferralIn,
     SolutionIn,
     SolutionOut,
     TravelDocumentIn,
@@ -42,7 +44,8 @@ from ctm.api.schemas.reintegration import (
 from ctm.assistance.domain.queries.parts import get_service
 from ctm.core.errors import NotAllowed
 from ctm.directory.models import SharedEntry
-from ctm.reintegration.domain import closure, monitoring, plans, solutions
+from ctm.referrals.models import Referral
+from ctm.reintegration.domain import closure, monitoring, plans, receiving, solutions
 from ctm.reintegration.domain.queries.case_reintegration import (
     plans_for_case,
     reread,
@@ -159,6 +162,41 @@ def arrival(request: Any, number: str, solution_id: UrlId, body: DayIn) -> Any:
     solution = _solution(request, number, solution_id)
     by = membership_of(request)
     return reread(by, solution.case, solutions.confirm_arrival(solution, by=by, on=body.on), part="solutions")
+
+
+@cases.post(
+    R + "/referral",
+    response=responses(200, SolutionOut, 403, 404, 422),
+    summary="Link the referral (sent or accepted, in the destination country) that asks the receiving "
+    "organization to receive the person",
+)
+def link_referral(request: Any, number: str, solution_id: UrlId, body: ReturnReferralIn) -> Any:
+    solution, by = _solution(request, number, solution_id), membership_of(request)
+    referral = Referral.objects.filter(case=solution.case, pk=body.referral).first()
+    if referral is None:
+        raise invalid("referral", _("No such record."))
+    solution = receiving.link_referral(solution, by=by, referral=referral)
+    return reread(by, solution.case, solution, part="solutions")
+
+
+@cases.post(
+    R + "/referral/new",
+    response=responses(201, SolutionOut, 403, 404, 422),
+    summary="Send a referral to the receiving organization from the return, and link it "
+    "(a valid referral consent naming the organization is required)",
+)
+def refer_for_return(request: Any, number: str, solution_id: UrlId, body: ReferralForReturnIn) -> Any:
+    solution, by = _solution(request, number, solution_id), membership_of(request)
+    if solution.case.organization_id != by.organization_id:
+        raise NotAllowed(_("Only the case's organization refers it."))
+    data = body.model_dump()
+    data["to_organization"] = organization_for("to_organization", body.to_organization)
+    try:
+        receiving.refer_for_return(solution, by=by, data=data)
+    except Http404:
+        raise invalid("directory_ref", _("No such directory entry.")) from None
+    solution = get_solution(solution.case, solution.pk)
+    return Status(201, reread(by, solution.case, solution, part="solutions"))
 
 
 @cases.post(R + "/cancel", response=responses(200, SolutionOut, 403, 404, 422), summary="Cancel a return")

@@ -42,6 +42,7 @@ from ctm.cases.enums import (
     TraffickingStatus,
 )
 from ctm.core.enums import OrganizationType
+from ctm.reintegration.enums import ClosureCheck
 
 # --- organizations -------------------------------------------------------------------------------
 
@@ -286,6 +287,7 @@ class CloseIn(In):
     reason: ClosureReason
     note: Text2000 = ""
     closed_on: PastDate | None = None
+    checks: list[ClosureCheck]  # every item of the closure checklist (GET /reintegration/... lists them)
 
 
 class ReopenIn(In):

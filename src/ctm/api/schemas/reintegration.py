@@ -16,6 +16,7 @@ from ctm.api.schemas.common import (
     Country,
     Currency,
     Date,
+    DirectoryRef,
     Id,
     In,
     OrganizationRef,
@@ -28,7 +29,9 @@ from ctm.api.schemas.common import (
     amount,
     integer,
 )
+from ctm.assistance.enums import SupportType
 from ctm.cases.enums import ClosureReason
+from ctm.referrals.enums import RecordPart, ReferralState, Urgency
 from ctm.reintegration.engine.scoring import CODES, DIMENSIONS
 from ctm.reintegration.enums import (
     AssistanceKind,
@@ -61,6 +64,39 @@ class SolutionIn(In):
     receiving_organization: Id | None = Field(None, description="A CTM organization")
     receiving_contact: Id | None = Field(None, description="An entry of the shared contact directory")
     post_arrival_assistance: Text5000 = ""
+
+
+class ReturnReferralIn(In):
+    referral: Id = Field(description="A referral of the case, sent or accepted, in the destination country")
+
+
+class ReturnRecipientKind(enum.StrEnum):
+    ORGANIZATION = "organization"
+    DIRECTORY = "directory"
+
+
+class ReferralForReturnIn(In):
+    """A referral sent from the return to its receiving organization (under a referral consent naming
+    it: no emergency override here)."""
+
+    recipient_kind: ReturnRecipientKind
+    to_organization: Id | None = Field(
+        None, description="recipient_kind=organization: an organization in CTM"
+    )
+    directory_ref: DirectoryRef = Field("", description="recipient_kind=directory: a contact-directory entry")
+    reason: Annotated[str, Field(min_length=1, max_length=5000)]
+    services: Annotated[list[SupportType], Field(max_length=20)] = Field(default_factory=list)
+    parts: Annotated[list[RecordPart], Field(max_length=20)] = Field(default_factory=list)
+    urgency: Urgency = Urgency.ROUTINE
+
+
+class SolutionReferralOut(Schema):
+    """The referral that asks the receiving organization to receive the person: its state only."""
+
+    id: int
+    state: ReferralState
+    to_organization: OrganizationRef | None
+    directory_ref: str
 
 
 class FitIn(In):
@@ -124,6 +160,7 @@ class SolutionOut(Schema):
     arrived_on: datetime.date | None
     documents: list[TravelDocumentOut]
     legs: list[LegOut]
+    referral: SolutionReferralOut | None
 
     @staticmethod
     def resolve_fit_to_travel(obj: Any) -> str | None:

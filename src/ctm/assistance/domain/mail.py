@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ctm.accounts.models import User
-from ctm.assistance.enums import TaskKind
+from ctm.assistance.enums import NOTIFICATION_KINDS
 from ctm.assistance.models import Notification
 from ctm.core.domain.jobs import submit
 
@@ -37,7 +37,7 @@ def message_for(notification: Notification) -> tuple[str, str]:
     """Subject and body, in the person's language: the kind of notification, and where to read it."""
     user = notification.user
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        kind = str(dict(TaskKind.choices).get(notification.kind, _("a notification")))
+        kind = str(dict(NOTIFICATION_KINDS).get(notification.kind, _("a notification")))
         subject = _("CTM: a task is overdue") if notification.overdue else _("CTM: something waits for you")
         link = settings.CTM_BASE_URL.rstrip("/") + reverse("assistance:my_work")
         body = _(

@@ -46,6 +46,20 @@ def raise_task(case: Any, *, kind: str, on: datetime.date, role: str = "", assig
     return task
 
 
+def notify(
+    organization_id: int, user_ids: set[int], *, kind: str, case: Any = None, link: str = ""
+) -> list[Notification]:
+    """In the caller's transaction: a notification of this kind for each of these people (news with
+    no task, e.g. a referral answered), announced by e-mail to those who opted in. The kind and a link
+    to a page inside CTM only: the page, behind its door, shows the rest."""
+    notifications = Notification.objects.bulk_create(
+        Notification(organization_id=organization_id, user_id=uid, case=case, kind=kind, link=link)
+        for uid in sorted(user_ids)
+    )
+    queue_emails(notifications)
+    return notifications
+
+
 def task_users(task: Task) -> set[int]:
     """Who the task is for: its assignee, or every active member with its role in the case's
     organization (a case manager sees every case of the organization, whatever the office)."""

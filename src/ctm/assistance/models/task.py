@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ctm.assistance.enums import TaskKind, TaskStatus
+from ctm.assistance.enums import NOTIFICATION_KINDS, TaskKind, TaskStatus
 from ctm.core.enums import Role
 from ctm.core.models import TenantModel
 
@@ -57,7 +57,9 @@ class Notification(TenantModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    kind = models.CharField(_("about"), max_length=24, choices=TaskKind.choices)
+    kind = models.CharField(_("about"), max_length=24, choices=NOTIFICATION_KINDS)
+    # Where it leads, a page inside CTM (e.g. a referral's): a path, never identifying data.
+    link = models.CharField(max_length=200, blank=True, default="")
     overdue = models.BooleanField(_("overdue"), default=False)  # "this task is now overdue"
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)  # announced by e-mail (opt-in), once

@@ -166,13 +166,6 @@ class StageForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason for closure"), choices=with_blank(enums.ClosureReason.choices))
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=Textarea(attrs={"rows": 3}), max_length=4000
-    )
-
-
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Why is the case reopened?"), max_length=200)
 

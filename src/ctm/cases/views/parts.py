@@ -121,13 +121,22 @@ def _change_stage(e: Edit) -> Any:
         raise
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def close_moved(request: HttpRequest, number: str) -> HttpResponse:
+    """A case is closed in one place: the closure checklist and its reasons (the return and
+    reintegration page, `reintegration:close`). This old address closes nothing — a GET or a POST
+    (an old bookmark, an old form) is sent there, behind the same door."""
+    load_case(request, number, write=True)
+    return redirect(reverse("reintegration:close", args=[number]))
+
+
 def _closure_decision(e: Edit) -> None:
-    if e.case.closure_requested_by_id is None:
+    """Send a requested closure back. Approving it is the closure checklist's
+    (`reintegration:approve_closure`): this address closes nothing."""
+    if e.case.closure_requested_by_id is None or e.kwargs["decision"] != "reject":
         raise Http404
-    if e.kwargs["decision"] == "approve":
-        case_domain.close_case(e.case, by=e.by, reason=e.case.closure_reason, note=e.case.closure_note)
-    else:
-        case_domain.reject_closure(e.case, by=e.by)
+    case_domain.reject_closure(e.case, by=e.by)
 
 
 def _review_eligibility(e: Edit) -> None:
@@ -185,13 +194,6 @@ PARTS: list[Part | Action] = [
         _("Change the stage"),
         template="cases/stage_form.html",
         context=_stage_conditions,
-    ),
-    Part(
-        "close",
-        "close/",
-        lambda e: f.CloseForm(e.data),
-        lambda e: case_domain.close_case(e.case, by=e.by, reason=e.cleaned["reason"], note=e.cleaned["note"]),
-        _("Close the case"),
     ),
     Part(
         "reopen",

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ctm.assistance.enums import SupportType
+from ctm.assistance.enums import ReferralNews, SupportType
 from ctm.cases.domain.cases import open_case
 from ctm.cases.domain.common import lock
 from ctm.cases.domain.persons import PERSON_FIELDS
@@ -22,6 +22,7 @@ from ctm.core.models import Membership
 from ctm.referrals.domain.common import (
     MASK,
     log_referral,
+    notify_sender,
     require_receiver,
     require_state,
     settle_answer_task,
@@ -63,6 +64,7 @@ def accept_referral(referral: Referral, *, by: Membership) -> Referral:
             changes["received_case"] = referral.received_case.number
         referral.save(update_fields=fields)
         settle_answer_task(referral, by)
+        notify_sender(referral, ReferralNews.ACCEPTED)
         log_referral("referrals.referral.accepted", by, referral, changes)
     return referral
 
@@ -100,6 +102,7 @@ def decline_referral(referral: Referral, *, by: Membership, reason: str) -> Refe
         referral.decline_reason = reason
         referral.save(update_fields=["state", "answered_by", "answered_at", "decline_reason", "updated_at"])
         settle_answer_task(referral, by)
+        notify_sender(referral, ReferralNews.DECLINED)
         changes = {"state": [ReferralState.SENT, ReferralState.DECLINED], "reason": [None, MASK]}
         log_referral("referrals.referral.declined", by, referral, changes)
     return referral
@@ -122,6 +125,7 @@ def record_delivery(referral: Referral, *, by: Membership, services: list[str]) 
         referral.delivered_services = "|" + "|".join(dict.fromkeys(services)) + "|"
         referral.delivered_at = timezone.now()
         referral.save(update_fields=["state", "delivered_services", "delivered_at", "updated_at"])
+        notify_sender(referral, ReferralNews.DELIVERED)
         changes = {
             "state": [ReferralState.ACCEPTED, ReferralState.DELIVERED],
             "services": referral.delivered_list,
@@ -143,6 +147,7 @@ def close_referral(referral: Referral, *, by: Membership, feedback: str) -> Refe
         referral.closed_by = by.user
         referral.closed_at = timezone.now()
         referral.save(update_fields=["state", "feedback", "closed_by", "closed_at", "updated_at"])
+        notify_sender(referral, ReferralNews.CLOSED)
         log_referral(
             "referrals.referral.closed",
             by,

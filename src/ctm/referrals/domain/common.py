@@ -6,15 +6,19 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ctm.assistance.domain.work import task_users
-from ctm.assistance.enums import TaskKind, TaskStatus
+from ctm.assistance.domain.mail import queue_emails
+from ctm.assistance.domain.work import notify, task_users
+from ctm.assistance.enums import ReferralNews, TaskKind, TaskStatus
 from ctm.assistance.models import Notification, Task
 from ctm.core.domain.activity import record
 from ctm.core.enums import Role
 from ctm.core.errors import InvalidTransition, NotAllowed
+from ctm.core.models import Membership
 from ctm.core.scopes import organization_scope
 from ctm.referrals.enums import DEFAULT_ANSWER_DAYS
 from ctm.referrals.models import Referral, ReferralSettings
@@ -78,6 +82,10 @@ def raise_answer_task(referral: Referral, due_on: datetime.date) -> Task:
         return _raise_answer_task(referral, due_on)
 
 
+def referral_link(referral: Referral) -> str:
+    return reverse("referrals:detail", args=[referral.pk])
+
+
 def _raise_answer_task(referral: Referral, due_on: datetime.date) -> Task:
     task = Task.objects.create(
         organization_id=referral.to_organization_id,
@@ -86,13 +94,37 @@ def _raise_answer_task(referral: Referral, due_on: datetime.date) -> Task:
         role=Role.CASE_MANAGER,
         due_on=due_on,
     )
-    Notification.objects.bulk_create(
+    notifications = Notification.objects.bulk_create(
         Notification(
-            organization_id=task.organization_id, user_id=uid, task=task, case=referral.case, kind=task.kind
+            organization_id=task.organization_id,
+            user_id=uid,
+            task=task,
+            case=referral.case,
+            kind=task.kind,
+            link=referral_link(referral),
         )
         for uid in sorted(task_users(task))
     )
+    queue_emails(notifications)  # for those who opted in, like every other notification
     return task
+
+
+def notify_sender(referral: Referral, news: ReferralNews) -> None:
+    """In the caller's transaction: the sending organization hears that its referral was answered —
+    the person who sent it, the case's owner and the organization's case managers (those still active
+    members). The kind of news and a link to the referral page; no name, no case number, no free text
+    (the reason for declining and the feedback stay behind the referral's door)."""
+    with organization_scope(referral.organization_id, referral.to_organization_id):
+        members = Membership.objects.filter(organization_id=referral.organization_id, is_active=True)
+        wanted = {referral.sent_by_id, referral.case.owner_id}
+        user_ids = set(
+            members.filter(Q(user_id__in=[u for u in wanted if u]) | Q(role=Role.CASE_MANAGER)).values_list(
+                "user_id", flat=True
+            )
+        )
+        notify(
+            referral.organization_id, user_ids, kind=news, case=referral.case, link=referral_link(referral)
+        )
 
 
 def settle_answer_task(referral: Referral, by: Any) -> None:

@@ -30,6 +30,7 @@ from ctm.referrals.domain.queries.inbox import inbox, inbox_counts, is_overdue
 from ctm.referrals.domain.queries.shared import referral_texts, shared_record
 from ctm.referrals.enums import OPEN_STATES, RecordPart, ReferralState
 from ctm.referrals.interfaces import forms as f
+from ctm.referrals.interfaces.related import related_to
 from ctm.referrals.models import Referral
 from ctm.referrals.rules import (
     can_answer,
@@ -136,6 +137,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "service_labels": [SupportType(s).label for s in referral.service_list],
         "delivered_labels": [SupportType(s).label for s in referral.delivered_list],
         "part_labels": [RecordPart(p).label for p in referral.part_list],
+        "related": related_to(membership, referral),  # e.g. the return it serves
     }
     return render(request, "referrals/detail.html", context)
 

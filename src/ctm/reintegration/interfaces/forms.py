@@ -204,3 +204,31 @@ class ClosureForm(forms.Form):
     checks = forms.MultipleChoiceField(
         label=_("Checklist"), choices=ClosureCheck.choices, widget=forms.CheckboxSelectMultiple
     )
+
+
+class LinkReferralForm(forms.Form):
+    """Which referral of the case serves the return (those that could: `receiving.referral_candidates`)."""
+
+    referral = forms.TypedChoiceField(
+        label=_("Referral to the receiving organization"), coerce=int, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, candidates: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = {r.pk: r for r in candidates}
+        self.fields["referral"].choices = [(r.pk, referral_label(r)) for r in candidates]
+
+    def chosen(self) -> Any:
+        return self.candidates[self.cleaned_data["referral"]]
+
+
+def referral_label(referral: Any) -> str:
+    """The recipient, its country, the state and the day sent (no free text of the referral)."""
+    if referral.to_organization_id:
+        name, country = referral.to_organization.name, referral.to_organization.country
+    else:
+        name, country = (referral.contact or {}).get("name", referral.directory_ref), (referral.contact or {}).get(
+            "country", ""
+        )
+    sent = referral.sent_at.date().isoformat() if referral.sent_at else ""
+    return f"{name} · {country} · {referral.get_state_display()} · {sent}"

@@ -49,6 +49,16 @@ class DurableSolution(TenantModel):
         related_name="+",
         verbose_name=_("receiving organization (directory)"),
     )
+    # ... and the referral that asks it to receive the person (`domain/receiving.py`): the referral's
+    # consent, states and answers are the referral app's; the return shows its state.
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("referral to the receiving organization"),
+    )
     post_arrival_assistance = EncryptedTextField(_("post-arrival assistance"), blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     consent = models.ForeignKey(

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,8 +16,10 @@ from ctm.cases.domain.queries.cases import may_write_case
 from ctm.cases.views.helpers import load_case
 from ctm.core.errors import InvalidTransition
 from ctm.core.models import Organization
+from ctm.directory.domain.queries import directory_entries_for_user
 from ctm.directory.models import SharedEntry
-from ctm.reintegration.domain import closure, monitoring, plans, solutions
+from ctm.referrals.interfaces.forms import ReferralForm
+from ctm.reintegration.domain import closure, monitoring, plans, receiving, solutions
 from ctm.reintegration.domain.queries.case_reintegration import case_reintegration
 from ctm.reintegration.domain.queries.parts import (
     get_assistance,
@@ -194,6 +197,62 @@ def cancel(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(GET_POST)
+def link_referral(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """Choose the referral (sent or accepted, in the destination country) that serves the return."""
+    by, case = load_case(request, number, write=True)
+    solution = get_solution(case, pk)
+    candidates = receiving.referral_candidates(solution)
+    form = f.LinkReferralForm(data(request), candidates=candidates)
+    return form_page(
+        request,
+        case,
+        form,
+        lambda: receiving.link_referral(solution, by=by, referral=form.chosen()),
+        title=_("Referral to the receiving organization"),
+        anchor="#return",
+        template="reintegration/link_referral.html",
+        extra={"solution": solution, "candidates": candidates},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def refer_for_return(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """Send a referral to the receiving organization from the return, the recipient prefilled."""
+    by, case = load_case(request, number, write=True)
+    if case.organization_id != by.organization_id:
+        raise PermissionDenied
+    solution = get_solution(case, pk)
+    country = solution.destination_country
+    initial: dict[str, object] = {"urgency": "routine"}
+    if solution.receiving_organization_id:
+        initial |= {"recipient_kind": "organization", "to_organization": solution.receiving_organization_id}
+    elif solution.receiving_contact_id:
+        initial |= {"recipient_kind": "directory", "directory_ref": f"s{solution.receiving_contact_id}"}
+    form = ReferralForm(
+        data(request),
+        initial=initial,
+        organizations=Organization.objects.filter(country=country).exclude(pk=case.organization_id).order_by("name"),
+        entries=[e for e in directory_entries_for_user(by) if e.country == country],
+    )
+    for name in ("kind", "outside_name", "emergency_reason"):  # a plain referral, under a consent
+        form.fields.pop(name)
+    form.fields["recipient_kind"].choices = [
+        c for c in form.fields["recipient_kind"].choices if c[0] != "other"
+    ]
+    return form_page(
+        request,
+        case,
+        form,
+        lambda: receiving.refer_for_return(solution, by=by, data=form.domain_data()),
+        title=_("Refer the person to the receiving organization"),
+        anchor="#return",
+        extra={"solution": solution},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
 def new_plan(request: HttpRequest, number: str) -> HttpResponse:
     by, case = load_case(request, number, write=True)
     form = f.ReintegrationPlanForm(data(request), solutions=solutions_of(case))
@@ -281,3 +340,17 @@ def close(request: HttpRequest, number: str) -> HttpResponse:
         template="reintegration/close_form.html",
     )
 
+
+
+@login_required
+@require_POST
+def approve_closure(request: HttpRequest, number: str) -> HttpResponse:
+    """A case manager approves a caseworker's closure of a minor's case (with its checklist)."""
+    by, case = load_case(request, number, write=True)
+    if not can_manage_cases(by):
+        raise PermissionDenied
+    try:
+        closure.approve_closure(case, by=by)
+    except InvalidTransition as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("cases:detail", args=[case.number]))

@@ -37,10 +37,21 @@ class TrendPoint:
     outcome: str
 
 
+REFERRAL_TEXT = ("reason", "outside_name", "emergency_reason", "decline_reason", "feedback")
+
+
 def _solutions(case: Any) -> list[DurableSolution]:
     return list(
         DurableSolution.objects.filter(case=case)
-        .select_related("receiving_organization", "receiving_contact", "approved_by", "created_by")
+        .select_related(
+            "receiving_organization",
+            "receiving_contact",
+            "approved_by",
+            "created_by",
+            "referral",
+            "referral__to_organization",
+        )
+        .defer(*(f"referral__{name}" for name in REFERRAL_TEXT))  # its free text stays behind its door
         .prefetch_related(
             Prefetch("documents", queryset=TravelDocument.objects.order_by("id")),
             Prefetch("legs", queryset=ItineraryLeg.objects.order_by("travel_on", "id")),
