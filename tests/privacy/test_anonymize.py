@@ -134,7 +134,7 @@ def test_marginal_distances_of_a_kanonymous_release_measure_generalization_and_s
     a column released as recorded, 0 at level 0 with nothing suppressed, exactly computable by hand below."""
     _released, untouched = anonymize(people, {"k": 1, "qi": ["gender"], "suppression_limit": 0.0})
     assert untouched["utility"]["tvd_1way_by_column"] == dict.fromkeys(people.columns, 0.0)
-    released, report = anonymize(people, {"k": 10, "qi": ["age", "citizenship"], "suppression_limit": 0.02})
+    _released, report = anonymize(people, {"k": 10, "qi": ["age", "citizenship"], "suppression_limit": 0.02})
     tvd = report["utility"]["tvd_1way_by_column"]
     assert set(tvd) == set(people.columns)
     assert tvd["gender"] == tvd["isAbduction"] == 0.0  # not quasi-identifiers: released as recorded

@@ -32,7 +32,6 @@ from ctm.privacy.engine import AnonymizeConfig, InputError, SynthesizeConfig, re
 from ctm.privacy.enums import (
     CTDC_COLUMNS,
     PUBLISHED_FILES,
-    RUNNING_STATES,
     DatasetSource,
     Decision,
     ReleaseMethod,

@@ -20,9 +20,9 @@ from ctm.core import crypto
 from ctm.core.domain.activity import record
 from ctm.core.scopes import job_scope
 from ctm.privacy.domain.common import failure
-from ctm.privacy.domain.spending import settle_failure
 from ctm.privacy.domain.queries.releases import frame_to_bytes, release_context, upload_frame
 from ctm.privacy.domain.queries.research_view import research_case_ids, research_view
+from ctm.privacy.domain.spending import settle_failure
 from ctm.privacy.engine import AnonymizeConfig, InputError, anonymize, normalise_table, synthesize
 from ctm.privacy.engine.synth import PacSynthRefused, epsilon_spent
 from ctm.privacy.enums import STAGES, DatasetSource, ReleaseMethod, ReleaseStatus

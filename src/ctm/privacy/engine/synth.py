@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -76,10 +76,9 @@ def _spending(epsilon: float) -> Iterator[None]:
         yield
     except BaseException as exc:
         if getattr(exc, "epsilon_spent", None) is None:
-            try:
+            # an exception type without a __dict__ stays unmarked: all of epsilon is then spent
+            with suppress(AttributeError):
                 exc.epsilon_spent = epsilon  # type: ignore[attr-defined]
-            except AttributeError:  # an exception type without a __dict__: unmarked, so all of it is spent
-                pass
         raise
 
 

@@ -20,9 +20,9 @@ from django.http import Http404
 
 from ctm.core.domain.activity import record
 from ctm.core.domain.security import record_refusal
+from ctm.core.errors import NotAllowed
 from ctm.core.fields import open_sealed
 from ctm.core.reads import identifying_access
-from ctm.core.errors import NotAllowed
 from ctm.directory.enums import Visibility
 from ctm.directory.models import PrivateEntry, SharedEntry
 from ctm.directory.models.entry import stale_before
