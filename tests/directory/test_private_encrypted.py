@@ -189,3 +189,18 @@ def test_the_migration_encrypts_the_rows_already_stored_and_reverses():
     assert _raw("directory_privateentry", old.pk) == {f: SAFE_HOUSE[f] for f in SEALED_CONTACT_FIELDS}
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_an_editor_changes_and_verifies_a_private_entry_through_the_pages(safe_house, editor, client):
+    """In a request nothing is open: the change re-reads the row under its lock (sealed again) and reopens
+    it for the change, logged as the change."""
+    client.force_login(editor.user)
+    form = {"name": SAFE_HOUSE["name"], "entry_type": "shelter", "country": "MD", "city": "Orhei",
+            "phone": "+373 60 555 444", "address": SAFE_HOUSE["address"]}  # fmt: skip
+    response = client.post(reverse("directory:edit", args=[safe_house.ref]), form)
+    assert response.status_code == 302, response.content[:500]
+    assert client.post(reverse("directory:verify", args=[safe_house.ref])).status_code == 302
+    page = client.get(reverse("directory:entry", args=[safe_house.ref])).content.decode()
+    assert "+373 60 555 444" in page and SAFE_HOUSE["emergency_line"] not in page  # the form left it empty
+    assert "555 444" not in repr(_raw("directory_privateentry", safe_house.pk))
+    assert ActivityLog.objects.filter(action="directory.entry.updated", object_id=str(safe_house.pk)).exists()
