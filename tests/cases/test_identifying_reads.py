@@ -59,6 +59,11 @@ ALLOWLIST = {
     "core/domain/rotation.py": (1, "key rotation, logged core.keys.rotated"),
     "linkage/domain/queries/records.py": (1, "linkage lists: logged by the run or the clerical review"),
     "privacy/domain/queries/research_view.py": (1, "ages for a research release: the build is logged"),
+    "directory/domain/queries/entries.py": (
+        1,
+        "private directory contacts: directory.entry.viewed / directory.entries.listed in the owner's log",
+    ),
+    "directory/domain/entries.py": (1, "a private entry's change or verification reopens it after the lock: logged"),
 }
 
 

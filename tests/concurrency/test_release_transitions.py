@@ -68,3 +68,40 @@ def test_two_releases_never_spend_more_than_the_budget(two_connections, personas
     assert sorted(o.ok for o in outcomes) == [False, True]
     assert "budget" in str(next(o.error for o in outcomes if not o.ok))
     assert spent_epsilon(dataset) == pytest.approx(1.5)
+
+
+def test_a_failed_run_is_settled_once_whatever_settles_it_at_the_same_time(race, personas, monkeypatch):
+    """The worker's failure (pac-synth refused: the count's share kept) and an interruption (all given back
+    if it were still reading) race on one running release: one settles it, the other finds it failed."""
+    from ctm.privacy.domain.spending import settle_failure
+
+    monkeypatch.setattr(domain, "start_run", lambda release: None)
+    release = domain.create_release(by=personas.data_manager, dataset=upload(personas.data_manager), label="r",
+                                    method="synthetic", parameters=dict(SYNTH))  # fmt: skip
+    Release.objects.filter(pk=release.pk).update(status="running", stage="reading")
+    dataset = release.dataset
+    first, second = race(
+        lambda: settle_failure(release.pk, "refused", spent=0.075),
+        lambda: settle_failure(release.pk, "interrupted", spent=0.0, action="privacy.release.interrupted"),
+        organizations=[personas.org],
+    )
+    assert first.ok and second.ok and first.value is not None and second.value is None
+    assert fresh(release).epsilon_spent == pytest.approx(0.075) and fresh(release).error == "refused"
+    assert spent_epsilon(dataset) == pytest.approx(0.075)
+    assert ActivityLog.objects.filter(object_id=str(release.pk), action__startswith="privacy.release.").exclude(
+        action="privacy.release.created").count() == 1  # fmt: skip
+
+
+def test_concurrent_refunds_never_give_back_twice(two_connections, personas, monkeypatch):
+    from ctm.privacy.domain.spending import settle_failure
+
+    monkeypatch.setattr(domain, "start_run", lambda release: None)
+    release = domain.create_release(by=personas.data_manager, dataset=upload(personas.data_manager), label="r",
+                                    method="synthetic", parameters=dict(SYNTH))  # fmt: skip
+    Release.objects.filter(pk=release.pk).update(status="running", stage="reading")
+    outcomes = concurrently(
+        4, lambda i: settle_failure(release.pk, f"failure {i}", spent=0.0), organizations=[personas.org]
+    )
+    assert all(o.ok for o in outcomes) and sum(o.value is not None for o in outcomes) == 1
+    assert spent_epsilon(release.dataset) == 0.0 and fresh(release).status == "failed"
+    assert ActivityLog.objects.filter(object_id=str(release.pk), action="privacy.release.failed").count() == 1

@@ -64,6 +64,14 @@ def test_every_encrypted_field_is_identifying_or_listed_with_a_reason():
         assert isinstance(model.__dict__.get(field.attname), SealedAttribute), name(model, field)
 
 
+def test_a_private_directory_entrys_contact_fields_are_encrypted_and_sealed():
+    """A safe house's address, a trusted officer's phone: encrypted, identifying (their reads are logged)."""
+    sealed = {name(m, f) for m, f in every_encrypted_field() if f.identifying}
+    contacts = {f"directory.PrivateEntry.{f}" for f in ("address", "phone", "emergency_line", "email", "notes")}
+    assert contacts <= sealed, contacts - sealed
+    assert not any(n.startswith("directory.SharedEntry.") for n in sealed)  # the shared directory is public
+
+
 def test_no_model_stores_text_about_a_person_in_an_unencrypted_field_of_these_names():
     """Free-text columns with the names the encrypted ones have are encrypted everywhere."""
     words = {
@@ -184,6 +192,10 @@ DECRYPTING = {
     ("linkage/domain/queries/records.py", "crypto.decrypt_bytes("): (1, "an uploaded list for its run (logged)"),
     ("privacy/domain/queries/releases.py", "crypto.decrypt_bytes("): (2, "a dataset for its release, a release's file (logged)"),
     ("core/domain/rotation.py", "crypto.decrypt_bytes("): (1, "key rotation, logged core.keys.rotated"),
+    ("directory/migrations/0002_private_entry_contacts_encrypted.py", "crypto.decrypt("): (
+        1,
+        "the rollback of the migration that encrypted private directory contacts",
+    ),
 }
 
 

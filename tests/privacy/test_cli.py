@@ -123,3 +123,30 @@ def test_pycanon_confirms_k_and_l(tmp_path: Path, pycanon_python: Path, people_d
     assert canon["k"] == report["privacy"]["k_achieved"]
     assert canon["l"] == report["privacy"]["l_distinct_achieved"]
     assert canon["entropy_l"] == int(report["privacy"]["l_entropy_achieved"] + 1e-9)  # pycanon truncates
+
+
+def test_a_refused_synthesis_spends_its_count_share_in_the_ledger(
+    tmp_path: Path, people_domain: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pacsynth
+
+    class PanicException(BaseException):
+        pass
+
+    class Refusing:
+        def __init__(self, params: object) -> None:
+            pass
+
+        def fit(self, dataset: object) -> None:
+            raise PanicException("adding noise to number of records resulted in a negative number")
+
+    monkeypatch.setattr(pacsynth, "DpAggregateSeededSynthesizer", Refusing)
+    source = tmp_path / "in.csv"
+    make_people(rows=300, seed=5)[["gender", "isAbduction", "typeOfExploit"]].to_csv(source, index=False)
+    ledger = tmp_path / "ledger.json"
+    args = ["synthesize", str(source), "--domain", str(people_domain), "--method", "pacsynth", "--epsilon", "2",
+            "--budget", str(ledger), "--total-epsilon", "5", "--out", str(tmp_path / "s.csv"),
+            "--report", str(tmp_path / "s.json"), "--quiet"]  # fmt: skip
+    assert main(args) == 2
+    (entry,) = json.loads(ledger.read_text())["datasets"].values()
+    assert [r["epsilon"] for r in entry["releases"]] == [pytest.approx(0.1)]

@@ -188,3 +188,29 @@ def test_pacsynth_does_not_fail_at_ordinary_sizes() -> None:
     for _ in range(40):
         synthetic, _report = synthesize(data, {"epsilon": 1.5, "method": "pacsynth", "domain": domain})
         assert len(synthetic) > 0
+
+
+def test_a_pacsynth_refusal_is_marked_with_the_count_share_of_epsilon(small: pd.DataFrame) -> None:
+    """The real pac-synth's refusal (its noisy count of records below zero) leaves exactly the count's share
+    spent; a refusal of the parameters or of the declared domain, before any measurement, leaves nothing."""
+    from ctm.privacy.engine.synth import PACSYNTH_COUNT_SHARE, PacSynthRefused, epsilon_spent
+
+    domain = {c: PEOPLE_DOMAIN[c] for c in COLUMNS}
+    for _ in range(60):  # each run refuses with probability about 1/2: never refused has odds 2**-60
+        try:
+            synthesize(small.head(3), {"epsilon": 0.1, "method": "pacsynth", "rows": 5, "domain": domain})
+        except PacSynthRefused as exc:
+            assert epsilon_spent(exc, 0.1) == pytest.approx(PACSYNTH_COUNT_SHARE * 0.1)
+            break
+    else:
+        pytest.fail("pac-synth never refused")
+    for config in (
+        {"epsilon": 1.0, "method": "pacsynth", "domain": {"gender": ["Female", "Male"]}},  # undeclared columns
+        {"epsilon": 1.0, "method": "nope", "domain": domain},
+        {"epsilon": 1.0, "method": "mst", "domain": domain, "columns": ["nope"]},
+    ):
+        with pytest.raises(InputError) as refused:
+            synthesize(small, config)
+        assert epsilon_spent(refused.value, 1.0) == 0.0, config
+    # an error the engine did not mark (raised where it cannot tell) keeps all of epsilon: fail closed
+    assert epsilon_spent(RuntimeError("native crash"), 1.0) == 1.0

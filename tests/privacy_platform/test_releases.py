@@ -408,3 +408,35 @@ def _pdf_text(content: bytes) -> str:
 
     done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
     return " ".join(done.stdout.decode().split())
+
+
+def test_a_kanonymous_report_shows_reviewers_the_marginal_distances_and_the_public_only_what_the_table_shows(
+    dm, anonymous, personas
+):
+    """Reviewers see each released column's distance to the real values (and the risk before, the values
+    outside the domain); the published report and PDF carry only figures recomputable from the published
+    table: k, suppression, groups, the risk after, the levels."""
+    frame = ctdc_frame(120)
+    frame.loc[7, "citizenship"] = "XX"  # one person, outside the codebook
+    assert post_new(dm, kanon_form(), ctdc_csv(frame)).status_code == 302
+    release = only_release(personas)
+    assert release.status == "ready", release.error
+    tvd = release.report["utility"]["tvd_1way_by_column"]
+    assert set(tvd) == set(COLUMNS) and all(0.0 <= v <= 1.0 for v in tvd.values())
+    internal = dm.get(reverse("privacy:release", args=[release.pk])).content.decode()
+    for shown in ("Marginals of single columns", "total variation distance", "Before: prosecutor risk",
+                  "Values outside the domain", "Non-uniform entropy", "for your review only"):  # fmt: skip
+        assert shown in internal, shown
+    domain.review_release(release, by=personas.auditor, decision="approve", reason="Checked.")
+    domain.publish_release(Release.objects.get(pk=release.pk), by=personas.data_manager)
+    release.refresh_from_db()
+    html = _download(anonymous, release, "report.html").content.decode()
+    pdf_text = _pdf_text(_download(anonymous, release, "report.pdf").content)
+    public_page = anonymous.get(reverse("published:release", args=[release.pk])).content.decode()
+    for text in (html, pdf_text):
+        assert "Achieved k" in text and "Records suppressed" in text and "After: prosecutor risk" in text
+        assert "not published" in text
+    for text in (html, pdf_text, public_page):
+        for withheld in ("total variation", "Marginals of single columns", "Before: prosecutor risk",
+                         "Values outside the domain", "Non-uniform entropy"):  # fmt: skip
+            assert withheld not in text, withheld

@@ -35,6 +35,7 @@ from ctm.privacy.engine import (
 )
 from ctm.privacy.engine.domains import read_domain
 from ctm.privacy.engine.public import resolve_domain, standard_for
+from ctm.privacy.engine.synth import epsilon_spent
 
 DEFAULT_LEDGER = Path("var") / "privacy-budget.json"
 DEFAULT_TOTAL_EPSILON = 10.0
@@ -185,7 +186,16 @@ def _synthesize(args: argparse.Namespace) -> int:
         source = budget.dataset_id(frame)
         ledger.check(source, config.epsilon, args.total_epsilon)
         say(f"synthesizing with {config.method} at epsilon={config.epsilon:g}")
-        synthetic, report = synthesize(frame, config, tick=say)
+        try:
+            synthetic, report = synthesize(frame, config, tick=say)
+        except BaseException as exc:  # what the failed run measured of the data stays spent (engine's mark)
+            spent = epsilon_spent(exc, config.epsilon)
+            if spent > 0:
+                label = f"failed: {type(exc).__name__}"
+                failed = budget.Release(spent, config.resolved_delta(), config.method, 0, budget.now(), label)
+                ledger.spend(source, failed, args.total_epsilon)
+                budget.save_ledger(ledger, args.budget)
+            raise
         release = budget.Release(config.epsilon, report["delta"], config.method, len(synthetic), budget.now(),
                                  str(args.out))
         spent = ledger.spend(source, release, args.total_epsilon)

@@ -25,9 +25,6 @@ class ReleaseStatus(models.TextChoices):
 
 
 RUNNING_STATES = frozenset({ReleaseStatus.QUEUED, ReleaseStatus.RUNNING})
-# A synthetic release spends its epsilon as soon as the mechanism may have touched the data: only a
-# run that failed (nothing was produced, nothing shown) gives it back.
-SPENDING_STATES = frozenset(set(ReleaseStatus) - {ReleaseStatus.FAILED})
 
 
 class Decision(models.TextChoices):

@@ -10,6 +10,8 @@ from django.utils import timezone
 from ctm.core.domain.activity import masked_changes, record
 from ctm.core.domain.locking import lock
 from ctm.core.errors import NotAllowed
+from ctm.core.fields import open_sealed
+from ctm.core.reads import identifying_access
 from ctm.directory.models import PrivateEntry, SharedEntry
 from ctm.directory.rules import can_edit_directory
 
@@ -36,6 +38,16 @@ FIELDS = (
 def _editor(by: Any) -> None:
     if not can_edit_directory(by):
         raise NotAllowed("Only organization admins and directory editors edit the directory.")
+
+
+def _relock(entry: Entry) -> Entry:
+    """Re-read the entry under a row lock; a private entry's contact fields, sealed again by the re-read,
+    open for the change that follows (which logs it: directory.entry.updated / verified)."""
+    lock(entry)
+    if isinstance(entry, PrivateEntry):
+        with identifying_access("directory.entry.changed"):
+            open_sealed(entry)
+    return entry
 
 
 def _values(entry: Entry) -> dict[str, Any]:
@@ -71,7 +83,7 @@ def create_entry(*, by: Any, data: dict[str, Any], shared: bool) -> Entry:
 @transaction.atomic
 def update_entry(entry: Entry, *, by: Any, data: dict[str, Any]) -> Entry:
     _editor(by)
-    lock(entry)
+    _relock(entry)
     before = _values(entry)
     for field in FIELDS:
         if field in data:
@@ -94,7 +106,7 @@ def update_entry(entry: Entry, *, by: Any, data: dict[str, Any]) -> Entry:
 def verify_entry(entry: Entry, *, by: Any) -> Entry:
     """Someone checked the entry is still right today (its stale flag goes away for 12 months)."""
     _editor(by)
-    lock(entry)
+    _relock(entry)
     before = entry.last_verified_on
     entry.last_verified_on = timezone.localdate()
     entry.verified_by = by.user

@@ -3,6 +3,11 @@
 Two tables with the same fields: the platform-wide directory every organization reads
 (`SharedEntry`, not a tenant row) and each organization's private entries (`PrivateEntry`, a
 tenant row: a query outside the owner's scope raises). docs/decisions/0013-directory-and-fund.md.
+
+A private entry's contact fields (address, phone, emergency line, email, notes: a safe house's
+address, a trusted officer's phone) are encrypted at rest and sealed (ctm.core.fields): they open
+only in the directory's doors, which log the read in the organization's log. Search on private
+entries reads only the fields left in clear (name, city, region): docs/decisions/1104-private-directory-encrypted.md.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ctm.core.fields import EncryptedTextField
 from ctm.core.models import TenantModel, TimestampedModel
 from ctm.directory.enums import REF_PREFIX, STALE_AFTER_DAYS, EntryType, Visibility
 from ctm.directory.validators import unpacked
@@ -87,8 +93,18 @@ class SharedEntry(EntryFields, TimestampedModel):
         indexes = [models.Index(fields=["country", "entry_type"], name="dir_shared_country_type")]
 
 
+# a private entry's fields that say where a safe house is or how to reach a trusted person
+SEALED_CONTACT_FIELDS = ("address", "phone", "emergency_line", "email", "notes")
+
+
 class PrivateEntry(EntryFields, TenantModel):
-    """An entry only its organization sees (a trusted contact, a safe house)."""
+    """An entry only its organization sees (a trusted contact, a safe house): its contact fields encrypted."""
+
+    address = EncryptedTextField(_("address"), blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    emergency_line = EncryptedTextField(_("emergency line"), blank=True)
+    email = EncryptedTextField(_("email"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
 
     visibility = Visibility.PRIVATE
 

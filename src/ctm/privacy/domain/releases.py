@@ -1,7 +1,8 @@
 """Releases: create (the budget is checked and reserved), review by a second person, publish, downloads.
 
 States: queued → running → ready (awaiting approval) → approved | rejected; approved → published.
-A run that fails goes to failed (its epsilon is given back). A published release never changes.
+A run that fails goes to failed: its epsilon is settled once (ctm.privacy.domain.spending): what the
+mechanism measured before the failure stays spent, the rest goes back. A published release never changes.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from ctm.privacy.domain.common import failure, log, require_preparer, require_re
 from ctm.privacy.domain.queries.ledger import fits_budget, remaining_epsilon
 from ctm.privacy.domain.queries.releases import release_frame
 from ctm.privacy.domain.queries.research_view import research_case_ids
+from ctm.privacy.domain.spending import settle_failure, spent_if_measuring
 from ctm.privacy.engine import AnonymizeConfig, InputError, SynthesizeConfig, resolve_domain
 from ctm.privacy.enums import (
     CTDC_COLUMNS,
     PUBLISHED_FILES,
-    RUNNING_STATES,
     DatasetSource,
     Decision,
     ReleaseMethod,
@@ -99,6 +100,7 @@ def create_release(
             method=method,
             parameters=parameters,
             epsilon=epsilon,
+            epsilon_spent=epsilon,  # reserved whole; a failed run settles it (ctm.privacy.domain.spending)
         )
         log(
             "privacy.release.created",
@@ -121,15 +123,8 @@ def start_run(release: Release) -> None:
 @job_scope(Release)  # run by the worker, outside a request: the row's organization
 def after_interruption(pk: int, again: bool) -> None:
     """The worker running this release stopped (a restart): failed at once (never run again by itself:
-    see ctm.privacy.domain.tasks); its ε is given back like any failed run's."""
-    message = failure("interrupted")
-    with transaction.atomic():
-        release = Release.objects.select_for_update().filter(pk=pk, status__in=list(RUNNING_STATES)).first()
-        if release is None:
-            return
-        Release.objects.filter(pk=pk).update(status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now())
-        record("privacy.release.interrupted", actor=None, organization=release.organization, obj=release,
-               label=release.title)  # fmt: skip
+    see ctm.privacy.domain.tasks); its ε is settled like any failed run's (`spent_if_measuring`)."""
+    settle_failure(pk, failure("interrupted"), spent=spent_if_measuring, action="privacy.release.interrupted")
 
 
 def mark_interrupted(release: Release) -> bool:
@@ -138,14 +133,12 @@ def mark_interrupted(release: Release) -> bool:
     limit = timezone.now() - datetime.timedelta(minutes=settings.CTM_RELEASE_STALE_MINUTES)
     if release.status != ReleaseStatus.RUNNING or release.updated_at > limit:
         return False
-    message = failure("stale")
-    changed = Release.objects.filter(pk=release.pk, status=ReleaseStatus.RUNNING, updated_at__lte=limit)
-    if changed.update(status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now()):
-        record("privacy.release.interrupted", actor=None, organization=release.organization, obj=release,
-               label=release.title)  # fmt: skip
-        release.refresh_from_db()
-        return True
-    return False
+    settled = settle_failure(
+        release.pk, failure("stale"), spent=spent_if_measuring, action="privacy.release.interrupted",
+        states=[ReleaseStatus.RUNNING], stale_before=limit,
+    )  # fmt: skip
+    release.refresh_from_db()
+    return settled is not None
 
 
 def review_release(release: Release, *, by: Any, decision: str, reason: str) -> Release:

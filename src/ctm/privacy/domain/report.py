@@ -103,20 +103,12 @@ def constraint_rows(report: dict[str, Any]) -> Rows:
     return rows
 
 
-def kanon_sections(report: dict[str, Any]) -> list[dict[str, Any]]:
+def kanon_sections(report: dict[str, Any], *, public: bool = False) -> list[dict[str, Any]]:
+    """A k-anonymous release's report; ``public``: only the figures anyone can recompute from the published
+    table and parameters (``public_kanon_sections``)."""
+    if public:
+        return public_kanon_sections(report)
     privacy, loss = report.get("privacy") or {}, report.get("information_loss") or {}
-    protection = [
-        (_("Achieved k (smallest group sharing the quasi-identifiers)"), num(privacy.get("k_achieved"))),
-        (_("Records suppressed"),
-         f"{num(privacy.get('records_suppressed'))} ({pct(privacy.get('share_suppressed'))})"),
-        (_("Groups (equivalence classes)"), num(privacy.get("equivalence_classes"))),
-    ]  # fmt: skip
-    if "l_distinct_achieved" in privacy:
-        protection += [
-            (_("Achieved l (distinct sensitive values per group)"), num(privacy.get("l_distinct_achieved"))),
-            (_("Achieved l (entropy)"), num(privacy.get("l_entropy_achieved"), 2)),
-            (_("Achieved t (largest distance of a group to the whole)"), num(privacy.get("t_achieved"))),
-        ]
     information = [
         (_("Non-uniform entropy (share of the loss of suppressing everything)"),
          num(loss.get("non_uniform_entropy_normalized"))),
@@ -124,20 +116,82 @@ def kanon_sections(report: dict[str, Any]) -> list[dict[str, Any]]:
          num(loss.get("generalization_intensity"))),
         (_("Discernibility (normalized)"), num(loss.get("discernibility_normalized"))),
     ]  # fmt: skip
+    risk = _risk_rows(report, "risk_before", _("Before")) + _risk_rows(report, "risk_after", _("After"))
+    return [
+        {"title": _("Protection"), "rows": _protection_rows(privacy)},
+        {"title": _("Re-identification risk"), "rows": risk},
+        {"title": _("Information loss"), "rows": information},
+        {"title": _("Utility: distance of each column's values"), "rows": kanon_tvd_rows(report)},
+        {"title": _("Generalization of each quasi-identifier"), "rows": _level_rows(report)},
+        {"title": _("Public domain and consistency"), "rows": domain_rows(report) + constraint_rows(report)},
+    ]
+
+
+def kanon_tvd_rows(report: dict[str, Any]) -> Rows:
+    """Per released column, the total variation distance between the real values and the ones read back from
+    the release (generalized labels spread over the values they cover, suppressed records over all)."""
+    utility = report.get("utility") or {}
+    summary = utility.get("tvd_1way") or {}
+    if not summary:
+        return []
+    rows = [(_("Marginals of single columns: mean / max total variation distance (0 = kept, 1 = lost)"),
+             f"{num(summary.get('mean'))} / {num(summary.get('max'))}")]  # fmt: skip
+    rows += [(f"— {column}", num(tvd)) for column, tvd in (utility.get("tvd_1way_by_column") or {}).items()]
+    return rows
+
+
+def _protection_rows(privacy: dict[str, Any]) -> Rows:
+    rows = [
+        (_("Achieved k (smallest group sharing the quasi-identifiers)"), num(privacy.get("k_achieved"))),
+        (_("Records suppressed"),
+         f"{num(privacy.get('records_suppressed'))} ({pct(privacy.get('share_suppressed'))})"),
+        (_("Groups (equivalence classes)"), num(privacy.get("equivalence_classes"))),
+    ]  # fmt: skip
+    if "l_distinct_achieved" in privacy:
+        rows += [
+            (_("Achieved l (distinct sensitive values per group)"), num(privacy.get("l_distinct_achieved"))),
+            (_("Achieved l (entropy)"), num(privacy.get("l_entropy_achieved"), 2)),
+            (_("Achieved t (largest distance of a group to the whole)"), num(privacy.get("t_achieved"))),
+        ]
+    return rows
+
+
+def _level_rows(report: dict[str, Any]) -> Rows:
     hierarchies = report.get("hierarchies") or {}
-    levels = [
+    return [
         (column, _("level %(level)s of %(height)s (%(kind)s)")
          % {"level": level, "height": (hierarchies.get(column) or {}).get("height", 1) - 1,
             "kind": (hierarchies.get(column) or {}).get("kind", "")})
         for column, level in (report.get("levels") or {}).items()
     ]  # fmt: skip
-    risk = _risk_rows(report, "risk_before", _("Before")) + _risk_rows(report, "risk_after", _("After"))
+
+
+def public_kanon_sections(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """A published k-anonymous release's report: what anyone can recompute from the published table and
+    parameters (k, l and t achieved, the groups, the records whose quasi-identifiers were suppressed, the
+    risk of the released table, each column's level, how general the release is, its consistency). The
+    measures that need the real records (the risk before, the distances of the marginals to the real
+    values, the non-uniform entropy, the values outside the domain) stay with the reviewers: k-anonymity
+    protects the released rows, not figures about the records as they were."""
+    privacy, loss = report.get("privacy") or {}, report.get("information_loss") or {}
+    information = [
+        (_("Generalization intensity (0 = as recorded, 1 = everything *)"),
+         num(loss.get("generalization_intensity"))),
+        (_("Discernibility (normalized)"), num(loss.get("discernibility_normalized"))),
+    ]  # fmt: skip
+    withheld = [(
+        _("Measures computed on the real records"),
+        _("Reviewed by the organization before approval and not published: the risk before anonymization, the "
+          "distance of each column's values to the real ones and the values outside the domain are computed on "
+          "the real records, which the release does not contain."),
+    )]  # fmt: skip
     return [
-        {"title": _("Protection"), "rows": protection},
-        {"title": _("Re-identification risk"), "rows": risk},
+        {"title": _("Protection"), "rows": _protection_rows(privacy)},
+        {"title": _("Re-identification risk"), "rows": _risk_rows(report, "risk_after", _("After"))},
         {"title": _("Information loss"), "rows": information},
-        {"title": _("Generalization of each quasi-identifier"), "rows": levels},
-        {"title": _("Public domain and consistency"), "rows": domain_rows(report) + constraint_rows(report)},
+        {"title": _("Generalization of each quasi-identifier"), "rows": _level_rows(report)},
+        {"title": _("Public domain and consistency"), "rows": constraint_rows(report)},
+        {"title": _("Utility"), "rows": withheld},
     ]
 
 
@@ -214,7 +268,7 @@ def sections(release: Release, *, public: bool = False) -> list[dict[str, Any]]:
         return []
     if release.method == ReleaseMethod.SYNTHETIC:
         return synthetic_sections(release.report, public=public)
-    return kanon_sections(release.report)
+    return kanon_sections(release.report, public=public)
 
 
 def heatmap_figure(matrix: dict[str, Any], title: str = "") -> Figure | None:

@@ -22,8 +22,9 @@ from ctm.core.scopes import job_scope
 from ctm.privacy.domain.common import failure
 from ctm.privacy.domain.queries.releases import frame_to_bytes, release_context, upload_frame
 from ctm.privacy.domain.queries.research_view import research_case_ids, research_view
+from ctm.privacy.domain.spending import settle_failure
 from ctm.privacy.engine import AnonymizeConfig, InputError, anonymize, normalise_table, synthesize
-from ctm.privacy.engine.synth import PacSynthRefused
+from ctm.privacy.engine.synth import PacSynthRefused, epsilon_spent
 from ctm.privacy.enums import STAGES, DatasetSource, ReleaseMethod, ReleaseStatus
 from ctm.privacy.models import Release
 
@@ -105,27 +106,31 @@ def run_release(pk: int) -> None:
     progress = Progress(pk)
     progress.stage("reading", status=ReleaseStatus.RUNNING, ran_at=timezone.now())
     try:
+        # reading the source measures nothing: a failure here spends nothing (the record count is shown to
+        # the organization with the dataset, and is not what the mechanism protects from the public)
         frame, case_ids = source_frame(release)
         if len(frame) < 2:
             raise InputError(_("the source has fewer than two records"))
+    except BaseException as exc:
+        _fail(release, exc, spent=0.0)
+        return
+    try:
         released, report = _engine(release, frame, progress)
     except BaseException as exc:  # MemoryError, and anything a native library raises
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        logger.warning("release %s failed: %s", pk, type(exc).__name__)
-        _fail(release, _failure_message(exc))
+        # the engine marks what its failure spent; an unmarked failure spends all of epsilon (fail closed)
+        _fail(release, exc, spent=epsilon_spent(exc, release.epsilon or 0.0))
         return
     progress.stage("storing")
     _store(release, released, report, len(frame), case_ids)
 
 
-def _fail(release: Release, message: str) -> None:
-    with transaction.atomic():
-        Release.objects.filter(pk=release.pk, status=ReleaseStatus.RUNNING).update(
-            status=ReleaseStatus.FAILED, error=message, updated_at=timezone.now()
-        )
-        record("privacy.release.failed", actor=release.created_by, organization=release.organization,
-               obj=release, label=release.title)  # fmt: skip
+def _fail(release: Release, exc: BaseException, *, spent: float) -> None:
+    if isinstance(exc, KeyboardInterrupt | SystemExit):
+        raise exc
+    logger.warning("release %s failed: %s", release.pk, type(exc).__name__)
+    settle_failure(
+        release.pk, _failure_message(exc), spent=spent, actor=release.created_by, states=[ReleaseStatus.RUNNING]
+    )
 
 
 def _store(release: Release, released: pd.DataFrame, report: dict[str, Any], source_rows: int, ids: list[int]) -> None:

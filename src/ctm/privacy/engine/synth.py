@@ -14,7 +14,8 @@ the number of records generated is the model's noisy total. Derived columns and 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -47,7 +48,38 @@ PACSYNTH_COUNT_SHARE = 0.05
 
 
 class PacSynthRefused(InputError):
-    """pac-synth's noisy count of records came out negative (a Rust panic there): too few records for epsilon."""
+    """pac-synth's noisy count of records came out negative (a Rust panic there): too few records for epsilon.
+
+    The refusal is a function of the data through that noisy count: the count's share of epsilon
+    (``epsilon_spent``) stays spent; the aggregates, never measured, give the rest back."""
+
+    def __init__(self, message: str, *, epsilon_spent: float) -> None:
+        super().__init__(message)
+        self.epsilon_spent = epsilon_spent
+
+
+# pac-synth's panic when the noise on its count of records makes it negative (its only data-dependent refusal)
+PACSYNTH_COUNT_PANIC = "number of records"
+
+
+def epsilon_spent(exc: BaseException, epsilon: float) -> float:
+    """The epsilon a failed ``synthesize`` spent: what the engine marked on the error where it knows (0 before
+    any measurement of the data, the count's share for pac-synth's refusal), else all of it (fail closed)."""
+    marked = getattr(exc, "epsilon_spent", None)
+    return epsilon if marked is None else min(max(float(marked), 0.0), epsilon)
+
+
+@contextmanager
+def _spending(epsilon: float) -> Iterator[None]:
+    """An error raised inside leaves ``epsilon`` spent, unless an inner step marked it already."""
+    try:
+        yield
+    except BaseException as exc:
+        if getattr(exc, "epsilon_spent", None) is None:
+            # an exception type without a __dict__ stays unmarked: all of epsilon is then spent
+            with suppress(AttributeError):
+                exc.epsilon_spent = epsilon  # type: ignore[attr-defined]
+        raise
 
 
 @dataclass(frozen=True)
@@ -102,17 +134,23 @@ class SynthesizeConfig:
 def synthesize(
     frame: pd.DataFrame, config: SynthesizeConfig | Mapping[str, Any], tick: Callable[[str], None] | None = None
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Synthetic records drawn under (epsilon, delta)-DP from ``frame`` and the report on them."""
-    if not isinstance(config, SynthesizeConfig):
-        config = SynthesizeConfig.from_dict(config)
-    config.validate(frame)
-    columns = config.columns or list(frame.columns)
-    domain = resolve_domain(config.domain, columns)
-    data, mapped = domain.apply(frame[columns])  # out-of-domain values become the unknown code first
+    """Synthetic records drawn under (epsilon, delta)-DP from ``frame`` and the report on them.
+
+    An error is marked with the epsilon it leaves spent (``epsilon_spent(exc, epsilon)``): none when the
+    parameters, the declared domain or the public preparation fail, before any measurement of the data;
+    the count's share when pac-synth refuses; all of it once the mechanism measured the data."""
+    with _spending(0.0):
+        if not isinstance(config, SynthesizeConfig):
+            config = SynthesizeConfig.from_dict(config)
+        config.validate(frame)
+        columns = config.columns or list(frame.columns)
+        domain = resolve_domain(config.domain, columns)
+        data, mapped = domain.apply(frame[columns])  # out-of-domain values become the unknown code first
     delta = config.resolved_delta()
     started = time.perf_counter()
-    drawn = _run(data, domain, config, delta, tick)
-    synthetic, fixed = rules.enforce(drawn, codebook.CONSTRAINTS)
+    with _spending(config.epsilon):
+        drawn = _run(data, domain, config, delta, tick)
+        synthetic, fixed = rules.enforce(drawn, codebook.CONSTRAINTS)
     seconds = time.perf_counter() - started
     report: dict[str, Any] = {"command": "synthesize", **config.to_dict(), "columns": columns, "delta": delta}
     report.update(rows=len(synthetic), rows_requested=config.rows, source_rows=len(data))
@@ -120,7 +158,8 @@ def synthesize(
     report["notice"] = frame.attrs.get("notice")
     report["public_domain"] = domain_report(domain, columns, mapped)
     report["constraints"] = constraints_report(data, drawn, synthetic, fixed)
-    report["utility"] = utility_report(data, synthetic, seed=config.seed)
+    with _spending(config.epsilon):
+        report["utility"] = utility_report(data, synthetic, seed=config.seed)
     return synthetic, report
 
 
@@ -152,11 +191,12 @@ def _run(
 ) -> pd.DataFrame:
     if config.method == "pacsynth":  # draws only values of its (already mapped) input
         return pacsynth(data, config.epsilon, delta, config.rows, config.reporting_length)
-    from . import marginal  # imports jax: only when a marginal method is asked for
+    with _spending(0.0):  # public steps: the declared labels, the encoding (nothing measured yet)
+        from . import marginal  # imports jax: only when a marginal method is asked for
 
-    data, domain, lists = expand_lists(data, domain)
-    labels = {c: domain.labels(c, MAX_DOMAIN_VALUES) for c in data.columns}
-    encoded: Encoded = encode_with(data, labels)
+        data, domain, lists = expand_lists(data, domain)
+        labels = {c: domain.labels(c, MAX_DOMAIN_VALUES) for c in data.columns}
+        encoded: Encoded = encode_with(data, labels)
     extra = len(data.columns) - 1 if config.method == "mst-plus" else 0
     settings = marginal.MarginalSettings(iters=config.iters, aim_rounds=config.aim_rounds, extra_edges=extra)
     method = marginal.aim if config.method == "aim" else marginal.mst
@@ -229,21 +269,26 @@ def pacsynth(
     """CTDC's method: SDS DP aggregate-seeded synthesis (zeros are values here, not absences)."""
     import pacsynth as sds
 
-    columns = [str(c) for c in data.columns]
-    cells = data.fillna("").astype(str).to_numpy().tolist()
-    dataset = sds.Dataset([columns, *cells], sensitive_zeros=columns)
-    builder = sds.DpAggregateSeededParametersBuilder().reporting_length(reporting_length)
-    builder = builder.number_of_records_epsilon_proportion(PACSYNTH_COUNT_SHARE)
-    params = builder.epsilon(epsilon).delta(delta).build()
-    synthesizer = sds.DpAggregateSeededSynthesizer(params)
+    with _spending(0.0):
+        columns = [str(c) for c in data.columns]
+        cells = data.fillna("").astype(str).to_numpy().tolist()
+        dataset = sds.Dataset([columns, *cells], sensitive_zeros=columns)
+        builder = sds.DpAggregateSeededParametersBuilder().reporting_length(reporting_length)
+        builder = builder.number_of_records_epsilon_proportion(PACSYNTH_COUNT_SHARE)
+        params = builder.epsilon(epsilon).delta(delta).build()
+        synthesizer = sds.DpAggregateSeededSynthesizer(params)
     try:
         synthesizer.fit(dataset)
     except BaseException as exc:  # pac-synth's Rust panics derive from BaseException, not Exception
         if type(exc).__name__ != "PanicException":
             raise
+        # the count of records is measured first: refused there, only its share was spent; any other
+        # panic (after the aggregates were measured, or unknown) leaves all of epsilon spent
+        count = PACSYNTH_COUNT_PANIC in str(exc)
         raise PacSynthRefused(
             f"pac-synth refused the table ({str(exc)[:120]}): with {len(cells)} records, the noise on the count "
-            f"of records at epsilon {epsilon} can exceed it; use more records or a larger epsilon"
+            f"of records at epsilon {epsilon} can exceed it; use more records or a larger epsilon",
+            epsilon_spent=PACSYNTH_COUNT_SHARE * epsilon if count else epsilon,
         ) from None
     raw = synthesizer.sample(rows or max(1, int(synthesizer.get_dp_number_of_records())))
     out = pd.DataFrame(raw[1:], columns=raw[0])[columns]

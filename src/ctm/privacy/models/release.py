@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ctm.core.errors import InvalidTransition
@@ -25,6 +26,10 @@ class Release(TenantModel):
     # the engine's configuration under the command line's option names (k, qi, epsilon, method, ...)
     parameters = models.JSONField(default=dict)
     epsilon = models.FloatField(_("epsilon"), null=True, blank=True)  # synthetic releases only
+    # what counts against the dataset's budget: all of epsilon from creation (reserved), settled once if the
+    # run fails (ctm.privacy.domain.spending): 0 before any measurement of the data, the share a
+    # measurement took before the failure (pac-synth's noisy count), all of it where the point is unknown
+    epsilon_spent = models.FloatField(_("epsilon spent"), null=True, blank=True)
 
     status = models.CharField(
         _("status"), max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.QUEUED
@@ -101,6 +106,29 @@ class Release(TenantModel):
             return str(RUN_ERRORS[stored["code"]]) % stored.get("values", {})
         except (ValueError, KeyError, TypeError):
             return self.error  # written before errors were stored as codes
+
+    @property
+    def budget_text(self) -> str:
+        """What a failed run left spent of the dataset's budget, and why, in the reader's language."""
+        if self.epsilon is None:
+            return gettext("Nothing was released. A k-anonymous release spends no privacy budget.")
+        asked, kept = self.epsilon, self.epsilon_spent or 0.0
+        values = {"asked": f"{asked:g}", "kept": f"{kept:g}", "back": f"{max(asked - kept, 0.0):g}"}
+        if kept <= 0:
+            return gettext(
+                "Nothing was released and no privacy budget was spent: the run stopped before any measurement of "
+                "the data, so its ε = %(asked)s went back to the dataset's budget."
+            ) % values
+        if kept < asked:
+            return gettext(
+                "Nothing was released, but ε = %(kept)s of the %(asked)s reserved stays spent: the run failed after "
+                "a noisy measurement of the data (pac-synth's count of records), and the failure itself depends on "
+                "the data through it. ε = %(back)s went back to the dataset's budget."
+            ) % values
+        return gettext(
+            "Nothing was released, but all of ε = %(asked)s stays spent: the run failed after the mechanism had "
+            "measured the data (or at a point that cannot be told), and such a failure may depend on the data."
+        ) % values
 
     @property
     def is_synthetic(self) -> bool:

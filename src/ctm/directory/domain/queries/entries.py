@@ -3,6 +3,11 @@
 `directory_entries_for_user` is also the picker other apps use (referral recipients, service
 providers): it returns model instances of both tables, each with a `ref` ("s12", "p7") that
 `get_entry_for_user` resolves, and `snapshot` keeps what a referral needs of a contact.
+
+A private entry's contact fields are sealed (ctm.core.fields): these two doors open them, and log
+the read in the organization's log (`directory.entry.viewed`, `directory.entries.listed`). The text
+search reads only the fields in clear on private entries (name, city, region), never the sealed
+ones: docs/decisions/1104-private-directory-encrypted.md.
 """
 
 from __future__ import annotations
@@ -13,8 +18,11 @@ from typing import Any, NoReturn
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from ctm.core.domain.activity import record
 from ctm.core.domain.security import record_refusal
 from ctm.core.errors import NotAllowed
+from ctm.core.fields import open_sealed
+from ctm.core.reads import identifying_access
 from ctm.directory.enums import Visibility
 from ctm.directory.models import PrivateEntry, SharedEntry
 from ctm.directory.models.entry import stale_before
@@ -48,12 +56,10 @@ def _filtered(qs: QuerySet[Any], f: EntryFilters) -> QuerySet[Any]:
     qs = qs.filter(**lookups)
     text = f.text.strip()[:MAX_TEXT]
     if text:
-        qs = qs.filter(
-            Q(name__icontains=text)
-            | Q(city__icontains=text)
-            | Q(region__icontains=text)
-            | Q(notes__icontains=text)
-        )
+        found = Q(name__icontains=text) | Q(city__icontains=text) | Q(region__icontains=text)
+        if qs.model is SharedEntry:  # a private entry's notes are sealed: never searched (decision 1104)
+            found |= Q(notes__icontains=text)
+        qs = qs.filter(found)
     if f.stale:
         qs = qs.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=stale_before()))
     return qs.select_related("verified_by")
@@ -74,8 +80,26 @@ def directory_entries_for_user(membership: Any, filters: EntryFilters | None = N
     if f.visibility != Visibility.PRIVATE:
         found += list(_filtered(SharedEntry.objects.all(), f))
     if f.visibility != Visibility.SHARED:
-        found += list(_filtered(_private(membership), f))
+        private = list(_filtered(_private(membership), f))
+        _open(membership, private)
+        found += private
     return sorted(found, key=lambda e: (e.country, e.name.casefold(), e.ref))
+
+
+def _open(membership: Any, entries: list[PrivateEntry], *, one: bool = False) -> None:
+    """Open the sealed contact fields of the organization's private entries, the read logged first in its
+    log: one entry for a page or a list, with how many were read (nothing when there are none)."""
+    if not entries:
+        return
+    if one:
+        action, obj, label, changes = "directory.entry.viewed", entries[0], entries[0].name, {}
+    else:
+        action, obj, label = "directory.entries.listed", None, f"{len(entries)}"
+        changes = {"entries": [None, len(entries)], "refs": [None, [e.ref for e in entries][:50]]}
+    record(action, actor=membership.user, organization=membership.organization, obj=obj, label=label,
+           changes=changes)  # fmt: skip
+    with identifying_access(action):
+        open_sealed(*entries)
 
 
 def get_entry_for_user(membership: Any, ref: str, *, write: bool = False) -> Entry:
@@ -93,6 +117,8 @@ def get_entry_for_user(membership: Any, ref: str, *, write: bool = False) -> Ent
         _refused(membership, ref)
     if write and not can_edit_directory(membership):
         raise NotAllowed("Only organization admins and directory editors edit the directory.")
+    if isinstance(entry, PrivateEntry):
+        _open(membership, [entry], one=True)
     return entry
 
 
@@ -102,7 +128,17 @@ def _refused(membership: Any, ref: str) -> NoReturn:
 
 
 def snapshot(entry: Entry) -> dict[str, Any]:
-    """What a referral keeps of the contact it used, as it was that day."""
+    """What a referral keeps of the contact it used, as it was that day. A referral's copy is not encrypted:
+    of a private entry it keeps no sealed contact field (the reference finds the entry again)."""
+    if isinstance(entry, PrivateEntry):
+        return {
+            "ref": entry.ref,
+            "name": entry.name,
+            "entry_type": entry.entry_type,
+            "country": entry.country,
+            "city": entry.city,
+            "last_verified_on": entry.last_verified_on.isoformat() if entry.last_verified_on else None,
+        }
     return {
         "ref": entry.ref,
         "name": entry.name,

@@ -7,23 +7,22 @@ from typing import Any
 
 from django.db.models import Sum
 
-from ctm.privacy.enums import SPENDING_STATES, ReleaseMethod
+from ctm.privacy.enums import ReleaseMethod
 from ctm.privacy.models import Dataset, Release
 
 TOLERANCE = 1e-9
 
 
 def spending(dataset: Dataset) -> Any:
-    """The releases that count against a dataset's budget (every synthetic one that did not fail)."""
-    return Release.objects.filter(
-        dataset=dataset, method=ReleaseMethod.SYNTHETIC, status__in=list(SPENDING_STATES)
-    )
+    """The releases that count against a dataset's budget: every synthetic one, for what it spent (all of its
+    epsilon, or what a failed run left spent: ctm.privacy.domain.spending)."""
+    return Release.objects.filter(dataset=dataset, method=ReleaseMethod.SYNTHETIC)
 
 
 def spent_epsilon(dataset: Dataset) -> float:
     if dataset.pk is None:  # a dataset about to be made has spent nothing
         return 0.0
-    return float(spending(dataset).aggregate(total=Sum("epsilon"))["total"] or 0.0)
+    return float(spending(dataset).aggregate(total=Sum("epsilon_spent"))["total"] or 0.0)
 
 
 def remaining_epsilon(dataset: Dataset) -> float:
@@ -65,6 +64,5 @@ def ledger_for_user(membership: Any) -> list[LedgerRow]:
             continue
         release.dataset = row.dataset  # already read: its title words an untitled release
         row.releases.append(release)
-        if release.status in SPENDING_STATES:
-            row.spent += release.epsilon or 0.0
+        row.spent += release.epsilon_spent or 0.0
     return list(rows.values())
