@@ -1,6 +1,6 @@
 """A private directory entry's contact fields are encrypted at rest and sealed: the raw row holds no
 plaintext, every read of them is logged in the owning organization's log, search never reads them,
-and another organization neither sees nor finds them (docs/decisions/1104-private-directory-encrypted.md)."""
+and another organization neither sees nor finds them (docs/decisions/1105-private-directory-encrypted.md)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ tenant row: a query outside the owner's scope raises). docs/decisions/0013-direc
 A private entry's contact fields (address, phone, emergency line, email, notes: a safe house's
 address, a trusted officer's phone) are encrypted at rest and sealed (ctm.core.fields): they open
 only in the directory's doors, which log the read in the organization's log. Search on private
-entries reads only the fields left in clear (name, city, region): docs/decisions/1104-private-directory-encrypted.md.
+entries reads only the fields left in clear (name, city, region): docs/decisions/1105-private-directory-encrypted.md.
 """
 
 from __future__ import annotations

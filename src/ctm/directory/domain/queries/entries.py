@@ -7,7 +7,7 @@ providers): it returns model instances of both tables, each with a `ref` ("s12",
 A private entry's contact fields are sealed (ctm.core.fields): these two doors open them, and log
 the read in the organization's log (`directory.entry.viewed`, `directory.entries.listed`). The text
 search reads only the fields in clear on private entries (name, city, region), never the sealed
-ones: docs/decisions/1104-private-directory-encrypted.md.
+ones: docs/decisions/1105-private-directory-encrypted.md.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def _filtered(qs: QuerySet[Any], f: EntryFilters) -> QuerySet[Any]:
     text = f.text.strip()[:MAX_TEXT]
     if text:
         found = Q(name__icontains=text) | Q(city__icontains=text) | Q(region__icontains=text)
-        if qs.model is SharedEntry:  # a private entry's notes are sealed: never searched (decision 1104)
+        if qs.model is SharedEntry:  # a private entry's notes are sealed: never searched (decision 1105)
             found |= Q(notes__icontains=text)
         qs = qs.filter(found)
     if f.stale:
