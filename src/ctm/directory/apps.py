@@ -14,4 +14,7 @@ class DirectoryConfig(AppConfig):
 def _declare_log_words() -> None:
     from ctm.core.changes import declare
 
-    declare(labels={"visibility": _("Visibility"), "imported": _("Entries imported")})
+    declare(
+        labels={"visibility": _("Visibility"), "imported": _("Entries imported"), "refs": _("Entries read")},
+        hidden={"refs"},
+    )

@@ -33,6 +33,8 @@ def _declare_log_words() -> None:
     declare(
         labels={
             "checks": _("Checklist"),
+            "checklist": _("Closure checklist"),
+            "referral_state": _("State of the referral"),
             "open_tasks": _("Open tasks"),
             "closed": _("Case closed"),
             "visit": _("Monitoring visit"),
@@ -41,7 +43,7 @@ def _declare_log_words() -> None:
             "assistance": _("Reintegration assistance"),
             "best_interests": _("Best-interests assessment"),
         },
-        hidden={"visit", "solution", "assistance", "best_interests"},
+        hidden={"visit", "solution", "assistance", "best_interests", "checklist"},
         lists={"checks": ClosureCheck},
         summaries={"weights"},
     )
