@@ -265,13 +265,21 @@ class Worker:
             if done == 0:
                 continue
             del self.children[pid]
+            code = os.waitstatus_to_exitcode(status)
             row = DBTaskResult.objects.filter(pk=task_id).first()
-            if row is None or row.status != TaskResultStatus.RUNNING:
+            if row is None:
+                continue
+            if row.status != TaskResultStatus.RUNNING:
+                if code != 0:
+                    # The job recorded its failure on the task but could not settle its own row (e.g. a
+                    # MemoryError again inside the ceiling): settled here, where there is no ceiling, so
+                    # that its page does not say "running" forever. Idempotent: a settled row is left.
+                    logger.warning("job %s: settling its row after a failure its process could not record", task_id)
+                    _give_up(row)
                 continue  # the job recorded its outcome
             if interrupted:
                 settle_interrupted(row, WorkerStopped())
             else:  # died by itself: killed, or a crash outside Python; never run again by itself
-                code = os.waitstatus_to_exitcode(status)
                 logger.error("job %s: its process ended without an outcome (exit %s)", task_id, code)
                 record_failure(row, JobProcessDied())
                 _give_up(row)
