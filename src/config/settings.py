@@ -251,6 +251,7 @@ CTM_JOB_MEMORY_MB = env_int("CTM_JOB_MEMORY_MB", 4096)  # memory ceiling of one 
 # 0: DuckDB's own default), and a folder for a private spill directory per run (none: no spilling).
 CTM_LINKAGE_MEMORY_MB = env_int("CTM_LINKAGE_MEMORY_MB", CTM_JOB_MEMORY_MB // 2)
 CTM_LINKAGE_SPILL_DIR = os.environ.get("CTM_LINKAGE_SPILL_DIR") or None
+CTM_LINKAGE_THREADS = env_int("CTM_LINKAGE_THREADS", -1)  # DuckDB threads of a job; -1: cores - 1; 0: all
 CTM_JOB_NICE = env_int("CTM_JOB_NICE", 10)  # CPU priority of a job's process below the web's (0: same)
 CTM_JOB_MAX_ATTEMPTS = env_int("CTM_JOB_MAX_ATTEMPTS", 2)  # an idempotent job interrupted is run again
 CTM_WORKER_HEARTBEAT_SECONDS = env_int("CTM_WORKER_HEARTBEAT_SECONDS", 10)

@@ -65,6 +65,15 @@ def test_memory_limit_and_private_spill_directory_are_applied(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_threads_are_applied():
+    api = db_api(LinkSettings(threads=1))
+    assert api.duckdb_con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    release(api, LinkSettings())
+    api = db_api(LinkSettings())  # DuckDB's default: a thread per core
+    assert api.duckdb_con.execute("SELECT current_setting('threads')").fetchone()[0] == (os.cpu_count() or 1)
+    release(api, LinkSettings())
+
+
 def _too_big_for(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT count(*) FROM (SELECT 'name ' || i::varchar AS n, random() AS r "
                        "FROM range(4000000) t(i) ORDER BY r)").fetchone()[0]

@@ -264,10 +264,12 @@ def test_a_linkage_job_applies_the_memory_limit_and_leaves_no_spill_files(dm, pe
                                                                          tmp_path):
     settings.CTM_LINKAGE_MEMORY_MB = 300
     settings.CTM_LINKAGE_SPILL_DIR = str(tmp_path)
+    settings.CTM_LINKAGE_THREADS = 1
     assert start(dm, [upload("shelter.csv", list_csv(SHELTER)), upload("police.csv", list_csv(POLICE))]).status_code == 302
     run = LinkageRun.objects.filter(organization=personas.org.pk).get()
     assert run.status == "done", run.error
     assert run.settings["memory_limit"] == "300MB" and run.settings["spill"] is True
+    assert run.settings["threads"] == 1
     assert run.settings["blocking"]["max_block_size"] == 2000 and not run.settings["blocking"]["records_left_out"]
     assert list(tmp_path.iterdir()) == []  # the run's private spill directory is gone
 
@@ -286,3 +288,17 @@ def test_the_run_page_says_when_the_blocking_cap_left_records_out(dm, personas, 
         french = blocking_text(run.settings["blocking"])
     assert "2501" in french and "left out" not in french
     assert blocking_text({"max_block_size": 2000, "records_left_out": {}}) == ""
+
+
+def test_a_linkage_job_leaves_a_core_to_the_web_pages_by_default(settings, monkeypatch):
+    from ctm.linkage.domain.run_job import job_threads
+
+    settings.CTM_LINKAGE_THREADS = -1  # the default
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert job_threads() == 1
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert job_threads() == 1
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert job_threads() == 7
+    settings.CTM_LINKAGE_THREADS = 0
+    assert job_threads() is None  # every core

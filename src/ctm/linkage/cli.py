@@ -161,9 +161,13 @@ def link_main(argv: list[str]) -> int:
     parser.add_argument("--spill-dir", default=os.environ.get("CTM_LINKAGE_SPILL_DIR"),
                         help="folder for a private spill directory (0700, removed at the end) when DuckDB's "
                         "memory does not suffice (default: $CTM_LINKAGE_SPILL_DIR, else no spilling)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="DuckDB's worker threads (default: one per core)")
     args = parser.parse_args(argv)
     if not 0.0 < args.threshold < 1.0:
         return _fail("link", "--threshold must be between 0 and 1")
+    if args.threads < 0:
+        return _fail("link", "--threads must be 0 (one per core) or more")
     if args.max_block_size < 2:
         return _fail("link", "--max-block-size must be at least 2")
     if args.memory_limit and not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B)", args.memory_limit.strip()):
@@ -179,7 +183,8 @@ def link_main(argv: list[str]) -> int:
                                                 postgres_url=args.postgres_url, unique_lists=args.unique_lists,
                                                 max_block_size=args.max_block_size,
                                                 memory_limit=args.memory_limit or None,
-                                                spill_root=args.spill_dir or None))
+                                                spill_root=args.spill_dir or None,
+                                                threads=args.threads or None))
     except LinkageInputError as exc:
         return _fail("link", str(exc))
     for warning in result.blocking.warnings() if result.blocking else []:

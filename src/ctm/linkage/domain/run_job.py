@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -58,7 +59,8 @@ def run_linkage(pk: int, language: str | None = None) -> None:
             frames = _read_lists(run)
             settings = LinkSettings(threshold=run.threshold, seed=_seed(run),
                                     unique_lists=bool((run.settings or {}).get("unique_lists")),
-                                    memory_limit=_memory_limit(), spill_root=django_settings.CTM_LINKAGE_SPILL_DIR)
+                                    memory_limit=_memory_limit(), spill_root=django_settings.CTM_LINKAGE_SPILL_DIR,
+                                    threads=job_threads())
             result = link_lists(frames, settings, progress=progress.stage)
             progress.stage("storing")
             _store(run, frames, result)
@@ -99,6 +101,15 @@ def _memory_limit() -> str | None:
     """DuckDB's memory limit for a linkage job (CTM_LINKAGE_MEMORY_MB; 0: DuckDB's default)."""
     megabytes = django_settings.CTM_LINKAGE_MEMORY_MB
     return f"{megabytes}MB" if megabytes > 0 else None
+
+
+def job_threads() -> int | None:
+    """DuckDB's threads for a linkage job: CTM_LINKAGE_THREADS; by default every core but one, so that
+    the web pages keep a core to themselves while a run works (None: DuckDB's default, every core)."""
+    threads = django_settings.CTM_LINKAGE_THREADS
+    if threads < 0:
+        threads = max(1, (os.cpu_count() or 1) - 1)
+    return threads or None
 
 
 def _seed(run: LinkageRun) -> int:

@@ -54,13 +54,16 @@ class LinkSettings:
     # out-of-memory error.
     memory_limit: str | None = None
     spill_root: str | None = None
+    # DuckDB's worker threads (None: one per core). A job of the platform leaves cores to the web pages
+    # (CTM_LINKAGE_THREADS): on a small server a run on every core slows every page down.
+    threads: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"threshold": self.threshold, "seed": self.seed, "max_pairs_u": self.max_pairs_u,
                 "backend": self.backend, "prior_recall": self.prior_recall,
                 "conflict_probability": self.conflict_probability, "unique_lists": self.unique_lists,
                 "max_block_size": self.max_block_size, "memory_limit": self.memory_limit,
-                "spill": self.spill_root is not None}
+                "spill": self.spill_root is not None, "threads": self.threads}
 
 
 # SQL shared by every backend: DuckDB has these functions built in; on PostgreSQL `postgres.py` creates
@@ -292,6 +295,8 @@ def db_api(config: LinkSettings) -> Any:
         if config.memory_limit:
             options["memory_limit"] = config.memory_limit
             options["max_memory"] = config.memory_limit
+        if config.threads:
+            options["threads"] = config.threads
         try:
             api = DuckDBAPI(duckdb.connect(config=options))
         except BaseException:
