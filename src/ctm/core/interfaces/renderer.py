@@ -15,6 +15,7 @@ both on every select of every form of CTM, and on hostile labels): the same esca
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
@@ -24,37 +25,44 @@ SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 
 
+def _escaped(value: Any) -> str:
+    """`conditional_escape(value)`; a plain `str` (most labels and values: a country list has ~250)
+    escaped directly, as Django's `escape` does it (`html.escape`), without its lazy-text checks."""
+    if type(value) is str:
+        return html.escape(value)
+    return str(conditional_escape(value))
+
+
 def _attrs(attrs: dict[str, Any]) -> str:
     """django/forms/widgets/attrs.html: ` name="value"`, ` name` for True, nothing for False."""
+    if not attrs:
+        return ""
     out = []
     for name, value in attrs.items():
         if value is False:
             continue
         if value is True:
-            out.append(f" {conditional_escape(name)}")
+            out.append(f" {_escaped(name)}")
         else:
-            out.append(f' {conditional_escape(name)}="{_formatted(value)}"')
+            out.append(f' {_escaped(name)}="{_formatted(value)}"')
     return "".join(out)
 
 
 def _formatted(value: Any) -> str:
     """`{{ value|stringformat:'s' }}` under autoescape: safe text stays as it is, the rest is escaped."""
-    return str(conditional_escape(value if hasattr(value, "__html__") else str(value)))
+    return _escaped(value if hasattr(value, "__html__") else str(value))
 
 
 def _option(option: dict[str, Any]) -> str:
-    return (
-        f'<option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
-        f"{conditional_escape(option['label'])}</option>\n"
-    )
+    return f'<option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>{_escaped(option["label"])}</option>\n'
 
 
 def render_select(widget: dict[str, Any]) -> str | None:
     """The select's HTML as Django's templates write it, or None when an option has its own template."""
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{_escaped(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{_escaped(group_name)}">')
         for option in group_choices:
             if option.get("template_name") != OPTION:
                 return None
