@@ -16,6 +16,7 @@ both on every select of every form of CTM, and on hostile labels): the same esca
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
@@ -27,10 +28,16 @@ OPTION = "django/forms/widgets/select_option.html"
 
 def _escaped(value: Any) -> str:
     """`conditional_escape(value)`; a plain `str` (most labels and values: a country list has ~250)
-    escaped directly, as Django's `escape` does it (`html.escape`), without its lazy-text checks."""
+    escaped as Django's `escape` does it (`html.escape`), without its lazy-text checks, and the
+    same strings (country codes and names, on every page with a country list) escaped once."""
     if type(value) is str:
-        return html.escape(value)
+        return _escaped_str(value)
     return str(conditional_escape(value))
+
+
+@lru_cache(maxsize=4096)
+def _escaped_str(value: str) -> str:
+    return html.escape(value)
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
