@@ -1015,7 +1015,7 @@ def load_demo(
         with transaction.atomic():
             for plan in chunk:
                 # as the org's own staff; each case is new and unseen until the commit (write_checks_memo)
-                with organization_scope(teams[plan.org].organization), write_checks_memo():
+                with organization_scope(teams[plan.org].organization), write_checks_memo(keep=True):
                     load_case(plan, teams)
         if progress:
             progress(len(chunk))

@@ -112,15 +112,16 @@ _write_checks: ContextVar[dict[tuple[Any, ...], bool] | None] = ContextVar("writ
 
 
 @contextmanager
-def write_checks_memo() -> Iterator[None]:
+def write_checks_memo(*, keep: bool = False) -> Iterator[None]:
     """Inside the block, `may_write_case` derives each answer once per (membership state, case).
 
     For a loader that writes cases it created in its own transaction, still open (`ctm demo`):
     until it commits no one else sees those cases, so no one else can change who may write them.
     Its own changes of who may (owner, office, assignments) clear the answers (`forget_write_checks`);
     a changed membership or caseworker scope is another key; outside a transaction nothing is kept.
-    Not for requests: their cases are committed, and others may change them between two checks."""
-    token = _write_checks.set({})
+    Not for requests: their cases are committed, and others may change them between two checks.
+    With `keep`, an enclosing block's answers stay in use (a new one opens only when there is none)."""
+    token = _write_checks.set(_write_checks.get() if keep and _write_checks.get() is not None else {})
     try:
         yield
     finally:
