@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchdoc import machine, record_in_doc
+from benchdoc import load_average, machine, publish, record_in_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
@@ -247,14 +247,12 @@ def main(argv: list[str]) -> int:
         results[backend] = run_worker(backend, args)
         for name, t in results[backend]["timings"].items():
             print(f"   {name:<45} p50 {t['p50']:7.1f} ms   p95 {t['p95']:7.1f} ms", flush=True)
-    args.load = f"{load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    args.load = load_average(load_at_start)
     if args.json:
         saved = {"cases": args.cases, "samples": args.samples, "measure_only": args.measure_only, "pg_db": args.pg_db}
         Path(args.json).write_text(json.dumps({**saved, "load": args.load, "results": results}))
     text = render(results, args)
-    print(text)
-    if not args.no_record:
-        record_in_doc(text, "## Case register")
+    publish(text, "## Case register", record=not args.no_record)
     return 0
 
 

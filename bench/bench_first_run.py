@@ -32,7 +32,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from benchdoc import machine, record_in_doc
+from benchdoc import load_average, machine, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "bench")]
@@ -149,11 +149,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     load_start = os.getloadavg()[0]
     steps = first_run(args.port, args.keep)
-    load = f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    load = load_average(load_start)
     text = render(steps, load)
-    print(text)
-    if not args.no_record:
-        record_in_doc(text, SECTION)
+    publish(text, SECTION, record=not args.no_record)
     return 0
 
 

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchdoc import machine, record_in_doc
+from benchdoc import load_average, machine, publish, record_in_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
@@ -547,13 +547,11 @@ def main(argv: list[str]) -> int:
         env = env_for(pg)
         results["isolation"] = {**run_isolation(pg, probes_for(env), args), "data": pg_data}
         print(json.dumps({k: results["isolation"][k]["pages"] for k in ("quiet", "busy")}), flush=True)
-    load = f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    load = load_average(load_start)
     if args.json:
         Path(args.json).write_text(json.dumps({"args": vars(args), "load": load, "results": results}, indent=1))
     text = render(results, args, load)
-    print(text)
-    if not args.no_record:
-        record_in_doc(text, SECTION)
+    publish(text, SECTION, record=not args.no_record)
     return 0
 
 

@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchdoc import machine, record_in_doc
+from benchdoc import load_average, machine, publish
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -165,13 +165,11 @@ def main(argv: list[str]) -> int:
         f"-- postgres: {'measuring' if args.measure_only else f'seeding {args.cases:,} cases and measuring'}"
     )
     result = run_worker(args)
-    args.load = f"{load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    args.load = load_average(load)
     if args.json:
         Path(args.json).write_text(json.dumps({"load": args.load, "result": result}))
     text = render(result, args)
-    print(text)
-    if not args.no_record:
-        record_in_doc(text, SECTION)
+    publish(text, SECTION, record=not args.no_record)
     return 0
 
 

@@ -28,6 +28,18 @@ def machine() -> str:
     )
 
 
+def load_average(at_start: float) -> str:
+    """The 1-minute load average at the start of a run (given) and now, as the sections record it."""
+    return f"{at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+
+
+def publish(text: str, heading: str, *, record: bool = True) -> None:
+    """Print a run's section, and unless told not to, record it in docs/benchmarks.md."""
+    print(text)
+    if record:
+        record_in_doc(text, heading)
+
+
 def section_bounds(doc: str, heading: str) -> tuple[int, int] | None:
     """Where the section under `heading` starts and ends (just after the newline before the next
     `## ` heading, or the end of the document); None when the document has no such section."""
