@@ -32,9 +32,7 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -42,9 +40,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchdoc import load_average, machine, publish, record_in_doc
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
-DOC = ROOT / "docs" / "benchmarks.md"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
 MARK = "created by CTM's bench/bench_cases.py"
@@ -130,18 +129,6 @@ def run_worker(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     raise SystemExit(f"{backend} worker failed (exit {proc.returncode})")
 
 
-def machine() -> str:
-    cores = os.cpu_count()
-    try:
-        mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
-        mem = f"{mem_kb / 2**20:.0f} GiB"
-    except (OSError, AttributeError):
-        mem = "? GiB"
-    return (
-        f"{cores} cores, {mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
-    )
-
-
 def command(args: argparse.Namespace) -> str:
     words = ["python bench/bench_cases.py", f"--cases {args.cases}", f"--samples {args.samples}"]
     if args.pg_db != "ctm_bench" and "postgres" in args.backends:
@@ -221,15 +208,6 @@ LIST_DESIGN = (
 )
 
 
-def record_in_doc(text: str) -> None:
-    """Replace only the '## Case register' section; other sections belong to other benchmarks."""
-    doc = DOC.read_text()
-    start = doc.index("## Case register")
-    following = doc.find("\n## ", start + 1)
-    end = len(doc) if following == -1 else following + 1
-    DOC.write_text(doc[:start] + text + ("\n" if following != -1 else "") + doc[end:])
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=200_000)
@@ -259,7 +237,7 @@ def main(argv: list[str]) -> int:
         args.pg_db = saved[0].get("pg_db", "ctm_bench")
         args.backends = ",".join(results)
         args.load = "; ".join(s.get("load", "not recorded") for s in saved)
-        record_in_doc(render(results, args))
+        record_in_doc(render(results, args), "## Case register")
         return 0
     results = {}
     load_at_start = os.getloadavg()[0]
@@ -269,14 +247,12 @@ def main(argv: list[str]) -> int:
         results[backend] = run_worker(backend, args)
         for name, t in results[backend]["timings"].items():
             print(f"   {name:<45} p50 {t['p50']:7.1f} ms   p95 {t['p95']:7.1f} ms", flush=True)
-    args.load = f"{load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    args.load = load_average(load_at_start)
     if args.json:
         saved = {"cases": args.cases, "samples": args.samples, "measure_only": args.measure_only, "pg_db": args.pg_db}
         Path(args.json).write_text(json.dumps({**saved, "load": args.load, "results": results}))
     text = render(results, args)
-    print(text)
-    if not args.no_record:
-        record_in_doc(text)
+    publish(text, "## Case register", record=not args.no_record)
     return 0
 
 

@@ -32,9 +32,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from benchdoc import load_average, machine, publish
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "bench")]
-DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## First run (make demo)"
 GOAL_S = 180.0
 READY_TIMEOUT_S = 900.0
@@ -110,8 +111,6 @@ def first_run(port: int, keep: bool) -> dict[str, float | str]:
 
 
 def render(steps: dict[str, float | str], load: str) -> str:
-    from bench_cases import machine
-
     total = float(steps["total"])
     lines = [
         SECTION,
@@ -141,17 +140,6 @@ def render(steps: dict[str, float | str], load: str) -> str:
     return "\n".join(lines)
 
 
-def record_in_doc(text: str) -> None:
-    doc = DOC.read_text()
-    if SECTION not in doc:
-        DOC.write_text(doc.rstrip("\n") + "\n\n" + text)
-        return
-    start = doc.index(SECTION)
-    following = doc.find("\n## ", start + 1)
-    end = len(doc) if following == -1 else following + 1
-    DOC.write_text(doc[:start] + text + ("\n" if following != -1 else "") + doc[end:])
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8790)
@@ -161,11 +149,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     load_start = os.getloadavg()[0]
     steps = first_run(args.port, args.keep)
-    load = f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    load = load_average(load_start)
     text = render(steps, load)
-    print(text)
-    if not args.no_record:
-        record_in_doc(text)
+    publish(text, SECTION, record=not args.no_record)
     return 0
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import signal
 import subprocess
@@ -31,6 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+from benchdoc import DOC, machine, record_in_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -54,7 +54,6 @@ UK = ROOT.parent / "shared" / "data" / "mse" / "UKdat.csv"
 PEER_VENV = ROOT / ".venv-bench-linkage"
 PEER_REQUIREMENTS = HERE / "requirements-linkage.txt"
 PEER_SCRIPT = HERE / "peer_recordlinkage.py"
-DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Linkage and multiple systems estimation"
 
 
@@ -234,10 +233,6 @@ def peer_versions(python: Path) -> str:
     return f"recordlinkage {rl} (pandas {pd_version}, scikit-learn {sk}), splink {splink.__version__}"
 
 
-def machine() -> str:
-    return f"{os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()}"
-
-
 def _load() -> str:
     return " / ".join(f"{v:.1f}" for v in os.getloadavg())
 
@@ -337,17 +332,6 @@ def _verdict(rows: list[dict[str, object]]) -> str:
     return f"{goal} {ahead}"
 
 
-def record_in_doc(text: str) -> None:
-    doc = DOC.read_text()
-    if SECTION not in doc:
-        DOC.write_text(doc.rstrip("\n") + "\n\n" + text)
-        return
-    start = doc.index(SECTION)
-    following = doc.find("\n## ", start + 1)
-    end = len(doc) if following == -1 else following + 1
-    DOC.write_text(doc[:start] + text + ("\n" if following != -1 else "") + doc[end:])
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=3000, help="people per generator setting (3,000)")
@@ -384,7 +368,7 @@ def main(argv: list[str]) -> int:
     print(json.dumps(results, indent=2))
     if not args.no_doc:
         command = "python bench/bench_linkage.py " + " ".join(argv) if argv else "make bench BENCH_ARGS=linkage"
-        record_in_doc(render(results, command.strip()))
+        record_in_doc(render(results, command.strip()), SECTION)
     return 0
 
 

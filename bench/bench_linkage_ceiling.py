@@ -18,12 +18,14 @@ each run). Run with `make bench BENCH_ARGS=linkage_ceiling`.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
 from pathlib import Path
 
 import pandas as pd
+from benchdoc import record_in_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -35,7 +37,6 @@ from linkage_lists import SETTINGS, make_lists  # noqa: E402  (path set just abo
 from ctm.linkage.engine import LinkSettings, cluster_pairs, evaluate, link_lists  # noqa: E402
 from ctm.linkage.engine.link.normalize import normalise_records  # noqa: E402
 
-DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Linkage: what the independent lists allow"
 FIELDS = ("birth_ymd", "birth_year", "sex", "citizenship", "document")
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
@@ -126,28 +127,16 @@ def render(rows: list[dict[str, object]], when: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def record_in_doc(text: str) -> None:
-    """Replace this script's section of docs/benchmarks.md (or add it after the linkage section)."""
-    doc = DOC.read_text()
-    if SECTION in doc:
-        start = doc.index(SECTION)
-        following = doc.find("\n## ", start + 1)
-        end = len(doc) if following == -1 else following + 1
-        DOC.write_text(doc[:start] + text + ("\n" if following != -1 else "") + doc[end:])
-        return
-    anchor = doc.find("\n## Linkage: history")
-    if anchor == -1:
-        DOC.write_text(doc.rstrip("\n") + "\n\n" + text)
-    else:
-        DOC.write_text(doc[:anchor + 1] + text + "\n" + doc[anchor + 1:])
-
-
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-doc", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--backends", help=argparse.SUPPRESS)  # run_all's common options
+    args = parser.parse_args(argv)
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     rows = [measure(name) for name in SETTINGS]
     print(json.dumps(rows, indent=2))
-    if "--no-doc" not in argv:
-        record_in_doc(render(rows, when))
+    if not args.no_doc:
+        record_in_doc(render(rows, when), SECTION, before="## Linkage: history")
     return 0
 
 

@@ -44,10 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchdoc import load_average, machine, publish, record_in_doc
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
 VAR = ROOT / "var" / "bench"
-DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Load and job isolation"
 PASSWORD = "ctm-demo-2026!"  # noqa: S105  (the fictional demo users' printed password)
 PORT = 8765
@@ -402,12 +403,6 @@ def wait_running(env: dict[str, str], run_id: int) -> None:
 # --- record ---------------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    from bench_cases import machine as describe
-
-    return describe()
-
-
 def table(runs: dict[str, dict[str, Any]]) -> list[str]:
     names = list(runs)
     pages = sorted({p for r in runs.values() for p in r["pages"]})
@@ -481,17 +476,6 @@ def _errors(r: dict[str, Any]) -> str:
     return "".join(notes)
 
 
-def record_in_doc(text: str) -> None:
-    doc = DOC.read_text()
-    if SECTION not in doc:
-        DOC.write_text(doc.rstrip("\n") + "\n\n" + text)
-        return
-    start = doc.index(SECTION)
-    following = doc.find("\n## ", start + 1)
-    end = len(doc) if following == -1 else following + 1
-    DOC.write_text(doc[:start] + text + ("\n" if following != -1 else "") + doc[end:])
-
-
 def granian_workers() -> int:
     """As many processes as `ctm serve` starts (CTM_WEB_WORKERS, or 2 × cores + 1)."""
     return int(os.environ.get("CTM_WEB_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
@@ -541,7 +525,7 @@ def main(argv: list[str]) -> int:
         merged = {k: v for s in saved for k, v in s["results"].items()}
         parts = sorted({p for s in saved for p in s["args"]["parts"].split(",")})
         args = argparse.Namespace(**{**saved[0]["args"], "parts": ",".join(parts), "merged": len(saved)})
-        record_in_doc(render(merged, args, "; ".join(s["load"] for s in saved)))
+        record_in_doc(render(merged, args, "; ".join(s["load"] for s in saved)), SECTION)
         return 0
     VAR.mkdir(parents=True, exist_ok=True)
     parts = args.parts.replace("load", "pg-load,sqlite-load").replace("pg-pg-load,sqlite-load", "pg-load").replace(
@@ -563,13 +547,11 @@ def main(argv: list[str]) -> int:
         env = env_for(pg)
         results["isolation"] = {**run_isolation(pg, probes_for(env), args), "data": pg_data}
         print(json.dumps({k: results["isolation"][k]["pages"] for k in ("quiet", "busy")}), flush=True)
-    load = f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    load = load_average(load_start)
     if args.json:
         Path(args.json).write_text(json.dumps({"args": vars(args), "load": load, "results": results}, indent=1))
     text = render(results, args, load)
-    print(text)
-    if not args.no_record:
-        record_in_doc(text)
+    publish(text, SECTION, record=not args.no_record)
     return 0
 
 

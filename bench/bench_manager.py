@@ -42,12 +42,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchdoc import load_average, machine, publish
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_cases  # after the path above: the case register's seeding and machine description
 
 ROOT = bench_cases.ROOT
-DOC = bench_cases.DOC
 SECTION = "## Manager views and my work"
 MARK = "created by CTM's bench/bench_manager.py"
 GOAL_MS = 100.0
@@ -108,7 +109,7 @@ def render(result: dict[str, Any], args: argparse.Namespace) -> str:
         "(see `bench/bench_manager.py`; written by the run)",
         "",
         f"Run on {datetime.date.today().isoformat()} with `{command(args)}`"  # noqa: DTZ011  (a date for people)
-        f' (`make bench BENCH_ARGS="manager --cases {args.cases}"`); machine: {bench_cases.machine()}, shared with '
+        f' (`make bench BENCH_ARGS="manager --cases {args.cases}"`); machine: {machine()}, shared with '
         f"other work while it ran (load average {args.load}), so figures are upper bounds. {result['server']}.",
         "",
         f"{result['cases']:,} fictional cases (the largest organization {result['largest_org_cases']:,}, its case "
@@ -146,17 +147,6 @@ def render(result: dict[str, Any], args: argparse.Namespace) -> str:
     return "\n".join(lines) + "\n"
 
 
-def record_in_doc(text: str) -> None:
-    doc = DOC.read_text()
-    if SECTION not in doc:
-        DOC.write_text(doc.rstrip("\n") + "\n\n" + text)
-        return
-    start = doc.index(SECTION)
-    following = doc.find("\n## ", start + 1)
-    end = len(doc) if following == -1 else following + 1
-    DOC.write_text(doc[:start] + text + ("\n" if following != -1 else "") + doc[end:])
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=200_000)
@@ -175,13 +165,11 @@ def main(argv: list[str]) -> int:
         f"-- postgres: {'measuring' if args.measure_only else f'seeding {args.cases:,} cases and measuring'}"
     )
     result = run_worker(args)
-    args.load = f"{load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    args.load = load_average(load)
     if args.json:
         Path(args.json).write_text(json.dumps({"load": args.load, "result": result}))
     text = render(result, args)
-    print(text)
-    if not args.no_record:
-        record_in_doc(text)
+    publish(text, SECTION, record=not args.no_record)
     return 0
 
 

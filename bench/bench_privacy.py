@@ -30,6 +30,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchdoc import DOC, machine, record_between
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out" / "privacy"
@@ -312,13 +314,8 @@ def synth_markdown(results: dict[str, object], command: str) -> str:
 
 def write_docs(markdown: str) -> None:
     """Replace the synthetic-data section of docs/benchmarks.md (between its markers) by this run's."""
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        print(f"docs not written: markers {START} ... {END} not found in {path}")
-        return
-    head, rest = text.split(START, 1)
-    path.write_text(head + markdown + rest.split(END, 1)[1], encoding="utf-8")
+    if not record_between(markdown, START, END):
+        print(f"docs not written: markers {START} ... {END} not found in {DOC}")
 
 
 def main() -> int:
@@ -333,7 +330,7 @@ def main() -> int:
     ensure_peer_venv()
     started = datetime.now(UTC).isoformat(timespec="minutes")
     results: dict[str, object] = {
-        "date": started, "machine": f"{platform.node()} {platform.platform()} {os.cpu_count()} cores",
+        "date": started, "machine": machine(),
         "python": platform.python_version(), "peers": peer_versions(),
     }
     if args.only in ("all", "kanon"):

@@ -168,3 +168,42 @@ def _directory_and_fund_are_filled():
     assert states[RequestState.SUBMITTED] >= 2 and states[RequestState.IN_REVIEW] >= 2
     assert states[RequestState.DISBURSED] >= 1
     assert {r.organization.code for r in queue} == {o.code for o in DEMO_ORGS}
+
+
+def test_an_interrupted_demo_leaves_nothing_and_the_next_run_loads_it(db, monkeypatch):
+    """Stopped in its last step (the fund), the demo has loaded nothing: no half demo that the next
+    run would take for a loaded one."""
+    from ctm.funds.management.commands import demo_funds
+
+    def stopped() -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(demo_funds, "load_fund_demo", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        run_demo(3, cases=30)
+    assert not Organization.objects.exists() and not Case.objects.exists()
+
+    monkeypatch.undo()
+    numbers, out = run_demo(3, cases=30)
+    assert len(numbers) == 30 and "already loaded" not in out
+    assert verify_chain()[1] == []
+
+
+def test_demo_cases_are_written_with_few_statements(db):
+    """A budget of statements per case written through the domain functions, the same for every
+    case (185 before the write checks were answered once per case and the activity log stopped
+    re-reading its head)."""
+    per_case = (_statements_to_load(40) - _statements_to_load(0)) / 40
+    assert per_case < 145, per_case
+
+
+def _statements_to_load(cases: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ctm.cases.demo_data import load_demo
+
+    with pytest.raises(Rollback), transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        as_in_production(load_demo, cases, 9)
+        raise Rollback
+    return len(queries)

@@ -56,3 +56,19 @@ def test_runserver_is_djangos_development_server():
     from django.core.management import get_commands
 
     assert get_commands()["runserver"] in {"django.core", "django.contrib.staticfiles"}
+
+
+def test_the_worker_starts_up_while_the_static_files_are_collected(db, monkeypatch, started):
+    """The job worker boots (a Django process of its own) beside collectstatic, not after it: /readyz
+    waits for its first heartbeat. A failed collectstatic stops it again."""
+    order: list[str] = []
+    monkeypatch.setattr(serve, "start_worker", lambda: order.append("worker") or "worker")
+
+    def collect(name: str, **kw: object) -> None:
+        order.append(name)
+        raise CommandError("disk full")
+
+    monkeypatch.setattr(serve, "call_command", collect)
+    with pytest.raises(CommandError, match="disk full"):
+        call_command("serve")
+    assert order == ["worker", "collectstatic"] and started["stopped"] == ["worker"]

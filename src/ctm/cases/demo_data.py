@@ -1005,6 +1005,7 @@ def load_demo(
     """Create the demo organizations, users and `n_cases` cases (batches of `batch` per transaction)."""
     from django.db import transaction
 
+    from ctm.cases.domain.queries.cases import write_checks_memo
     from ctm.core.scopes import organization_scope
 
     teams, users = create_organizations_and_users()
@@ -1013,7 +1014,8 @@ def load_demo(
         chunk: Sequence[CasePlan] = plans[start : start + batch]
         with transaction.atomic():
             for plan in chunk:
-                with organization_scope(teams[plan.org].organization):  # as the org's own staff
+                # as the org's own staff; each case is new and unseen until the commit (write_checks_memo)
+                with organization_scope(teams[plan.org].organization), write_checks_memo(keep=True):
                     load_case(plan, teams)
         if progress:
             progress(len(chunk))

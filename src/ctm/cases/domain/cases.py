@@ -21,6 +21,7 @@ from ctm.cases.domain.common import (
     snapshot,
 )
 from ctm.cases.domain.persons import build_person, refresh_indexes, sync_minor_flag
+from ctm.cases.domain.queries.cases import forget_write_checks
 from ctm.cases.domain.queries.consent import may
 from ctm.cases.domain.queries.requirements import StageConditionsMissing, missing_for_stage
 from ctm.cases.enums import CLOSED_STATUSES, CaseStatus, ClosureReason, ConsentScope, Stage
@@ -94,6 +95,7 @@ def update_case(case: Case, *, by: Membership, data: dict[str, Any], version: in
         bump_version(case, version, changed=bool(changed))
         if changed:
             case.save(update_fields=[*changed, "updated_at"])
+            forget_write_checks()  # the office may have changed
             log_change("cases.case.updated", by, case, _ids(old), _ids(snapshot(case, CASE_FIELDS)))
     return case
 
@@ -131,6 +133,7 @@ def assign_case(case: Case, *, by: Membership, owner: Any = None, assignees: lis
             if before != after:
                 changes["assignees"] = [sorted(before), sorted(after)]
         if changes:
+            forget_write_checks()
             log_case("cases.case.assigned", by, case, changes)
     return case
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -55,6 +56,31 @@ def _head() -> ChainHead:
     return head
 
 
+class _LastHead(threading.local):
+    """The head this thread last moved the chain to: most often still the head at its next entry."""
+
+    last_hash: str | None = None
+
+
+_last_head = _LastHead()
+
+
+def _advance_head(entry: ActivityLog) -> bool:
+    """Move the head from the hash this thread last wrote to `entry`'s, and say whether it was still
+    there: a compare-and-set that takes the head's row lock as a locked read would. When it was not
+    (another process wrote since, a rollback undid our entry, a re-seal, a new database), nothing
+    is written and the caller reads the head under lock instead."""
+    expected = _last_head.last_hash
+    if expected is None:
+        return False
+    head = ChainHead(pk=1, last_hash=entry.hash, key_id=entry.key_id)
+    head.mac = head.compute_mac()
+    moved = ChainHead.objects.filter(pk=1, last_hash=expected).update(
+        last_hash=head.last_hash, key_id=head.key_id, mac=head.mac
+    )
+    return moved == 1
+
+
 def record(
     action: str,
     *,
@@ -66,7 +92,6 @@ def record(
 ) -> ActivityLog:
     """Append one entry, chained to the previous one. Runs inside the caller's transaction."""
     with transaction.atomic():
-        head = _head()
         entry = ActivityLog(
             created_at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,
@@ -77,13 +102,18 @@ def record(
             object_id=str(obj.pk) if obj is not None else "",
             object_label=label[:120],
             changes=changes or {},
-            prev_hash=head.last_hash,
+            prev_hash=_last_head.last_hash or "",
             key_id=audit_crypto.current_key_id(),
         )
         entry.payload_digest = entry.compute_payload_digest()
         entry.hash = entry.compute_hash()
+        if not _advance_head(entry):
+            head = _head()
+            entry.prev_hash = head.last_hash
+            entry.hash = entry.compute_hash()
+            head.move_to(entry.hash)
         entry.save()
-        head.move_to(entry.hash)
+        _last_head.last_hash = entry.hash
         return entry
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -29,12 +33,14 @@ __all__ = [  # the list's doors live in listing.py; they are named here with the
     "cases_for_user",
     "duplicate_candidates",
     "filter_cases",
+    "forget_write_checks",
     "get_case_for_user",
     "listed",
     "may_write_case",
     "search_by_document",
     "search_by_name_and_birth",
     "view_person",
+    "write_checks_memo",
 ]
 
 
@@ -79,8 +85,54 @@ def _refused(membership: Any, number: str) -> NoReturn:
 
 
 def may_write_case(membership: Any, case: Case) -> bool:
-    q = writable_cases_q(membership)
+    """Whether the membership may change the case, read from the database (one statement), or
+    inside `write_checks_memo` once per membership state and case."""
+    memo = _write_checks.get()
+    if memo is None or membership is None or not connection.in_atomic_block:
+        return _may_write_case(membership, case)
+    key = (_membership_state(membership), case.pk)
+    if key not in memo:
+        memo[key] = _may_write_case(membership, case)
+    return memo[key]
+
+
+def _may_write_case(membership: Any, case: Case) -> bool:
+    q = writable_cases_q(membership, case_id=case.pk)
     return q is not None and Case.objects.filter(q, pk=case.pk).exists()
+
+
+def _membership_state(membership: Any) -> tuple[Any, ...]:
+    """Everything about the membership that the answer may depend on, as it is now: each field
+    (role, office, active...) and its organization's caseworker scope. Another state, another key."""
+    fields = tuple(getattr(membership, f.attname) for f in membership._meta.concrete_fields)
+    return (*fields, membership.organization.caseworker_scope)
+
+
+_write_checks: ContextVar[dict[tuple[Any, ...], bool] | None] = ContextVar("write_checks", default=None)
+
+
+@contextmanager
+def write_checks_memo(*, keep: bool = False) -> Iterator[None]:
+    """Inside the block, `may_write_case` derives each answer once per (membership state, case).
+
+    For a loader that writes cases it created in its own transaction, still open (`ctm demo`):
+    until it commits no one else sees those cases, so no one else can change who may write them.
+    Its own changes of who may (owner, office, assignments) clear the answers (`forget_write_checks`);
+    a changed membership or caseworker scope is another key; outside a transaction nothing is kept.
+    Not for requests: their cases are committed, and others may change them between two checks.
+    With `keep`, an enclosing block's answers stay in use (a new one opens only when there is none)."""
+    token = _write_checks.set(_write_checks.get() if keep and _write_checks.get() is not None else {})
+    try:
+        yield
+    finally:
+        _write_checks.reset(token)
+
+
+def forget_write_checks() -> None:
+    """Called by the writes that change who may write a case (owner, office, assignments)."""
+    memo = _write_checks.get()
+    if memo is not None:
+        memo.clear()
 
 
 def view_person(membership: Any, case: Case, *, purpose: str = "case page") -> Person:

@@ -22,7 +22,7 @@ from functools import reduce
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Lookup, Q, QuerySet
+from django.db.models import Exists, F, Lookup, Q, QuerySet
 
 from ctm.cases.models import CaseAssignment, CaseShare
 from ctm.cases.rules import can_read_cases, can_write_cases
@@ -99,9 +99,8 @@ def readable_scope(membership: Any, organizations: list[int] | None = None) -> I
         yield
 
 
-def _own_or_assigned_q(membership: Any) -> Q:
+def _own_or_assigned_q(membership: Any, assigned: Q | None) -> Q:
     own = Q(owner_id=membership.user_id)
-    assigned = assigned_case_ids_q(membership)
     if assigned is not None:
         own |= assigned
     if membership.organization.caseworker_scope == CaseworkerScope.OFFICE and membership.office_id:
@@ -123,7 +122,7 @@ def visible_case_parts(membership: Any) -> list[Q]:
         return [mine] if shared is None else [mine, shared]
     if membership.role == Role.AUDITOR:
         return [mine]
-    return [mine & _own_or_assigned_q(membership)]
+    return [mine & _own_or_assigned_q(membership, assigned_case_ids_q(membership))]
 
 
 def visible_cases_q(membership: Any) -> Q | None:
@@ -132,13 +131,21 @@ def visible_cases_q(membership: Any) -> Q | None:
     return reduce(operator.or_, parts) if parts else None
 
 
-def writable_cases_q(membership: Any) -> Q | None:
-    """Cases this membership may change: never shared-in cases, never for auditors."""
+def writable_cases_q(membership: Any, *, case_id: int | None = None) -> Q | None:
+    """Cases this membership may change: never shared-in cases, never for auditors.
+
+    With `case_id`, the same filter for the one question "may it change this case?", answerable in
+    one statement: the membership's assignment to that case is a subquery, where the list of cases
+    assigned to it would be a query of its own first."""
     if not can_write_cases(membership):
         return None
     if membership.role == Role.CASE_MANAGER:
         return Q(organization_id=membership.organization_id)
-    return Q(organization_id=membership.organization_id) & _own_or_assigned_q(membership)
+    if case_id is None:
+        assigned = assigned_case_ids_q(membership)
+    else:
+        assigned = Q(Exists(CaseAssignment.objects.filter(case_id=case_id, user_id=membership.user_id)))
+    return Q(organization_id=membership.organization_id) & _own_or_assigned_q(membership, assigned)
 
 
 def attachments_readable(membership: Any, case: Any) -> bool:

@@ -2,6 +2,7 @@
 
 Seeded and reproducible: the same `--seed` and `--cases` give the same case numbers and stages.
 Run twice, it leaves existing demo data alone (use `--reset` to start again from an empty database).
+It loads in one transaction: interrupted, it leaves nothing, and the next run loads the demo again.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connections
+from django.db import connections, transaction
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ctm.cases import demo_data
+from ctm.cases.domain.queries.cases import write_checks_memo
 
 
 class Command(BaseCommand):
@@ -46,6 +48,18 @@ class Command(BaseCommand):
             self.print_users(console, demo_data.demo_users())
             return
         started = time.monotonic()
+        # All or nothing: an interrupted run leaves no demo behind, and the next one starts again.
+        # Every case is created in this transaction, unseen by anyone else until it commits.
+        with transaction.atomic(), write_checks_memo():
+            users, plans = self.load(console, cases, seed)
+        elapsed = time.monotonic() - started
+        console.print(
+            f"Loaded {len(demo_data.DEMO_ORGS)} organizations, {len(users)} users and {len(plans)} cases "
+            f"in {elapsed:.1f} s (seed {seed})."
+        )
+        self.print_users(console, users)
+
+    def load(self, console: Console, cases: int, seed: int) -> tuple[list[Any], list[Any]]:
         with Progress(
             TextColumn("Generating cases"),
             BarColumn(),
@@ -60,12 +74,7 @@ class Command(BaseCommand):
             if hasattr(config, "load_demo"):
                 console.print(f"Loaded {config.load_demo(seed)}.")
         call_command("demo_funds", stdout=self.stdout)  # the funds app sits above cases: by name
-        elapsed = time.monotonic() - started
-        console.print(
-            f"Loaded {len(demo_data.DEMO_ORGS)} organizations, {len(users)} users and {len(plans)} cases "
-            f"in {elapsed:.1f} s (seed {seed})."
-        )
-        self.print_users(console, users)
+        return users, plans
 
     def reset(self, yes: bool) -> None:
         db = settings.DATABASES["default"]

@@ -86,12 +86,12 @@ class Command(BaseCommand):
         refuse_pending_migrations()
         if host not in settings.ALLOWED_HOSTS and host not in ("0.0.0.0", "::"):  # noqa: S104  (a check, not a bind)
             self.stderr.write(f"Note: {host} is not in CTM_ALLOWED_HOSTS; requests to it will be refused.")
-        call_command("collectstatic", interactive=False, verbosity=0)
-        connections.close_all()  # the web processes open their own
-        worker = None if no_worker else start_worker()
-        self.stdout.write(f"CTM on http://{host}:{port}/  (Ctrl+C to stop)")
-        self.stdout.flush()
+        worker = None if no_worker else start_worker()  # it starts up while the static files are collected
         try:
+            call_command("collectstatic", interactive=False, verbosity=0)
+            connections.close_all()  # the web processes open their own
+            self.stdout.write(f"CTM on http://{host}:{port}/  (Ctrl+C to stop)")
+            self.stdout.flush()
             run_gunicorn(gunicorn_options(host, port, workers or web_workers()))
         finally:
             if worker is not None:

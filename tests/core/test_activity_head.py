@@ -1,0 +1,49 @@
+"""Appending to the chain without re-reading the head: a compare-and-set on the hash this thread last
+wrote. Whenever that hash is no longer the head (an entry rolled back, another writer), the entry
+chains on the real head, read under lock: the chain never forks."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from ctm.core.domain import activity
+from ctm.core.domain.activity import record, verify_chain
+from ctm.core.models import ActivityLog, ChainHead
+
+
+class Rollback(Exception):
+    pass
+
+
+def entry(label: str) -> ActivityLog:
+    return record("core.test.entry", actor="test", label=label)
+
+
+def test_consecutive_entries_chain_without_reading_the_head(db, django_assert_num_queries):
+    first = entry("first")
+    with django_assert_num_queries(4):  # savepoint, head moved by compare-and-set, entry, release
+        second = entry("second")
+    assert second.prev_hash == first.hash
+    assert ChainHead.objects.get(pk=1).last_hash == second.hash
+    assert verify_chain()[1] == []
+
+
+def test_an_entry_rolled_back_is_not_chained_on(db):
+    first = entry("first")
+    with pytest.raises(Rollback), transaction.atomic():
+        entry("undone")
+        raise Rollback
+    third = entry("third")
+    assert third.prev_hash == first.hash
+    assert verify_chain()[1] == []
+
+
+def test_an_entry_of_another_writer_is_chained_on(db):
+    first = entry("first")
+    activity._last_head.last_hash = None  # another process: it knows no head of its own
+    theirs = entry("theirs")
+    activity._last_head.last_hash = first.hash  # back in this one: its last write is no longer the head
+    mine = entry("mine")
+    assert mine.prev_hash == theirs.hash
+    assert verify_chain()[1] == []
