@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_zxcvbn_password_validator",  # no models: installed for its translations (the strength rule's words)
     "ctm.core",
     "ctm.accounts",
     "ctm.cases",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 
 import pytest
@@ -89,7 +90,15 @@ def test_validators_refuse_weak_passwords_everywhere(personas, weak):
 
     with pytest.raises(CommandError, match="Password refused"):
         call_command(
-            "createuser", "weak", "--org", "CHI", "--role", "caseworker", "--password", weak, stdout=io.StringIO()
+            "createuser",
+            "weak",
+            "--org",
+            "CHI",
+            "--role",
+            "caseworker",
+            "--password",
+            weak,
+            stdout=io.StringIO(),
         )
     client = Client()
     client.force_login(personas.org_admin.user)
@@ -102,3 +111,23 @@ def test_validators_refuse_weak_passwords_everywhere(personas, weak):
 def test_password_like_the_username_is_refused(personas):
     with pytest.raises(InvalidTransition):
         passwords.reset_password(personas.caseworker, by=personas.org_admin, password="caseworker2026")
+
+
+def test_the_password_rules_read_in_french(personas):
+    """The strength rule's help text and its refusal (zxcvbn's words) are in the reader's language."""
+    client = password_only("caseworker")
+    page = html.unescape(
+        client.get(reverse("accounts:password_change"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    )
+    assert "Il n'y a pas de règle absolue" in page
+    assert "There is no specific rule" not in page and "We expect a password" not in page
+    refused = html.unescape(
+        client.post(
+            reverse("accounts:password_change"),
+            {"old_password": PASSWORD, "new_password1": "qwertyuiopas", "new_password2": "qwertyuiopas"},
+            HTTP_ACCEPT_LANGUAGE="fr",
+        ).content.decode()
+    )
+    assert "Attention :" in refused or "Conseil :" in refused or "Attention :" in refused
+    for english in ("Warning:", "Advice:", "is too easy", "Add another word"):
+        assert english not in refused, english

@@ -310,3 +310,20 @@ def test_the_timeline_labels_other_records_values_and_lists(personas):
         "Methods of control: Debt bondage, False promises",
         "Shelter: Casa Speranta",
     ]
+
+
+def test_route_events_keep_their_day(client, personas):
+    """The route section shows the day an event began and ended, as recorded (not only its month)."""
+    screening_domain.add_event(
+        personas.case,
+        by=personas.caseworker,
+        data={
+            "event_type": "Transit",
+            "country": "RO",
+            "start_date": datetime.date(2025, 6, 14),
+            "end_date": datetime.date(2025, 6, 20),
+        },
+    )
+    body = page(client, personas)
+    route = body[body.index('id="route"') :].split("</section>")[0]
+    assert "2025-06-14" in route and "2025-06-20" in route

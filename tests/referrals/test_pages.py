@@ -156,3 +156,15 @@ def test_the_case_page_lists_its_referrals_for_its_organization_only(client, per
     body = client.get(reverse("cases:detail", args=[personas.case.number])).content.decode()
     assert reverse("referrals:detail", args=[referral.pk]) in body and "Outsider NGO" in body
     assert SECRET not in body  # the reason stays on the referral's page (a logged read)
+
+
+def test_the_shared_events_name_their_country_in_the_readers_language(client, personas):
+    """The receiver reads "Moldova, Republic of" (French: "Moldova, République de"), not "MD"."""
+    referral = refer(personas, parts=("identity", "events"))
+    client.force_login(personas.outsider.user)
+    client.post(reverse("referrals:accept", args=[referral.pk]))
+    body = _detail(client, referral)
+    events = body[body.index("<h3>Trafficking events</h3>") :].split("</ul>")[0]
+    assert "Moldova, Republic of" in events and " MD " not in events
+    french = client.get(reverse("referrals:detail", args=[referral.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Moldova, République de" in french.content.decode()

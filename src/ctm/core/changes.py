@@ -21,7 +21,7 @@ without a label.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from ctm.core.domain.activity import MASK
 from ctm.core.interfaces.choices import country_name, language_name
 from ctm.core.models import Office, Organization
+from ctm.core.purposes import purpose_text
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Vocabulary:
     lists: dict[str, Any] = field(default_factory=dict)  # key → choices (an enum or pairs) of its codes
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key logged under other fields' names
     summaries: set[str] = field(default_factory=set)  # structured values (weights): the label alone
+    phrases: dict[str, Callable[[Any], str | None]] = field(default_factory=dict)  # key → its value's text
 
 
 VOCABULARY = Vocabulary(
@@ -74,6 +76,7 @@ VOCABULARY = Vocabulary(
     offices={"office"},
     organizations={"reader_organization"},
     summaries={"legacy_problems", "previous_head"},
+    phrases={"purpose": purpose_text},  # stored in English, read in the reader's language
 )
 
 
@@ -205,7 +208,9 @@ def _named(key: str, value: Any, names: Names) -> str | None:
 
 
 def _coded(key: str, fields: list[Any], value: Any) -> str | None:
-    """The label of a code: a declared list's, a field's choice, a country's or a language's name."""
+    """The label of a code: a declared phrase's or list's, a field's choice, a country's or a language's name."""
+    if key in VOCABULARY.phrases and (text := VOCABULARY.phrases[key](value)) is not None:
+        return text
     if key in VOCABULARY.lists:
         choices = VOCABULARY.lists[key]
         return str(dict(getattr(choices, "choices", choices)).get(value, value))

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-import pycountry
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +19,7 @@ from ctm.assistance.enums import (
     ServiceStatus,
     SupportType,
 )
+from ctm.core.interfaces import choices
 from ctm.core.interfaces.choices import with_blank
 from ctm.core.interfaces.widgets import DateInput, Textarea
 
@@ -29,10 +28,9 @@ TEXT = Textarea(attrs={"rows": 3})
 NOT_ASSESSED = [("", _("Not assessed"))]
 
 
-@lru_cache(maxsize=1)
-def currency_choices() -> tuple[tuple[str, str], ...]:
-    """ISO 4217 codes (pycountry), the code first: people type and recognise "EUR", "MDL"."""
-    return (("", "—"), *sorted((c.alpha_3, f"{c.alpha_3} · {c.name}") for c in pycountry.currencies))
+def currency_choices() -> list[tuple[str, str]]:
+    """ISO 4217 codes, the code first, names in the reader's language; none chosen to start with."""
+    return [("", "—"), *choices.currency_choices()]
 
 
 def _factor_field(code: str) -> str:

@@ -8,6 +8,7 @@ one (`run_action`) every declared POST-only button, so each keeps the same door 
 - the case through its door with `write=True` (`load_case`: 404 for "missing" and "not yours", the
   auditor's read-only membership refused, a shared-in case's scope widened for the request);
 - `manage=True`: a case manager only (403 after the 404 of the door, as before);
+- `own=True`: the case's own organization only, not a partner the case is shared with (403);
 - `find`: the record named by the URL's `pk`, of this case only (404 otherwise);
 - the domain function does the rest: permission re-check, row lock, version check, activity log.
 
@@ -80,6 +81,7 @@ class Part:
     anchor: str = ""  # the section the page goes back to, and the one updated in place (htmx)
     manage: bool = False
     find: Callable[[Case, int], Any] | None = None
+    own: bool = False
     template: str = "cases/form.html"
     context: Callable[[Edit], dict[str, Any]] | None = None  # more for the template
     back: Callable[[Case, str], str] = back_to_case
@@ -98,12 +100,15 @@ class Action:
     anchor: str = ""
     manage: bool = False
     find: Callable[[Case, int], Any] | None = None
+    own: bool = False
     back: Callable[[Case, str], str] = back_to_case
 
 
 def _open(request: HttpRequest, number: str, pk: int | None, declared: Part | Action, kwargs: dict) -> Edit:
     by, case = load_case(request, number, write=True)
     if declared.manage and not can_manage_cases(by):
+        raise PermissionDenied
+    if declared.own and case.organization_id != by.organization_id:
         raise PermissionDenied
     obj = declared.find(case, pk) if declared.find is not None and pk is not None else None
     return Edit(request, by, case, obj, kwargs)

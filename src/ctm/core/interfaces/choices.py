@@ -1,4 +1,5 @@
-"""Country and language choices and names, localized from pycountry (ISO 3166 / ISO 639)."""
+"""Country, language and currency choices and names, localized from pycountry (ISO 3166 / ISO 639 /
+ISO 4217)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,18 @@ def _languages(lang: str) -> tuple[tuple[str, str], ...]:
     tr = gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
     items = [(lg.alpha_2, tr.gettext(lg.name)) for lg in pycountry.languages if hasattr(lg, "alpha_2")]
     return tuple(sorted(items, key=lambda kv: kv[1]))
+
+
+@lru_cache(maxsize=8)
+def _currencies(lang: str) -> tuple[tuple[str, str], ...]:
+    tr = gettext.translation("iso4217", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+    return tuple(sorted((c.alpha_3, f"{c.alpha_3} · {tr.gettext(c.name)}") for c in pycountry.currencies))
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    """ISO 4217 codes, the code first (people type and recognise "EUR", "MDL"), then the name in the
+    reader's language."""
+    return list(_currencies((get_language() or "en")[:2]))
 
 
 def country_choices() -> list[tuple[str, str]]:

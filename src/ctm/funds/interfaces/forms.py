@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-import pycountry
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ctm.core.enums import Role
-from ctm.core.interfaces.choices import country_choices, with_blank
+from ctm.core.interfaces.choices import country_choices, currency_choices, with_blank
 from ctm.core.interfaces.widgets import DateInput, Textarea
 from ctm.core.models import Membership
 from ctm.funds.enums import BudgetCategory, Decision, DocumentKind
@@ -20,15 +18,6 @@ from ctm.funds.enums import BudgetCategory, Decision, DocumentKind
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 RATE = {"max_digits": 18, "decimal_places": 8, "min_value": Decimal("0.00000001"), "required": False}
 DATE = DateInput()  # ISO whatever the language (ctm.core.interfaces.widgets)
-
-
-@lru_cache(maxsize=1)
-def _currencies() -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((c.alpha_3, f"{c.alpha_3} · {c.name}") for c in pycountry.currencies))
-
-
-def currency_choices() -> list[tuple[str, str]]:
-    return list(_currencies())
 
 
 class FundForm(forms.Form):

@@ -120,6 +120,7 @@ def estimate_context(estimate: Estimate) -> dict[str, Any]:
         "estimate_text": fmt(result["estimate"]),
         "lower_text": fmt(result["lower"]),
         "upper_text": fmt(result["upper"]),
+        "interval_text": interval_label(str(result.get("interval", "")).replace("-", "_")),
         "unseen_text": fmt(result["estimate"] - result["observed"]),
         "level_pct": round(100 * result["level"]),
         "method_label": METHOD_LABELS.get(result["method"], result["method"]),

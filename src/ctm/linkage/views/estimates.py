@@ -1,33 +1,24 @@
-"""The estimation pages: list, new estimate (upload or a run's clusters), result, reports, delete."""
+"""The estimation pages: new estimate (upload or a run's clusters), result, reports. Its progress
+fragment, its deletion and the list are a job's (`ctm.linkage.views.jobs`)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
-from ctm.core.views.progress import progress_response
 from ctm.linkage.domain import estimates as domain
-from ctm.linkage.domain.estimate_job import mark_interrupted
-from ctm.linkage.domain.queries.estimates import estimates_for_user, get_estimate_for_user
+from ctm.linkage.domain.queries.estimates import get_estimate_for_user
 from ctm.linkage.domain.queries.runs import runs_for_user
-from ctm.linkage.enums import ESTIMATE_STAGES, EstimateSource, JobStatus
+from ctm.linkage.enums import EstimateSource, JobStatus
 from ctm.linkage.interfaces.forms import EstimateForm
 from ctm.linkage.interfaces.reports import estimate_context, html_report, pdf_report
-from ctm.linkage.views.helpers import add_errors, data_manager, job_context, page_of
+from ctm.linkage.views.helpers import add_errors, data_manager
+from ctm.linkage.views.jobs import ESTIMATE
 
 GET_POST = require_http_methods(["GET", "POST"])
-
-
-@login_required
-def estimate_list(request: HttpRequest) -> HttpResponse:
-    membership = data_manager(request)
-    page = page_of(request, estimates_for_user(membership).order_by("-created_at", "-id"))
-    return render(request, "linkage/estimates.html", {"page": page})
 
 
 @login_required
@@ -56,25 +47,11 @@ def new_estimate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = data_manager(request)
-    estimate = get_estimate_for_user(membership, pk)
-    mark_interrupted(estimate)
+    _membership, estimate = ESTIMATE.open(request, pk)
     if not estimate.done:  # queued, running or failed: its progress or its error
-        progress = reverse("linkage:estimate_progress", args=[estimate.pk])
-        context = {"estimate": estimate, **job_context(request, estimate, ESTIMATE_STAGES, progress)}
+        context = {"estimate": estimate, **ESTIMATE.progress_context(request, estimate)}
         return render(request, "linkage/estimate.html", context)
     return render(request, "linkage/estimate.html", estimate_context(estimate))
-
-
-@login_required
-@require_GET
-def estimate_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress part of the estimate's page, polled while it runs (the page's own door)."""
-    membership = data_manager(request)
-    estimate = get_estimate_for_user(membership, pk)
-    mark_interrupted(estimate)
-    context = job_context(request, estimate, ESTIMATE_STAGES, request.path)
-    return progress_response(request, "linkage/_job_progress.html", context, running=estimate.running)
 
 
 @login_required
@@ -93,19 +70,3 @@ def estimate_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="ctm-estimate-{estimate.pk}.{fmt}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@login_required
-@GET_POST
-def delete_estimate(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = data_manager(request)
-    estimate = get_estimate_for_user(membership, pk)
-    mark_interrupted(estimate)
-    if request.method == "POST":
-        try:
-            domain.delete_estimate(estimate, by=membership)
-        except ValidationError as exc:  # still being computed
-            messages.error(request, " ".join(exc.messages))
-            return redirect("linkage:estimate", pk=estimate.pk)
-        return redirect("linkage:estimates")
-    return render(request, "linkage/confirm_delete.html", {"object": estimate, "kind": "estimate"})

@@ -1,18 +1,15 @@
-"""Linkage runs: list, new run, the run (its progress while it links; then histogram, threshold,
-clusters), clerical review, delete."""
+"""Linkage runs: new run, the run (its progress while it links; then histogram, threshold,
+clusters), clerical review. Its progress fragment, its deletion and the list are a job's (`ctm.linkage.views.jobs`)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from ctm.core.views.progress import progress_response
 from ctm.linkage.domain import runs as domain
 from ctm.linkage.domain.queries.runs import (
     REVIEW_MARGIN,
@@ -20,16 +17,15 @@ from ctm.linkage.domain.queries.runs import (
     get_run_for_user,
     review_queue,
     run_overlap_rows,
-    runs_for_user,
     view_pair,
 )
-from ctm.linkage.domain.run_job import mark_interrupted
-from ctm.linkage.enums import RUN_STAGES, Decision
+from ctm.linkage.enums import Decision
 from ctm.linkage.interfaces import charts
 from ctm.linkage.interfaces.forms import DecisionForm, RunForm, ThresholdForm
 from ctm.linkage.models import LinkageRun
 from ctm.linkage.phrases import blocking_text
-from ctm.linkage.views.helpers import add_errors, data_manager, job_context, page_of
+from ctm.linkage.views.helpers import add_errors, data_manager
+from ctm.linkage.views.jobs import RUN
 
 GET_POST = require_http_methods(["GET", "POST"])
 FIELDS = [
@@ -40,13 +36,6 @@ FIELDS = [
     ("citizenship", _("Citizenship")),
     ("document_number", _("Document number")),
 ]
-
-
-@login_required
-def run_list(request: HttpRequest) -> HttpResponse:
-    membership = data_manager(request)
-    page = page_of(request, runs_for_user(membership).order_by("-created_at", "-id"))
-    return render(request, "linkage/runs.html", {"page": page})
 
 
 @login_required
@@ -77,10 +66,7 @@ def new_run(request: HttpRequest) -> HttpResponse:
 
 def _run_page(request: HttpRequest, run: LinkageRun, form: ThresholdForm, status: int = 200) -> HttpResponse:
     if not run.done:  # queued, running or failed: its progress or its error
-        progress = reverse("linkage:run_progress", args=[run.pk])
-        return render(
-            request, "linkage/run.html", {"run": run, **job_context(request, run, RUN_STAGES, progress)}
-        )
+        return render(request, "linkage/run.html", {"run": run, **RUN.progress_context(request, run)})
     lists, rows = run_overlap_rows(run)
     context = {
         "run": run,
@@ -96,21 +82,8 @@ def _run_page(request: HttpRequest, run: LinkageRun, form: ThresholdForm, status
 
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = data_manager(request)
-    run = get_run_for_user(membership, pk)
-    mark_interrupted(run)
+    _membership, run = RUN.open(request, pk)
     return _run_page(request, run, ThresholdForm(initial={"threshold": run.threshold}))
-
-
-@login_required
-@require_GET
-def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress part of the run's page, polled while it runs (the page's own door)."""
-    membership = data_manager(request)
-    run = get_run_for_user(membership, pk)
-    mark_interrupted(run)
-    context = job_context(request, run, RUN_STAGES, request.path)
-    return progress_response(request, "linkage/_job_progress.html", context, running=run.running)
 
 
 @login_required
@@ -171,19 +144,3 @@ def decide(request: HttpRequest, pk: int, pair_pk: int) -> HttpResponse:
     if waiting:  # the reviewer goes on to the next pair near the threshold
         return redirect("linkage:pair", pk=run.pk, pair_pk=waiting[0].pk)
     return redirect("linkage:review", pk=run.pk)
-
-
-@login_required
-@GET_POST
-def delete_run(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = data_manager(request)
-    run = get_run_for_user(membership, pk)
-    mark_interrupted(run)
-    if request.method == "POST":
-        try:
-            domain.delete_run(run, by=membership)
-        except ValidationError as exc:  # still linking
-            messages.error(request, " ".join(exc.messages))
-            return redirect("linkage:run", pk=run.pk)
-        return redirect("linkage:runs")
-    return render(request, "linkage/confirm_delete.html", {"object": run, "kind": "run"})

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from matplotlib.figure import Figure
 
 from ctm.core.pdf import html_to_pdf
@@ -20,15 +21,23 @@ from ctm.privacy.enums import SYNTHESIS_METHODS, ReleaseMethod
 from ctm.privacy.models import Release
 
 Rows = list[tuple[str, str]]
-DOMAIN_SOURCES = {
-    "CTDC codebook": _("the CTDC codebook"),
-    "domain file": _("the domain file uploaded with the release"),
-    "as recorded": _("the values as recorded"),
+DOMAIN_SOURCES = {  # lazy: read in the reader's language, not the language of the first import
+    "CTDC codebook": gettext_lazy("the CTDC codebook"),
+    "domain file": gettext_lazy("the domain file uploaded with the release"),
+    "as recorded": gettext_lazy("the values as recorded"),
+}
+HIERARCHY_KINDS = {  # the engine's kinds of generalization hierarchy (ctm.privacy.engine.hierarchies)
+    "flag": gettext_lazy("yes/no"),
+    "age": gettext_lazy("age"),
+    "year": gettext_lazy("year"),
+    "country": gettext_lazy("country"),
+    "categorical": gettext_lazy("categories"),
+    "custom": gettext_lazy("custom hierarchy"),
 }
 RULES = {
-    "derived_majority": _("majority status follows the age band"),
-    "minor_stays_minor": _("a minor at registration was a minor when exploited"),
-    "list_flags": _("the flags agree with the list %(column)s"),
+    "derived_majority": gettext_lazy("majority status follows the age band"),
+    "minor_stays_minor": gettext_lazy("a minor at registration was a minor when exploited"),
+    "list_flags": gettext_lazy("the flags agree with the list %(column)s"),
 }
 
 
@@ -156,12 +165,16 @@ def _protection_rows(privacy: dict[str, Any]) -> Rows:
     return rows
 
 
+def _kind(code: str) -> str:
+    return str(HIERARCHY_KINDS.get(code, code))
+
+
 def _level_rows(report: dict[str, Any]) -> Rows:
     hierarchies = report.get("hierarchies") or {}
     return [
         (column, _("level %(level)s of %(height)s (%(kind)s)")
          % {"level": level, "height": (hierarchies.get(column) or {}).get("height", 1) - 1,
-            "kind": (hierarchies.get(column) or {}).get("kind", "")})
+            "kind": _kind((hierarchies.get(column) or {}).get("kind", ""))})
         for column, level in (report.get("levels") or {}).items()
     ]  # fmt: skip
 

@@ -1,19 +1,21 @@
-"""The return and reintegration of one case. Each view loads the case through the register's door
-(`load_case`), validates, and calls one domain function."""
+"""The return and reintegration of one case. The page reads through the register's door
+(`load_case`); each form or button is a declared part (`ctm.cases.views.editing`) that validates and
+calls one domain function, and goes back to the case's return and reintegration page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from ctm.cases.domain.queries.cases import may_write_case
-from ctm.cases.views.helpers import load_case
+from ctm.cases.views.editing import Action, Edit, Part
+from ctm.cases.views.helpers import case_url, load_case
 from ctm.core.errors import InvalidTransition
 from ctm.core.models import Organization
 from ctm.directory.domain.queries import directory_entries_for_user
@@ -32,7 +34,7 @@ from ctm.reintegration.interfaces import forms as f
 from ctm.reintegration.interfaces.chart import trend_chart
 from ctm.reintegration.phrases import DIMENSION_LABELS
 from ctm.reintegration.rules import can_manage_cases
-from ctm.reintegration.views.helpers import GET_POST, data, form_page, page_url
+from ctm.reintegration.views.helpers import page_url
 
 
 @login_required
@@ -53,304 +55,205 @@ def case_view(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "reintegration/case.html", context)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def new_solution(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.SolutionForm(
-        data(request),
-        partners=Organization.objects.exclude(pk=case.organization_id).order_by("name"),
-        contacts=SharedEntry.objects.order_by("country", "name"),
-    )
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: solutions.plan_solution(case, by=by, data=form.cleaned_data),
-        title=_("Plan a return, local integration or resettlement"),
-        anchor="#return",
-    )
+def _solution_form(e: Edit) -> Any:
+    partners = Organization.objects.exclude(pk=e.case.organization_id).order_by("name")
+    return f.SolutionForm(e.data, partners=partners, contacts=SharedEntry.objects.order_by("country", "name"))
 
 
-@login_required
-@require_http_methods(GET_POST)
-def fit_to_travel(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    solution = get_solution(case, pk)
-    form = f.FitForm(data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: solutions.record_fit_to_travel(
-            solution, by=by, result=form.cleaned_data["result"], on=form.cleaned_data["on"]
-        ),
-        title=_("Fit-to-travel check"),
-        anchor="#return",
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def add_document(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    solution = get_solution(case, pk)
-    form = f.DocumentForm(data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: solutions.add_travel_document(
-            solution, by=by, kind=form.cleaned_data["kind"], status=form.cleaned_data["status"]
-        ),
-        title=_("Add a travel document"),
-        anchor="#return",
-    )
-
-
-@login_required
-@require_POST
-def document_obtained(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    doc = get_document(case, pk)
-    try:
-        solutions.document_obtained(doc, by=by)
-    except InvalidTransition as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(page_url(case, "#return"))
-
-
-@login_required
-@require_http_methods(GET_POST)
-def add_leg(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    solution = get_solution(case, pk)
-    form = f.LegForm(data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: solutions.add_leg(solution, by=by, data=form.cleaned_data),
-        title=_("Add an itinerary leg"),
-        anchor="#return",
-    )
-
-
-@login_required
-@require_POST
-def approve(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    if not can_manage_cases(by):
-        raise PermissionDenied
-    solution = get_solution(case, pk)
-    try:
-        solutions.approve_solution(solution, by=by)
-    except InvalidTransition as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The return is approved."))
-    return redirect(page_url(case, "#return"))
-
-
-def _day_page(request: HttpRequest, number: str, pk: int, *, arrival: bool) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    solution = get_solution(case, pk)
-    form = f.DayForm(data(request))
-    action = solutions.confirm_arrival if arrival else solutions.confirm_departure
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: action(solution, by=by, on=form.cleaned_data["on"]),
-        title=_("Confirm the arrival") if arrival else _("Confirm the departure"),
-        anchor="#return",
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def departure(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    return _day_page(request, number, pk, arrival=False)
-
-
-@login_required
-@require_http_methods(GET_POST)
-def arrival(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    return _day_page(request, number, pk, arrival=True)
-
-
-@login_required
-@require_http_methods(GET_POST)
-def cancel(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    solution = get_solution(case, pk)
-    form = f.CancelForm(data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: solutions.cancel_solution(solution, by=by, reason=form.cleaned_data["reason"]),
-        title=_("Cancel the return"),
-        anchor="#return",
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def link_referral(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    """Choose the referral (sent or accepted, in the destination country) that serves the return."""
-    by, case = load_case(request, number, write=True)
-    solution = get_solution(case, pk)
-    candidates = receiving.referral_candidates(solution)
-    form = f.LinkReferralForm(data(request), candidates=candidates)
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: receiving.link_referral(solution, by=by, referral=form.chosen()),
-        title=_("Referral to the receiving organization"),
-        anchor="#return",
-        template="reintegration/link_referral.html",
-        extra={"solution": solution, "candidates": candidates},
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def refer_for_return(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    """Send a referral to the receiving organization from the return, the recipient prefilled."""
-    by, case = load_case(request, number, write=True)
-    if case.organization_id != by.organization_id:
-        raise PermissionDenied
-    solution = get_solution(case, pk)
-    country = solution.destination_country
+def _return_referral_form(e: Edit) -> Any:
+    """A referral to the receiving organization from the return, the recipient prefilled: a plain
+    referral, under a consent."""
+    solution, country = e.obj, e.obj.destination_country
     initial: dict[str, object] = {"urgency": "routine"}
     if solution.receiving_organization_id:
         initial |= {"recipient_kind": "organization", "to_organization": solution.receiving_organization_id}
     elif solution.receiving_contact_id:
         initial |= {"recipient_kind": "directory", "directory_ref": f"s{solution.receiving_contact_id}"}
     form = ReferralForm(
-        data(request),
+        e.data,
         initial=initial,
-        organizations=Organization.objects.filter(country=country).exclude(pk=case.organization_id).order_by("name"),
-        entries=[e for e in directory_entries_for_user(by) if e.country == country],
+        organizations=Organization.objects.filter(country=country)
+        .exclude(pk=e.case.organization_id)
+        .order_by("name"),
+        entries=[d for d in directory_entries_for_user(e.by) if d.country == country],
     )
-    for name in ("kind", "outside_name", "emergency_reason"):  # a plain referral, under a consent
+    for name in ("kind", "outside_name", "emergency_reason"):
         form.fields.pop(name)
     form.fields["recipient_kind"].choices = [
         c for c in form.fields["recipient_kind"].choices if c[0] != "other"
     ]
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: receiving.refer_for_return(solution, by=by, data=form.domain_data()),
-        title=_("Refer the person to the receiving organization"),
+    return form
+
+
+def _reported(run: Callable[[Edit], Any], done: Any = None) -> Callable[[Edit], None]:
+    """A button's domain call; a refused transition becomes a message on the page it goes back to."""
+
+    def button(e: Edit) -> None:
+        try:
+            run(e)
+        except InvalidTransition as exc:
+            messages.error(e.request, " ".join(exc.messages))
+        else:
+            if done is not None:
+                messages.success(e.request, str(done))
+
+    return button
+
+
+def _part(*args: Any, **kwargs: Any) -> Part:
+    """A part of the case's return and reintegration: its form page, and back to that page."""
+    return Part(*args, template=kwargs.pop("template", "reintegration/form.html"), back=page_url, **kwargs)
+
+
+def _on_return(name: str, route: str, *args: Any, **kwargs: Any) -> Part:
+    """A form on one return (the URL's `pk`), back to the page's return section."""
+    return _part(name, f"returns/<int:pk>/{route}", *args, anchor="#return", find=get_solution, **kwargs)
+
+
+def _day_form(e: Edit) -> Any:
+    return f.DayForm(e.data)
+
+
+def _day(action: Callable[..., Any]) -> Callable[[Edit], Any]:
+    return lambda e: action(e.obj, by=e.by, on=e.cleaned["on"])
+
+
+PARTS: list[Part | Action] = [
+    _part(
+        "new_solution",
+        "returns/new/",
+        _solution_form,
+        lambda e: solutions.plan_solution(e.case, by=e.by, data=e.cleaned),
+        _("Plan a return, local integration or resettlement"),
         anchor="#return",
-        extra={"solution": solution},
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def new_plan(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.ReintegrationPlanForm(data(request), solutions=solutions_of(case))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: plans.create_reintegration_plan(
-            case, by=by, needs=form.cleaned_data["needs"], solution=form.cleaned_data["solution"]
+    ),
+    _on_return(
+        "fit_to_travel",
+        "fit/",
+        lambda e: f.FitForm(e.data),
+        lambda e: solutions.record_fit_to_travel(
+            e.obj, by=e.by, result=e.cleaned["result"], on=e.cleaned["on"]
         ),
-        title=_("New reintegration plan"),
-        anchor="#plans",
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def add_assistance(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    plan = get_reintegration_plan(case, pk)
-    form = f.AssistanceForm(data(request), services=plans.case_services(case))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: plans.add_assistance(plan, by=by, data=form.cleaned_data),
-        title=_("Add reintegration assistance"),
-        anchor="#plans",
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def disburse(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    item = get_assistance(case, pk)
-    form = f.DisbursementForm(data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: plans.record_disbursement(
-            item, by=by, amount=form.cleaned_data["amount"], paid_on=form.cleaned_data["paid_on"]
+        _("Fit-to-travel check"),
+    ),
+    _on_return(
+        "add_document",
+        "documents/new/",
+        lambda e: f.DocumentForm(e.data),
+        lambda e: solutions.add_travel_document(
+            e.obj, by=e.by, kind=e.cleaned["kind"], status=e.cleaned["status"]
         ),
-        title=_("Record a disbursement"),
+        _("Add a travel document"),
+    ),
+    Action(
+        "document_obtained",
+        "documents/<int:pk>/obtained/",
+        _reported(lambda e: solutions.document_obtained(e.obj, by=e.by)),
+        anchor="#return",
+        find=get_document,
+        back=page_url,
+    ),
+    _on_return(
+        "add_leg",
+        "legs/new/",
+        lambda e: f.LegForm(e.data),
+        lambda e: solutions.add_leg(e.obj, by=e.by, data=e.cleaned),
+        _("Add an itinerary leg"),
+    ),
+    Action(
+        "approve",
+        "returns/<int:pk>/approve/",
+        _reported(lambda e: solutions.approve_solution(e.obj, by=e.by), _("The return is approved.")),
+        anchor="#return",
+        manage=True,
+        find=get_solution,
+        back=page_url,
+    ),
+    _on_return(
+        "departure", "departure/", _day_form, _day(solutions.confirm_departure), _("Confirm the departure")
+    ),
+    _on_return("arrival", "arrival/", _day_form, _day(solutions.confirm_arrival), _("Confirm the arrival")),
+    _on_return(
+        "cancel",
+        "cancel/",
+        lambda e: f.CancelForm(e.data),
+        lambda e: solutions.cancel_solution(e.obj, by=e.by, reason=e.cleaned["reason"]),
+        _("Cancel the return"),
+    ),
+    _on_return(  # the referral (sent or accepted, in the destination country) that serves the return
+        "link_referral",
+        "referral/",
+        lambda e: f.LinkReferralForm(e.data, candidates=receiving.referral_candidates(e.obj)),
+        lambda e: receiving.link_referral(e.obj, by=e.by, referral=e.form.chosen()),
+        _("Referral to the receiving organization"),
+        template="reintegration/link_referral.html",
+        context=lambda e: {"solution": e.obj, "candidates": list(e.form.candidates.values())},
+    ),
+    _on_return(
+        "refer_for_return",
+        "referral/new/",
+        _return_referral_form,
+        lambda e: receiving.refer_for_return(e.obj, by=e.by, data=e.form.domain_data()),
+        _("Refer the person to the receiving organization"),
+        own=True,
+        context=lambda e: {"solution": e.obj},
+    ),
+    _part(
+        "new_plan",
+        "plans/new/",
+        lambda e: f.ReintegrationPlanForm(e.data, solutions=solutions_of(e.case)),
+        lambda e: plans.create_reintegration_plan(
+            e.case, by=e.by, needs=e.cleaned["needs"], solution=e.cleaned["solution"]
+        ),
+        _("New reintegration plan"),
         anchor="#plans",
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def new_visit(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.VisitForm(data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: monitoring.record_visit(case, by=by, data=form.domain_data()),
-        title=_("Record a monitoring visit"),
+    ),
+    _part(
+        "add_assistance",
+        "plans/<int:pk>/assistance/new/",
+        lambda e: f.AssistanceForm(e.data, services=plans.case_services(e.case)),
+        lambda e: plans.add_assistance(e.obj, by=e.by, data=e.cleaned),
+        _("Add reintegration assistance"),
+        anchor="#plans",
+        find=get_reintegration_plan,
+    ),
+    _part(
+        "disburse",
+        "assistance/<int:pk>/disburse/",
+        lambda e: f.DisbursementForm(e.data),
+        lambda e: plans.record_disbursement(
+            e.obj, by=e.by, amount=e.cleaned["amount"], paid_on=e.cleaned["paid_on"]
+        ),
+        _("Record a disbursement"),
+        anchor="#plans",
+        find=get_assistance,
+    ),
+    _part(
+        "new_visit",
+        "visits/new/",
+        lambda e: f.VisitForm(e.data),
+        lambda e: monitoring.record_visit(e.case, by=e.by, data=e.form.domain_data()),
+        _("Record a monitoring visit"),
         template="reintegration/visit_form.html",
         anchor="#monitoring",
-    )
-
-
-@login_required
-@require_http_methods(GET_POST)
-def close(request: HttpRequest, number: str) -> HttpResponse:
-    by, case = load_case(request, number, write=True)
-    form = f.ClosureForm(data(request))
-    return form_page(
-        request,
-        case,
-        form,
-        lambda: closure.close_with_checklist(
-            case,
-            by=by,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            checks=form.cleaned_data["checks"],
+    ),
+    _part(
+        "close",
+        "close/",
+        lambda e: f.ClosureForm(e.data),
+        lambda e: closure.close_with_checklist(
+            e.case, by=e.by, reason=e.cleaned["reason"], note=e.cleaned["note"], checks=e.cleaned["checks"]
         ),
-        title=_("Close the case"),
+        _("Close the case"),
         anchor="#closure",
-        extra={"open_work": closure.open_work(case)},
+        context=lambda e: {"open_work": closure.open_work(e.case)},
         template="reintegration/close_form.html",
-    )
-
-
-
-@login_required
-@require_POST
-def approve_closure(request: HttpRequest, number: str) -> HttpResponse:
-    """A case manager approves a caseworker's closure of a minor's case (with its checklist)."""
-    by, case = load_case(request, number, write=True)
-    if not can_manage_cases(by):
-        raise PermissionDenied
-    try:
-        closure.approve_closure(case, by=by)
-    except InvalidTransition as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(reverse("cases:detail", args=[case.number]))
+    ),
+    Action(  # a case manager approves a caseworker's closure of a minor's case (with its checklist)
+        "approve_closure",
+        "close/approve/",
+        _reported(lambda e: closure.approve_closure(e.case, by=e.by)),
+        manage=True,
+        back=lambda case, _anchor: case_url(case),
+    ),
+]
