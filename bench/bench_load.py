@@ -318,19 +318,21 @@ def run_isolation(url: str, probes: list[Probe], args: argparse.Namespace) -> di
     env = env_for(url)
     server = Server("gunicorn", env)
     try:
-        quiet = summary(drive(probes, 20, args.seconds, pauses=True, only="case page"), args.seconds)
+        window = args.isolation_seconds
+        quiet = summary(drive(probes, 20, window, pauses=True, only="case page"), window)
         run_id = start_linkage(env, args.records)
         worker = subprocess.Popen([sys.executable, "-m", "ctm.cli", "worker", "--name", "bench-isolation"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
         wait_running(env, run_id)
-        busy = summary(drive(probes, 20, args.seconds, pauses=True, only="case page"), args.seconds)
+        busy = summary(drive(probes, 20, window, pauses=True, only="case page"), window)
         still = job_state(env, run_id)
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(60)
         drop_run(env, run_id)  # SIGTERM queues an idempotent run again: the next bench would find it first
     finally:
         server_errors = server.stop()
-    return {"quiet": quiet, "busy": busy, "job_during_window": still, "server_errors": server_errors}
+    return {"quiet": quiet, "busy": busy, "job_during_window": still, "server_errors": server_errors,
+            "seconds": args.isolation_seconds}
 
 
 def start_linkage(env: dict[str, str], records: int) -> int:
@@ -420,10 +422,10 @@ def table(runs: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def render(results: dict[str, Any], args: argparse.Namespace, load: str) -> str:
-    cmd = f"python bench/bench_load.py --pg-db {args.pg_db} --users {args.users} --seconds {args.seconds:g} --parts {args.parts}"
+    cmd = " and ".join(f"`{c}`" for c in getattr(args, "commands", None) or [command(vars(args))])
     lines = [SECTION, "", "(see `bench/bench_load.py`)", "",
-             f"Run on {datetime.datetime.now(datetime.UTC).date().isoformat()} with `{cmd}`"
-             + (f" ({args.merged} runs of some parts each, recorded together with `--render`)" if getattr(args, "merged", 1) > 1 else "")
+             f"Run on {datetime.datetime.now(datetime.UTC).date().isoformat()} with {cmd}"
+             + (f" ({args.merged} runs, recorded together with `--render`; a part run twice is taken from the later)" if getattr(args, "merged", 1) > 1 else "")
              + f" (`make bench BENCH_ARGS=\"load --pg-db {args.pg_db}\"`); "
              f"machine: {machine()}; load average {load}. Server, database and load generator share the 2 cores. "
              "Milliseconds per request over HTTP on 127.0.0.1, templates rendered, sessions signed in.", ""]  # fmt: skip
@@ -450,7 +452,8 @@ def render(results: dict[str, Any], args: argparse.Namespace, load: str) -> str:
         r = results["isolation"]
         quiet, busy = r["quiet"]["pages"]["case page"], r["busy"]["pages"]["case page"]
         ratio = busy["p95"] / quiet["p95"]
-        lines += [f"### Job isolation ({r['data']}; 20 users on the case page, {args.seconds:g} s each)", "",
+        lines += [f"### Job isolation ({r['data']}; 20 users on the case page, {r.get('seconds', args.seconds):g} s each, "
+                  "the second window inside the run's work)", "",
                   "| case page | requests | errors | p50 | p95 |", "|---|---:|---:|---:|---:|",
                   f"| no job running | {quiet['n']} | {quiet['errors']} | {quiet['p50']:.0f} | {quiet['p95']:.0f} |",
                   f"| linkage run of {r['job_during_window']['records']:,} records working | {busy['n']} | {busy['errors']} | {busy['p50']:.0f} | {busy['p95']:.0f} |",
@@ -458,6 +461,14 @@ def render(results: dict[str, Any], args: argparse.Namespace, load: str) -> str:
                   f"the job at the end of the window: {r['job_during_window']['status']}, stage {r['job_during_window']['stage']}, "
                   f"{r['job_during_window']['progress']} %. The job runs in `ctm worker`'s own process at CTM_JOB_NICE=10.", ""]  # fmt: skip
     return "\n".join(lines)
+
+
+def command(a: dict[str, Any]) -> str:
+    """The command line of a run, from its arguments."""
+    words = f"python bench/bench_load.py --pg-db {a['pg_db']} --users {a['users']} --seconds {a['seconds']:g} --parts {a['parts']}"
+    if "isolation" in a["parts"] and "isolation_seconds" in a:  # (runs before the option: --seconds)
+        words += f" --isolation-seconds {a['isolation_seconds']:g}"
+    return words
 
 
 def overloaded(load: str) -> bool:
@@ -516,6 +527,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--parts", default="load,saturation,isolation")
+    parser.add_argument("--isolation-seconds", type=float, default=30,
+                        help="each isolation window; shorter than the run's work, so that the second is inside it")
     parser.add_argument("--no-record", action="store_true")
     parser.add_argument("--json", help="also write the raw results here")
     parser.add_argument("--render", nargs="+", metavar="JSON", help="record results saved by earlier --json runs")
@@ -524,7 +537,8 @@ def main(argv: list[str]) -> int:
         saved = [json.loads(Path(f).read_text()) for f in args.render]
         merged = {k: v for s in saved for k, v in s["results"].items()}
         parts = sorted({p for s in saved for p in s["args"]["parts"].split(",")})
-        args = argparse.Namespace(**{**saved[0]["args"], "parts": ",".join(parts), "merged": len(saved)})
+        args = argparse.Namespace(**{**saved[0]["args"], "parts": ",".join(parts), "merged": len(saved),
+                                     "commands": [command(s["args"]) for s in saved]})
         record_in_doc(render(merged, args, "; ".join(s["load"] for s in saved)), SECTION)
         return 0
     VAR.mkdir(parents=True, exist_ok=True)
