@@ -1,7 +1,8 @@
-"""The fast select renderer writes exactly what Django's templates write (ctm.core.interfaces.renderer)."""
+"""The fast select and input renderer writes exactly what Django's templates write (ctm.core.interfaces.renderer)."""
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import pkgutil
 import time
@@ -13,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, override
 
 import ctm
-from ctm.core.interfaces.renderer import FormRenderer
+from ctm.core.interfaces.renderer import INPUTS, FormRenderer
 
 DJANGO = DjangoTemplates()
 FAST = FormRenderer()
@@ -32,7 +33,11 @@ def both(widget: forms.Widget, name: str, value, attrs=None) -> tuple[str, str]:
 
 def ctm_forms() -> list[type[forms.BaseForm]]:
     for info in pkgutil.walk_packages(ctm.__path__, "ctm."):
-        if info.name.endswith(("forms", ".interfaces")) or ".interfaces." in info.name or ".forms" in info.name:
+        if (
+            info.name.endswith(("forms", ".interfaces"))
+            or ".interfaces." in info.name
+            or ".forms" in info.name
+        ):
             try:
                 importlib.import_module(info.name)
             except ImportError:
@@ -64,11 +69,65 @@ def test_every_select_of_every_form_renders_as_django_renders_it(language):
                     widget.choices = field.choices
                 values = [c[0] for c in widget.choices if not isinstance(c[1], (list, tuple))][:3]
                 for value in [None, "", *values, values[:2], "not-a-choice"]:
-                    for attrs in (None, {"id": f"id_{name}", "required": True, "aria-invalid": "true", "disabled": False}):
+                    for attrs in (
+                        None,
+                        {"id": f"id_{name}", "required": True, "aria-invalid": "true", "disabled": False},
+                    ):
                         old, new = both(widget, name, value, attrs)
                         assert new == old, f"{form_class.__qualname__}.{name} value={value!r}"
                         checked += 1
     assert checked > 200  # the country lists, languages, stages, statuses… of every app
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_input_of_every_form_renders_as_django_renders_it(language):
+    checked = 0
+    with override(language):
+        for form_class in ctm_forms():
+            for name, field in getattr(form_class, "base_fields", {}).items():
+                widget = field.widget
+                if widget.template_name not in INPUTS:
+                    continue
+                for value in [
+                    None,
+                    "",
+                    "plain",
+                    'x" onfocus="y<>&',
+                    0,
+                    12.5,
+                    True,
+                    False,
+                    datetime.date(2026, 1, 2),
+                ]:
+                    for attrs in (
+                        None,
+                        {"id": f"id_{name}", "required": True, "aria-invalid": "true", "disabled": False},
+                    ):
+                        old, new = both(widget, name, value, attrs)
+                        assert new == old, f"{form_class.__qualname__}.{name} value={value!r}"
+                        checked += 1
+    assert checked > 500  # the dates, numbers, names, hidden versions… of every app
+
+
+def test_every_input_kind_with_hostile_names_and_attributes():
+    attrs = {
+        "class": 'x" onmouseover="y',
+        "data-n": 3,
+        "autofocus": True,
+        "hidden": False,
+        "placeholder": mark_safe("<b>"),
+    }
+    widgets = [
+        forms.TextInput(), forms.NumberInput(), forms.EmailInput(), forms.URLInput(), forms.SearchInput(),
+        forms.TelInput(), forms.PasswordInput(render_value=True), forms.HiddenInput(), forms.DateInput(),
+        forms.DateTimeInput(), forms.TimeInput(), forms.CheckboxInput(), forms.TextInput(attrs={"type": "color"}),
+    ]  # fmt: skip
+    for widget in widgets:
+        assert widget.template_name in INPUTS
+        for value in (None, "", '"><script>alert(1)</script>', mark_safe("a&amp;b"), 7, True, False):
+            old, new = both(widget, 'na"me<', value, attrs)
+            assert new == old
 
 
 def test_hostile_labels_values_and_optgroups():
@@ -80,7 +139,11 @@ def test_hostile_labels_values_and_optgroups():
         ("Group <1>", [("a", "A & a"), ("b", "B")]),
         ("Empty group", []),
     ]
-    for widget in (forms.Select(choices=choices), forms.SelectMultiple(choices=choices), forms.NullBooleanSelect()):
+    for widget in (
+        forms.Select(choices=choices),
+        forms.SelectMultiple(choices=choices),
+        forms.NullBooleanSelect(),
+    ):
         for value in (None, "a", ["a", "b"], 3, '"><script>alert(1)</script>', True, False):
             attrs = {"class": 'x" onmouseover="y', "data-n": 3, "multiple": True, "hidden": False}
             old, new = both(widget, 'na"me<', value, attrs)

@@ -28,7 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from ctm.accounts.domain.auth import has_second_factor, organization_requires_two_factor
-from ctm.core.domain.queries.memberships import active_membership
+from ctm.core.domain.queries.memberships import active_membership, request_memberships
 
 SESSION_LAST_SEEN = "ctm_last_seen"
 SESSION_ORG = "ctm_org"
@@ -73,6 +73,8 @@ def pending_step(request: HttpRequest) -> str | None:
     if getattr(user, "must_change_password", False):
         return PASSWORD
     return None
+
+
 # The idle stamp is written at most once a minute: a page read does not rewrite the session each time
 # (a write per request made SQLite's single writer the bottleneck under load).
 STAMP_EVERY = 60
@@ -113,7 +115,7 @@ class TwoFactorRequiredMiddleware:
         request.membership = None  # type: ignore[attr-defined]
         if request.user.is_authenticated:
             request.membership = active_membership(  # type: ignore[attr-defined]
-                request.user, request.session.get(SESSION_ORG)
+                request.user, request.session.get(SESSION_ORG), memberships=request_memberships(request)
             )
         return self.get_response(request)
 

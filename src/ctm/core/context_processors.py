@@ -5,15 +5,14 @@ from typing import Any
 from django.http import HttpRequest
 
 from ctm.core import rules
-from ctm.core.domain.queries.memberships import memberships_for_user
+from ctm.core.domain.queries.memberships import request_memberships
 
 
 def ctm(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
-    user = getattr(request, "user", None)
     return {
         "membership": membership,
-        "memberships": memberships_for_user(user) if user is not None and user.is_authenticated else [],
+        "memberships": request_memberships(request),
         "can_read_cases": rules.can_read_cases(membership),
         "can_write_cases": rules.can_write_cases(membership),
         "can_read_activity_log": rules.can_read_activity_log(membership),

@@ -17,7 +17,7 @@ from ctm.cases.interfaces.choices import country_choices, language_choices
 from ctm.cases.models import Consent, EligibilityDecision, Guardian, ScreeningInterview, VictimContext
 from ctm.cases.models.consent import CHECKLIST
 from ctm.core.interfaces.choices import with_blank
-from ctm.core.interfaces.forms import KeepsStoredOrder
+from ctm.core.interfaces.forms import KeepsStoredOrder, ListedModelChoiceField
 from ctm.core.interfaces.widgets import DateInput, Textarea
 
 DATE = DateInput()
@@ -121,7 +121,7 @@ class PersonForm(VersionedForm):
 
 
 class NewCaseForm(PersonForm):
-    office = forms.ModelChoiceField(label=_("Office"), queryset=None, required=False)
+    office = ListedModelChoiceField(label=_("Office"), queryset=None, required=False)
     identified_on = forms.DateField(
         label=_("Identified on"), required=False, widget=DATE, validators=[_not_future]
     )
@@ -136,7 +136,7 @@ class NewCaseForm(PersonForm):
 
 
 class CaseForm(VersionedForm):
-    office = forms.ModelChoiceField(label=_("Office"), queryset=None, required=False)
+    office = ListedModelChoiceField(label=_("Office"), queryset=None, required=False)
     identified_on = forms.DateField(
         label=_("Identified on"), required=False, widget=DATE, validators=[_not_future]
     )
@@ -367,8 +367,8 @@ class CaseFilterForm(forms.Form):
         label=_("Status"), choices=[("", "—"), *enums.CaseStatus.choices], required=False
     )
     stage = forms.ChoiceField(label=_("Stage"), choices=[("", "—"), *enums.Stage.choices], required=False)
-    office = forms.ModelChoiceField(label=_("Office"), queryset=None, required=False)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    office = ListedModelChoiceField(label=_("Office"), queryset=None, required=False)
+    owner = ListedModelChoiceField(label=_("Owner"), queryset=None, required=False)
     citizenship = forms.ChoiceField(label=_("Citizenship"), choices=_countries(), required=False)
     exploitation_country = forms.ChoiceField(
         label=_("Country of exploitation"), choices=_countries(), required=False

@@ -76,9 +76,12 @@ def change_summary(changes: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+_GENDERS: dict[str, Any] = dict(enums.Gender.choices)  # labels stay lazy: translated when shown
+
+
 @register.filter
 def gender(code: str) -> str:
-    return str(dict(enums.Gender.choices).get(code, code)) if code else "—"
+    return str(_GENDERS.get(code, code)) if code else "—"
 
 
 @register.inclusion_tag("cases/_sort_header.html", takes_context=True)

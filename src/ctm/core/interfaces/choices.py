@@ -30,12 +30,22 @@ def language_choices() -> list[tuple[str, str]]:
     return list(_languages((get_language() or "en")[:2]))
 
 
+@lru_cache(maxsize=8)
+def _country_names(lang: str) -> dict[str, str]:
+    return dict(_countries(lang))
+
+
+@lru_cache(maxsize=8)
+def _language_names(lang: str) -> dict[str, str]:
+    return dict(_languages(lang))
+
+
 def country_name(code: str) -> str:
-    return dict(_countries((get_language() or "en")[:2])).get(code, code)
+    return _country_names((get_language() or "en")[:2]).get(code, code)
 
 
 def language_name(code: str) -> str:
-    return dict(_languages((get_language() or "en")[:2])).get(code, code)
+    return _language_names((get_language() or "en")[:2]).get(code, code)
 
 
 def with_blank(choices):  # type: ignore[no-untyped-def]  # a list of pairs, or a callable giving one

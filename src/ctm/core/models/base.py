@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django_scopes import ScopedManager, get_scope
 from django_scopes.manager import DisabledQuerySet
 
@@ -30,7 +32,33 @@ class TenantManager(_DjangoScopesManager):  # type: ignore[misc]  # built by dja
         return super().get_queryset()
 
 
-class TimestampedModel(models.Model):
+_CHOICES: dict[Any, dict[Any, Any]] = {}
+
+
+def _choices_of(field: Any) -> dict[Any, Any]:
+    """A field's choices as a dict (value → its label, still lazy: translated when shown), built once
+    per field. Django builds it on every `get_<field>_display()`, hashing every lazy label, which
+    translates it: a case list row showed ~40 translations for its two status columns."""
+    found = _CHOICES.get(field)
+    if found is None:
+        found = dict(make_hashable(field.flatchoices))
+        if isinstance(field.choices, (list, tuple)):  # not a callable's: the same every time
+            _CHOICES[field] = found
+    return found
+
+
+class CachedDisplay(models.Model):
+    """`get_<field>_display()` as Django's (same value, same fallback), from choices read once."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field: Any) -> Any:
+        value = getattr(self, field.attname)
+        return force_str(_choices_of(field).get(make_hashable(value), value), strings_only=True)
+
+
+class TimestampedModel(CachedDisplay):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ctm.core.enums import CaseworkerScope, OrganizationType, Role
+from ctm.core.models.base import CachedDisplay
 
 
 class Organization(models.Model):
@@ -51,7 +52,7 @@ class Office(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(CachedDisplay):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)

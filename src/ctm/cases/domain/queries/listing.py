@@ -16,6 +16,7 @@ from ctm.cases.domain.queries.paging import COUNT_CAP
 from ctm.cases.domain.queries.scoping import readable_organizations, readable_scope, visible_case_parts
 from ctm.cases.enums import CLOSED_STATUSES, DecisionState
 from ctm.cases.models import Case, EligibilityDecision
+from ctm.core.scopes import organization_scope
 
 LIST_ORDER = ("-opened_on", "-id")
 # The columns a list may be sorted by (`?sort=number`, `?sort=-number`): never null, so pages merge.
@@ -197,7 +198,9 @@ def case_rows(
 
 def queue_counts(membership: Any) -> dict[str, int]:
     """How many of the organization's cases wait in each queue (a case manager's home)."""
-    with readable_scope(membership, readable_organizations(membership)):
+    # every queue counts the organization's own cases only: its scope is enough (no query for the
+    # organizations sharing cases with it)
+    with organization_scope(membership.organization_id):
         own = Case.objects.filter(organization_id=membership.organization_id)
         counts = {queue: own.filter(queue_q(queue)).count() for queue in QUEUES if queue != "eligibility"}
         # read from the proposed decisions' partial index, not by testing each of the cases (same count:

@@ -67,7 +67,12 @@ def _log_listing(membership: Any, cases: Sequence[Case], purpose: str) -> None:
     by_org: dict[int, list[str]] = {}
     for case in cases:
         by_org.setdefault(case.organization_id, []).append(case.number)
-    organizations = Organization.objects.in_bulk(list(by_org))
+    # the reader's own organization is already loaded with its membership; others (cases shared in)
+    # are read in one query
+    organizations = {membership.organization_id: membership.organization}
+    others = [org_id for org_id in by_org if org_id not in organizations]
+    if others:
+        organizations.update(Organization.objects.in_bulk(others))
     for org_id, numbers in sorted(by_org.items()):
         changes: dict[str, Any] = {"purpose": purpose, "cases": numbers}
         if org_id != membership.organization_id:

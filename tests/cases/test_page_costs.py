@@ -1,0 +1,137 @@
+"""What the busiest pages cost (issue 9, "Runs like production"): a ceiling on the queries of the case
+page, the case list and the search, queries that do not grow with what a case holds, the memberships
+read once per request, and short choice lists read without a server-side cursor.
+
+A ceiling that fails means a page asks the database more than it did: if the new query is wanted,
+raise the ceiling in the same commit and say why; an N+1 fails the "does not grow" tests instead."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from ctm.cases.domain import consent as consent_domain
+from ctm.cases.domain import notes as notes_domain
+from ctm.cases.domain import persons as persons_domain
+from ctm.cases.domain import screening as screening_domain
+from ctm.cases.models import Case
+from ctm.cases.templatetags.ctm_cases import country, gender
+from tests.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+# Queries per page, signed in: session, user, membership and the second-factor check included, and the
+# transaction statements of the logged read (the same on SQLite and PostgreSQL).
+CEILINGS = {
+    "case page": 37,
+    "case list, case manager": 19,
+    "case list, caseworker": 15,
+    "search": 17,
+}
+
+
+def sql_of(client, url: str, data: dict | None = None) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url) if data is None else client.post(url, data)
+    assert response.status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def ceiling(page: str) -> int:
+    return CEILINGS[page]
+
+
+def fill(p, case: Case, n: int) -> None:
+    """n more of every part the case page lists."""
+    today = datetime.date.today()
+    for i in range(n):
+        notes_domain.add_note(case, by=p.caseworker, body=f"note {i}")
+        notes_domain.add_attachment(case, by=p.caseworker, filename=f"scan{i}.txt", data=b"scan")
+        screening_domain.add_event(
+            Case.objects.get(pk=case.pk),
+            by=p.caseworker,
+            data={"event_type": "Exploitation", "country": "MD", "place": f"place {i}"},
+        )
+        persons_domain.add_document(
+            Case.objects.get(pk=case.pk), by=p.caseworker, data={"kind": "Passport", "number": f"AB{i}123"}
+        )
+        consent_domain.record_consent(
+            Case.objects.get(pk=case.pk),
+            by=p.case_manager,
+            data={
+                "scope": "referral",
+                "given_on": today,
+                "given_by": "person",
+                "referral_organization": p.other_org,
+            },
+        )
+
+
+@pytest.mark.parametrize("who", ["caseworker", "case_manager"])
+def test_case_page_queries_stay_under_the_ceiling_and_do_not_grow(client, personas, who):
+    client.force_login(personas.membership(who).user)
+    url = reverse("cases:detail", args=[personas.case.number])
+    fill(personas, personas.case, 1)
+    one = len(sql_of(client, url))
+    assert one <= ceiling("case page")
+    fill(personas, personas.case, 2)
+    assert len(sql_of(client, url)) == one
+
+
+@pytest.mark.parametrize("who", ["caseworker", "case_manager"])
+def test_case_list_queries_stay_under_the_ceiling(client, personas, who):
+    client.force_login(personas.membership(who).user)
+    url = reverse("cases:list") + "?status=Active"
+    one = len(sql_of(client, url))
+    assert one <= ceiling("case list, case manager" if who == "case_manager" else "case list, caseworker")
+    make_case(personas.membership(who) if who == "caseworker" else personas.caseworker, given="A", family="B")
+    assert len(sql_of(client, url)) == one
+
+
+def test_search_queries_stay_under_the_ceiling(client, personas):
+    client.force_login(personas.caseworker.user)
+    url = reverse("cases:search")
+    data = {"full_name": "Olga Petrova", "birth_date": "1995-04-02"}
+    sql = sql_of(client, url, data)
+    assert len(sql) <= ceiling("search")
+    make_case(personas.caseworker)  # a second Olga Petrova, born the same day
+    assert len(sql_of(client, url, data)) == len(sql)
+
+
+@pytest.mark.parametrize("page", ["cases:list", "cases:detail"])
+def test_memberships_are_read_once_per_request(client, personas, page):
+    client.force_login(personas.case_manager.user)
+    url = reverse(page, args=[personas.case.number] if page == "cases:detail" else [])
+    reads = [sql for sql in sql_of(client, url) if 'FROM "core_membership"' in sql]
+    assert len(reads) == 1
+
+
+def test_short_choice_lists_are_read_without_a_server_side_cursor(client, personas):
+    """Django reads a model choice field's options through a server-side cursor on PostgreSQL
+    (DECLARE, FETCH, CLOSE); the case list's offices and staff are one plain query each."""
+    if connection.vendor != "postgresql":
+        pytest.skip("server-side cursors are PostgreSQL's")
+    client.force_login(personas.case_manager.user)
+    sql = sql_of(client, reverse("cases:list"))
+    assert not [s for s in sql if s.lstrip().upper().startswith("DECLARE")]
+
+
+def test_displayed_choices_follow_the_language(personas):
+    """The choices behind get_<field>_display and the list's filters are read once, their labels
+    translated when shown: a page in French after one in English shows French."""
+    case = Case.objects.get(pk=personas.case.pk)
+    with translation.override("en"):
+        english = (case.get_status_display(), case.get_stage_display(), gender("Feminine"), country("MD"))
+    with translation.override("fr"):
+        french = (case.get_status_display(), case.get_stage_display(), gender("Feminine"), country("MD"))
+    with translation.override("en"):
+        again = (case.get_status_display(), case.get_stage_display(), gender("Feminine"), country("MD"))
+    assert english == again
+    assert english[0] != french[0] and english[2] != french[2] and english[3] != french[3]
+    case.status = "not a status"
+    assert case.get_status_display() == "not a status"  # an unknown value shows itself, as Django does
