@@ -122,7 +122,7 @@ def get_own_token(membership: Any, user: Any, pk: int) -> ApiToken:
 
 def revoke_api_token(token: ApiToken, *, by: Any) -> None:
     with transaction.atomic():
-        token = ApiToken.objects.select_for_update().select_related("membership__organization").get(pk=token.pk)
+        token = ApiToken.objects.select_for_update(of=("self",)).select_related("membership__organization").get(pk=token.pk)
         if token.revoked_at:
             return
         token.revoked_at = timezone.now()

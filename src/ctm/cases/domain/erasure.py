@@ -397,7 +397,7 @@ def shred_person(person: Person, *, by: Any, export_path: Path | None = None) ->
     rule, target = prepare_shred(person, export_path)
     try:
         with transaction.atomic():
-            person = Person.objects.select_for_update().select_related("organization").get(pk=person.pk)
+            person = Person.objects.select_for_update(of=("self",)).select_related("organization").get(pk=person.pk)
             export = export_person(person, target, by=by, purpose="erasure") if target else None
             erased = erase_person(person, by=by, rule=rule)
     except FileExistsError as exc:  # created by someone else since the check: not ours to remove

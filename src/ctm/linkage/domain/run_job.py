@@ -190,7 +190,7 @@ def _store(run: LinkageRun, frames: dict[str, pd.DataFrame], result: LinkResult)
     by = SimpleNamespace(user=run.created_by, organization=run.organization)
     lists = [{**item, "records": len(frames[item["name"]])} for item in run.lists]
     with transaction.atomic():
-        run = LinkageRun.objects.select_for_update().select_related("organization", "created_by").get(pk=run.pk)
+        run = lock_for_store(run.pk)
         if not run.running:  # marked interrupted meanwhile
             return
         records = _store_records(run, result.clusters)
@@ -204,6 +204,13 @@ def _store(run: LinkageRun, frames: dict[str, pd.DataFrame], result: LinkResult)
         if persons:
             log("linkage.persons.linked", by, run, run.label, {"persons": [None, persons[0]]})
         log("linkage.run.linked", by, run, run.label, {"clusters": [None, summary["clusters"]]})
+
+
+def lock_for_store(pk: int) -> LinkageRun:
+    """The run's own row, locked until the results are stored — not its organization's nor its author's
+    rows (a lock over a join locks them too on PostgreSQL: every page of the organization that logs
+    a read would then wait for the whole store, and deadlock with the activity log's head)."""
+    return LinkageRun.objects.select_for_update(of=("self",)).select_related("organization", "created_by").get(pk=pk)
 
 
 def _store_records(run: LinkageRun, clusters: pd.DataFrame) -> dict[str, LinkedRecord]:
