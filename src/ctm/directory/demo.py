@@ -109,6 +109,16 @@ ENTRIES: tuple[tuple[str, str, str, str, str, str, str, int], ...] = (
         10,
     ),
     (
+        "MM",
+        "ngo",
+        "Returnee reception centre Mawlamyine (fictional)",
+        "Mawlamyine",
+        "reintegration|psychosocial|family_tracing",
+        "my|en",
+        "adults|minors",
+        30,
+    ),
+    (
         "NG",
         "police",
         "Anti-trafficking agency zonal command (fictional)",
