@@ -5,9 +5,11 @@ sender keeps only a read of what it recorded."""
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from ctm.assistance.domain import plans as assistance_plans
 from ctm.assistance.domain import services
@@ -78,4 +80,14 @@ def test_no_write_reaches_the_work_of_a_closed_case(personas, transferred, write
     assert ActivityLog.objects.count() == logged
     assert (PlanItem.objects.count(), TravelDocument.objects.count(), ItineraryLeg.objects.count()) == rows
     assert not Disbursement.objects.exists()
+    assert ServiceRecord.objects.get(pk=transferred["service"].pk).status == "planned"
+
+
+def test_the_page_answers_the_refusal_in_the_readers_language(client, personas, transferred):
+    client.force_login(personas.caseworker.user)
+    client.cookies["django_language"] = "fr"
+    url = reverse("assistance:service_status", args=[personas.case.number, transferred["service"].pk])
+    response = client.post(url, {"status": "ongoing", "on": days_ago(0).isoformat()}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400, response.status_code  # the form again, with the refusal
+    assert "Rouvrez d'abord le dossier" in html.unescape(response.content.decode())
     assert ServiceRecord.objects.get(pk=transferred["service"].pk).status == "planned"
