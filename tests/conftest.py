@@ -88,6 +88,18 @@ def _test_bodies_see_every_organization():
 
 
 @pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request in French leaves French active in the test's thread (LocaleMiddleware activates the
+    request's language and does not switch it back), so the next test's English messages would come
+    out in French: every test starts and ends in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _dashboard_computed_every_time(settings):
     """The manager views' snapshots (ctm.core.panels.figures) would show a test figures counted before
     its last change; tests/core/test_dashboard_snapshots.py turns them on where it tests them."""

@@ -128,6 +128,37 @@ def test_a_transfer_opens_the_case_in_the_receiver_and_closes_the_senders(person
     assert old.status == CaseStatus.CLOSED_REFERRED and old.organization_id == personas.org.pk
 
 
+def test_the_sender_keeps_a_read_of_a_transferred_case_but_cannot_take_it_back_by_reopening(client, personas):
+    """Attack: the sender reopens its closed copy and works on the person again, beside the receiver
+    now responsible for the case."""
+    from django.urls import reverse
+
+    from ctm.cases.domain.cases import reopen_case
+    from ctm.core.errors import InvalidTransition
+
+    answers.accept_referral(refer(personas, kind="transfer"), by=personas.outsider)
+    with pytest.raises(InvalidTransition, match="transferred"):
+        reopen_case(fresh(personas.case), by=personas.case_manager, reason="Take it back")
+    assert fresh(personas.case).status == CaseStatus.CLOSED_REFERRED
+    client.force_login(personas.caseworker.user)
+    assert client.get(reverse("cases:detail", args=[personas.case.number])).status_code == 200
+    client.force_login(personas.case_manager.user)
+    client.cookies["django_language"] = "fr"
+    page = client.post(reverse("cases:reopen", args=[personas.case.number]), {"reason": "Take it back"})
+    assert page.status_code == 400 and "qui en est désormais responsable" in page.content.decode()
+    assert fresh(personas.case).status == CaseStatus.CLOSED_REFERRED
+
+
+def test_a_case_closed_as_referred_without_a_transfer_still_reopens(personas):
+    from ctm.cases.domain.cases import close_case, reopen_case
+
+    answers.accept_referral(refer(personas), by=personas.outsider)  # a plain referral, accepted
+    close_case(fresh(personas.case), by=personas.case_manager, reason="referred")
+    assert fresh(personas.case).status == CaseStatus.CLOSED_REFERRED
+    reopen_case(fresh(personas.case), by=personas.case_manager, reason="She came back")
+    assert not fresh(personas.case).is_closed
+
+
 def test_a_directory_recipient_needs_a_consent_naming_the_entry(personas):
     from ctm.directory.models import SharedEntry
 

@@ -20,6 +20,10 @@ class ReferralsConfig(AppConfig):
 
         register_panels()  # the manager views' panel (ctm.core.panels)
         register()  # the referrals section of the case page
+        from ctm.cases.domain.cases import reopen_refusal
+        from ctm.referrals.domain.answers import transferred_away
+
+        reopen_refusal(transferred_away)  # the sender does not reopen a case it transferred
 
 
 def _declare_log_words() -> None:

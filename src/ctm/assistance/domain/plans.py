@@ -76,6 +76,8 @@ def add_plan_item(plan: AssistancePlan, *, by: Membership, data: dict[str, Any])
     if start and end and end < start:
         raise InvalidTransition({"planned_end": _("The end cannot be before the start.")})
     with transaction.atomic():
+        lock(case)
+        require_open(case)
         lock(plan)
         _editable(plan)
         item = PlanItem.objects.create(
@@ -109,6 +111,8 @@ def record_agreement(
     day = agreed_on or timezone.localdate()
     not_future("agreed_on", day)
     with transaction.atomic():
+        lock(case)
+        require_open(case)
         lock(plan)
         _editable(plan)
         if not plan.items.exists():

@@ -113,6 +113,8 @@ def change_service_status(
     day = on or timezone.localdate()
     not_future("on", day)
     with transaction.atomic():
+        lock(case)
+        require_open(case)
         lock(service)
         old = service.status
         if status not in SERVICE_TRANSITIONS.get(old, frozenset()):

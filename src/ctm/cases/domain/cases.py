@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -229,12 +230,27 @@ def reject_closure(case: Case, *, by: Membership) -> Case:
     return case
 
 
+# Why another app may refuse to reopen a closed case (a function of the locked case: the reason, or
+# ""), declared with `reopen_refusal` at the app's ready(); the register does not import those apps.
+ReopenRefusal = Callable[[Case], str]
+_REOPEN_REFUSALS: list[ReopenRefusal] = []
+
+
+def reopen_refusal(check: ReopenRefusal) -> ReopenRefusal:
+    if check not in _REOPEN_REFUSALS:
+        _REOPEN_REFUSALS.append(check)
+    return check
+
+
 def reopen_case(case: Case, *, by: Membership, reason: str = "") -> Case:
     require_write(by, case)
     with transaction.atomic():
         lock(case)
         if case.status not in CLOSED_STATUSES:
             raise InvalidTransition(_("Only a closed case can be reopened."))
+        for check in _REOPEN_REFUSALS:
+            if refused := check(case):
+                raise InvalidTransition(refused)
         old = case.status
         case.status = CaseStatus.ACTIVE
         moved = move_stage(case, Stage.ASSISTANCE)

@@ -90,6 +90,23 @@ def _take_over(referral: Referral, by: Membership) -> Any:
     return new_case
 
 
+def transferred_away(case: Any) -> str:
+    """Why the sender's copy of a transferred case is not reopened: the receiving organization is
+    responsible for the person now (the sender keeps reading what it recorded). Declared to the
+    register's `reopen_case` at the app's ready()."""
+    transfer = (
+        Referral.objects.filter(case=case, kind=ReferralKind.TRANSFER, received_case__isnull=False)
+        .select_related("to_organization")
+        .first()
+    )
+    if transfer is None:
+        return ""
+    return _(
+        "This case was transferred to %(organization)s, which is responsible for it now: "
+        "ask them to transfer it back."
+    ) % {"organization": transfer.to_organization.name}
+
+
 def decline_referral(referral: Referral, *, by: Membership, reason: str) -> Referral:
     _require_answerer(by, referral)
     reason = text(reason, "reason")

@@ -79,6 +79,8 @@ def add_assistance(plan: ReintegrationPlan, *, by: Membership, data: dict[str, A
     require_write(by, case)
     fields = _clean_assistance(plan, data)
     with transaction.atomic():
+        lock(case)
+        require_open(case)
         lock(plan)
         item = ReintegrationAssistance.objects.create(organization_id=plan.organization_id, plan=plan, **fields)
         log_case(
@@ -110,6 +112,8 @@ def record_disbursement(
     if not isinstance(amount, Decimal) or amount <= 0:
         raise InvalidTransition({"amount": _("Enter an amount above 0.")})
     with transaction.atomic():
+        lock(case)
+        require_open(case)
         lock(item)
         if item.amount is None:
             raise InvalidTransition(_("This assistance has no amount to pay."))

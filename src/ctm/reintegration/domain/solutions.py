@@ -133,6 +133,8 @@ def record_fit_to_travel(
     day = on or timezone.localdate()
     not_future("on", day)
     with transaction.atomic():
+        lock(solution.case)
+        require_open(solution.case)
         lock(solution)
         _open(solution, SolutionStatus.PLANNED, SolutionStatus.APPROVED)
         old = solution.fit_to_travel or None
@@ -151,6 +153,8 @@ def add_travel_document(
     if status not in DocumentStatus.values:
         raise InvalidTransition({"status": _("Choose a status.")})
     with transaction.atomic():
+        lock(solution.case)
+        require_open(solution.case)
         lock(solution)
         _open(solution, SolutionStatus.PLANNED, SolutionStatus.APPROVED)
         doc = TravelDocument.objects.create(
@@ -175,6 +179,8 @@ def document_obtained(doc: TravelDocument, *, by: Membership, on: datetime.date 
     day = on or timezone.localdate()
     not_future("on", day)
     with transaction.atomic():
+        lock(case)
+        require_open(case)
         lock(doc)
         if doc.status == DocumentStatus.OBTAINED:
             raise InvalidTransition(_("This document is already obtained."))
@@ -204,6 +210,8 @@ def add_leg(solution: DurableSolution, *, by: Membership, data: dict[str, Any]) 
     if errors:
         raise InvalidTransition(errors)
     with transaction.atomic():
+        lock(solution.case)
+        require_open(solution.case)
         lock(solution)
         _open(solution, SolutionStatus.PLANNED, SolutionStatus.APPROVED)
         leg = ItineraryLeg.objects.create(
