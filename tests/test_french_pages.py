@@ -19,22 +19,14 @@ import pytest
 from django.urls import reverse
 
 import ctm
-from tests.cases.test_permission_matrix import MATRIX, _objects, sign_in
+from tests.cases.test_permission_matrix import MATRIX, PENDING, _objects, sign_in
+from tests.cases.test_permission_matrix import ROLES as MATRIX_ROLES
 
 pytestmark = pytest.mark.django_db
 
 MO = Path(ctm.__file__).parent / "locale/fr/LC_MESSAGES/django.mo"
-ROLES = [
-    "caseworker",
-    "case_manager",
-    "org_admin",
-    "data_manager",
-    "fund_reviewer",
-    "auditor",
-    "outsider",
-    "platform_admin",
-    "anonymous",
-]
+# the matrix's roles that finished logging in (and the anonymous visitor), the first that may open a page
+ROLES = [*[r for r in MATRIX_ROLES if r not in PENDING and r not in ("anonymous", "other_caseworker")], "anonymous"]
 DATA_WORDS = {  # the fixtures' data, and the language switch (each language named in its own)
     "Home",
     "Outsider",  # organizations ("Home NGO", "Outsider NGO")

@@ -44,3 +44,13 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page at a phone's width (375 px), downloads accepted."""
+    context = browser.new_context(locale="en-GB", viewport={"width": 375, "height": 812}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()

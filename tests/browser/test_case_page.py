@@ -17,14 +17,6 @@ from tests.browser.test_case_flow import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(locale="en-GB", viewport={"width": 375, "height": 812})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
 
 def until(check, seconds: float = 10) -> bool:
     """Poll from Python (the CSP forbids the string evaluation of Playwright's wait_for_function)."""

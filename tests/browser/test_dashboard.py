@@ -97,16 +97,6 @@ def desk(browser):
     context.close()
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        locale="en-GB", viewport={"width": 375, "height": 812}, accept_downloads=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
 
 def test_a_case_manager_reads_the_dashboard_at_1280_px_then_in_french(desk, live_server, personas):
     _figures(personas)

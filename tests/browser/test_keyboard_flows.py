@@ -14,14 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 MAX_TABS = 80
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(locale="en-GB", viewport={"width": 375, "height": 812})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
 
 def _focused(page) -> str:
     """The focused element: its accessible label (a field's label, a link's or a button's text)."""
