@@ -32,7 +32,7 @@ def run_demo(seed: int, cases: int = 60) -> tuple[list[tuple[str, str]], str]:
 def test_demo_loads_every_stage_org_and_role(db):
     numbers, out = run_demo(7)
 
-    assert len(numbers) == 60
+    assert len(numbers) == 60 + Organization.objects.count()  # and the case each transfer opened
     assert {stage for _n, stage in numbers} == set(Stage.values)
     orgs = Organization.objects.all()
     assert orgs.count() >= 3 and len({o.country for o in orgs}) >= 3
@@ -150,6 +150,10 @@ def _referrals_between_the_organizations():
         assert sent >= {"sent", "accepted", "declined", "closed"}, org.code
         assert received >= {"sent", "accepted", "declined", "closed"}, org.code
         assert Referral.objects.filter(organization=org, recipient_kind="directory").exists(), org.code
+        # and one case handed over whole: closed as referred here, opened in the receiving organization
+        transfer = Referral.objects.select_related("case", "received_case").get(organization=org, kind="transfer")
+        assert transfer.state == "accepted" and transfer.case.status == "ClosedReferred", org.code
+        assert transfer.received_case.organization_id == transfer.to_organization_id, org.code
     assert Task.objects.filter(kind="referral_answer", status="open").exists()
 
 

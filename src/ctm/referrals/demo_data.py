@@ -22,6 +22,7 @@ from ctm.core.models import Membership, Organization
 from ctm.core.scopes import organization_scope
 from ctm.directory.models import SharedEntry
 from ctm.referrals.domain import answers, referrals
+from ctm.referrals.enums import ReferralKind
 from ctm.referrals.models import Referral
 
 REASONS = (
@@ -62,9 +63,10 @@ def _cases(org: Organization) -> list[Case]:
 
 
 def _send(
-    case: Case, by: Membership, *, target: Organization | None = None, entry: Any = None, n: int
+    case: Case, by: Membership, *, target: Organization | None = None, entry: Any = None, n: int, kind: str = ""
 ) -> Referral:
     data: dict[str, Any] = {
+        "kind": kind or ReferralKind.REFERRAL,
         "reason": REASONS[n % len(REASONS)],
         "services": [("legal", "psychosocial"), ("accommodation", "medical"), ("medical",)][n % 3],
         "parts": ["identity", "events", "context"] if n % 2 == 0 else ["identity", "eligibility"],
@@ -113,4 +115,22 @@ def _organization(org: Organization, target: Organization) -> int:
         if entry is not None:
             _send(cases[4], sender, entry=entry, n=4)
             count += 1
+        moved = _newest(org, exclude=[c.pk for c in cases])
+        if moved is not None:  # the whole case handed over: closed here, opened there
+            transfer = _send(moved, sender, target=target, n=5, kind=ReferralKind.TRANSFER)
+            answers.accept_referral(transfer, by=receiver)
+            count += 1
     return count
+
+
+def _newest(org: Organization, exclude: list[int]) -> Case | None:
+    """The organization's newest open case (the least work recorded on it), for the transfer."""
+    with organization_scope(org):
+        return (
+            Case.objects.filter(organization=org, is_minor=False)
+            .exclude(stage=Stage.SCREENING)
+            .exclude(status__in=CLOSED_STATUSES)
+            .exclude(pk__in=exclude)
+            .order_by("-number")
+            .first()
+        )
