@@ -9,7 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ctm.assistance.domain.common import lock, log_case, masked, not_future, require_open, require_write
+from ctm.assistance.domain.common import (
+    lock_open,
+    log_case,
+    masked,
+    not_future,
+    require_write,
+)
 from ctm.assistance.domain.work import raise_task
 from ctm.assistance.enums import FACTOR_LEVEL, Factor, FactorKind, SafetyRisk, TaskKind
 from ctm.assistance.models import AssessmentFactor, RiskAssessment
@@ -45,8 +51,7 @@ def record_assessment(
     day = assessed_on or timezone.localdate()
     not_future("assessed_on", day)
     with transaction.atomic():
-        lock(case)
-        require_open(case)
+        lock_open(case)
         previous = RiskAssessment.objects.filter(case=case).values_list("safety_risk", flat=True).first()
         assessment = RiskAssessment.objects.create(
             organization_id=case.organization_id,

@@ -43,6 +43,13 @@ def require_open(case: Any) -> None:
         raise InvalidTransition(_("Reopen the case first."))
 
 
+def lock_open(case: Any) -> None:
+    """Lock the case's row (in the caller's transaction) and refuse if it is closed: the first step of
+    every change to a case's assistance, return or reintegration."""
+    lock(case)
+    require_open(case)
+
+
 def not_future(field: str, day: datetime.date | None) -> None:
     if day is not None and day > timezone.localdate():
         raise InvalidTransition({field: _("The date cannot be in the future.")})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ctm.assistance.domain.common import (
     case_staff_ids,
     lock,
+    lock_open,
     log_case,
     masked,
     not_future,
@@ -38,8 +39,7 @@ def create_plan(case: Any, *, by: Membership, objectives: str, responsible: Any)
         raise InvalidTransition({"objectives": _("Write the plan's objectives.")})
     _require_staff(case, responsible)
     with transaction.atomic():
-        lock(case)
-        require_open(case)
+        lock_open(case)
         plan = AssistancePlan.objects.create(
             organization_id=case.organization_id,
             case=case,
@@ -76,8 +76,7 @@ def add_plan_item(plan: AssistancePlan, *, by: Membership, data: dict[str, Any])
     if start and end and end < start:
         raise InvalidTransition({"planned_end": _("The end cannot be before the start.")})
     with transaction.atomic():
-        lock(case)
-        require_open(case)
+        lock_open(case)
         lock(plan)
         _editable(plan)
         item = PlanItem.objects.create(
@@ -111,8 +110,7 @@ def record_agreement(
     day = agreed_on or timezone.localdate()
     not_future("agreed_on", day)
     with transaction.atomic():
-        lock(case)
-        require_open(case)
+        lock_open(case)
         lock(plan)
         _editable(plan)
         if not plan.items.exists():

@@ -10,7 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ctm.assistance.domain.common import lock, log_case, masked, not_future, require_open, require_write
+from ctm.assistance.domain.common import (
+    lock,
+    lock_open,
+    log_case,
+    masked,
+    not_future,
+    require_write,
+)
 from ctm.assistance.enums import SERVICE_TRANSITIONS, ProviderKind, ServiceStatus, SupportType
 from ctm.assistance.models import ServiceRecord
 from ctm.core.errors import InvalidTransition
@@ -80,8 +87,7 @@ def record_service(case: Any, *, by: Membership, data: dict[str, Any]) -> Servic
         values["provider_name"] = ""
     values["currency"] = (values.get("currency") or "").upper()
     with transaction.atomic():
-        lock(case)
-        require_open(case)
+        lock_open(case)
         service = ServiceRecord.objects.create(
             organization_id=case.organization_id,
             case=case,
@@ -113,8 +119,7 @@ def change_service_status(
     day = on or timezone.localdate()
     not_future("on", day)
     with transaction.atomic():
-        lock(case)
-        require_open(case)
+        lock_open(case)
         lock(service)
         old = service.status
         if status not in SERVICE_TRANSITIONS.get(old, frozenset()):

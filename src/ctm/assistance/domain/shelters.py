@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ctm.assistance.domain.common import lock, log_case, not_future, require_open, require_write
+from ctm.assistance.domain.common import lock, lock_open, log_case, not_future, require_write
 from ctm.assistance.domain.services import apply_status
 from ctm.assistance.enums import ProviderKind, ServiceStatus, SupportType
 from ctm.assistance.models import ServiceRecord, Shelter, ShelterStay
@@ -81,8 +81,7 @@ def admit(
     ):
         raise InvalidTransition({"service": _("Choose an accommodation service of this case.")})
     with transaction.atomic():
-        lock(case)
-        require_open(case)
+        lock_open(case)
         lock(shelter)  # admissions to one shelter run one at a time: the count below is current
         if ShelterStay.objects.filter(case=case, discharged_on__isnull=True).exists():
             raise InvalidTransition(_("The person is already in a shelter: discharge them first."))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ctm.assistance.domain.common import (
     lock,
+    lock_open,
     log_case,
     masked,
     not_future,
@@ -20,6 +21,7 @@ from ctm.core.errors import InvalidTransition
 
 __all__ = [
     "lock",
+    "lock_open",
     "log_case",
     "masked",
     "not_future",

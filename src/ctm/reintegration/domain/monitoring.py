@@ -17,7 +17,13 @@ from ctm.cases.enums import Stage
 from ctm.core.domain.activity import record
 from ctm.core.errors import InvalidTransition, NotAllowed
 from ctm.core.models import Membership
-from ctm.reintegration.domain.common import lock, log_case, masked, not_future, require_open, require_write
+from ctm.reintegration.domain.common import (
+    lock_open,
+    log_case,
+    masked,
+    not_future,
+    require_write,
+)
 from ctm.reintegration.engine import scoring
 from ctm.reintegration.enums import Milestone, Outcome, SolutionStatus
 from ctm.reintegration.models import DurableSolution, MonitoringVisit, ScoringSettings
@@ -49,8 +55,7 @@ def record_visit(case: Any, *, by: Membership, data: dict[str, Any]) -> Monitori
     day = data.get("visited_on") or timezone.localdate()
     not_future("visited_on", day)
     with transaction.atomic():
-        lock(case)
-        require_open(case)
+        lock_open(case)
         solution = (
             DurableSolution.objects.filter(case=case, status=SolutionStatus.ARRIVED).order_by("-arrived_on").first()
         )

@@ -16,11 +16,11 @@ from ctm.core.errors import InvalidTransition
 from ctm.core.models import Membership
 from ctm.reintegration.domain.common import (
     lock,
+    lock_open,
     log_case,
     masked,
     not_future,
     require_currency,
-    require_open,
     require_write,
 )
 from ctm.reintegration.enums import AssistanceKind, AssistanceStatus
@@ -38,8 +38,7 @@ def create_reintegration_plan(
     if solution is not None and solution.case_id != case.pk:
         raise InvalidTransition({"solution": _("This return belongs to another case.")})
     with transaction.atomic():
-        lock(case)
-        require_open(case)
+        lock_open(case)
         plan = ReintegrationPlan.objects.create(
             organization_id=case.organization_id, case=case, solution=solution, needs=needs, created_by=by.user
         )
@@ -79,8 +78,7 @@ def add_assistance(plan: ReintegrationPlan, *, by: Membership, data: dict[str, A
     require_write(by, case)
     fields = _clean_assistance(plan, data)
     with transaction.atomic():
-        lock(case)
-        require_open(case)
+        lock_open(case)
         lock(plan)
         item = ReintegrationAssistance.objects.create(organization_id=plan.organization_id, plan=plan, **fields)
         log_case(
@@ -112,8 +110,7 @@ def record_disbursement(
     if not isinstance(amount, Decimal) or amount <= 0:
         raise InvalidTransition({"amount": _("Enter an amount above 0.")})
     with transaction.atomic():
-        lock(case)
-        require_open(case)
+        lock_open(case)
         lock(item)
         if item.amount is None:
             raise InvalidTransition(_("This assistance has no amount to pay."))

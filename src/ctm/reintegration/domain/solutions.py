@@ -23,6 +23,7 @@ from ctm.core.fields import holds_value
 from ctm.core.models import Membership
 from ctm.reintegration.domain.common import (
     lock,
+    lock_open,
     log_case,
     masked,
     not_future,
@@ -93,8 +94,7 @@ def plan_solution(case: Any, *, by: Membership, data: dict[str, Any]) -> Durable
     require_write(by, case)
     fields = _clean(case, data)
     with transaction.atomic():
-        lock(case)
-        require_open(case)
+        lock_open(case)
         if DurableSolution.objects.filter(
             case=case, status__in=[SolutionStatus.PLANNED, SolutionStatus.APPROVED, SolutionStatus.DEPARTED]
         ).exists():
@@ -133,8 +133,7 @@ def record_fit_to_travel(
     day = on or timezone.localdate()
     not_future("on", day)
     with transaction.atomic():
-        lock(solution.case)
-        require_open(solution.case)
+        lock_open(solution.case)
         lock(solution)
         _open(solution, SolutionStatus.PLANNED, SolutionStatus.APPROVED)
         old = solution.fit_to_travel or None
@@ -153,8 +152,7 @@ def add_travel_document(
     if status not in DocumentStatus.values:
         raise InvalidTransition({"status": _("Choose a status.")})
     with transaction.atomic():
-        lock(solution.case)
-        require_open(solution.case)
+        lock_open(solution.case)
         lock(solution)
         _open(solution, SolutionStatus.PLANNED, SolutionStatus.APPROVED)
         doc = TravelDocument.objects.create(
@@ -179,8 +177,7 @@ def document_obtained(doc: TravelDocument, *, by: Membership, on: datetime.date 
     day = on or timezone.localdate()
     not_future("on", day)
     with transaction.atomic():
-        lock(case)
-        require_open(case)
+        lock_open(case)
         lock(doc)
         if doc.status == DocumentStatus.OBTAINED:
             raise InvalidTransition(_("This document is already obtained."))
@@ -210,8 +207,7 @@ def add_leg(solution: DurableSolution, *, by: Membership, data: dict[str, Any]) 
     if errors:
         raise InvalidTransition(errors)
     with transaction.atomic():
-        lock(solution.case)
-        require_open(solution.case)
+        lock_open(solution.case)
         lock(solution)
         _open(solution, SolutionStatus.PLANNED, SolutionStatus.APPROVED)
         leg = ItineraryLeg.objects.create(
