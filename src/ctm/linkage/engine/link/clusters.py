@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 Pair = tuple[str, str]
 
@@ -105,55 +107,123 @@ def cluster_numbers(ids: list[str], pairs: pd.DataFrame, threshold: float,
     item k; clusters are numbered 1, 2, ... in the order of their first record by id."""
     decisions = decisions or ReviewDecisions()
     index = pd.Index(ids)
-    n = len(ids)
-    apart: dict[int, set[int]] = {}
-
-    def keep_apart(a: int, b: int) -> None:
-        apart.setdefault(a, set()).add(b)
-        apart.setdefault(b, set()).add(a)
-
-    rejected: set[tuple[int, int]] = set()
-    for left, right in decisions.rejected:
-        a, b = index.get_indexer([left, right])
-        if a >= 0 and b >= 0:
-            rejected.add((min(a, b), max(a, b)))
-            keep_apart(int(a), int(b))
-    if conflict_probability is not None and len(pairs):
-        low = pairs[pairs["match_probability"].astype(float) < conflict_probability]
-        accepted = decisions.accepted
-        lefts, rights = low["unique_id_l"].to_numpy(), low["unique_id_r"].to_numpy()
-        ls, rs = index.get_indexer(lefts), index.get_indexer(rights)
-        for k in range(len(low)):
-            if ls[k] >= 0 and rs[k] >= 0 and (not accepted or _ordered(lefts[k], rights[k]) not in accepted):
-                keep_apart(int(ls[k]), int(rs[k]))
-    lists_of = [0] * n
+    left = index.get_indexer(pairs["unique_id_l"].to_numpy())
+    right = index.get_indexer(pairs["unique_id_r"].to_numpy())
+    probability = pairs["match_probability"].to_numpy(dtype=float)
+    unknown = ((left < 0) | (right < 0)) & (probability >= threshold)
+    if unknown.any():
+        side = "left" if left[np.argmax(unknown)] < 0 else "right"
+        raise KeyError(f"a scored pair names an unknown record ({side})")
+    known = (left >= 0) & (right >= 0)
+    list_of = None
     if unique_list_of:
-        bits: dict[str, int] = {}
-        for k, record in enumerate(ids):
-            name = unique_list_of.get(record)
-            if name is not None:
-                lists_of[k] = bits.setdefault(name, 1 << len(bits))
-    comps = _Components(n, apart, lists_of)
-    for left, right in sorted(decisions.accepted):
-        a, b = index.get_indexer([left, right])
-        if a >= 0 and b >= 0:
-            comps.union(int(a), int(b))
-    strong = pairs[pairs["match_probability"] >= threshold]
-    order = np.argsort(-strong["match_probability"].to_numpy(), kind="stable")
-    ls = index.get_indexer(strong["unique_id_l"].to_numpy())[order].tolist()
-    rs = index.get_indexer(strong["unique_id_r"].to_numpy())[order].tolist()
-    for a, b in zip(ls, rs, strict=True):
-        if a < 0 or b < 0:
-            raise KeyError(f"a scored pair names an unknown record ({'left' if a < 0 else 'right'})")
-        if not rejected or (min(a, b), max(a, b)) not in rejected:
-            comps.union(a, b)
-    roots = np.fromiter((comps.find(k) for k in range(n)), dtype=np.int64, count=n)
-    # Numbered in the order of the records' ids (as sorted strings), the first of each cluster first.
+        names = pd.Series(ids, dtype=object).map(unique_list_of)
+        list_of = np.where(names.isna(), -1, pd.factorize(names)[0]).astype(np.int64)
+    return number_clusters(ids, cluster_positions(
+        len(ids), left[known], right[known], probability[known], threshold, conflict_probability,
+        list_of, review_positions(index, sorted(decisions.accepted)), review_positions(index, decisions.rejected)))
+
+
+def review_positions(index: pd.Index, pairs: Iterable[Pair]) -> np.ndarray:
+    """The pairs of known records as positions, shape (k, 2), in the order given."""
+    pairs = list(pairs)
+    if not pairs:
+        return np.empty((0, 2), dtype=np.int64)
+    found = index.get_indexer([a for pair in pairs for a in pair]).reshape(-1, 2)
+    return found[(found >= 0).all(axis=1)].astype(np.int64)
+
+
+def number_clusters(ids: Sequence[str], labels: np.ndarray) -> np.ndarray:
+    """Cluster labels renumbered 1, 2, ... in the order of each cluster's first record by id (ids sorted
+    as strings), so that the numbers do not depend on how the clusters were found."""
     by_id = np.argsort(np.asarray(ids, dtype=object), kind="stable")
-    first = {}
-    for k in by_id.tolist():
-        first.setdefault(int(roots[k]), len(first) + 1)
-    return np.fromiter((first[int(r)] for r in roots), dtype=np.int64, count=n)
+    found, first = np.unique(labels[by_id], return_index=True)
+    number = np.empty(len(found), dtype=np.int64)
+    number[np.argsort(first, kind="stable")] = np.arange(1, len(found) + 1)
+    return number[np.searchsorted(found, labels)]
+
+
+def cluster_positions(n: int, left: np.ndarray, right: np.ndarray, probability: np.ndarray, threshold: float,
+                      conflict_probability: float | None = None, list_of: np.ndarray | None = None,
+                      accepted: np.ndarray | None = None, rejected: np.ndarray | None = None) -> np.ndarray:
+    """A cluster label per record 0..n-1 (labels are arbitrary: see `number_clusters`) from pairs of record
+    positions, by the rules of `cluster_pairs`: accepted pairs first, then pairs at or above the
+    threshold, strongest first (ties by position); a link is skipped that would put in one cluster two
+    rejected records, two records whose own pair scored below `conflict_probability` (unless accepted),
+    or two records of one list that holds each person once (`list_of[k]`: a number per such list, -1 for
+    records of lists that allow duplicates).
+
+    The same clusters as linking the pairs one by one, computed in two steps: connected components
+    (scipy) of all the links; each component where no rule can bite (no two of its records are kept
+    apart, none of its lists repeats) is a cluster as it is, since every link in it would succeed. Only
+    the other components are linked one pair at a time (`_Components`), on their own records and pairs:
+    a million records cost a few integer arrays, not a Python object per record and pair."""
+    accepted = np.empty((0, 2), dtype=np.int64) if accepted is None else np.asarray(accepted, dtype=np.int64)
+    rejected = np.empty((0, 2), dtype=np.int64) if rejected is None else np.asarray(rejected, dtype=np.int64)
+    left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
+    probability = np.asarray(probability, dtype=float)
+    strong = probability >= threshold
+    links_l = np.concatenate([accepted[:, 0], left[strong]])
+    links_r = np.concatenate([accepted[:, 1], right[strong]])
+    graph = coo_matrix((np.ones(len(links_l), dtype=np.int8), (links_l, links_r)), shape=(n, n))
+    count, component = connected_components(graph, directed=False)
+    # Pairs the model judged different people, unless a reviewer accepted them; rejected pairs.
+    apart_l, apart_r = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if conflict_probability is not None:
+        low = probability < conflict_probability
+        low &= component[left] == component[right]
+        if len(accepted) and low.any():
+            low[low] = ~_pair_in(left[low], right[low], accepted, n)
+        apart_l, apart_r = left[low], right[low]
+    apart_l = np.concatenate([apart_l, rejected[:, 0]])
+    apart_r = np.concatenate([apart_r, rejected[:, 1]])
+    inside = component[apart_l] == component[apart_r]
+    apart_l, apart_r = apart_l[inside], apart_r[inside]
+    bites = np.zeros(count, dtype=bool)
+    bites[component[apart_l]] = True
+    if list_of is not None:
+        listed = np.flatnonzero(np.asarray(list_of) >= 0)
+        key = component[listed].astype(np.int64) * (int(np.max(list_of)) + 1) + np.asarray(list_of)[listed]
+        values, counts = np.unique(key, return_counts=True)
+        bites[values[counts > 1] // (int(np.max(list_of)) + 1)] = True
+    if not bites.any():
+        return component.astype(np.int64)
+    # The components where a rule may bite, linked pair by pair on their own records.
+    members = np.flatnonzero(bites[component])
+    local = np.full(n, -1, dtype=np.int64)
+    local[members] = np.arange(len(members))
+    apart: dict[int, set[int]] = {}
+    for a, b in zip(local[apart_l].tolist(), local[apart_r].tolist(), strict=True):
+        if a >= 0:
+            apart.setdefault(a, set()).add(b)
+            apart.setdefault(b, set()).add(a)
+    lists_of = [0] * len(members)
+    if list_of is not None:
+        for k, name in enumerate(np.asarray(list_of)[members].tolist()):
+            if name >= 0:
+                lists_of[k] = 1 << name
+    comps = _Components(len(members), apart, lists_of)
+    for a, b in local[accepted].tolist():
+        if a >= 0:
+            comps.union(a, b)
+    chosen = strong & bites[component[left]]
+    if len(rejected):
+        chosen[chosen] = ~_pair_in(left[chosen], right[chosen], rejected, n)
+    ls, rs, ps = local[left[chosen]], local[right[chosen]], probability[chosen]
+    order = np.lexsort((np.maximum(ls, rs), np.minimum(ls, rs), -ps))
+    for a, b in zip(ls[order].tolist(), rs[order].tolist(), strict=True):
+        comps.union(a, b)
+    labels = component.astype(np.int64)
+    labels[members] = count + np.fromiter((comps.find(k) for k in range(len(members))), dtype=np.int64,
+                                          count=len(members))
+    return labels
+
+
+def _pair_in(left: np.ndarray, right: np.ndarray, pairs: np.ndarray, n: int) -> np.ndarray:
+    """Whether each (left, right) is one of `pairs`, in either order."""
+    keys = np.minimum(left, right) * n + np.maximum(left, right)
+    wanted = np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1])
+    return np.isin(keys, wanted)
 
 
 def match_weight_histogram(pairs: pd.DataFrame, bins: int = 40) -> list[dict[str, float]]:

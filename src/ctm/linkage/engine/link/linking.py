@@ -6,9 +6,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from .clusters import ReviewDecisions, cluster_numbers, match_weight_histogram
+from .clusters import (
+    ReviewDecisions,
+    cluster_positions,
+    match_weight_histogram,
+    number_clusters,
+    review_positions,
+)
 from .normalize import INPUT_COLUMNS, normalise_records
 from .splink_model import KEEP_PROBABILITY, BlockingReport, LinkSettings, train_and_predict
 
@@ -68,24 +75,37 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
                         ignore_index=True)
     warnings = _warnings(records)
     blocking = BlockingReport(config.max_block_size)
+    # The clustering needs the ids alone; the model gets the only reference to the compared columns (freed
+    # once they are in the database). Pairs come back as record positions (integers).
+    ids = records["unique_id"].to_numpy(dtype=object)
+    source = records["source_list"].to_numpy(dtype=object)
+    record_ids = records["record_id"].to_numpy(dtype=object)
     if len(records) < 2:
-        scored = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"])
-        records = records[["unique_id", "source_list", "record_id"]]
+        del records
+        scored = pd.DataFrame({"left": np.empty(0, np.int64), "right": np.empty(0, np.int64),
+                               "match_weight": np.empty(0), "match_probability": np.empty(0)})
     else:
         # Records joined by a reviewer's acceptance can be linked below the threshold.
         linkable_from = KEEP_PROBABILITY if decisions and decisions.accepted else config.threshold
-        # The model gets the only reference to the compared columns (freed once in the database); the
-        # clustering needs the ids alone.
-        compared, records = [records], records[["unique_id", "source_list", "record_id"]].copy()
+        compared = [records]
+        del records
         scored = train_and_predict(compared.pop(), config, report, min(linkable_from, config.threshold), blocking)
     report("clustering")
-    pairs = scored[scored["match_probability"].astype(float) >= KEEP_PROBABILITY].reset_index(drop=True)
-    ids = records["unique_id"].tolist()
-    unique = dict(zip(ids, records["source_list"], strict=True)) if config.unique_lists else None
-    numbers = cluster_numbers(ids, scored, config.threshold, decisions, config.conflict_probability, unique)
-    del scored, unique
-    clusters = pd.DataFrame({"list": records["source_list"], "record_id": records["record_id"],
-                             "cluster_id": numbers})
+    kept = scored["match_probability"].to_numpy() >= KEEP_PROBABILITY
+    pairs = pd.DataFrame({"unique_id_l": ids[scored["left"].to_numpy()[kept]],
+                          "unique_id_r": ids[scored["right"].to_numpy()[kept]],
+                          "match_weight": scored["match_weight"].to_numpy()[kept],
+                          "match_probability": scored["match_probability"].to_numpy()[kept]})
+    index = pd.Index(ids)
+    list_of = pd.factorize(source)[0].astype(np.int64) if config.unique_lists else None
+    decisions = decisions or ReviewDecisions()
+    labels = cluster_positions(len(ids), scored["left"].to_numpy(), scored["right"].to_numpy(),
+                               scored["match_probability"].to_numpy(), config.threshold,
+                               config.conflict_probability, list_of,
+                               review_positions(index, sorted(decisions.accepted)),
+                               review_positions(index, decisions.rejected))
+    del scored
+    clusters = pd.DataFrame({"list": source, "record_id": record_ids, "cluster_id": number_clusters(ids, labels)})
     return LinkResult(clusters, pairs, config, warnings, blocking)
 
 

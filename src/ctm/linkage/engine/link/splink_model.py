@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -261,7 +262,6 @@ def settings() -> SettingsCreator:
         blocking_rules_to_generate_predictions=prediction_blocking_rules(),
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
-        additional_columns_to_retain=["source_list", "record_id"],
     )
 
 
@@ -395,43 +395,96 @@ def with_floored_m(linker: Linker, table: Any, n_records: int) -> Linker:
     return Linker(table, model, log_level=logging.ERROR)
 
 
+# Training (u by random sampling, m by EM) reads at most this many records, drawn at random (seeded): the
+# parameters are shares (how often a level is seen among matches, among non-matches), which a random
+# tenth of a million records estimates as well as a million; EM's sessions block on the birth date,
+# whose pairs grow with the square of the records (at 1,000,000 records the first session alone took
+# 100 s and 2.5 GB). The prior (how many pairs match) depends on the number of records: it is always
+# estimated on all of them.
+TRAINING_RECORDS = 200_000
+
+
+def training_positions(n_records: int, seed: int, limit: int = TRAINING_RECORDS) -> np.ndarray | None:
+    """The positions of the records the model is trained on (sorted), or None for all of them."""
+    if n_records <= limit:
+        return None
+    return np.sort(np.random.default_rng(seed).choice(n_records, size=limit, replace=False))
+
+
 def train_and_predict(records: pd.DataFrame, config: LinkSettings,
                       progress: Callable[[str], None] | None = None,
                       linkable_from: float | None = None,
                       blocking: BlockingReport | None = None) -> pd.DataFrame:
-    """The scored pairs clustering needs (unique_id_l, unique_id_r, match_weight, match_probability): see
-    `pairs_needed_sql`; `linkable_from` defaults to the threshold. `progress` hears "training" before the
-    model is trained and "comparing" before the pairs are scored. What the blocking cap did is written
-    into `blocking` when given."""
+    """The scored pairs clustering needs: see `pairs_needed_sql`; `linkable_from` defaults to the threshold.
+    Records are named by their position in `records` (0, 1, ...): the columns are `left` and `right`
+    (int64 positions, left < right), `match_weight` and `match_probability`; the caller maps positions
+    back to its ids. Only integers and floats leave the database, never the records' strings.
+    `progress` hears "training" before the model is trained and "comparing" before the pairs are scored.
+    What the blocking cap did is written into `blocking` when given."""
     linkable_from = config.threshold if linkable_from is None else linkable_from
     records, capped = capped_blocking_keys(records, config.max_block_size)
     if blocking is not None:
         blocking.__dict__.update(capped.__dict__)
-    records = records.drop(columns=[c for c in KEY_ONLY_COLUMNS if c in records.columns])
+    n_records = len(records)
+    # splink's unique_id becomes the record's position: joins and pairs on integers, not strings.
+    records = records.drop(columns=[c for c in (*KEY_ONLY_COLUMNS, "source_list", "record_id")
+                                    if c in records.columns])
+    records["unique_id"] = np.arange(n_records, dtype=np.int64)
+    sample = training_positions(n_records, config.seed)
     api = db_api(config)
     report = progress or (lambda stage: None)
     try:
         report("training")
-        table = _register(api, config, records)
-        n_records = len(records)
+        table = _register(api, config, records, "ctm_records")
+        training_table = table if sample is None else _register(api, config, records.iloc[sample],
+                                                                "ctm_training_records")
         del records  # DuckDB holds its own copy now; the caller may free its own
-        linker = Linker(table, settings(), log_level=logging.ERROR)
-        training = linker.training
-        training.estimate_probability_two_random_records_match(
-            [block_on("name_key", "birth_ymd"), block_on("document", "birth_year")], recall=config.prior_recall)
-        training.estimate_u_using_random_sampling(max_pairs=u_pairs(n_records, config.max_pairs_u),
-                                                  seed=config.seed)
-        for rules in EM_RULES:
-            _train_em(training, rules)
+        if sample is None:
+            linker = Linker(table, settings(), log_level=logging.ERROR)
+            _estimate_prior(linker, config)
+            _train(linker, config, n_records)
+        else:
+            trainer = Linker(training_table, settings(), log_level=logging.ERROR)
+            _train(trainer, config, len(sample))
+            model = trainer.misc.save_model_to_json()
+            # splink caches its intermediate tables (the records with their term frequencies) per
+            # database connection, by name: the sample's must not stand for the whole table's.
+            trainer.table_management.invalidate_cache()
+            training_table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+            linker = Linker(table, model, log_level=logging.ERROR)
+            _estimate_prior(linker, config)
         linker = with_floored_m(linker, table, n_records)
         report("comparing")
         predictions = linker.inference.predict(warning_mode="never")
-        frame = linker.misc.query_sql(pairs_needed_sql(predictions.physical_name, config, linkable_from),
-                                      output_type="pandas")
+        frame = _fetch_pairs(linker, api, config, pairs_needed_sql(predictions.physical_name, config, linkable_from))
     finally:
         release(api, config)
-    # PostgreSQL answers an empty result without its columns.
-    return frame.reindex(columns=list(PAIR_COLUMNS)).astype({"match_weight": float, "match_probability": float})
+    return frame
+
+
+def _estimate_prior(linker: Linker, config: LinkSettings) -> None:
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("name_key", "birth_ymd"), block_on("document", "birth_year")], recall=config.prior_recall)
+
+
+def _train(linker: Linker, config: LinkSettings, n_records: int) -> None:
+    """u from random pairs, then m by EM (the sessions of `EM_RULES`)."""
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs(n_records, config.max_pairs_u),
+                                                     seed=config.seed)
+    for rules in EM_RULES:
+        _train_em(linker.training, rules)
+
+
+def _fetch_pairs(linker: Linker, api: Any, config: LinkSettings, sql: str) -> pd.DataFrame:
+    """The pairs as integer positions and floats (DuckDB: straight into numpy arrays)."""
+    if config.backend == "duckdb":
+        arrays = api.duckdb_con.execute(sql).fetchnumpy()
+        frame = pd.DataFrame({c: np.asarray(arrays[c]) for c in PAIR_COLUMNS})
+    else:  # PostgreSQL answers an empty result without its columns.
+        frame = linker.misc.query_sql(sql, output_type="pandas").reindex(columns=list(PAIR_COLUMNS))
+    frame = frame.astype({"unique_id_l": np.int64, "unique_id_r": np.int64, "match_weight": float,
+                          "match_probability": float})
+    return frame.rename(columns={"unique_id_l": "left", "unique_id_r": "right"})
 
 
 # Columns that only make blocking keys (`capped_blocking_keys`), compared by no comparison: not sent to the
@@ -439,7 +492,7 @@ def train_and_predict(records: pd.DataFrame, config: LinkSettings,
 KEY_ONLY_COLUMNS = ("tok1", "tok2", "tok1_skel", "tok2_skel", "tok1_ph", "tok2_ph", "tok1_pre", "tok2_pre")
 
 
-def _register(api: Any, config: LinkSettings, records: pd.DataFrame) -> Any:
+def _register(api: Any, config: LinkSettings, records: pd.DataFrame, name: str = "ctm_records") -> Any:
     """The records as splink's input table. DuckDB: copied into a table of its own (compressed, under its
     memory limit, spilled if need be) rather than a view that reads the pandas frame at every query, so
     that the frame can be freed while the model trains and scores."""
@@ -448,10 +501,10 @@ def _register(api: Any, config: LinkSettings, records: pd.DataFrame) -> Any:
     con = api.duckdb_con
     con.register("ctm_records_frame", records)
     try:
-        con.execute("CREATE TABLE ctm_records AS SELECT * FROM ctm_records_frame")
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM ctm_records_frame")  # noqa: S608  (our own names)
     finally:
         con.unregister("ctm_records_frame")
-    return api.register("ctm_records")
+    return api.register(name)
 
 
 def pairs_needed_sql(table: str, config: LinkSettings, linkable_from: float) -> str:
