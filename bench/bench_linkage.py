@@ -147,7 +147,7 @@ MAX_RSS_MB = 7_000  # the machine is shared: a scale run that needs more is stop
 
 
 def bench_scale(people: int, seed: int, max_seconds: float | None = None, threads: int | None = None,
-                peer: Path | None = None) -> dict[str, object]:
+                peer: Path | None = None, peer_max_seconds: float | None = None) -> dict[str, object]:
     """CTM on its own generator (4 lists), in a child process of its own: its peak memory (max RSS,
     generating the lists included) is the linkage's, not this benchmark's. The child links with a
     DuckDB memory limit, `threads` DuckDB threads and a private spill directory, reports its stages on
@@ -169,7 +169,8 @@ def bench_scale(people: int, seed: int, max_seconds: float | None = None, thread
                    "f1": None, "peak_mb": peak, "error": why}
             return {"ctm": ctm, "recordlinkage": None}
         ctm = json.loads(out.strip().splitlines()[-1])
-        return {"ctm": ctm, "recordlinkage": _scale_peer(peer, Path(folder), max_seconds) if peer else None}
+        peer_limit = peer_max_seconds if peer_max_seconds is not None else max_seconds
+        return {"ctm": ctm, "recordlinkage": _scale_peer(peer, Path(folder), peer_limit) if peer else None}
 
 
 def _scale_peer(python: Path, folder: Path, max_seconds: float | None) -> dict[str, object]:
@@ -448,6 +449,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--scale-threads", type=int, default=os.cpu_count() or 1,
                         help="DuckDB threads of the scale runs (default: one per core), recorded with the figures")
     parser.add_argument("--scale-no-peer", action="store_true", help="scale runs of CTM alone, without recordlinkage")
+    parser.add_argument("--scale-peer-max-seconds", type=float,
+                        help="stop recordlinkage's scale run after this many seconds (default: --scale-max-seconds)")
     parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--scale-peer-folder", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -459,7 +462,8 @@ def main(argv: list[str]) -> int:
                    "command": "python bench/bench_linkage.py " + " ".join(argv)}
         results["scale_threads"] = args.scale_threads
         peer = None if args.scale_no_peer else ensure_peer()
-        results["scale"] = [bench_scale(people, args.seed, args.scale_max_seconds, args.scale_threads, peer)
+        results["scale"] = [bench_scale(people, args.seed, args.scale_max_seconds, args.scale_threads, peer,
+                                        args.scale_peer_max_seconds)
                             for people in args.scale]
         results["load_end"] = _load()
         print(json.dumps(results, indent=2))
@@ -473,7 +477,8 @@ def main(argv: list[str]) -> int:
     results["peers"] = peer_versions(ensure_peer())
     results["scale_threads"] = args.scale_threads
     peer = None if args.scale_no_peer else ensure_peer()
-    results["scale"] = [bench_scale(people, args.seed, args.scale_max_seconds, args.scale_threads, peer)
+    results["scale"] = [bench_scale(people, args.seed, args.scale_max_seconds, args.scale_threads, peer,
+                                        args.scale_peer_max_seconds)
                         for people in args.scale]
     results["load_end"] = _load()
     print(json.dumps(results, indent=2))
