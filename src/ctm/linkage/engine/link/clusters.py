@@ -124,10 +124,10 @@ def cluster_numbers(ids: list[str], pairs: pd.DataFrame, threshold: float,
         list_of, review_positions(index, sorted(decisions.accepted)), review_positions(index, decisions.rejected)))
 
 
-def review_positions(index: pd.Index, pairs: Iterable[Pair]) -> np.ndarray:
+def review_positions(index: pd.Index | None, pairs: Iterable[Pair]) -> np.ndarray:
     """The pairs of known records as positions, shape (k, 2), in the order given."""
     pairs = list(pairs)
-    if not pairs:
+    if not pairs or index is None:
         return np.empty((0, 2), dtype=np.int64)
     found = index.get_indexer([a for pair in pairs for a in pair]).reshape(-1, 2)
     return found[(found >= 0).all(axis=1)].astype(np.int64)

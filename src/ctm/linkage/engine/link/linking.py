@@ -82,8 +82,8 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
     record_ids = records["record_id"].to_numpy(dtype=object)
     if len(records) < 2:
         del records
-        scored = pd.DataFrame({"left": np.empty(0, np.int64), "right": np.empty(0, np.int64),
-                               "match_weight": np.empty(0), "match_probability": np.empty(0)})
+        scored = {"left": np.empty(0, np.int64), "right": np.empty(0, np.int64),
+                  "match_weight": np.empty(0), "match_probability": np.empty(0)}
     else:
         # Records joined by a reviewer's acceptance can be linked below the threshold.
         linkable_from = KEEP_PROBABILITY if decisions and decisions.accepted else config.threshold
@@ -91,16 +91,14 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
         del records
         scored = train_and_predict(compared.pop(), config, report, min(linkable_from, config.threshold), blocking)
     report("clustering")
-    kept = scored["match_probability"].to_numpy() >= KEEP_PROBABILITY
-    pairs = pd.DataFrame({"unique_id_l": ids[scored["left"].to_numpy()[kept]],
-                          "unique_id_r": ids[scored["right"].to_numpy()[kept]],
-                          "match_weight": scored["match_weight"].to_numpy()[kept],
-                          "match_probability": scored["match_probability"].to_numpy()[kept]})
-    index = pd.Index(ids)
+    kept = scored["match_probability"] >= KEEP_PROBABILITY
+    pairs = pd.DataFrame({"unique_id_l": ids[scored["left"][kept]], "unique_id_r": ids[scored["right"][kept]],
+                          "match_weight": scored["match_weight"][kept],
+                          "match_probability": scored["match_probability"][kept]})
+    index = pd.Index(ids) if decisions and (decisions.accepted or decisions.rejected) else None
     list_of = pd.factorize(source)[0].astype(np.int64) if config.unique_lists else None
     decisions = decisions or ReviewDecisions()
-    labels = cluster_positions(len(ids), scored["left"].to_numpy(), scored["right"].to_numpy(),
-                               scored["match_probability"].to_numpy(), config.threshold,
+    labels = cluster_positions(len(ids), scored["left"], scored["right"], scored["match_probability"], config.threshold,
                                config.conflict_probability, list_of,
                                review_positions(index, sorted(decisions.accepted)),
                                review_positions(index, decisions.rejected))

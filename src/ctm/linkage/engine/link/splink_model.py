@@ -8,6 +8,7 @@ removes duplicates inside a list and links people across lists.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import shutil
 import tempfile
@@ -246,7 +247,7 @@ def capped_blocking_keys(records: pd.DataFrame, max_block_size: int) -> tuple[pd
             key = key.where(~too_big)
         sizes = key.value_counts()
         report.largest_block = max(report.largest_block, int(sizes.max()) if len(sizes) else 0)
-        keys[f"block_{i}"] = key.astype(object).where(key.notna(), None)
+        keys[f"block_{i}"] = key  # Arrow-backed strings (missing: NULL in the database), not Python objects
     return records.assign(**keys), report
 
 
@@ -415,10 +416,10 @@ def training_positions(n_records: int, seed: int, limit: int | None = None) -> n
 def train_and_predict(records: pd.DataFrame, config: LinkSettings,
                       progress: Callable[[str], None] | None = None,
                       linkable_from: float | None = None,
-                      blocking: BlockingReport | None = None) -> pd.DataFrame:
+                      blocking: BlockingReport | None = None) -> dict[str, np.ndarray]:
     """The scored pairs clustering needs: see `pairs_needed_sql`; `linkable_from` defaults to the threshold.
     Records are named by their position in `records` (0, 1, ...): the columns are `left` and `right`
-    (int64 positions, left < right), `match_weight` and `match_probability`; the caller maps positions
+    (int64 positions, left < right), `match_weight` and `match_probability`, numpy arrays; the caller maps positions
     back to its ids. Only integers and floats leave the database, never the records' strings.
     `progress` hears "training" before the model is trained and "comparing" before the pairs are scored.
     What the blocking cap did is written into `blocking` when given."""
@@ -440,6 +441,7 @@ def train_and_predict(records: pd.DataFrame, config: LinkSettings,
         training_table = table if sample is None else _register(api, config, records.iloc[sample],
                                                                 "ctm_training_records")
         del records  # DuckDB holds its own copy now; the caller may free its own
+        return_freed_memory()
         if sample is None:
             linker = Linker(table, settings(), log_level=logging.ERROR)
             _estimate_prior(linker, config)
@@ -484,6 +486,14 @@ def _score_pairs(linker: Linker, api: Any, config: LinkSettings, n_records: int)
     return "ctm_scored"
 
 
+def return_freed_memory() -> None:
+    """Hand the memory pandas and Python freed back to the system (glibc keeps freed blocks for reuse, so a
+    process's resident size would otherwise stay at its peak while DuckDB fills its own share). Elsewhere
+    than on glibc: nothing."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def _estimate_prior(linker: Linker, config: LinkSettings) -> None:
     linker.training.estimate_probability_two_random_records_match(
         [block_on("name_key", "birth_ymd"), block_on("document", "birth_year")], recall=config.prior_recall)
@@ -497,16 +507,18 @@ def _train(linker: Linker, config: LinkSettings, n_records: int) -> None:
         _train_em(linker.training, rules)
 
 
-def _fetch_pairs(linker: Linker, api: Any, config: LinkSettings, sql: str) -> pd.DataFrame:
-    """The pairs as integer positions and floats (DuckDB: straight into numpy arrays)."""
+def _fetch_pairs(linker: Linker, api: Any, config: LinkSettings, sql: str) -> dict[str, np.ndarray]:
+    """The pairs as arrays: `left`, `right` (int64 positions), `match_weight`, `match_probability` (DuckDB:
+    straight into numpy, no pandas frame: its copies of a million records' pairs cost a gigabyte)."""
     if config.backend == "duckdb":
         arrays = api.duckdb_con.execute(sql).fetchnumpy()
-        frame = pd.DataFrame({c: np.asarray(arrays[c]) for c in PAIR_COLUMNS})
     else:  # PostgreSQL answers an empty result without its columns.
         frame = linker.misc.query_sql(sql, output_type="pandas").reindex(columns=list(PAIR_COLUMNS))
-    frame = frame.astype({"unique_id_l": np.int64, "unique_id_r": np.int64, "match_weight": float,
-                          "match_probability": float})
-    return frame.rename(columns={"unique_id_l": "left", "unique_id_r": "right"})
+        arrays = {c: frame[c].to_numpy() for c in PAIR_COLUMNS}
+    types = {"unique_id_l": np.int64, "unique_id_r": np.int64, "match_weight": np.float64,
+             "match_probability": np.float64}
+    names = {"unique_id_l": "left", "unique_id_r": "right"}
+    return {names.get(c, c): np.asarray(arrays.pop(c), dtype=t) for c, t in types.items()}
 
 
 # Columns that only make blocking keys (`capped_blocking_keys`), compared by no comparison: not sent to the
