@@ -35,21 +35,41 @@ def _ordered(left: str, right: str) -> Pair:
     return (left, right) if left <= right else (right, left)
 
 
-class _Components:
-    """Union-find over record positions 0..n-1 that refuses to merge two groups holding a rejected pair,
-    or two groups that each hold a record of the same list when that list holds each person once
-    (`lists_of[i]`: a bit per such list of record i, 0 for the others).
+def _log_odds(probability: np.ndarray) -> np.ndarray:
+    """Match weights (log2 odds) of probabilities, bounded so that 0 and 1 stay finite."""
+    p = np.clip(probability.astype(float), 1e-12, 1.0 - 1e-12)
+    return np.log2(p / (1.0 - p))
 
-    Integers and bit masks rather than a dict and a set per record: a million records cost a few
-    arrays, not a few gigabytes; the members of a group are kept only for groups of two or more and
-    only when there are rejected pairs to check."""
 
-    def __init__(self, n: int, apart: dict[int, set[int]], lists_of: list[int]) -> None:
+class _Groups:
+    """Agglomerative clustering over record positions 0..n-1: union-find plus, for each group, the sum
+    and count of the match weights of the scored pairs between it and each other group.
+
+    Two groups join through a strong link only when (1) no rejected pair lies between them, (2) they do
+    not each hold a record of one list that holds each person once (`lists_of[i]`: a bit per such list
+    of record i), and (3) with a `conflict_weight`, the mean match weight of all their scored pairs is
+    at least that weight: average linkage. Complete linkage (every pair between them above the bar),
+    used before, let one pair kept apart by two slips (two typed documents, a changed name) split a
+    person whose other records all agree; single linkage (any strong pair suffices) chains namesakes
+    through a record without a birth date. Only the components where a rule can bite are linked this
+    way, on their own records and pairs (see `cluster_positions`), so the maps stay small."""
+
+    def __init__(self, n: int, lists_of: list[int], conflict_weight: float | None) -> None:
         self.parent = list(range(n))
         self.size = [1] * n
         self.lists = lists_of
-        self.apart = apart
-        self.members: dict[int, set[int]] = {}
+        self.bar = conflict_weight
+        self.links: dict[int, dict[int, list[float]]] = {}  # group -> other group -> [sum, count, rejected]
+
+    def add(self, a: int, b: int, weight: float, rejected: bool = False) -> None:
+        entry = self.links.setdefault(a, {}).get(b)
+        if entry is None:
+            entry = [0.0, 0, 0]
+            self.links[a][b] = entry
+            self.links.setdefault(b, {})[a] = entry
+        entry[0] += weight
+        entry[1] += 1
+        entry[2] += rejected
 
     def find(self, item: int) -> int:
         parent = self.parent
@@ -60,24 +80,38 @@ class _Components:
             parent[item], item = root, parent[item]
         return root
 
-    def _members(self, root: int) -> set[int]:
-        return self.members.get(root) or {root}
-
-    def union(self, a: int, b: int) -> bool:
+    def union(self, a: int, b: int, forced: bool = False) -> bool:
+        """Join the groups of a and b; `forced` (a reviewer's acceptance) skips the mean-weight rule."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        small, big = (rb, ra) if self.size[rb] < self.size[ra] else (ra, rb)  # a tie: `ra` joins `rb`
-        if self.lists[small] & self.lists[big]:
+        if self.lists[ra] & self.lists[rb]:
             return False
-        if self.apart:
-            other = self._members(big)
-            if any(self.apart[m] & other for m in self._members(small) if m in self.apart):
+        between = self.links.get(ra, {}).get(rb)
+        if between is not None:
+            if between[2]:
                 return False
-            self.members.setdefault(big, other).update(self.members.pop(small, {small}))
+            if not forced and self.bar is not None and between[0] < self.bar * between[1]:
+                return False
+        small, big = (rb, ra) if self.size[rb] < self.size[ra] else (ra, rb)  # a tie: `ra` joins `rb`
         self.parent[small] = big
         self.size[big] += self.size[small]
         self.lists[big] |= self.lists[small]
+        moved = self.links.pop(small, {})
+        mine = self.links.setdefault(big, {})
+        mine.pop(small, None)
+        for other, entry in moved.items():
+            if other == big:
+                continue
+            theirs = self.links[other]
+            del theirs[small]
+            kept = mine.get(other)
+            if kept is None:
+                mine[other] = theirs[big] = entry
+            else:
+                kept[0] += entry[0]
+                kept[1] += entry[1]
+                kept[2] += entry[2]
         return True
 
 
@@ -87,10 +121,11 @@ def cluster_pairs(ids: Iterable[str], pairs: pd.DataFrame, threshold: float,
                   unique_list_of: Mapping[str, str] | None = None) -> dict[str, int]:
     """Cluster id per record: accepted pairs first, then pairs at or above the threshold, strongest
     first; a link that would put two rejected records in one cluster is skipped. With a
-    `conflict_probability`, so is a link that would put in one cluster two records whose own pair
-    scored below it (the model judged them different people): a record without a birth date that
-    matches two namesakes born on different days joins the likelier one instead of chaining both
-    into one person. Pass the same value as the linkage run (`LinkSettings.conflict_probability`).
+    `conflict_probability`, so is a link between two groups whose scored pairs, taken together (the mean
+    of their match weights), are less likely than that probability to be one person: a record without
+    a birth date that matches two namesakes born on different days joins the likelier one instead of
+    chaining both into one person, while a person's records that all agree save one pair (two slips)
+    still join. Pass the same value as the linkage run (`LinkSettings.conflict_probability`).
     `unique_list_of` maps the records of lists that hold each person once to their list: a cluster never
     gets two records of such a list (not even through accepted pairs: the later link is skipped), so a
     chain of links cannot join two people of one list into one."""
@@ -149,15 +184,16 @@ def cluster_positions(n: int, left: np.ndarray, right: np.ndarray, probability: 
     """A cluster label per record 0..n-1 (labels are arbitrary: see `number_clusters`) from pairs of record
     positions, by the rules of `cluster_pairs`: accepted pairs first, then pairs at or above the
     threshold, strongest first (ties by position); a link is skipped that would put in one cluster two
-    rejected records, two records whose own pair scored below `conflict_probability` (unless accepted),
-    or two records of one list that holds each person once (`list_of[k]`: a number per such list, -1 for
-    records of lists that allow duplicates).
+    rejected records, or two records of one list that holds each person once (`list_of[k]`: a number per
+    such list, -1 for records of lists that allow duplicates), or that joins two groups whose pairs
+    between them have a mean match weight below that of `conflict_probability` (average linkage).
 
     The same clusters as linking the pairs one by one, computed in two steps: connected components
-    (scipy) of all the links; each component where no rule can bite (no two of its records are kept
-    apart, none of its lists repeats) is a cluster as it is, since every link in it would succeed. Only
-    the other components are linked one pair at a time (`_Components`), on their own records and pairs:
-    a million records cost a few integer arrays, not a Python object per record and pair."""
+    (scipy) of all the links; each component where no rule can bite (no pair inside it scored below
+    `conflict_probability` unless accepted, none rejected, none of its lists repeats) is a cluster as it
+    is, since every link in it would succeed. Only the other components are linked one pair at a time
+    (`_Groups`), on their own records and pairs: a million records cost a few integer arrays, not a
+    Python object per record and pair."""
     accepted = np.empty((0, 2), dtype=np.int64) if accepted is None else np.asarray(accepted, dtype=np.int64)
     rejected = np.empty((0, 2), dtype=np.int64) if rejected is None else np.asarray(rejected, dtype=np.int64)
     left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
@@ -192,29 +228,32 @@ def cluster_positions(n: int, left: np.ndarray, right: np.ndarray, probability: 
     members = np.flatnonzero(bites[component])
     local = np.full(n, -1, dtype=np.int64)
     local[members] = np.arange(len(members))
-    apart: dict[int, set[int]] = {}
-    for a, b in zip(local[apart_l].tolist(), local[apart_r].tolist(), strict=True):
-        if a >= 0:
-            apart.setdefault(a, set()).add(b)
-            apart.setdefault(b, set()).add(a)
     lists_of = [0] * len(members)
     if list_of is not None:
         for k, name in enumerate(np.asarray(list_of)[members].tolist()):
             if name >= 0:
                 lists_of[k] = 1 << name
-    comps = _Components(len(members), apart, lists_of)
+    bar = None if conflict_probability is None else float(_log_odds(np.array([conflict_probability]))[0])
+    groups = _Groups(len(members), lists_of, bar)
+    within = (component[left] == component[right]) & bites[component[left]]
+    blocked = {(min(a, b), max(a, b)) for a, b in local[rejected].tolist() if a >= 0}
+    for a, b, weight in zip(local[left[within]].tolist(), local[right[within]].tolist(),
+                            _log_odds(probability[within]).tolist(), strict=True):
+        key = (min(a, b), max(a, b))
+        groups.add(a, b, weight, key in blocked)
+        blocked.discard(key)
+    for a, b in blocked:  # rejected pairs the model did not keep block all the same
+        groups.add(a, b, 0.0, True)
     for a, b in local[accepted].tolist():
         if a >= 0:
-            comps.union(a, b)
+            groups.union(a, b, forced=True)
     chosen = strong & bites[component[left]]
-    if len(rejected):
-        chosen[chosen] = ~_pair_in(left[chosen], right[chosen], rejected, n)
     ls, rs, ps = local[left[chosen]], local[right[chosen]], probability[chosen]
     order = np.lexsort((np.maximum(ls, rs), np.minimum(ls, rs), -ps))
     for a, b in zip(ls[order].tolist(), rs[order].tolist(), strict=True):
-        comps.union(a, b)
+        groups.union(a, b)
     labels = component.astype(np.int64)
-    labels[members] = count + np.fromiter((comps.find(k) for k in range(len(members))), dtype=np.int64,
+    labels[members] = count + np.fromiter((groups.find(k) for k in range(len(members))), dtype=np.int64,
                                           count=len(members))
     return labels
 
