@@ -6,7 +6,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from .clusters import ReviewDecisions, cluster_numbers, match_weight_histogram
 from .normalize import INPUT_COLUMNS, normalise_records
@@ -24,7 +27,9 @@ class LinkageInputError(ValueError):
 @dataclass
 class LinkResult:
     clusters: pd.DataFrame  # list, record_id, cluster_id
-    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability
+    # unique_id_l, unique_id_r, match_weight, match_probability: the pairs at or above KEEP_PROBABILITY and
+    # the conflicts re-clustering needs (`pairs_to_keep`)
+    pairs: pd.DataFrame
     settings: LinkSettings
     warnings: list[str] = field(default_factory=list)
     # What the blocking cap split or left out (`blocking.warnings()` words it; the platform shows it from
@@ -32,7 +37,7 @@ class LinkResult:
     blocking: BlockingReport | None = None
 
     def histogram(self, bins: int = 40) -> list[dict[str, float]]:
-        return match_weight_histogram(self.pairs, bins)
+        return match_weight_histogram(self.pairs[self.pairs["match_probability"] >= KEEP_PROBABILITY], bins)
 
     def summary(self) -> dict[str, Any]:
         return {"records": len(self.clusters), "clusters": int(self.clusters["cluster_id"].nunique()),
@@ -79,14 +84,34 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
         compared, records = [records], records[["unique_id", "source_list", "record_id"]].copy()
         scored = train_and_predict(compared.pop(), config, report, min(linkable_from, config.threshold), blocking)
     report("clustering")
-    pairs = scored[scored["match_probability"].astype(float) >= KEEP_PROBABILITY].reset_index(drop=True)
     ids = records["unique_id"].tolist()
     unique = dict(zip(ids, records["source_list"], strict=True)) if config.unique_lists else None
     numbers = cluster_numbers(ids, scored, config.threshold, decisions, config.conflict_probability, unique)
+    pairs = pairs_to_keep(ids, scored)
     del scored, unique
     clusters = pd.DataFrame({"list": records["source_list"], "record_id": records["record_id"],
                              "cluster_id": numbers})
     return LinkResult(clusters, pairs, config, warnings, blocking)
+
+
+def pairs_to_keep(ids: list[str], scored: pd.DataFrame) -> pd.DataFrame:
+    """The scored pairs a run keeps: every pair at or above KEEP_PROBABILITY (histogram, review queue,
+    re-clustering) and, below it, the conflicts that re-clustering needs to give the clusters this run
+    gave: a pair below KEEP_PROBABILITY whose records a chain of kept pairs joins. A reviewer's
+    acceptance and a lower threshold can only join records through kept pairs, so the conflicts between
+    records no such chain joins can never matter, and are not kept."""
+    probability = scored["match_probability"].astype(float).to_numpy()
+    keep = probability >= KEEP_PROBABILITY
+    if keep.all():
+        return scored.reset_index(drop=True)
+    index = pd.Index(ids)
+    left = index.get_indexer(scored["unique_id_l"].to_numpy())
+    right = index.get_indexer(scored["unique_id_r"].to_numpy())
+    graph = coo_matrix((np.ones(int(keep.sum()), dtype=np.int8), (left[keep], right[keep])),
+                       shape=(len(ids), len(ids)))
+    _, component = connected_components(graph, directed=False)
+    joined = ~keep & (component[left] == component[right])
+    return scored[keep | joined].reset_index(drop=True)
 
 
 def _no_progress(stage: str) -> None:
