@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 Pair = tuple[str, str]
 
@@ -33,21 +35,41 @@ def _ordered(left: str, right: str) -> Pair:
     return (left, right) if left <= right else (right, left)
 
 
-class _Components:
-    """Union-find over record positions 0..n-1 that refuses to merge two groups holding a rejected pair,
-    or two groups that each hold a record of the same list when that list holds each person once
-    (`lists_of[i]`: a bit per such list of record i, 0 for the others).
+def _log_odds(probability: np.ndarray) -> np.ndarray:
+    """Match weights (log2 odds) of probabilities, bounded so that 0 and 1 stay finite."""
+    p = np.clip(probability.astype(float), 1e-12, 1.0 - 1e-12)
+    return np.log2(p / (1.0 - p))
 
-    Integers and bit masks rather than a dict and a set per record: a million records cost a few
-    arrays, not a few gigabytes; the members of a group are kept only for groups of two or more and
-    only when there are rejected pairs to check."""
 
-    def __init__(self, n: int, apart: dict[int, set[int]], lists_of: list[int]) -> None:
+class _Groups:
+    """Agglomerative clustering over record positions 0..n-1: union-find plus, for each group, the sum
+    and count of the match weights of the scored pairs between it and each other group.
+
+    Two groups join through a strong link only when (1) no rejected pair lies between them, (2) they do
+    not each hold a record of one list that holds each person once (`lists_of[i]`: a bit per such list
+    of record i), and (3) with a `conflict_weight`, the mean match weight of all their scored pairs is
+    at least that weight: average linkage. Complete linkage (every pair between them above the bar),
+    used before, let one pair kept apart by two slips (two typed documents, a changed name) split a
+    person whose other records all agree; single linkage (any strong pair suffices) chains namesakes
+    through a record without a birth date. Only pairs between records that strong links can join at all
+    are given (see `cluster_numbers`), so the maps stay small."""
+
+    def __init__(self, n: int, lists_of: list[int], conflict_weight: float | None) -> None:
         self.parent = list(range(n))
         self.size = [1] * n
         self.lists = lists_of
-        self.apart = apart
-        self.members: dict[int, set[int]] = {}
+        self.bar = conflict_weight
+        self.links: dict[int, dict[int, list[float]]] = {}  # group -> other group -> [sum, count, rejected]
+
+    def add(self, a: int, b: int, weight: float, rejected: bool = False) -> None:
+        entry = self.links.setdefault(a, {}).get(b)
+        if entry is None:
+            entry = [0.0, 0, 0]
+            self.links[a][b] = entry
+            self.links.setdefault(b, {})[a] = entry
+        entry[0] += weight
+        entry[1] += 1
+        entry[2] += rejected
 
     def find(self, item: int) -> int:
         parent = self.parent
@@ -58,24 +80,38 @@ class _Components:
             parent[item], item = root, parent[item]
         return root
 
-    def _members(self, root: int) -> set[int]:
-        return self.members.get(root) or {root}
-
-    def union(self, a: int, b: int) -> bool:
+    def union(self, a: int, b: int, forced: bool = False) -> bool:
+        """Join the groups of a and b; `forced` (a reviewer's acceptance) skips the mean-weight rule."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        small, big = (rb, ra) if self.size[rb] < self.size[ra] else (ra, rb)  # a tie: `ra` joins `rb`
-        if self.lists[small] & self.lists[big]:
+        if self.lists[ra] & self.lists[rb]:
             return False
-        if self.apart:
-            other = self._members(big)
-            if any(self.apart[m] & other for m in self._members(small) if m in self.apart):
+        between = self.links.get(ra, {}).get(rb)
+        if between is not None:
+            if between[2]:
                 return False
-            self.members.setdefault(big, other).update(self.members.pop(small, {small}))
+            if not forced and self.bar is not None and between[0] < self.bar * between[1]:
+                return False
+        small, big = (rb, ra) if self.size[rb] < self.size[ra] else (ra, rb)  # a tie: `ra` joins `rb`
         self.parent[small] = big
         self.size[big] += self.size[small]
         self.lists[big] |= self.lists[small]
+        moved = self.links.pop(small, {})
+        mine = self.links.setdefault(big, {})
+        mine.pop(small, None)
+        for other, entry in moved.items():
+            if other == big:
+                continue
+            theirs = self.links[other]
+            del theirs[small]
+            kept = mine.get(other)
+            if kept is None:
+                mine[other] = theirs[big] = entry
+            else:
+                kept[0] += entry[0]
+                kept[1] += entry[1]
+                kept[2] += entry[2]
         return True
 
 
@@ -85,10 +121,11 @@ def cluster_pairs(ids: Iterable[str], pairs: pd.DataFrame, threshold: float,
                   unique_list_of: Mapping[str, str] | None = None) -> dict[str, int]:
     """Cluster id per record: accepted pairs first, then pairs at or above the threshold, strongest
     first; a link that would put two rejected records in one cluster is skipped. With a
-    `conflict_probability`, so is a link that would put in one cluster two records whose own pair
-    scored below it (the model judged them different people): a record without a birth date that
-    matches two namesakes born on different days joins the likelier one instead of chaining both
-    into one person. Pass the same value as the linkage run (`LinkSettings.conflict_probability`).
+    `conflict_probability`, so is a link between two groups whose scored pairs, taken together (the mean
+    of their match weights), are less likely than that probability to be one person: a record without
+    a birth date that matches two namesakes born on different days joins the likelier one instead of
+    chaining both into one person, while a person's records that all agree save one pair (two slips)
+    still join. Pass the same value as the linkage run (`LinkSettings.conflict_probability`).
     `unique_list_of` maps the records of lists that hold each person once to their list: a cluster never
     gets two records of such a list (not even through accepted pairs: the later link is skipped), so a
     chain of links cannot join two people of one list into one."""
@@ -106,26 +143,6 @@ def cluster_numbers(ids: list[str], pairs: pd.DataFrame, threshold: float,
     decisions = decisions or ReviewDecisions()
     index = pd.Index(ids)
     n = len(ids)
-    apart: dict[int, set[int]] = {}
-
-    def keep_apart(a: int, b: int) -> None:
-        apart.setdefault(a, set()).add(b)
-        apart.setdefault(b, set()).add(a)
-
-    rejected: set[tuple[int, int]] = set()
-    for left, right in decisions.rejected:
-        a, b = index.get_indexer([left, right])
-        if a >= 0 and b >= 0:
-            rejected.add((min(a, b), max(a, b)))
-            keep_apart(int(a), int(b))
-    if conflict_probability is not None and len(pairs):
-        low = pairs[pairs["match_probability"].astype(float) < conflict_probability]
-        accepted = decisions.accepted
-        lefts, rights = low["unique_id_l"].to_numpy(), low["unique_id_r"].to_numpy()
-        ls, rs = index.get_indexer(lefts), index.get_indexer(rights)
-        for k in range(len(low)):
-            if ls[k] >= 0 and rs[k] >= 0 and (not accepted or _ordered(lefts[k], rights[k]) not in accepted):
-                keep_apart(int(ls[k]), int(rs[k]))
     lists_of = [0] * n
     if unique_list_of:
         bits: dict[str, int] = {}
@@ -133,21 +150,38 @@ def cluster_numbers(ids: list[str], pairs: pd.DataFrame, threshold: float,
             name = unique_list_of.get(record)
             if name is not None:
                 lists_of[k] = bits.setdefault(name, 1 << len(bits))
-    comps = _Components(n, apart, lists_of)
-    for left, right in sorted(decisions.accepted):
-        a, b = index.get_indexer([left, right])
-        if a >= 0 and b >= 0:
-            comps.union(int(a), int(b))
-    strong = pairs[pairs["match_probability"] >= threshold]
-    order = np.argsort(-strong["match_probability"].to_numpy(), kind="stable")
-    ls = index.get_indexer(strong["unique_id_l"].to_numpy())[order].tolist()
-    rs = index.get_indexer(strong["unique_id_r"].to_numpy())[order].tolist()
-    for a, b in zip(ls, rs, strict=True):
-        if a < 0 or b < 0:
-            raise KeyError(f"a scored pair names an unknown record ({'left' if a < 0 else 'right'})")
-        if not rejected or (min(a, b), max(a, b)) not in rejected:
-            comps.union(a, b)
-    roots = np.fromiter((comps.find(k) for k in range(n)), dtype=np.int64, count=n)
+    probability = pairs["match_probability"].to_numpy(dtype=float)
+    ls = index.get_indexer(pairs["unique_id_l"].to_numpy())
+    rs = index.get_indexer(pairs["unique_id_r"].to_numpy())
+    strong = probability >= threshold
+    if ((ls[strong] < 0) | (rs[strong] < 0)).any():
+        raise KeyError("a scored pair names an unknown record")
+    accepted = [(a, b) for a, b in (index.get_indexer(list(pair)) for pair in sorted(decisions.accepted))
+                if a >= 0 and b >= 0]
+    rejected = {(min(a, b), max(a, b)) for a, b in (index.get_indexer(list(pair)) for pair in decisions.rejected)
+                if a >= 0 and b >= 0}
+    # Only the pairs inside a group that strong and accepted links could form matter to the rule.
+    link_l = np.concatenate([ls[strong], np.array([a for a, _ in accepted], dtype=np.int64)])
+    link_r = np.concatenate([rs[strong], np.array([b for _, b in accepted], dtype=np.int64)])
+    graph = coo_matrix((np.ones(len(link_l), dtype=np.int8), (link_l, link_r)), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    known = (ls >= 0) & (rs >= 0)
+    inside = known & (component[np.where(known, ls, 0)] == component[np.where(known, rs, 0)])
+    groups = _Groups(n, lists_of, None if conflict_probability is None else
+                     float(_log_odds(np.array([conflict_probability]))[0]))
+    weights = _log_odds(probability)
+    for a, b, weight in zip(ls[inside].tolist(), rs[inside].tolist(), weights[inside].tolist(), strict=True):
+        key = (min(a, b), max(a, b))
+        groups.add(a, b, weight, key in rejected)
+        rejected.discard(key)
+    for a, b in rejected:  # rejected pairs the model did not keep: they block all the same
+        groups.add(a, b, 0.0, True)
+    for a, b in accepted:
+        groups.union(int(a), int(b), forced=True)
+    order = np.argsort(-probability[strong], kind="stable")
+    for a, b in zip(ls[strong][order].tolist(), rs[strong][order].tolist(), strict=True):
+        groups.union(a, b)  # a rejected pair is a blocked entry between the two groups
+    roots = np.fromiter((groups.find(k) for k in range(n)), dtype=np.int64, count=n)
     # Numbered in the order of the records' ids (as sorted strings), the first of each cluster first.
     by_id = np.argsort(np.asarray(ids, dtype=object), kind="stable")
     first = {}
