@@ -63,6 +63,20 @@ def test_no_cluster_holds_two_records_of_a_unique_list(homonym_lists, linked):
     assert evaluate(linked.clusters, homonym_lists[1]).clusters_repeating_a_list == 0
 
 
+def test_clustering_the_kept_pairs_again_gives_the_run_s_clusters(linked):
+    # The platform stores `pairs` and clusters them again after every review decision or new threshold;
+    # with the same threshold and no decision it must find the run's own clusters. It did not when the
+    # conflicts below KEEP_PROBABILITY were dropped: chains they had kept apart joined.
+    ids = [f"{lst}\x1f{rid}" for lst, rid in zip(linked.clusters["list"], linked.clusters["record_id"], strict=True)]
+    again = cluster_pairs(ids, linked.pairs, linked.settings.threshold, None,
+                          linked.settings.conflict_probability, dict(zip(ids, linked.clusters["list"], strict=True)))
+    first = pd.Series(linked.clusters["cluster_id"].to_numpy(), index=ids)
+    second = pd.Series([again[i] for i in ids], index=ids)
+    assert first.groupby(second.to_numpy()).nunique().max() == 1
+    assert second.groupby(first.to_numpy()).nunique().max() == 1
+    assert linked.pairs["match_probability"].min() < 0.01  # conflicts are kept, not only candidate links
+
+
 def _pairs(rows):
     return pd.DataFrame(rows, columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"])
 

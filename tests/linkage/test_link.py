@@ -96,6 +96,25 @@ def test_clusters_do_not_chain_namesakes_through_a_record_without_birth_date():
     assert len(set(cluster_pairs(ids, pairs, 0.9, decisions, conflict_probability=0.5).values())) == 1
 
 
+def test_one_pair_two_slips_apart_does_not_split_a_person_whose_other_records_agree():
+    # FEBRL 3, person 6: an original and four copies; two copies each carry a mistyped document and one
+    # a changed family name, so those two pairs score 0.017 while the eight others score 0.94-1.0.
+    # Complete linkage (every pair between two groups above the bar) split the person in two; the mean
+    # of the pairs between the groups is far above it.
+    p = {("org", "d0"): 0.9976, ("org", "d1"): 1.0 - 1e-6, ("org", "d2"): 0.9798, ("org", "d3"): 0.9882,
+         ("d0", "d1"): 0.9976, ("d2", "d3"): 0.9798, ("d1", "d2"): 0.9798, ("d1", "d3"): 0.9417,
+         ("d0", "d2"): 0.0166, ("d0", "d3"): 0.0166}
+    pairs = _pairs([(a, b, 0.0, q) for (a, b), q in p.items()])
+    ids = ["org", "d0", "d1", "d2", "d3"]
+    assert len(set(cluster_pairs(ids, pairs, 0.5, conflict_probability=0.5).values())) == 1
+    # ... while two namesakes a record without a birth date matches stay apart (the test above), and a
+    # reviewer's rejection still splits them.
+    decisions = ReviewDecisions()
+    decisions.reject("d0", "d2")
+    split = cluster_pairs(ids, pairs, 0.5, decisions, conflict_probability=0.5)
+    assert split["d0"] != split["d2"]
+
+
 def test_histogram_and_review_queue():
     pairs = _pairs([("a", "b", 8.0, 0.99), ("b", "c", 1.0, 0.66), ("c", "d", -2.0, 0.2)])
     hist = match_weight_histogram(pairs, bins=5)

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from .clusters import (
     ReviewDecisions,
@@ -31,7 +33,9 @@ class LinkageInputError(ValueError):
 @dataclass
 class LinkResult:
     clusters: pd.DataFrame  # list, record_id, cluster_id
-    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability
+    # unique_id_l, unique_id_r, match_weight, match_probability: the pairs at or above KEEP_PROBABILITY and
+    # the conflicts re-clustering needs (`pairs_to_keep`)
+    pairs: pd.DataFrame
     settings: LinkSettings
     warnings: list[str] = field(default_factory=list)
     # What the blocking cap split or left out (`blocking.warnings()` words it; the platform shows it from
@@ -39,7 +43,7 @@ class LinkResult:
     blocking: BlockingReport | None = None
 
     def histogram(self, bins: int = 40) -> list[dict[str, float]]:
-        return match_weight_histogram(self.pairs, bins)
+        return match_weight_histogram(self.pairs[self.pairs["match_probability"] >= KEEP_PROBABILITY], bins)
 
     def summary(self) -> dict[str, Any]:
         return {"records": len(self.clusters), "clusters": int(self.clusters["cluster_id"].nunique()),
@@ -91,7 +95,7 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
         del records
         scored = train_and_predict(compared.pop(), config, report, min(linkable_from, config.threshold), blocking)
     report("clustering")
-    kept = scored["match_probability"] >= KEEP_PROBABILITY
+    kept = pairs_to_keep(len(ids), scored["left"], scored["right"], scored["match_probability"])
     pairs = pd.DataFrame({"unique_id_l": ids[scored["left"][kept]], "unique_id_r": ids[scored["right"][kept]],
                           "match_weight": scored["match_weight"][kept],
                           "match_probability": scored["match_probability"][kept]})
@@ -105,6 +109,20 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
     del scored
     clusters = pd.DataFrame({"list": source, "record_id": record_ids, "cluster_id": number_clusters(ids, labels)})
     return LinkResult(clusters, pairs, config, warnings, blocking)
+
+
+def pairs_to_keep(n: int, left: np.ndarray, right: np.ndarray, probability: np.ndarray) -> np.ndarray:
+    """Which scored pairs a run keeps: every pair at or above KEEP_PROBABILITY (histogram, review queue,
+    re-clustering) and, below it, the conflicts that re-clustering needs to give the clusters this run
+    gave: a pair below KEEP_PROBABILITY whose records a chain of kept pairs joins. A reviewer's
+    acceptance and a lower threshold can only join records through kept pairs, so the conflicts between
+    records no such chain joins can never matter, and are not kept."""
+    keep = probability >= KEEP_PROBABILITY
+    if keep.all():
+        return keep
+    graph = coo_matrix((np.ones(int(keep.sum()), dtype=np.int8), (left[keep], right[keep])), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    return keep | (component[left] == component[right])
 
 
 def _no_progress(stage: str) -> None:

@@ -33,14 +33,15 @@ class LinkSettings:
     """Parameters of a linkage run (stored as JSON by the platform)."""
 
     # Link a pair when the model finds it more likely the same person than not. For calibrated
-    # probabilities this is close to the threshold that maximises F1 (about F1 / 2), and it equals
-    # `conflict_probability`, so every pair linked is one the clustering may join.
+    # probabilities this is close to the threshold that maximises F1 (about F1 / 2).
     threshold: float = 0.5
     seed: int = 42
     max_pairs_u: float = 1e7
     backend: str = "duckdb"
     postgres_url: str | None = None
     prior_recall: float = 0.7
+    # Two groups of records join through a link only when the mean match weight of the pairs scored
+    # between them is at least this probability's weight (average linkage; `clusters.cluster_numbers`).
     conflict_probability: float = 0.5
     # Each list holds each person at most once (no duplicates inside a list): a cluster then never holds
     # two records of one list.
