@@ -20,6 +20,7 @@ usable snapshot. docs/decisions/1104-dashboard-snapshots.md says why.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,6 +72,7 @@ class Panel:
 
 
 _PANELS: dict[str, Panel] = {}
+logger = logging.getLogger(__name__)
 
 
 def scope_for(membership: Any, *, office_id: int | None, today: Any) -> PanelScope:
@@ -229,16 +231,19 @@ def panel_figures(scope: PanelScope, panel: Panel) -> tuple[PanelData, Any]:
 def merge(row: Any, scope: PanelScope, computed: dict[str, PanelData], started: Any) -> dict[str, PanelData]:
     """Add panels counted from `started` on to the row, under its lock, unless the row was started
     again since (then it is newer than these figures: left as it is). Returns them as stored."""
-    from django.db import transaction
+    from django.db import OperationalError, transaction
 
     from ctm.core.models import PanelSnapshot
 
     stored = {k: _to_json(v) for k, v in computed.items()}
-    with transaction.atomic():
-        locked = PanelSnapshot.objects.select_for_update().filter(pk=row.pk).first()
-        if locked is not None and locked.day == scope.today and locked.computed_at <= started:
-            locked.panels = {**locked.panels, **stored}
-            locked.save(update_fields=["panels"])
+    try:
+        with transaction.atomic():
+            locked = PanelSnapshot.objects.select_for_update().filter(pk=row.pk).first()
+            if locked is not None and locked.day == scope.today and locked.computed_at <= started:
+                locked.panels = {**locked.panels, **stored}
+                locked.save(update_fields=["panels"])
+    except OperationalError as exc:  # a busy SQLite: shown all the same, kept by the next one
+        logger.info("dashboard panels %s not kept: %s", sorted(stored), type(exc).__name__)
     return {k: _from_json(v) for k, v in stored.items()}
 
 
