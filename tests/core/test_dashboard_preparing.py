@@ -1,4 +1,4 @@
-"""The dashboard never counts on the request (docs/decisions/1105-dashboard-panels-prepared.md): with no
+"""The dashboard never counts on the request (docs/decisions/1106-dashboard-panels-prepared.md): with no
 usable snapshot the page answers at once with each missing panel "being prepared" (a live status, a
 link that works without JavaScript, htmx fetching the panel on load), queues the worker once, and
 each panel fetched alone is counted alone and added to the scope's snapshot, of its own organization

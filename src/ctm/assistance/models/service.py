@@ -41,7 +41,13 @@ class ServiceRecord(TenantModel):
         indexes = [
             models.Index(fields=["organization", "support_type", "status"], name="service_org_type_status"),
             # the manager views: services delivered per month and type
-            models.Index(fields=["organization", "status", "ended_on", "support_type"], name="service_org_delivered")
+            models.Index(fields=["organization", "status", "ended_on", "support_type"], name="service_org_delivered"),
+            # ... the delivered ones only, with their case (an office's services), read alone.
+            models.Index(
+                fields=["organization", "ended_on", "support_type", "case"],
+                condition=models.Q(status="delivered"),
+                name="service_delivered_panel",
+            ),
         ]
 
     def __str__(self) -> str:
