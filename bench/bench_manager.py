@@ -129,6 +129,15 @@ def render(result: dict[str, Any], args: argparse.Namespace) -> str:
     missed = [n for n, t in result["timings"].items() if t["p95"] >= GOAL_MS and "no goal" not in n]
     lines += [
         "",
+        "First request (no snapshot of the scope): the page counts nothing; each shared panel is shown "
+        '"being prepared" and asked for by the browser on its own (GET /dashboard/<panel>/, htmx), which '
+        "counts that panel alone and keeps it. No worker runs during the bench, so every panel is counted "
+        "by its own request (with a worker, the job queued by the page fills what no request has counted "
+        'yet). "One after another" adds the panels\' requests in turn (an upper bound); "at once" sends them '
+        "from six threads, as a browser's six connections do, on this machine's 2 cores.",
+    ]
+    lines += [
+        "",
         f"Seeding time: {result['seed_seconds']:.0f} s."
         if result["seed_seconds"]
         else "Seeded by an earlier run.",
