@@ -355,9 +355,10 @@ def refresh_snapshot(snapshot_id: int) -> bool:
 def warm(organization_ids: Any = None) -> int:
     """Ask the worker to count again every scope someone looked at (each snapshot row) and each
     organization's whole-organization scope in the default language (started empty when it has no
-    row yet): `ctm worker` calls it when it starts, `ctm demo` and `ctm restore` after loading, so a
-    manager's first visit finds figures. Returns the number of jobs queued. Enters each
-    organization's scope in turn: no read across organizations."""
+    row yet): `ctm worker` calls it when it starts and `ctm demo` after loading, so a manager's first
+    visit finds figures (after `ctm restore`, CTM's start starts the worker: the restore itself adds
+    no row to what it restored). Returns the number of jobs queued. Enters each organization's scope
+    in turn: no read across organizations."""
     from django.conf import settings
     from django.utils import timezone
 

@@ -26,9 +26,6 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         rows = sum(manifest["rows"].values())
-        from ctm.core.panels import warm
-
-        warm()  # the restored snapshots are of another time: the worker counts them again when it starts
         self.stdout.write(
             f"Restored the backup of {manifest['created_at']} ({rows:,} rows, every table counted). "
             "Next: `ctm audit verify`, then start CTM."
