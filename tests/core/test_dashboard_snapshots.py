@@ -160,12 +160,15 @@ def test_the_csv_the_chart_the_table_and_the_api_show_the_same_snapshot(client, 
     from ctm.core import charts
 
     client.force_login(personas.case_manager.user)
+    client.get(reverse("core:dashboard"))  # a first visit: the worker (at once in tests) fills the row
     page = client.get(reverse("core:dashboard")).content.decode()
     f.make_case(personas.caseworker, given="Ana", family="Lungu")  # after the snapshot: in none of them
+    one = client.get(reverse("core:dashboard_panel", args=["cases.caseload"]), HTTP_HX_REQUEST="true")
     rows, disposition = _csv(client, "cases.caseload")
     as_of = timezone.localtime(PanelSnapshot.objects.get(organization=personas.org).computed_at)
     assert rows[1:] == [["caseworker", "1", "0"]] and f"{as_of:%Y-%m-%d-%H%M}.csv" in disposition
-    assert re.search(r'<th scope="row">caseworker</th><td[^>]*>1</td><td[^>]*>0</td>', page)
+    for shown in (page, one.content.decode()):
+        assert re.search(r'<th scope="row">caseworker</th><td[^>]*>1</td><td[^>]*>0</td>', shown)
     drawn = {}
     monkeypatch.setattr(
         charts, "bars_png", lambda categories, series, **kw: drawn.update(series) or b"\x89PNG"
@@ -187,4 +190,10 @@ def test_a_snapshot_per_office_and_language_and_none_of_a_members_own_panel(clie
     assert french[0][0] == "Bureau"
     rows = PanelSnapshot.objects.filter(organization=personas.org)
     assert sorted((r.office_id or 0, r.language) for r in rows) == [(0, "fr"), (north.pk, "en")]
-    assert all("referrals.states" not in r.panels and "cases.stages" in r.panels for r in rows)
+    assert all(list(r.panels) == ["cases.offices"] for r in rows)  # a CSV counts its panel alone
+    client.get(reverse("core:dashboard"))  # the page asks the worker (at once in tests) for the rest
+    client.get(reverse("core:dashboard"), {"office": north.pk})
+    filled = {(r.office_id or 0, r.language): r.panels for r in rows.all()}
+    assert all("referrals.states" not in panels for panels in filled.values())  # the member's own
+    assert "cases.stages" in filled[(0, "fr")] and "cases.stages" in filled[(north.pk, "fr")]
+    assert list(filled[(north.pk, "en")]) == ["cases.offices"]  # not visited since

@@ -20,6 +20,7 @@ usable snapshot. docs/decisions/1104-dashboard-snapshots.md says why.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,6 +72,7 @@ class Panel:
 
 
 _PANELS: dict[str, Panel] = {}
+logger = logging.getLogger(__name__)
 
 
 def scope_for(membership: Any, *, office_id: int | None, today: Any) -> PanelScope:
@@ -101,7 +103,7 @@ def compute(panel: Panel, scope: PanelScope) -> PanelData:
 @dataclass
 class Figures:
     """Every shared panel's figures for one scope, as of `computed_at` (None: computed just now for
-    this request, snapshots being off)."""
+    this request, snapshots being off). A panel missing from `panels` is being prepared (`find`)."""
 
     scope: PanelScope
     panels: dict[str, PanelData]
@@ -113,49 +115,136 @@ class Figures:
         found = self.panels.get(panel.key)
         return found if found is not None else panel.compute(self.scope)  # registered after the snapshot
 
+    def find(self, panel: Panel) -> PanelData | None:
+        """The panel's figures, or None while the snapshot does not hold them yet (being prepared)."""
+        return panel.compute(self.scope) if panel.per_member else self.panels.get(panel.key)
+
 
 def _shared() -> list[Panel]:
     return [p for p in _PANELS.values() if not p.per_member]
 
 
-def compute_all(scope: PanelScope) -> dict[str, PanelData]:
-    return {p.key: p.compute(scope) for p in _shared()}
+def compute_all(scope: PanelScope, *, skip: Any = ()) -> dict[str, PanelData]:
+    return {p.key: p.compute(scope) for p in _shared() if p.key not in skip}
 
 
-def figures(scope: PanelScope) -> Figures:
+def _language() -> str:
+    from django.conf import settings
+    from django.utils import translation
+
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _max_age(refresh: int) -> Any:
+    import datetime
+
+    from django.conf import settings
+
+    return datetime.timedelta(seconds=max(settings.CTM_DASHBOARD_MAX_AGE_SECONDS, refresh))
+
+
+def _row(scope: PanelScope, language: str) -> Any:
+    from ctm.core.models import PanelSnapshot
+
+    return (
+        PanelSnapshot.objects.filter(
+            organization_id=scope.organization_id, office_id=scope.office_id, language=language
+        )
+        .only("pk", "organization_id", "day", "computed_at", "refresh_requested_at", "panels")
+        .first()
+    )
+
+
+def _usable(row: Any, scope: PanelScope, now: Any, max_age: Any) -> bool:
+    return row is not None and row.day == scope.today and now - row.computed_at <= max_age
+
+
+def figures(scope: PanelScope, *, complete: bool = True) -> Figures:
     """The scope's figures, read from its snapshot (ctm.core.models.PanelSnapshot), one row.
 
     - A snapshot of today, at most CTM_DASHBOARD_REFRESH_SECONDS old: shown as it is.
     - Older, but at most CTM_DASHBOARD_MAX_AGE_SECONDS: shown (the page says "as of HH:MM"), and the
       job worker is asked, once, to compute a new one (`ctm.core.domain.tasks.refresh_dashboard`).
-    - Missing, older than that, or of another day: every panel computed now, here, and stored.
+    - Missing, older than that, or of another day: with `complete` (the API), every panel computed
+      now, here, and stored; without (the page), nothing is counted on the request: the row is
+      started empty, the worker asked to fill it, and the page shows each missing panel as "being
+      prepared", fetched on its own (`panel_figures`). A row that lacks a panel (started so, or by
+      a panel's own page) is completed the same way: computed here with `complete`, else asked of
+      the worker and left missing.
     CTM_DASHBOARD_REFRESH_SECONDS = 0 turns snapshots off (computed on every request). Never read
     across organizations: the row is the scope's organization's, through the tenant manager."""
     import datetime
 
     from django.conf import settings
-    from django.utils import timezone, translation
-
-    from ctm.core.models import PanelSnapshot
+    from django.utils import timezone
 
     refresh = settings.CTM_DASHBOARD_REFRESH_SECONDS
     if not refresh:
         return Figures(scope, compute_all(scope))
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    row = (
-        PanelSnapshot.objects.filter(
-            organization_id=scope.organization_id, office_id=scope.office_id, language=language
-        )
-        .only("pk", "day", "computed_at", "refresh_requested_at", "panels")
-        .first()
-    )
-    now = timezone.now()
-    max_age = datetime.timedelta(seconds=max(settings.CTM_DASHBOARD_MAX_AGE_SECONDS, refresh))
-    if row is None or row.day != scope.today or now - row.computed_at > max_age:
-        return store(scope, language, compute_all(scope), now, previous=row)
-    if now - row.computed_at > datetime.timedelta(seconds=refresh):
+    language = _language()
+    row = _row(scope, language)
+    now, max_age = timezone.now(), _max_age(refresh)
+    if not _usable(row, scope, now, max_age):
+        if complete:
+            return store(scope, language, compute_all(scope), now, previous=row)
+        row = store(scope, language, {}, now, previous=row, row=True)  # empty: every panel prepared
         request_refresh(row, now, max_age)
-    return Figures(scope, {k: _from_json(v) for k, v in row.panels.items()}, row.computed_at)
+        return Figures(scope, {}, row.computed_at)
+    found = {k: _from_json(v) for k, v in row.panels.items()}
+    missing = [p.key for p in _shared() if p.key not in found]
+    if missing and complete:
+        found.update(merge(row, scope, compute_all(scope, skip=found), now))
+    elif missing or now - row.computed_at > datetime.timedelta(seconds=refresh):
+        request_refresh(row, now, max_age)
+    return Figures(scope, found, row.computed_at)
+
+
+def panel_figures(scope: PanelScope, panel: Panel) -> tuple[PanelData, Any]:
+    """One panel's figures and as of when (None: the member's own, computed now): from the scope's
+    snapshot when it holds them, else this panel alone computed now and added to the snapshot (the
+    "being prepared" panel of the page, its CSV, its chart). The rest of the row is not counted; a
+    stale row is shown and its refresh queued, as by the page."""
+    import datetime
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    refresh = settings.CTM_DASHBOARD_REFRESH_SECONDS
+    if panel.per_member or not refresh:
+        return panel.compute(scope), None
+    language = _language()
+    row = _row(scope, language)
+    now, max_age = timezone.now(), _max_age(refresh)
+    if _usable(row, scope, now, max_age):
+        if now - row.computed_at > datetime.timedelta(seconds=refresh):
+            request_refresh(row, now, max_age)
+        if panel.key in row.panels:
+            return _from_json(row.panels[panel.key]), row.computed_at
+        data = panel.compute(scope)
+        merge(row, scope, {panel.key: data}, now)
+        return _from_json(_to_json(data)), row.computed_at
+    data = panel.compute(scope)
+    stored = store(scope, language, {panel.key: data}, now, previous=row)
+    return stored.panels[panel.key], stored.computed_at
+
+
+def merge(row: Any, scope: PanelScope, computed: dict[str, PanelData], started: Any) -> dict[str, PanelData]:
+    """Add panels counted from `started` on to the row, under its lock, unless the row was started
+    again since (then it is newer than these figures: left as it is). Returns them as stored."""
+    from django.db import OperationalError, transaction
+
+    from ctm.core.models import PanelSnapshot
+
+    stored = {k: _to_json(v) for k, v in computed.items()}
+    try:
+        with transaction.atomic():
+            locked = PanelSnapshot.objects.select_for_update().filter(pk=row.pk).first()
+            if locked is not None and locked.day == scope.today and locked.computed_at <= started:
+                locked.panels = {**locked.panels, **stored}
+                locked.save(update_fields=["panels"])
+    except OperationalError as exc:  # a busy SQLite: shown all the same, kept by the next one
+        logger.info("dashboard panels %s not kept: %s", sorted(stored), type(exc).__name__)
+    return {k: _from_json(v) for k, v in stored.items()}
 
 
 def request_refresh(row: Any, now: Any, max_age: Any) -> bool:
@@ -177,9 +266,15 @@ def request_refresh(row: Any, now: Any, max_age: Any) -> bool:
 
 
 def store(
-    scope: PanelScope, language: str, computed: dict[str, PanelData], now: Any, previous: Any = None
-) -> Figures:
-    """Keep `computed` (counted from `now` on) as the scope's snapshot (a new row, or the one there)."""
+    scope: PanelScope,
+    language: str,
+    computed: dict[str, PanelData],
+    now: Any,
+    previous: Any = None,
+    row: bool = False,
+) -> Any:
+    """Keep `computed` (counted from `now` on) as the scope's snapshot (a new row, or the one there,
+    its other panels dropped). Returns the figures as a later read shows them (`row`: the row)."""
     from django.db import IntegrityError, transaction
 
     from ctm.core.models import PanelSnapshot
@@ -193,7 +288,9 @@ def store(
                 PanelSnapshot.objects.create(**where, **values)
         except IntegrityError:  # another request stored it a moment ago: ours is as new
             PanelSnapshot.objects.filter(**where).update(**values)
-    return Figures(scope, {k: _from_json(v) for k, v in stored.items()}, now)  # as a later read shows them
+    if row:
+        return PanelSnapshot.objects.get(**where)
+    return Figures(scope, {k: _from_json(v) for k, v in stored.items()}, now)
 
 
 def _plain(v: Any) -> Any:
@@ -225,7 +322,12 @@ def _from_json(d: dict[str, Any]) -> PanelData:
 
 def refresh_snapshot(snapshot_id: int) -> bool:
     """The job's body: compute the row's scope again, as of now, in its language; False when the row
-    is gone (its office deleted, say). Runs inside the row's organization's scope."""
+    is gone (its office deleted, say). A row still fresh (started empty for a first visit, its
+    panels being fetched one by one) gets only the panels it lacks. Runs inside the row's
+    organization's scope."""
+    import datetime
+
+    from django.conf import settings
     from django.utils import timezone, translation
 
     from ctm.core.models import PanelSnapshot
@@ -235,6 +337,12 @@ def refresh_snapshot(snapshot_id: int) -> bool:
         return False
     started = timezone.now()
     scope = PanelScope(row.organization_id, row.office_id, timezone.localdate())
+    fresh = datetime.timedelta(seconds=settings.CTM_DASHBOARD_REFRESH_SECONDS)
+    if row.day == scope.today and started - row.computed_at <= fresh:
+        with translation.override(row.language):
+            merge(row, scope, compute_all(scope, skip=row.panels), started)
+        PanelSnapshot.objects.filter(pk=row.pk).update(refresh_requested_at=None)
+        return True
     with translation.override(row.language):
         computed = compute_all(scope)
     values = {"day": scope.today, "computed_at": started, "refresh_requested_at": None}
@@ -242,6 +350,34 @@ def refresh_snapshot(snapshot_id: int) -> bool:
         **values, panels={k: _to_json(v) for k, v in computed.items()}
     )
     return True
+
+
+def warm(organization_ids: Any = None) -> int:
+    """Ask the worker to count again every scope someone looked at (each snapshot row) and each
+    organization's whole-organization scope in the default language (started empty when it has no
+    row yet): `ctm worker` calls it when it starts and `ctm demo` after loading, so a manager's first
+    visit finds figures (after `ctm restore`, CTM's start starts the worker: the restore itself adds
+    no row to what it restored). Returns the number of jobs queued. Enters each organization's scope
+    in turn: no read across organizations."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from ctm.core.models import Organization, PanelSnapshot
+    from ctm.core.scopes import organization_scope
+
+    orgs = Organization.objects.order_by("pk").values_list("pk", flat=True)
+    if organization_ids is not None:
+        orgs = orgs.filter(pk__in=organization_ids)
+    now, today, queued = timezone.now(), timezone.localdate(), 0
+    max_age = _max_age(settings.CTM_DASHBOARD_REFRESH_SECONDS)
+    for org_id in orgs:
+        with organization_scope(org_id):
+            rows = PanelSnapshot.objects.filter(organization_id=org_id)
+            if not rows.filter(office__isnull=True, language=settings.LANGUAGE_CODE).exists():
+                store(PanelScope(org_id, None, today), settings.LANGUAGE_CODE, {}, now)
+            for row in rows.only("pk", "organization_id"):
+                queued += request_refresh(row, now, max_age)
+    return queued
 
 
 def panels_for(membership: Any) -> list[Panel]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/<str:key>.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     path("dashboard/<str:key>.png", dashboard.dashboard_chart, name="dashboard_chart"),
+    path("dashboard/<str:key>/", dashboard.dashboard_panel, name="dashboard_panel"),
     path("organization/", organization.organization_page, name="organization"),
     path("organization/retention/", organization.retention_page, name="retention"),
     path("organization/members/new/", organization.new_member, name="new_member"),

@@ -40,8 +40,13 @@ class ServiceRecord(TenantModel):
         verbose_name = _("service")
         indexes = [
             models.Index(fields=["organization", "support_type", "status"], name="service_org_type_status"),
-            # the manager views: services delivered per month and type
-            models.Index(fields=["organization", "status", "ended_on", "support_type"], name="service_org_delivered")
+            # The manager views' services delivered per month and type: the delivered ones only, with
+            # their case (an office's services), so PostgreSQL counts from this index alone.
+            models.Index(
+                fields=["organization", "ended_on", "support_type", "case"],
+                condition=models.Q(status="delivered"),
+                name="service_delivered_panel",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -39,6 +39,13 @@ class Task(TenantModel):
         indexes = [
             models.Index(fields=["organization", "status", "due_on"], name="task_org_open_due"),
             models.Index(fields=["assignee", "status", "due_on"], name="task_assignee_open_due"),
+            # The manager views' open tasks per kind and due date (assistance.tasks): the open tasks
+            # only, with the case they wait on, so PostgreSQL counts from this index alone.
+            models.Index(
+                fields=["organization", "office", "kind", "due_on", "case"],
+                condition=models.Q(status="open"),
+                name="task_open_panel",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

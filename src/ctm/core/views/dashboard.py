@@ -22,7 +22,16 @@ from ctm.core import charts
 from ctm.core.cells import neutralize
 from ctm.core.interfaces.forms import OfficeChoiceForm
 from ctm.core.models import Office
-from ctm.core.panels import Panel, PanelData, PanelScope, figures, get_panel, panels_for, scope_for
+from ctm.core.panels import (
+    Panel,
+    PanelData,
+    PanelScope,
+    figures,
+    get_panel,
+    panel_figures,
+    panels_for,
+    scope_for,
+)
 from ctm.core.rules import can_view_dashboard, dashboard_office
 
 
@@ -39,36 +48,57 @@ def _scope(request: HttpRequest) -> tuple[PanelScope, OfficeChoiceForm | None]:
 
 
 def _panel(request: HttpRequest, key: str) -> tuple[Panel, PanelData, datetime.datetime | None]:
-    """The panel's figures from the same snapshot as the page's (ctm.core.panels.figures): the CSV,
-    the chart and the table agree, and say as of when."""
+    """The panel's figures from the same snapshot as the page's (ctm.core.panels.panel_figures): the
+    CSV, the chart and the table agree, and say as of when. Only this panel is counted when the
+    snapshot lacks it."""
     scope, _form = _scope(request)
     panel = get_panel(scope.membership, key)
     if panel is None:
         raise Http404("No such panel")
-    found = figures(scope)
-    return panel, found.get(panel), None if panel.per_member else found.computed_at
+    data, as_of = panel_figures(scope, panel)
+    return panel, data, as_of
+
+
+def _item(panel: Panel, data: PanelData | None, query: str) -> dict[str, object]:
+    """One panel as the templates show it (`data` None: being prepared, fetched on its own)."""
+    return {"panel": panel, "data": data, "query": query, "anchor": "panel-" + panel.key.replace(".", "-")}
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Every panel from the scope's snapshot; a panel the snapshot does not hold yet (a first visit,
+    or after a quiet spell) is shown as being prepared and fetched on its own (`dashboard_panel`,
+    htmx on load; a link without JavaScript) while the worker fills the snapshot: the page never
+    counts."""
     scope, form = _scope(request)
     query = request.GET.urlencode()
-    found = figures(scope)
-    shown = [
-        {"panel": panel, "data": found.get(panel), "query": query} for panel in panels_for(scope.membership)
-    ]
+    found = figures(scope, complete=False)
+    shown = [_item(panel, found.find(panel), query) for panel in panels_for(scope.membership)]
     office = None
     if scope.office_id is not None and form is None:
         office = Office.objects.filter(pk=scope.office_id).first()
     context = {
         "panels": shown,
+        "preparing": sum(item["data"] is None for item in shown),
         "form": form,
         "bound_office": office,
         "as_of": found.computed_at,
         "refresh_seconds": settings.CTM_DASHBOARD_REFRESH_SECONDS,
     }
     return render(request, "core/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_panel(request: HttpRequest, key: str) -> HttpResponse:
+    """One panel, as the dashboard shows it: the section that replaces its "being prepared"
+    placeholder (htmx), or a page of its own (the placeholder's link, without JavaScript)."""
+    panel, data, as_of = _panel(request, key)
+    context = {"item": _item(panel, data, request.GET.urlencode()), "as_of": as_of}
+    if getattr(request, "htmx", False):
+        return render(request, "core/_dashboard_panel.html", {**context, "ready": True})
+    return render(request, "core/dashboard_panel.html", context)
 
 
 @login_required

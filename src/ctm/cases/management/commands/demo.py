@@ -52,6 +52,9 @@ class Command(BaseCommand):
         # Every case is created in this transaction, unseen by anyone else until it commits.
         with transaction.atomic(), write_checks_memo():
             users, plans = self.load(console, cases, seed)
+        from ctm.core.panels import warm
+
+        warm()  # the managers' dashboards, counted by the worker before their first visit
         elapsed = time.monotonic() - started
         console.print(
             f"Loaded {len(demo_data.DEMO_ORGS)} organizations, {len(users)} users and {len(plans)} cases "

@@ -36,6 +36,10 @@ class Command(BaseCommand):
 
         refuse_pending_migrations()
         worker = Worker(name=name, concurrency=concurrency, memory_mb=memory_mb, batch=batch)
+        if not batch:  # the manager views' figures of every scope looked at, counted before anyone asks
+            from ctm.core.panels import warm
+
+            warm()
         try:
             worker.run()
         except WorkerAlreadyRunning as exc:
