@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 
@@ -132,33 +133,37 @@ def test_the_cheap_one_edit_test_answers_as_damerau_levenshtein():
 
 
 def _linked_pair_by_pair(n, pairs, threshold, conflict, list_of, accepted, rejected):
-    """The clustering rules the plain way (a set per group, every pair tried in turn): the reference the
-    fast `cluster_positions` must equal."""
+    """The clustering rules the plain way (a set per group, every pair tried in turn; average linkage:
+    two groups join when the mean log-odds of the pairs scored between them reaches the conflict
+    probability's): the reference the fast `cluster_positions` must equal."""
     group = {k: {k} for k in range(n)}
     owner = list(range(n))
-    accepted_keys = {frozenset(p) for p in accepted}
-    apart = {frozenset(p) for p in rejected}
-    apart |= {frozenset((a, b)) for a, b, p in pairs if p < conflict and frozenset((a, b)) not in accepted_keys}
+    rejected_keys = {frozenset(p) for p in rejected}
+    weight = {frozenset((a, b)): math.log2(p / (1 - p)) for a, b, p in pairs}
+    bar = None if conflict is None else math.log2(conflict / (1 - conflict))
 
-    def union(a, b):
+    def union(a, b, forced=False):
         ga, gb = owner[a], owner[b]
         if ga == gb:
             return
         lists_a = {list_of[k] for k in group[ga] if list_of[k] >= 0}
         if any(list_of[k] in lists_a for k in group[gb]):
             return
-        if any(frozenset((x, y)) in apart for x in group[ga] for y in group[gb]):
+        cross = [frozenset((x, y)) for x in group[ga] for y in group[gb]]
+        if any(key in rejected_keys for key in cross):
+            return
+        scored = [weight[key] for key in cross if key in weight]
+        if not forced and bar is not None and scored and sum(scored) / len(scored) < bar - 1e-9:
             return
         for k in group[gb]:
             owner[k] = ga
         group[ga] |= group.pop(gb)
 
     for a, b in accepted:
-        union(a, b)
+        union(a, b, forced=True)
     strong = sorted((p for p in pairs if p[2] >= threshold), key=lambda p: (-p[2], min(p[:2]), max(p[:2])))
     for a, b, _ in strong:
-        if frozenset((a, b)) not in apart or frozenset((a, b)) in accepted_keys:
-            union(a, b)
+        union(a, b)
     return owner
 
 
@@ -189,7 +194,7 @@ def test_fast_clustering_equals_linking_pair_by_pair(seed):
     for conflict, lists in ((0.5, list_of), (None, list_of), (0.5, None)):
         fast = cluster_positions(n, left, right, probability, 0.5, conflict, lists, np.array(accepted),
                                  np.array(rejected))
-        plain = _linked_pair_by_pair(n, rows, 0.5, -1 if conflict is None else conflict,
+        plain = _linked_pair_by_pair(n, rows, 0.5, conflict,
                                      np.full(n, -1) if lists is None else lists, accepted, rejected)
         assert _partition(fast) == _partition(plain), (seed, conflict, lists is None)
     # The rules did bite: plain connected components would have merged more.
