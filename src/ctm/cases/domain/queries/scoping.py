@@ -22,7 +22,7 @@ from functools import reduce
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, F, Lookup, Q, QuerySet
+from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
 
 from ctm.cases.models import CaseAssignment, CaseShare
 from ctm.cases.rules import can_read_cases, can_write_cases
@@ -76,6 +76,14 @@ def _incoming_shares(membership: Any) -> QuerySet[CaseShare]:
         return shares.exclude(organization_id=org_id)
 
 
+def shared_case(membership: Any, number: str) -> tuple[int, int] | None:
+    """(case id, its organization's id) of the case with this number shared with the membership's
+    organization and not revoked (case managers only); None when there is no such share. The one
+    case the door looks for, where `shared_case_ids_q` lists them all."""
+    row = _incoming_shares(membership).filter(case__number=number).values_list("case_id", "organization_id")
+    return row.first()
+
+
 def shared_case_ids_q(membership: Any) -> Q | None:
     """Cases of other organizations shared with this membership's organization, not revoked.
 
@@ -108,21 +116,36 @@ def _own_or_assigned_q(membership: Any, assigned: Q | None) -> Q:
     return own
 
 
+def own_cases_q(membership: Any, *, one_case: bool = False) -> Q | None:
+    """The cases of the membership's own organization that it may read (the first part of
+    `visible_case_parts`); None when it may read none. With `one_case`, for a query of one case (the
+    door): an assignment to it is a correlated EXISTS, where the list of assigned cases would be a
+    query of its own first."""
+    if not can_read_cases(membership):
+        return None
+    mine = Q(organization_id=membership.organization_id)
+    if membership.role in (Role.CASE_MANAGER, Role.AUDITOR):
+        return mine
+    if one_case:
+        assigned: Q | None = Q(Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), user_id=membership.user_id)))
+    else:
+        assigned = assigned_case_ids_q(membership)
+    return mine & _own_or_assigned_q(membership, assigned)
+
+
 def visible_case_parts(membership: Any) -> list[Q]:
     """The cases this membership may read, as disjoint filters: its organization's own cases, then
     (case managers) those other organizations share with it. Empty when it may read none.
 
     Read one by one, each part can use the indexes that begin with the organization.
     """
-    if not can_read_cases(membership):
+    mine = own_cases_q(membership)
+    if mine is None:
         return []
-    mine = Q(organization_id=membership.organization_id)
     if membership.role == Role.CASE_MANAGER:
         shared = shared_case_ids_q(membership)
         return [mine] if shared is None else [mine, shared]
-    if membership.role == Role.AUDITOR:
-        return [mine]
-    return [mine & _own_or_assigned_q(membership, assigned_case_ids_q(membership))]
+    return [mine]
 
 
 def visible_cases_q(membership: Any) -> Q | None:
