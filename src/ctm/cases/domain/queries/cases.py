@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any, NoReturn
 
 from django.db import connection
@@ -18,9 +20,9 @@ from ctm.cases.domain.queries.listing import CaseFilters, case_list, case_rows, 
 from ctm.cases.domain.queries.parts import log_identifying_read
 from ctm.cases.domain.queries.scoping import (
     own_cases_q,
+    readable,
     readable_scope,
     shared_case,
-    visible_cases_q,
     writable_cases_q,
 )
 from ctm.cases.models import Case, IdentityDocument, Person
@@ -54,11 +56,11 @@ __all__ = [  # the list's doors live in listing.py; they are named here with the
 
 def cases_for_user(membership: Any) -> QuerySet[Case]:
     """Every case the membership may read (own organization, or shared with it)."""
-    q = visible_cases_q(membership)
-    if q is None:
+    parts, organizations = readable(membership)
+    if not parts:
         return Case.objects.none()
-    with readable_scope(membership):
-        return Case.objects.filter(q)
+    with readable_scope(membership, organizations):
+        return Case.objects.filter(reduce(operator.or_, parts))
 
 
 def get_case_for_user(membership: Any, number: str, *, write: bool = False) -> Case:
