@@ -26,7 +26,7 @@ from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
 
-# Queries per page, signed in: session, user, membership and the second-factor check included, and the
+# Queries per page, signed in: session, user, memberships (the second-factor check read with them), and the
 # transaction statements of the logged read (the same on SQLite and PostgreSQL).
 CEILINGS = {
     "case page": 31,  # 37 before: the door, the write check, the device and the stage's day joined other statements
