@@ -459,7 +459,7 @@ def render(results: dict[str, Any], args: argparse.Namespace, load: str) -> str:
                   f"| linkage run of {r['job_during_window']['records']:,} records working | {busy['n']} | {busy['errors']} | {busy['p50']:.0f} | {busy['p95']:.0f} |",
                   "", f"p95 with the job / without: {ratio:.2f} (goal ≤ 1.5: {'met' if ratio <= 1.5 else 'not met'}); "
                   f"the job at the end of the window: {r['job_during_window']['status']}, stage {r['job_during_window']['stage']}, "
-                  f"{r['job_during_window']['progress']} %. The job runs in `ctm worker`'s own process at CTM_JOB_NICE=10.", ""]  # fmt: skip
+                  f"{r['job_during_window']['progress']} %. The job runs in `ctm worker`'s own process at CTM_JOB_NICE=10, in a session (a scheduling group) of its own.", ""]  # fmt: skip
     return "\n".join(lines)
 
 

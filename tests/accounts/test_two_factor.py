@@ -216,3 +216,23 @@ def test_renewed_recovery_codes_replace_the_old_ones(personas, otp_clock):
     response = other.post(reverse("accounts:renew_recovery_codes"))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/")
     assert tf.recovery_codes_left(personas.caseworker.user) == 9
+
+
+def test_a_session_signed_in_before_the_app_was_enrolled_must_pass_it(personas):
+    """The device is read with the memberships on every request (one statement), never remembered
+    from the login: a password-only session of a user who enrols an app elsewhere (or whose app an
+    attacker would rather not have asked) is sent to the code at its next request."""
+    stale = password_only("caseworker")
+    assert stale.get(reverse("cases:list")).status_code == 200
+    enrol("caseworker")
+    response = stale.get(reverse("cases:list"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/")
+
+
+def test_a_user_without_membership_but_with_an_app_must_pass_it(personas):
+    """No membership to read the device with: it is asked on its own, and still counts."""
+    enrol("caseworker")
+    Membership.objects.filter(user=personas.caseworker.user).update(is_active=False)
+    client = password_only("caseworker")
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 
 from ctm.cases.domain import cases as case_domain
@@ -17,6 +18,7 @@ from ctm.cases.domain.queries.cases import (
     filter_cases,
     get_case_for_user,
     may_write_case,
+    may_write_shown,
 )
 from ctm.cases.domain.queries.listing import LIST_ORDER, case_rows
 from ctm.cases.domain.queries.paging import CappedPaginator
@@ -179,3 +181,37 @@ def test_list_queries_do_not_grow_with_shared_cases(client, personas, register):
     for given in ("Dara", "Kanya"):
         _share(f.make_case(personas.outsider, given=given, family="Wong"), personas.outsider, to=personas.org)
     assert queries() == one
+
+
+def _door(membership, number, *, write=False):
+    try:
+        return get_case_for_user(membership, number, write=write)
+    except Http404:
+        return None
+
+
+@pytest.mark.parametrize("role", [*EXPECTED, "org_admin", "data_manager", "fund_reviewer"])
+def test_the_door_opens_exactly_the_cases_of_the_list_and_knows_which_it_may_change(personas, register, role):
+    """The door reads one case in one statement (an assignment as a correlated EXISTS, a share only
+    when the organization has no such case): it must open what the list's filters open, write what
+    `may_write_case` allows, and say so to the page (`may_write_shown`) without a second opinion."""
+    member = getattr(personas, role)
+    readable = set(cases_for_user(member).values_list("number", flat=True))
+    for name, case in register.items():
+        read, write = _door(member, case.number), _door(member, case.number, write=True)
+        assert (read is not None) == (case.number in readable), (role, name)
+        assert (write is not None) == (read is not None and may_write_case(member, case)), (role, name)
+        if read is not None:
+            assert may_write_shown(member, read) == may_write_case(member, read), (role, name)
+            assert may_write_shown(personas.auditor, read) == may_write_case(personas.auditor, read)
+
+
+def test_the_door_costs_one_statement_for_a_case_of_ones_own_organization(personas, register):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for member, case in [(personas.case_manager, register["colleague"]), (personas.caseworker, register["assigned"])]:
+        with CaptureQueriesContext(connection) as ctx:
+            found = get_case_for_user(member, case.number)
+            assert may_write_shown(member, found)
+        assert len(ctx.captured_queries) == 1, [q["sql"] for q in ctx.captured_queries]

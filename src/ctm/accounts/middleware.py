@@ -27,7 +27,11 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from ctm.accounts.domain.auth import has_second_factor, organization_requires_two_factor
+from ctm.accounts.domain.auth import (
+    has_second_factor,
+    organization_requires_two_factor,
+    second_factor_of_member,
+)
 from ctm.core.domain.queries.memberships import active_membership, request_memberships
 
 SESSION_LAST_SEEN = "ctm_last_seen"
@@ -40,6 +44,7 @@ STEP_URLS = {
     PASSWORD: "/accounts/password/",
 }
 FLOW_ATTRIBUTE = "ctm_account_flow"
+SECOND_FACTOR = "second_factor"  # the memberships' annotation: their user has a confirmed device
 
 
 def account_flow(*steps: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -65,14 +70,22 @@ def pending_step(request: HttpRequest) -> str | None:
     if not user.is_authenticated:
         return None
     if not user.is_verified():  # type: ignore[union-attr]  # installed by django-otp's OTPMiddleware
-        has_device = has_second_factor(user)
-        if has_device:
+        if _has_second_factor(request, user):
             return VERIFY
         if organization_requires_two_factor(getattr(request, "membership", None)):
             return ENROL
     if getattr(user, "must_change_password", False):
         return PASSWORD
     return None
+
+
+def _has_second_factor(request: HttpRequest, user: Any) -> bool:
+    """Read with the user's memberships in their statement (this request's, for this user), or on
+    its own when there is none to read it with (a user with no membership, a login in the request)."""
+    read = request_memberships(request)
+    if read and read[0].user_id == user.pk and hasattr(read[0], SECOND_FACTOR):
+        return bool(getattr(read[0], SECOND_FACTOR))
+    return has_second_factor(user)
 
 
 # The idle stamp is written at most once a minute: a page read does not rewrite the session each time
@@ -115,7 +128,9 @@ class TwoFactorRequiredMiddleware:
         request.membership = None  # type: ignore[attr-defined]
         if request.user.is_authenticated:
             request.membership = active_membership(  # type: ignore[attr-defined]
-                request.user, request.session.get(SESSION_ORG), memberships=request_memberships(request)
+                request.user,
+                request.session.get(SESSION_ORG),
+                memberships=request_memberships(request, **{SECOND_FACTOR: second_factor_of_member()}),
             )
         return self.get_response(request)
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,6 +57,12 @@ def has_second_factor(user: Any) -> bool:
         getattr(user, "is_authenticated", False)
         and TotpDevice.objects.filter(user=user, confirmed=True).exists()
     )
+
+
+def second_factor_of_member() -> Exists:
+    """Whether a membership's user has a confirmed second factor, as an expression: read with the
+    memberships in their statement (the account middleware's, on every request)."""
+    return Exists(TotpDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True))
 
 
 def organization_requires_two_factor(membership: Any) -> bool:

@@ -22,7 +22,7 @@ from ctm.assistance.interfaces import forms as f
 from ctm.assistance.models import ServiceRecord, Shelter
 from ctm.assistance.rules import can_manage_cases
 from ctm.assistance.views.helpers import assistance_url
-from ctm.cases.domain.queries.cases import may_write_case
+from ctm.cases.domain.queries.cases import may_write_shown
 from ctm.cases.views.cases import org_staff
 from ctm.cases.views.editing import Action, Edit, Part
 from ctm.cases.views.helpers import load_case
@@ -37,7 +37,7 @@ def case_assistance_view(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "case": case,
         **case_assistance(membership, case),  # one logged read of the free text shown
-        "can_write": may_write_case(membership, case),
+        "can_write": may_write_shown(membership, case),
         "can_manage": can_manage_cases(membership) and own,
     }
     return render(request, "assistance/case.html", context)

@@ -17,7 +17,7 @@ from ctm.cases.domain.cases import open_case
 from ctm.cases.domain.queries.case_page import case_page
 from ctm.cases.domain.queries.cases import (
     duplicate_candidates,
-    may_write_case,
+    may_write_shown,
     search_by_document,
     search_by_name_and_birth,
 )
@@ -191,7 +191,7 @@ def case_detail_view(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "case": case,
         **case_page(membership, case),  # one logged read of what the page shows
-        "can_write": may_write_case(membership, case),
+        "can_write": may_write_shown(membership, case),
         "can_manage": can_manage_cases(membership) and membership.organization_id == case.organization_id,
         "assignees": case.assignees.all(),
         "shares": case.shares.filter(revoked_at__isnull=True).select_related("shared_with"),

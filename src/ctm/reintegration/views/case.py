@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from ctm.cases.domain.queries.cases import may_write_case
+from ctm.cases.domain.queries.cases import may_write_shown
 from ctm.cases.views.editing import Action, Edit, Part
 from ctm.cases.views.helpers import case_url, load_case
 from ctm.core.errors import InvalidTransition
@@ -47,7 +47,7 @@ def case_view(request: HttpRequest, number: str) -> HttpResponse:
             "case": case,
             "chart": trend_chart(context["trend"]),
             "dimension_labels": DIMENSION_LABELS,
-            "can_write": may_write_case(membership, case),
+            "can_write": may_write_shown(membership, case),
             "can_manage": can_manage_cases(membership) and own,
             "open_work": closure.open_work(case),
         }

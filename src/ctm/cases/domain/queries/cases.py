@@ -3,27 +3,36 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any, NoReturn
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ctm.cases.domain.queries.duplicates import NewPerson, scored_candidates
 from ctm.cases.domain.queries.listing import CaseFilters, case_list, case_rows, filter_cases, listed
 from ctm.cases.domain.queries.parts import log_identifying_read
-from ctm.cases.domain.queries.scoping import readable_scope, visible_cases_q, writable_cases_q
+from ctm.cases.domain.queries.scoping import (
+    own_cases_q,
+    readable,
+    readable_scope,
+    shared_case,
+    writable_cases_q,
+)
 from ctm.cases.models import Case, IdentityDocument, Person
+from ctm.cases.rules import can_write_cases
 from ctm.core import crypto
 from ctm.core.domain.activity import record
 from ctm.core.domain.security import record_refusal
 from ctm.core.models import Organization
 from ctm.core.reads import identifying_access
-from ctm.core.scopes import scopes_disabled
+from ctm.core.scopes import organization_scope, scopes_disabled
 
 __all__ = [  # the list's doors live in listing.py; they are named here with the others
     "CaseFilters",
@@ -37,6 +46,7 @@ __all__ = [  # the list's doors live in listing.py; they are named here with the
     "get_case_for_user",
     "listed",
     "may_write_case",
+    "may_write_shown",
     "search_by_document",
     "search_by_name_and_birth",
     "view_person",
@@ -46,31 +56,44 @@ __all__ = [  # the list's doors live in listing.py; they are named here with the
 
 def cases_for_user(membership: Any) -> QuerySet[Case]:
     """Every case the membership may read (own organization, or shared with it)."""
-    q = visible_cases_q(membership)
-    if q is None:
+    parts, organizations = readable(membership)
+    if not parts:
         return Case.objects.none()
-    with readable_scope(membership):
-        return Case.objects.filter(q)
+    with readable_scope(membership, organizations):
+        return Case.objects.filter(reduce(operator.or_, parts))
 
 
 def get_case_for_user(membership: Any, number: str, *, write: bool = False) -> Case:
     """The case with this number if the membership may read (or write) it; 404 for missing and not yours.
 
-    A case shared in belongs to another organization: the caller reads its parts in a scope that
-    includes that organization (`enter_request_scope` in the views' and the API's `load_case`)."""
-    q = writable_cases_q(membership) if write else visible_cases_q(membership)
-    if q is None or not number:
+    One statement for a case of the reader's own organization (the filter of `own_cases_q`, which
+    for a writer is also `writable_cases_q`: the case knows it may be changed, `may_write_shown`);
+    a case manager's case shared in is looked for only when there is none (one share, then its
+    case). A case shared in belongs to another organization: the caller reads its parts in a scope
+    that includes that organization (`enter_request_scope` in the views' and the API's `load_case`)."""
+    q = own_cases_q(membership, one_case=True)
+    if q is None or not number or (write and not can_write_cases(membership)):
         _refused(membership, number)
-    with readable_scope(membership):
-        case = (
+    case = _door(q, number, membership.organization_id)
+    writable = case is not None and can_write_cases(membership)
+    if case is None and not write:
+        shared = shared_case(membership, number)
+        if shared is not None:
+            case = _door(Q(pk=shared[0]), number, membership.organization_id, shared[1])
+    if case is None:
+        _refused(membership, number)
+    case.reader = membership  # who came through the door: a refused part of it is their security event
+    case.shown_writable = (membership, writable)
+    return case
+
+
+def _door(q: Q, number: str, *organizations: int) -> Case | None:
+    with organization_scope(*organizations):
+        return (
             Case.objects.filter(q, number=number)
             .select_related("owner", "office", "organization")  # never the person: see view_person
             .first()
         )
-    if case is None:
-        _refused(membership, number)
-    case.reader = membership  # who came through the door: a refused part of it is their security event
-    return case
 
 
 def _refused(membership: Any, number: str) -> NoReturn:
@@ -94,6 +117,17 @@ def may_write_case(membership: Any, case: Case) -> bool:
     if key not in memo:
         memo[key] = _may_write_case(membership, case)
     return memo[key]
+
+
+def may_write_shown(membership: Any, case: Case) -> bool:
+    """For what a page shows (its edit buttons): whether the membership may change the case, as the
+    door's own statement found it when the case came through `get_case_for_user` for this membership
+    (no second query); `may_write_case` otherwise. Never an authorization: a write checks again with
+    `may_write_case`, under its lock."""
+    shown = getattr(case, "shown_writable", None)
+    if shown is not None and shown[0] is membership:
+        return bool(shown[1])
+    return may_write_case(membership, case)
 
 
 def _may_write_case(membership: Any, case: Case) -> bool:

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ctm.cases.domain.queries.paging import COUNT_CAP
-from ctm.cases.domain.queries.scoping import readable_organizations, readable_scope, visible_case_parts
+from ctm.cases.domain.queries.scoping import readable, readable_scope
 from ctm.cases.enums import CLOSED_STATUSES, DecisionState
 from ctm.cases.models import Case, EligibilityDecision
 from ctm.core.scopes import organization_scope
@@ -143,9 +143,9 @@ class CaseRows:
         self.keys = (order[0].removeprefix("-"), "pk")
         self.descending = order[0].startswith("-")
         self.membership = membership
-        self.organizations = readable_organizations(membership)
+        visible, self.organizations = readable(membership)
         with readable_scope(membership, self.organizations):  # querysets keep the scope they are built in
-            parts = [filter_cases(Case.objects.filter(q), f) for q in visible_case_parts(membership)]
+            parts = [filter_cases(Case.objects.filter(q), f) for q in visible]
             self.own: QuerySet[Case] = parts[0] if parts else Case.objects.none()
             self.others: list[QuerySet[Case]] = parts[1:]
 

@@ -2,7 +2,8 @@
 
 Cases reached through an assignment or a share are looked up first and enter the filter as a list of
 ids (a subquery when there are many): `owner = me OR id IN (...)` lets the database combine two indexes,
-where the same test written as a correlated EXISTS under the OR made it read every case. A case
+where the same test written as a correlated EXISTS under the OR made it read every case (the door
+of one case is the exception: its number finds the row, and the EXISTS is one probe). A case
 manager's scope stays two disjoint parts, own and shared-in, that the case list reads one at a time
 (see listing.py).
 
@@ -15,14 +16,12 @@ scope.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import reduce
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, F, Lookup, Q, QuerySet
+from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
 
 from ctm.cases.models import CaseAssignment, CaseShare
 from ctm.cases.rules import can_read_cases, can_write_cases
@@ -52,6 +51,10 @@ def _case_ids(rows: QuerySet[Any]) -> Q | None:
     ids = list(rows.values_list("case_id", flat=True)[: ID_LIST_LIMIT + 1])
     if len(ids) <= ID_LIST_LIMIT:
         return Q(pk__in=ids) if ids else None
+    return _case_ids_subquery(rows)
+
+
+def _case_ids_subquery(rows: QuerySet[Any]) -> Q:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.expressions import ArraySubquery
 
@@ -76,19 +79,41 @@ def _incoming_shares(membership: Any) -> QuerySet[CaseShare]:
         return shares.exclude(organization_id=org_id)
 
 
-def shared_case_ids_q(membership: Any) -> Q | None:
-    """Cases of other organizations shared with this membership's organization, not revoked.
-
-    A share's organization is its case's: testing it on the share keeps these apart from the
-    organization's own cases without a condition on the case table.
-    """
-    return _case_ids(_incoming_shares(membership))
+def shared_case(membership: Any, number: str) -> tuple[int, int] | None:
+    """(case id, its organization's id) of the case with this number shared with the membership's
+    organization and not revoked (case managers only); None when there is no such share. The one
+    case the door looks for, where `readable` lists them all."""
+    row = _incoming_shares(membership).filter(case__number=number).values_list("case_id", "organization_id")
+    return row.first()
 
 
 def readable_organizations(membership: Any) -> list[int]:
     """The membership's organization, and for a case manager those sharing a case with it."""
     sharing = _incoming_shares(membership).values_list("organization_id", flat=True).distinct()
     return [membership.organization_id, *sharing]
+
+
+def readable(membership: Any) -> tuple[list[Q], list[int]]:
+    """The cases this membership may read, as disjoint filters (its organization's own cases, then
+    for a case manager those other organizations share with it; none when it may read none), and
+    the organizations they belong to (`readable_organizations`), the shares read once: when they are
+    few (ID_LIST_LIMIT), their cases and organizations come from the same rows.
+
+    Read one by one, each part can use the indexes that begin with the organization."""
+    mine = own_cases_q(membership)
+    if mine is None:
+        return [], [membership.organization_id]
+    if membership.role != Role.CASE_MANAGER:
+        return [mine], [membership.organization_id]
+    shares = _incoming_shares(membership)
+    rows = list(shares.values_list("case_id", "organization_id")[: ID_LIST_LIMIT + 1])
+    if len(rows) <= ID_LIST_LIMIT:
+        shared = Q(pk__in=[case for case, _ in rows]) if rows else None
+        sharing = sorted({org for _, org in rows})
+    else:
+        shared = _case_ids_subquery(shares)
+        sharing = list(shares.values_list("organization_id", flat=True).distinct())
+    return ([mine] if shared is None else [mine, shared]), [membership.organization_id, *sharing]
 
 
 @contextmanager
@@ -108,27 +133,21 @@ def _own_or_assigned_q(membership: Any, assigned: Q | None) -> Q:
     return own
 
 
-def visible_case_parts(membership: Any) -> list[Q]:
-    """The cases this membership may read, as disjoint filters: its organization's own cases, then
-    (case managers) those other organizations share with it. Empty when it may read none.
-
-    Read one by one, each part can use the indexes that begin with the organization.
-    """
+def own_cases_q(membership: Any, *, one_case: bool = False) -> Q | None:
+    """The cases of the membership's own organization that it may read (the first part of
+    `readable`); None when it may read none. With `one_case`, for a query of one case (the
+    door): an assignment to it is a correlated EXISTS, where the list of assigned cases would be a
+    query of its own first."""
     if not can_read_cases(membership):
-        return []
+        return None
     mine = Q(organization_id=membership.organization_id)
-    if membership.role == Role.CASE_MANAGER:
-        shared = shared_case_ids_q(membership)
-        return [mine] if shared is None else [mine, shared]
-    if membership.role == Role.AUDITOR:
-        return [mine]
-    return [mine & _own_or_assigned_q(membership, assigned_case_ids_q(membership))]
-
-
-def visible_cases_q(membership: Any) -> Q | None:
-    """The cases this membership may read, as one filter; None when it may read none."""
-    parts = visible_case_parts(membership)
-    return reduce(operator.or_, parts) if parts else None
+    if membership.role in (Role.CASE_MANAGER, Role.AUDITOR):
+        return mine
+    if one_case:
+        assigned: Q | None = Q(Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), user_id=membership.user_id)))
+    else:
+        assigned = assigned_case_ids_q(membership)
+    return mine & _own_or_assigned_q(membership, assigned)
 
 
 def writable_cases_q(membership: Any, *, case_id: int | None = None) -> Q | None:

@@ -1,5 +1,5 @@
 """The summary at the top of the case page: stage and how long it has been in it, risk, consent,
-what is missing. Built from what the case page already read, plus one query (the last stage change)."""
+what is missing. Built from what the case page already read."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from ctm.cases.domain.queries.requirements import Missing, missing_parts
 from ctm.cases.models import Case
-from ctm.core.models import ActivityLog
 
 
 @dataclass
@@ -24,19 +23,13 @@ class CaseSummary:
 
 
 def stage_since(case: Case) -> datetime.date | None:
-    """The day the case entered its stage: its last stage change, else the day it was opened."""
+    """The day the case entered its stage: its `stage_since` (set by every change of stage, as the
+    manager views read it), else the day it was opened; for a closed case, the day it was closed."""
     if case.is_closed:
         closed: datetime.date | None = case.closed_on
         return closed
-    changed: datetime.datetime | None = (
-        ActivityLog.objects.filter(object_type="cases.case", object_id=str(case.pk))
-        .filter(action__in=["cases.case.stage_changed", "cases.case.reopened"])
-        .order_by("-id")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    opened: datetime.date | None = case.opened_on
-    return timezone.localdate(changed) if changed else opened
+    since: datetime.date | None = case.stage_since or case.opened_on
+    return since
 
 
 def case_summary(case: Case, page: dict[str, Any]) -> CaseSummary:

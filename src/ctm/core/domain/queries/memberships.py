@@ -13,14 +13,16 @@ from ctm.core.models import Membership
 REQUEST_ATTRIBUTE = "_ctm_memberships"
 
 
-def memberships_for_user(user: Any) -> list[Membership]:
+def memberships_for_user(user: Any, **annotations: Any) -> list[Membership]:
     """The user's active memberships, each with its organization, office and user (the very object
-    given, so `membership.user` costs no query: the activity log names it on every logged read)."""
+    given, so `membership.user` costs no query: the activity log names it on every logged read).
+    `annotations`: facts about the user read in the same statement (the account middleware's)."""
     if not getattr(user, "is_authenticated", False):
         return []
     rows = list(
         Membership.objects.filter(user=user, is_active=True)
         .select_related("organization", "office")
+        .annotate(**annotations)
         .order_by("organization__name")
     )
     actual = _unwrapped(user)
@@ -37,16 +39,16 @@ def _unwrapped(user: Any) -> Any:
     return user
 
 
-def request_memberships(request: Any) -> list[Membership]:
-    """The signed-in user's memberships for this request: read once (by the account middleware),
-    again only if the request's user changed since (a login within the request)."""
+def request_memberships(request: Any, **annotations: Any) -> list[Membership]:
+    """The signed-in user's memberships for this request: read once (by the account middleware, with
+    its `annotations`), again only if the request's user changed since (a login within the request)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
     cached = getattr(request, REQUEST_ATTRIBUTE, None)
     if cached is not None and cached[0] == user.pk:
         return list(cached[1])
-    memberships = memberships_for_user(user)
+    memberships = memberships_for_user(user, **annotations)
     setattr(request, REQUEST_ATTRIBUTE, (user.pk, memberships))
     return list(memberships)
 
