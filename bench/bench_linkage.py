@@ -315,7 +315,21 @@ def render(results: dict[str, object], command: str) -> str:
     lines += ["", _verdict(results["quality"])]
     if results.get("scale"):
         lines += ["", *scale_lines(results)]
+    else:  # a run without --scale keeps the scale paragraph of the last run that had one
+        lines += _previous_scale()
     return "\n".join(lines) + "\n"
+
+
+def _previous_scale() -> list[str]:
+    doc = DOC.read_text() if DOC.exists() else ""
+    start = doc.find(SECTION)
+    if start == -1:
+        return []
+    following = doc.find("\n## ", start + 1)
+    section = doc[start:len(doc) if following == -1 else following]
+    cut = section.find("(this paragraph and table: run on")
+    cut = section.find(SCALE_HEAD) if cut == -1 else cut
+    return [] if cut == -1 else ["", section[cut:].rstrip("\n")]
 
 
 SCALE_HEAD = "**Scale** (CTM"
@@ -381,7 +395,11 @@ def record_scale_in_doc(results: dict[str, object]) -> None:
     end = len(doc) if following == -1 else following + 1
     section = doc[start:end]
     cut = section.find("(this paragraph and table: run on")
-    cut = section.index(SCALE_HEAD) if cut == -1 else cut
+    cut = section.find(SCALE_HEAD) if cut == -1 else cut
+    if cut == -1:  # no scale paragraph yet: it goes at the end of the section
+        DOC.write_text(doc[:start] + section.rstrip("\n") + "\n\n" + "\n".join(scale_lines(results)) + "\n\n"
+                       + doc[end:].lstrip("\n"))
+        return
     table_end = section.find("\n\n", section.index("|---:|", cut))
     if table_end != -1 and section.startswith(GROWTH_HEAD, table_end + 2):
         table_end = section.find("\n\n", table_end + 2)

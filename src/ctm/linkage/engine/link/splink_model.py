@@ -469,7 +469,7 @@ def train_and_predict(records: pd.DataFrame, config: LinkSettings,
 # DuckDB scores the blocked pairs of at most this many records (on the left of a pair) at once: scoring
 # joins every pair to both records' columns, and all pairs of a million records at once did not fit in
 # 3 GB. Each chunk's scores go into one narrow table (two integers, two floats per pair).
-PREDICT_CHUNK_RECORDS = 250_000
+PREDICT_CHUNK_RECORDS = 125_000
 
 
 def _score_pairs(linker: Linker, api: Any, config: LinkSettings, n_records: int) -> str:
