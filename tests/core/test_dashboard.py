@@ -158,6 +158,29 @@ def test_the_page_does_not_query_more_with_more_cases(client, personas):
     assert len(three) == len(one)
 
 
+def test_the_case_panels_counted_together_read_the_open_cases_once(personas):
+    """Caseload per caseworker, per office and the stages come from one read of the open cases when
+    they are counted together (a first visit's request, the refresh job); alone, each reads them."""
+    from ctm.cases.domain.queries import dashboard as case_panels
+    from ctm.core.panels import PanelScope, compute_all
+
+    f.make_case(personas.other_caseworker, given="Ana", family="Z")  # the outsider's: not counted
+    scope = PanelScope(personas.org.pk, None, timezone.localdate(), personas.case_manager)
+    with CaptureQueriesContext(connection) as together:
+        computed = compute_all(scope)
+    reads = [q["sql"] for q in together.captured_queries if 'FROM "cases_case"' in q["sql"]]
+    assert len(reads) == 2, reads  # the open cases grouped once, and the assigned ones
+    for key, compute in (
+        ("cases.caseload", case_panels.caseload_per_caseworker),
+        ("cases.offices", case_panels.caseload_per_office),
+        ("cases.stages", case_panels.cases_by_stage_and_age),
+    ):
+        assert compute(PanelScope(personas.org.pk, None, scope.today, personas.case_manager)) == computed[key]
+    people = [r[0] for r in computed["cases.caseload"].rows]
+    assert "caseworker" in people and "outsider" not in people
+    assert sum(r[1] for r in computed["cases.offices"].rows) == sum(r[-1] for r in computed["cases.stages"].rows)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN of PostgreSQL's plans")
 def test_the_panels_read_indexes_on_postgresql(personas):
     """With sequential scans priced out, no panel's query reads a whole case, service or task table:

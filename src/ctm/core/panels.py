@@ -38,6 +38,10 @@ class PanelScope:
     office_id: int | None
     today: Any  # datetime.date
     membership: Any = None
+    # What the panels counted together for this scope share (one read of the open cases serves
+    # three panels): filled by the panels themselves, alive as long as this scope (one request, or
+    # one refresh job), never across scopes.
+    reads: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
