@@ -21,10 +21,15 @@ times, through Django's test client, for the largest organization:
   request), timed three ways: the page alone (every shared panel "being prepared", nothing counted,
   the worker asked), the page then each panel's own request (GET /dashboard/<panel>/ as htmx asks
   for it: that panel counted and kept) one after another, and the page then every panel's request
-  at once from six threads (a browser's six connections), each until every panel is shown; no
-  worker runs during the bench, so every panel is counted by its own request (the worst case);
+  at once from six threads (a browser's six connections), each until every panel is shown; and,
+  what the page asks for since decision 1107, the page then its one request for every panel being
+  prepared (GET /dashboard/panels/?panel=..., the `hx-get` the page carries: the panels counted
+  together, sharing their reads, kept in one write). The two earlier ways keep their rows, comparable
+  with earlier runs (a panel's own request still serves its page without JavaScript, its CSV and
+  chart). No worker runs during the bench, so every panel is counted by a request (the worst case);
 - the refresh job's body for the whole organization (ctm.core.panels.refresh_snapshot: every panel
-  computed, in the worker, off the request; no goal), and each panel's own computing time;
+  computed, in the worker, off the request; no goal), each panel's own computing time, and every
+  shared panel's counted together (one scope);
 - a panel's chart (PNG drawn by matplotlib): GET /dashboard/cases.stages.png (no goal: an image);
 - my work (case manager): GET /assistance/work/ (the role's open tasks and the notifications);
 - my work (caseworker): GET /assistance/work/.
@@ -130,11 +135,15 @@ def render(result: dict[str, Any], args: argparse.Namespace) -> str:
     lines += [
         "",
         "First request (no snapshot of the scope): the page counts nothing; each shared panel is shown "
-        '"being prepared" and asked for by the browser on its own (GET /dashboard/<panel>/, htmx), which '
-        "counts that panel alone and keeps it. No worker runs during the bench, so every panel is counted "
-        "by its own request (with a worker, the job queued by the page fills what no request has counted "
-        'yet). "One after another" adds the panels\' requests in turn (an upper bound); "at once" sends them '
-        "from six threads, as a browser's six connections do, on this machine's 2 cores.",
+        '"being prepared". Since decision 1107 the browser asks for them in one request '
+        "(GET /dashboard/panels/?panel=..., htmx), which counts them together (the three case panels share "
+        'one read of the open cases) and keeps them in one write: the rows "its one request for every panel '
+        'being prepared". The rows "one after another" and "at once" time the way of decision 1106, kept '
+        "comparable with earlier runs: each panel's own request (GET /dashboard/<panel>/, which still serves "
+        'a panel\'s page without JavaScript), counting that panel alone; "one after another" adds them in '
+        'turn (an upper bound), "at once" sends them from six threads, as a browser\'s six connections do, '
+        "on this machine's 2 cores. No worker runs during the bench, so every panel is counted by a request "
+        "(with a worker, the job queued by the page fills what no request has counted yet).",
     ]
     lines += [
         "",
@@ -150,8 +159,9 @@ def render(result: dict[str, Any], args: argparse.Namespace) -> str:
     if result.get("panels"):
         lines += [
             "",
-            "Each panel computed alone for the whole largest organization (what its own request on a first "
-            f"visit, or the refresh job, spends on it; {args.samples // 4} samples), in milliseconds:",
+            "Each panel computed alone for the whole largest organization (what its own request spends on "
+            "it), and every shared panel counted together (what the page's one request for its panels being "
+            f"prepared, or the refresh job, spends; {args.samples // 4} samples), in milliseconds:",
             "",
             "| panel | p50 | p95 |",
             "|---|---:|---:|",
@@ -269,7 +279,9 @@ def seed_assistance() -> None:
         # That UPDATE rewrote every case (stage_since is indexed: no HOT update), leaving every index of
         # the table several times its size (case_open_counts 46 MB instead of about 8); an installation's
         # indexes grow case by case. Rebuilt, so that the plans and times are those of a real table.
-        cursor.execute("REINDEX TABLE CONCURRENTLY cases_case" if connection.vendor == "postgresql" else "SELECT 1")
+        cursor.execute(
+            "REINDEX TABLE CONCURRENTLY cases_case" if connection.vendor == "postgresql" else "SELECT 1"
+        )
     kinds = list(SupportType.values)
     task_kinds = [TaskKind.HIGH_RISK_FOLLOW_UP, TaskKind.ELIGIBILITY_DUE, TaskKind.PLAN_APPROVAL]
     rows = Case.objects.values_list("pk", "organization_id", "office_id", "owner_id", "status").order_by("pk")
@@ -324,9 +336,9 @@ def explain_panels(team: Any) -> dict[str, str]:
 
     from ctm.core.panels import get_panel, panels_for, scope_for
 
-    scope = scope_for(team.manager, office_id=None, today=timezone.localdate())
     out = {}
     for panel in panels_for(team.manager):
+        scope = scope_for(team.manager, office_id=None, today=timezone.localdate())  # alone: its own reads
         with CaptureQueriesContext(connection) as queries:
             get_panel(team.manager, panel.key).compute(scope)  # type: ignore[union-attr]
         scans, spent = [], 0.0
@@ -412,6 +424,23 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
 
         return run
 
+    import html
+    import re
+
+    def together(client: Any, url: str) -> Any:
+        """The page, then the one request it makes for every panel being prepared (its `hx-get` on
+        load: the panels counted together, decision 1107), until every panel is shown."""
+
+        def run() -> None:
+            body = client.get(url).content
+            assert body.count(b'aria-busy="true"') == len(keys), "not every panel was being prepared"
+            (asked,) = re.findall(rb'hx-get="([^"]+)" hx-trigger="load"', body)
+            response = client.get(html.unescape(asked.decode()), HTTP_HX_REQUEST="true")
+            assert response.status_code == 200 and b"aria-busy" not in response.content
+            assert response.content.count(b'hx-swap-oob="true"') == len(keys), "a panel is missing"
+
+        return run
+
     import concurrent.futures
     import threading
 
@@ -472,6 +501,16 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
         "six connections, until every panel is shown)": (first, at_once(whole_url)),
         "dashboard, case manager, one office (first request: the page, then every panel at once, six "
         "connections, until every panel is shown)": (first, at_once(office_url)),
+        "dashboard, case manager, whole organization (first request: the page, then its one request for "
+        "every panel being prepared, counted together, until every panel is shown)": (
+            first,
+            together(manager, whole_url),
+        ),
+        "dashboard, case manager, one office (first request: the page, then its one request for every panel "
+        "being prepared, counted together, until every panel is shown)": (
+            first,
+            together(manager, office_url),
+        ),
         "my work, case manager": (nothing, page(manager, "/assistance/work/")),
         "my work, caseworker": (nothing, page(caseworker, "/assistance/work/")),
         "a panel's chart (PNG, stages; no goal)": (nothing, page(manager, "/dashboard/cases.stages.png")),
@@ -499,27 +538,34 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
     return out
 
 
+TOGETHER = "every shared panel counted together (one scope: shared reads)"
+
+
 def time_panels(team: Any, samples: int) -> dict[str, dict[str, float]]:
-    """Each shared panel's compute() alone, for the whole largest organization."""
+    """Each shared panel's compute() alone (a fresh scope each time: nothing shared), then every
+    shared panel counted together in one scope (ctm.core.panels.compute_all: what the page's one
+    request for its panels being prepared, or the refresh job, counts), for the whole largest
+    organization."""
     from django.utils import timezone
 
-    from ctm.core.panels import panels_for, scope_for
+    from ctm.core.panels import compute_all, panels_for, scope_for
 
-    scope = scope_for(team.manager, office_id=None, today=timezone.localdate())
+    def scope() -> Any:
+        return scope_for(team.manager, office_id=None, today=timezone.localdate())
+
+    runs: dict[str, Any] = {str(p.key): (lambda p=p: p.compute(scope())) for p in panels_for(team.manager)}
+    runs[TOGETHER] = lambda: compute_all(scope())
     out = {}
-    for panel in panels_for(team.manager):
-        panel.compute(scope)
+    for name, run in runs.items():
+        run()
         times = []
         for _ in range(samples):
             t0 = time.perf_counter()
-            panel.compute(scope)
+            run()
             times.append((time.perf_counter() - t0) * 1000)
         q = statistics.quantiles(times, n=100)
-        out[str(panel.key)] = {"p50": statistics.median(times), "p95": q[94]}
-        print(
-            f"   panel {panel.key:<30} p50 {out[str(panel.key)]['p50']:7.1f} ms   p95 {q[94]:7.1f} ms",
-            flush=True,
-        )
+        out[name] = {"p50": statistics.median(times), "p95": q[94]}
+        print(f"   panel {name:<30} p50 {out[name]['p50']:7.1f} ms   p95 {q[94]:7.1f} ms", flush=True)
     return out
 
 
