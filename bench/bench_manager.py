@@ -22,11 +22,12 @@ times, through Django's test client, for the largest organization:
   the worker asked), the page then each panel's own request (GET /dashboard/<panel>/ as htmx asks
   for it: that panel counted and kept) one after another, and the page then every panel's request
   at once from six threads (a browser's six connections), each until every panel is shown; and,
-  what the page asks for since decision 1107, the page then its one request for every panel being
-  prepared (GET /dashboard/panels/?panel=..., the `hx-get` the page carries: the panels counted
-  together, sharing their reads, kept in one write). The two earlier ways keep their rows, comparable
-  with earlier runs (a panel's own request still serves its page without JavaScript, its CSV and
-  chart). No worker runs during the bench, so every panel is counted by a request (the worst case);
+  what the page asks for since decision 1107, the page then its requests for the panels being
+  prepared, one per app (GET /dashboard/panels/?panel=..., the `hx-get`s the page carries: an app's
+  panels counted together, sharing their reads, kept in one write), at once and one after another.
+  The rows of 1106's way stay, comparable with earlier runs (a panel's own request still serves its
+  page without JavaScript, its CSV and chart). No worker runs during the bench, so every panel is
+  counted by a request (the worst case);
 - the refresh job's body for the whole organization (ctm.core.panels.refresh_snapshot: every panel
   computed, in the worker, off the request; no goal), each panel's own computing time, and every
   shared panel's counted together (one scope);
@@ -135,10 +136,11 @@ def render(result: dict[str, Any], args: argparse.Namespace) -> str:
     lines += [
         "",
         "First request (no snapshot of the scope): the page counts nothing; each shared panel is shown "
-        '"being prepared". Since decision 1107 the browser asks for them in one request '
-        "(GET /dashboard/panels/?panel=..., htmx), which counts them together (the three case panels share "
-        'one read of the open cases) and keeps them in one write: the rows "its one request for every panel '
-        'being prepared". The rows "one after another" and "at once" time the way of decision 1106, kept '
+        '"being prepared". Since decision 1107 the browser asks for them in one request per app '
+        "(GET /dashboard/panels/?panel=..., htmx), which counts that app's panels together (the three case "
+        'panels share one read of the open cases) and keeps them in one write: the rows "its requests for '
+        'the panels being prepared, one per app", at once (as the browser sends them) and one after another. '
+        'The rows "each panel one after another" and "every panel at once" time the way of decision 1106, kept '
         "comparable with earlier runs: each panel's own request (GET /dashboard/<panel>/, which still serves "
         'a panel\'s page without JavaScript), counting that panel alone; "one after another" adds them in '
         'turn (an upper bound), "at once" sends them from six threads, as a browser\'s six connections do, '
@@ -424,24 +426,9 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
 
         return run
 
+    import concurrent.futures
     import html
     import re
-
-    def together(client: Any, url: str) -> Any:
-        """The page, then the one request it makes for every panel being prepared (its `hx-get` on
-        load: the panels counted together, decision 1107), until every panel is shown."""
-
-        def run() -> None:
-            body = client.get(url).content
-            assert body.count(b'aria-busy="true"') == len(keys), "not every panel was being prepared"
-            (asked,) = re.findall(rb'hx-get="([^"]+)" hx-trigger="load"', body)
-            response = client.get(html.unescape(asked.decode()), HTTP_HX_REQUEST="true")
-            assert response.status_code == 200 and b"aria-busy" not in response.content
-            assert response.content.count(b'hx-swap-oob="true"') == len(keys), "a panel is missing"
-
-        return run
-
-    import concurrent.futures
     import threading
 
     local = threading.local()
@@ -466,6 +453,34 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
         return run
 
     pools: list[Any] = []
+
+    def asked_for(body: bytes) -> list[str]:
+        """The requests the page makes on load for its panels being prepared (its `hx-get`s)."""
+        return [html.unescape(u.decode()) for u in re.findall(rb'hx-get="([^"]+)" hx-trigger="load"', body)]
+
+    def together(url: str, *, at_once: bool) -> Any:
+        """The page, then the requests it makes for its panels being prepared (decision 1107: one
+        per app, each app's panels counted together), at once from threads as a browser's
+        connections or one after another, until every panel is shown."""
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=6)
+
+        def fetch(panels_url: str) -> int:
+            if not hasattr(local, "client"):
+                local.client = Client()
+                local.client.cookies = session
+            response = local.client.get(panels_url, HTTP_HX_REQUEST="true")
+            assert response.status_code == 200 and b"aria-busy" not in response.content, panels_url
+            return int(response.content.count(b'hx-swap-oob="true"'))
+
+        def run() -> None:
+            body = manager.get(url).content
+            assert body.count(b'aria-busy="true"') == len(keys), "not every panel was being prepared"
+            asked = asked_for(body)
+            shown = pool.map(fetch, asked) if at_once else map(fetch, asked)
+            assert sum(shown) == len(keys), "a panel is missing"
+
+        pools.append(pool)
+        return run
 
     nothing = None
     pages: dict[str, tuple[Any, Any]] = {  # name: (untimed preparation, timed request)
@@ -501,15 +516,25 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
         "six connections, until every panel is shown)": (first, at_once(whole_url)),
         "dashboard, case manager, one office (first request: the page, then every panel at once, six "
         "connections, until every panel is shown)": (first, at_once(office_url)),
-        "dashboard, case manager, whole organization (first request: the page, then its one request for "
-        "every panel being prepared, counted together, until every panel is shown)": (
+        "dashboard, case manager, whole organization (first request: the page, then its requests for the "
+        "panels being prepared, one per app, at once, until every panel is shown)": (
             first,
-            together(manager, whole_url),
+            together(whole_url, at_once=True),
         ),
-        "dashboard, case manager, one office (first request: the page, then its one request for every panel "
-        "being prepared, counted together, until every panel is shown)": (
+        "dashboard, case manager, one office (first request: the page, then its requests for the panels "
+        "being prepared, one per app, at once, until every panel is shown)": (
             first,
-            together(manager, office_url),
+            together(office_url, at_once=True),
+        ),
+        "dashboard, case manager, whole organization (first request: the page, then its requests for the "
+        "panels being prepared, one per app, one after another, until every panel is shown)": (
+            first,
+            together(whole_url, at_once=False),
+        ),
+        "dashboard, case manager, one office (first request: the page, then its requests for the panels "
+        "being prepared, one per app, one after another, until every panel is shown)": (
+            first,
+            together(office_url, at_once=False),
         ),
         "my work, case manager": (nothing, page(manager, "/assistance/work/")),
         "my work, caseworker": (nothing, page(caseworker, "/assistance/work/")),

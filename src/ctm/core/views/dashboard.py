@@ -69,8 +69,8 @@ def _item(panel: Panel, data: PanelData | None, query: str) -> dict[str, object]
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Every panel from the scope's snapshot; the panels the snapshot does not hold yet (a first
-    visit, or after a quiet spell) are shown as being prepared and fetched together in one request
-    (`dashboard_panels`, htmx on load; each placeholder links to its panel's page without
+    visit, or after a quiet spell) are shown as being prepared and fetched together, one request per
+    app (`dashboard_panels`, htmx on load; each placeholder links to its panel's page without
     JavaScript) while the worker fills the snapshot: the page never counts."""
     scope, form = _scope(request)
     query = request.GET.urlencode()
@@ -83,7 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "panels": shown,
         "preparing": len(preparing),
-        "prepare_query": _with_panels(request, preparing),
+        "prepare_queries": [_with_panels(request, keys) for keys in _by_app(preparing)],
         "form": form,
         "bound_office": office,
         "as_of": found.computed_at,
@@ -102,6 +102,15 @@ def dashboard_panel(request: HttpRequest, key: str) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, "core/_dashboard_panel.html", {**context, "ready": True})
     return render(request, "core/dashboard_panel.html", context)
+
+
+def _by_app(keys: list[str]) -> list[list[str]]:
+    """The panels being prepared, one request per app (`app.name`): an app's panels share their
+    reads (counted together), the apps' requests run side by side (the browser's connections)."""
+    apps: dict[str, list[str]] = {}
+    for key in keys:
+        apps.setdefault(key.partition(".")[0], []).append(key)
+    return list(apps.values())
 
 
 def _with_panels(request: HttpRequest, keys: list[str]) -> str:
