@@ -21,10 +21,16 @@ times, through Django's test client, for the largest organization:
   request), timed three ways: the page alone (every shared panel "being prepared", nothing counted,
   the worker asked), the page then each panel's own request (GET /dashboard/<panel>/ as htmx asks
   for it: that panel counted and kept) one after another, and the page then every panel's request
-  at once from six threads (a browser's six connections), each until every panel is shown; no
-  worker runs during the bench, so every panel is counted by its own request (the worst case);
+  at once from six threads (a browser's six connections), each until every panel is shown; and,
+  what the page asks for since decision 1107, the page then its requests for the panels being
+  prepared, one per app (GET /dashboard/panels/?panel=..., the `hx-get`s the page carries: an app's
+  panels counted together, sharing their reads, kept in one write), at once and one after another.
+  The rows of 1106's way stay, comparable with earlier runs (a panel's own request still serves its
+  page without JavaScript, its CSV and chart). No worker runs during the bench, so every panel is
+  counted by a request (the worst case);
 - the refresh job's body for the whole organization (ctm.core.panels.refresh_snapshot: every panel
-  computed, in the worker, off the request; no goal), and each panel's own computing time;
+  computed, in the worker, off the request; no goal), each panel's own computing time, and every
+  shared panel's counted together (one scope);
 - a panel's chart (PNG drawn by matplotlib): GET /dashboard/cases.stages.png (no goal: an image);
 - my work (case manager): GET /assistance/work/ (the role's open tasks and the notifications);
 - my work (caseworker): GET /assistance/work/.
@@ -130,11 +136,16 @@ def render(result: dict[str, Any], args: argparse.Namespace) -> str:
     lines += [
         "",
         "First request (no snapshot of the scope): the page counts nothing; each shared panel is shown "
-        '"being prepared" and asked for by the browser on its own (GET /dashboard/<panel>/, htmx), which '
-        "counts that panel alone and keeps it. No worker runs during the bench, so every panel is counted "
-        "by its own request (with a worker, the job queued by the page fills what no request has counted "
-        'yet). "One after another" adds the panels\' requests in turn (an upper bound); "at once" sends them '
-        "from six threads, as a browser's six connections do, on this machine's 2 cores.",
+        '"being prepared". Since decision 1107 the browser asks for them in one request per app '
+        "(GET /dashboard/panels/?panel=..., htmx), which counts that app's panels together (the three case "
+        'panels share one read of the open cases) and keeps them in one write: the rows "its requests for '
+        'the panels being prepared, one per app", at once (as the browser sends them) and one after another. '
+        'The rows "each panel one after another" and "every panel at once" time the way of decision 1106, kept '
+        "comparable with earlier runs: each panel's own request (GET /dashboard/<panel>/, which still serves "
+        'a panel\'s page without JavaScript), counting that panel alone; "one after another" adds them in '
+        'turn (an upper bound), "at once" sends them from six threads, as a browser\'s six connections do, '
+        "on this machine's 2 cores. No worker runs during the bench, so every panel is counted by a request "
+        "(with a worker, the job queued by the page fills what no request has counted yet).",
     ]
     lines += [
         "",
@@ -150,8 +161,9 @@ def render(result: dict[str, Any], args: argparse.Namespace) -> str:
     if result.get("panels"):
         lines += [
             "",
-            "Each panel computed alone for the whole largest organization (what its own request on a first "
-            f"visit, or the refresh job, spends on it; {args.samples // 4} samples), in milliseconds:",
+            "Each panel computed alone for the whole largest organization (what its own request spends on "
+            "it), and every shared panel counted together (what the page's one request for its panels being "
+            f"prepared, or the refresh job, spends; {args.samples // 4} samples), in milliseconds:",
             "",
             "| panel | p50 | p95 |",
             "|---|---:|---:|",
@@ -269,7 +281,9 @@ def seed_assistance() -> None:
         # That UPDATE rewrote every case (stage_since is indexed: no HOT update), leaving every index of
         # the table several times its size (case_open_counts 46 MB instead of about 8); an installation's
         # indexes grow case by case. Rebuilt, so that the plans and times are those of a real table.
-        cursor.execute("REINDEX TABLE CONCURRENTLY cases_case" if connection.vendor == "postgresql" else "SELECT 1")
+        cursor.execute(
+            "REINDEX TABLE CONCURRENTLY cases_case" if connection.vendor == "postgresql" else "SELECT 1"
+        )
     kinds = list(SupportType.values)
     task_kinds = [TaskKind.HIGH_RISK_FOLLOW_UP, TaskKind.ELIGIBILITY_DUE, TaskKind.PLAN_APPROVAL]
     rows = Case.objects.values_list("pk", "organization_id", "office_id", "owner_id", "status").order_by("pk")
@@ -324,9 +338,9 @@ def explain_panels(team: Any) -> dict[str, str]:
 
     from ctm.core.panels import get_panel, panels_for, scope_for
 
-    scope = scope_for(team.manager, office_id=None, today=timezone.localdate())
     out = {}
     for panel in panels_for(team.manager):
+        scope = scope_for(team.manager, office_id=None, today=timezone.localdate())  # alone: its own reads
         with CaptureQueriesContext(connection) as queries:
             get_panel(team.manager, panel.key).compute(scope)  # type: ignore[union-attr]
         scans, spent = [], 0.0
@@ -413,6 +427,8 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
         return run
 
     import concurrent.futures
+    import html
+    import re
     import threading
 
     local = threading.local()
@@ -437,6 +453,34 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
         return run
 
     pools: list[Any] = []
+
+    def asked_for(body: bytes) -> list[str]:
+        """The requests the page makes on load for its panels being prepared (its `hx-get`s)."""
+        return [html.unescape(u.decode()) for u in re.findall(rb'hx-get="([^"]+)" hx-trigger="load"', body)]
+
+    def together(url: str, *, at_once: bool) -> Any:
+        """The page, then the requests it makes for its panels being prepared (decision 1107: one
+        per app, each app's panels counted together), at once from threads as a browser's
+        connections or one after another, until every panel is shown."""
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=6)
+
+        def fetch(panels_url: str) -> int:
+            if not hasattr(local, "client"):
+                local.client = Client()
+                local.client.cookies = session
+            response = local.client.get(panels_url, HTTP_HX_REQUEST="true")
+            assert response.status_code == 200 and b"aria-busy" not in response.content, panels_url
+            return int(response.content.count(b'hx-swap-oob="true"'))
+
+        def run() -> None:
+            body = manager.get(url).content
+            assert body.count(b'aria-busy="true"') == len(keys), "not every panel was being prepared"
+            asked = asked_for(body)
+            shown = pool.map(fetch, asked) if at_once else map(fetch, asked)
+            assert sum(shown) == len(keys), "a panel is missing"
+
+        pools.append(pool)
+        return run
 
     nothing = None
     pages: dict[str, tuple[Any, Any]] = {  # name: (untimed preparation, timed request)
@@ -472,6 +516,26 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
         "six connections, until every panel is shown)": (first, at_once(whole_url)),
         "dashboard, case manager, one office (first request: the page, then every panel at once, six "
         "connections, until every panel is shown)": (first, at_once(office_url)),
+        "dashboard, case manager, whole organization (first request: the page, then its requests for the "
+        "panels being prepared, one per app, at once, until every panel is shown)": (
+            first,
+            together(whole_url, at_once=True),
+        ),
+        "dashboard, case manager, one office (first request: the page, then its requests for the panels "
+        "being prepared, one per app, at once, until every panel is shown)": (
+            first,
+            together(office_url, at_once=True),
+        ),
+        "dashboard, case manager, whole organization (first request: the page, then its requests for the "
+        "panels being prepared, one per app, one after another, until every panel is shown)": (
+            first,
+            together(whole_url, at_once=False),
+        ),
+        "dashboard, case manager, one office (first request: the page, then its requests for the panels "
+        "being prepared, one per app, one after another, until every panel is shown)": (
+            first,
+            together(office_url, at_once=False),
+        ),
         "my work, case manager": (nothing, page(manager, "/assistance/work/")),
         "my work, caseworker": (nothing, page(caseworker, "/assistance/work/")),
         "a panel's chart (PNG, stages; no goal)": (nothing, page(manager, "/dashboard/cases.stages.png")),
@@ -499,27 +563,34 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
     return out
 
 
+TOGETHER = "every shared panel counted together (one scope: shared reads)"
+
+
 def time_panels(team: Any, samples: int) -> dict[str, dict[str, float]]:
-    """Each shared panel's compute() alone, for the whole largest organization."""
+    """Each shared panel's compute() alone (a fresh scope each time: nothing shared), then every
+    shared panel counted together in one scope (ctm.core.panels.compute_all: what the page's one
+    request for its panels being prepared, or the refresh job, counts), for the whole largest
+    organization."""
     from django.utils import timezone
 
-    from ctm.core.panels import panels_for, scope_for
+    from ctm.core.panels import compute_all, panels_for, scope_for
 
-    scope = scope_for(team.manager, office_id=None, today=timezone.localdate())
+    def scope() -> Any:
+        return scope_for(team.manager, office_id=None, today=timezone.localdate())
+
+    runs: dict[str, Any] = {str(p.key): (lambda p=p: p.compute(scope())) for p in panels_for(team.manager)}
+    runs[TOGETHER] = lambda: compute_all(scope())
     out = {}
-    for panel in panels_for(team.manager):
-        panel.compute(scope)
+    for name, run in runs.items():
+        run()
         times = []
         for _ in range(samples):
             t0 = time.perf_counter()
-            panel.compute(scope)
+            run()
             times.append((time.perf_counter() - t0) * 1000)
         q = statistics.quantiles(times, n=100)
-        out[str(panel.key)] = {"p50": statistics.median(times), "p95": q[94]}
-        print(
-            f"   panel {panel.key:<30} p50 {out[str(panel.key)]['p50']:7.1f} ms   p95 {q[94]:7.1f} ms",
-            flush=True,
-        )
+        out[name] = {"p50": statistics.median(times), "p95": q[94]}
+        print(f"   panel {name:<30} p50 {out[name]['p50']:7.1f} ms   p95 {q[94]:7.1f} ms", flush=True)
     return out
 
 

@@ -1,7 +1,7 @@
 """A manager's first visit of the dashboard (no snapshot yet, no worker running): the page comes at
-once with every shared panel "being prepared", announced in a live status; htmx asks for each panel,
-which replaces its placeholder with its table, chart and CSV; axe finds nothing serious, in English
-and French. Without JavaScript each placeholder's link shows its panel on a page of its own."""
+once with every shared panel "being prepared", announced in a live status; htmx asks for them, one
+request per app, whose sections replace their placeholders with their tables, charts and CSVs; axe finds
+nothing serious, in English and French. Without JavaScript each placeholder's link shows its panel on a page of its own."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from tests.runtime.thread_queue import DATABASE_BACKEND
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PANEL_REQUEST = "**/dashboard/*.*/**"  # /dashboard/<app>.<panel>/ (not the .csv / .png)
+TOGETHER_REQUEST = "**/dashboard/panels/?*"  # an app's panels being prepared, in one request
 
 
 @pytest.fixture(autouse=True)
@@ -43,8 +44,9 @@ def test_the_panels_come_in_place_of_their_placeholders(browser, live_server, pe
     if language == "fr":
         page.get_by_role("button", name="Français").click()
         page.wait_for_load_state()
-    held = []  # the panels' requests, held until the placeholders are checked
-    page.route(PANEL_REQUEST, lambda route: held.append(route))
+    held, alone = [], []  # the requests for the panels, held until the placeholders are checked
+    page.route(TOGETHER_REQUEST, lambda route: held.append(route))
+    page.route(PANEL_REQUEST, lambda route: alone.append(route) or route.continue_())
     page.goto(f"{live_server.url}/dashboard/")
     status = page.locator("#panels-status")
     assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
@@ -52,14 +54,17 @@ def test_the_panels_come_in_place_of_their_placeholders(browser, live_server, pe
     assert preparing in status.inner_text()
     assert _busy(page) == 6
     assert _no_axe_problems(page) == []
-    assert until(lambda: len(held) == 6)
+    assert until(lambda: len(held) == 3)  # one per app: cases, assistance, reintegration
     # One at a time: the test server's in-memory SQLite locks whole tables (a file in WAL mode, as
-    # installed, waits instead; PostgreSQL locks the row); a browser asks for them at once.
-    for k, route in enumerate(held):
+    # installed, waits instead; PostgreSQL locks the row); a browser sends them at once.
+    for route in held:
+        before = _busy(page)
         route.continue_()
-        assert until(lambda k=k: _busy(page) == 5 - k), "a panel stayed being prepared"
-    ready = "est prêt" if language == "fr" else "is ready"
-    assert ready in status.inner_text()
+        assert until(lambda before=before: _busy(page) < before), "a panel stayed being prepared"
+    assert _busy(page) == 0
+    ready = ("est prêt", "sont prêts") if language == "fr" else ("is ready", "are ready")
+    assert any(word in status.inner_text() for word in ready)
+    assert alone == []  # no panel asked for on its own
     assert _check_panels(page, decimal_comma=language == "fr") >= 2  # tables, charts and CSVs agree
     assert _no_axe_problems(page) == []
     assert errors == []

@@ -186,6 +186,7 @@ MATRIX = {
     "core:dashboard_csv": ("get", lambda p, o: {"key": "cases.caseload"}, None, DASHBOARD),
     "core:dashboard_chart": ("get", lambda p, o: {"key": "cases.stages"}, None, DASHBOARD),
     "core:dashboard_panel": ("get", lambda p, o: {"key": "assistance.tasks"}, None, DASHBOARD),
+    "core:dashboard_panels": ("get", lambda p, o: {}, None, DASHBOARD),  # every shared panel, together
     "core:organization": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
     "core:new_member": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),
     "core:retention": ("get", lambda p, o: {}, None, expect(403, anonymous=302, org_admin=200)),

@@ -158,6 +158,55 @@ def test_the_page_does_not_query_more_with_more_cases(client, personas):
     assert len(three) == len(one)
 
 
+def test_the_tasks_panel_counts_the_open_tasks_of_open_cases_of_the_organization(client, personas):
+    """The panel reads which cases are open its own way (ids from the index of open cases): it must
+    count what `open_tasks` means, neither a closed case's waiting task nor another organization's."""
+    from ctm.assistance.domain.queries.work import open_tasks
+    from ctm.assistance.models import Task
+
+    due = timezone.localdate() - datetime.timedelta(days=3)
+    closed = f.make_case(personas.caseworker, given="Ana", family="Lungu")
+    theirs = f.make_case(personas.other_caseworker, given="Ion", family="Z")
+    for case in (personas.case, closed, theirs):
+        raise_task(case, kind=TaskKind.PLAN_APPROVAL, on=due, role=Role.CASE_MANAGER)
+    Case.objects.filter(pk=closed.pk).update(status="Closed")  # its tasks wait: not counted
+    assert Task.objects.filter(case=closed, status="open").exists()
+
+    def counted(member):
+        client.force_login(member.user)
+        return sum(int(row[-1]) for row in _panel(client, "assistance.tasks")[1:])
+
+    expected = open_tasks().filter(organization=personas.org).count()
+    assert counted(personas.case_manager) == expected
+    assert expected == Task.objects.filter(organization=personas.org, status="open").exclude(case=closed).count()
+    Case.objects.filter(pk=closed.pk).update(status="FollowUp")  # reopened: its tasks count again
+    assert counted(personas.org_admin) == open_tasks().filter(organization=personas.org).count() > expected
+
+
+def test_the_case_panels_counted_together_read_the_open_cases_once(personas):
+    """Caseload per caseworker, per office and the stages come from one read of the open cases when
+    they are counted together (a first visit's request, the refresh job); alone, each reads them."""
+    from ctm.cases.domain.queries import dashboard as case_panels
+    from ctm.core.panels import PanelScope, compute_all
+
+    f.make_case(personas.other_caseworker, given="Ana", family="Z")  # the outsider's: not counted
+    scope = PanelScope(personas.org.pk, None, timezone.localdate(), personas.case_manager)
+    with CaptureQueriesContext(connection) as together:
+        computed = compute_all(scope)
+    sqls = [q["sql"] for q in together.captured_queries]
+    reads = [s for s in sqls if 'FROM "cases_case"' in s and "assistance_task" not in s]  # not the tasks'
+    assert len(reads) == 2, reads  # the open cases grouped once, and the assigned ones
+    for key, compute in (
+        ("cases.caseload", case_panels.caseload_per_caseworker),
+        ("cases.offices", case_panels.caseload_per_office),
+        ("cases.stages", case_panels.cases_by_stage_and_age),
+    ):
+        assert compute(PanelScope(personas.org.pk, None, scope.today, personas.case_manager)) == computed[key]
+    people = [r[0] for r in computed["cases.caseload"].rows]
+    assert "caseworker" in people and "outsider" not in people
+    assert sum(r[1] for r in computed["cases.offices"].rows) == sum(r[-1] for r in computed["cases.stages"].rows)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN of PostgreSQL's plans")
 def test_the_panels_read_indexes_on_postgresql(personas):
     """With sequential scans priced out, no panel's query reads a whole case, service or task table:

@@ -11,6 +11,8 @@ import dataclasses
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -84,9 +86,13 @@ def test_a_first_visit_counts_nothing_and_shows_every_panel_being_prepared(clien
     page = response.content.decode()
     assert page.count('aria-busy="true"') == len(SHARED)
     assert '<p id="panels-status" role="status" aria-live="polite">6 panels are being prepared' in page
-    for key in SHARED:  # fetched on load by htmx; a plain link without JavaScript
-        url = reverse("core:dashboard_panel", args=[key])
-        assert f'hx-get="{url}" hx-trigger="load"' in page and f'<a href="{url}">' in page
+    for key in SHARED:  # a plain link without JavaScript
+        assert f'<a href="{reverse("core:dashboard_panel", args=[key])}">' in page
+    # fetched on load by htmx, one request per app: an app's panels counted together
+    for keys in (SHARED[:3], SHARED[3:5], SHARED[5:]):
+        together = reverse("core:dashboard_panels") + "?" + "&amp;".join(f"panel={k}" for k in keys)
+        assert f'hx-get="{together}" hx-trigger="load" hx-swap="none"' in page
+    assert page.count('hx-trigger="load"') == 3
     assert "Referrals" in page and 'id="panel-referrals-states"' in page  # the member's own: shown at once
     assert _queued().count() == 1
     row = PanelSnapshot.objects.get(organization=personas.org)
@@ -115,6 +121,56 @@ def test_a_panel_fetched_alone_is_counted_alone_and_kept(client, personas):
     page = client.get(reverse("core:dashboard")).content.decode()
     assert "aria-busy" not in page and "being prepared" not in page
     assert page.count("<table") == len(panels_for(personas.case_manager))
+
+
+def _together(client, keys, **query):
+    return client.get(reverse("core:dashboard_panels"), {"panel": keys, **query}, HTTP_HX_REQUEST="true")
+
+
+def test_the_panels_being_prepared_come_together_counted_in_one_request(client, personas):
+    """One request for every panel being prepared: each section swapped in place of its placeholder,
+    the case panels' open cases read once, one write to the snapshot."""
+    client.force_login(personas.case_manager.user)
+    client.get(reverse("core:dashboard"))
+    with CaptureQueriesContext(connection) as queries:
+        response = _together(client, SHARED)
+    assert response.status_code == 200
+    part = response.content.decode()
+    assert "<html" not in part and "aria-busy" not in part
+    for key in SHARED:
+        assert f'<section id="panel-{key.replace(".", "-")}" aria-labelledby=' in part
+    assert part.count('hx-swap-oob="true"') == len(SHARED)
+    assert '<th scope="row">caseworker</th>' in part
+    assert 'hx-swap-oob="innerHTML:#panels-status">6 panels are ready.' in part
+    sqls = [q["sql"] for q in queries.captured_queries]
+    case_reads = [s for s in sqls if 'FROM "cases_case"' in s and "assistance_task" not in s]
+    assert len(case_reads) == 2  # the open cases grouped once (three panels), the assigned ones
+    writes = [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "core_panelsnapshot"')]
+    assert len(writes) == 1
+    assert sorted(PanelSnapshot.objects.get(organization=personas.org).panels) == sorted(SHARED)
+    # asked again (a second tab): read from the snapshot, nothing counted
+    with CaptureQueriesContext(connection) as again:
+        assert _together(client, SHARED).status_code == 200
+    assert not [q for q in again.captured_queries if 'FROM "cases_case"' in q["sql"]]
+
+
+def test_panels_asked_together_are_the_members_and_their_organizations_only(client, personas):
+    home_office = personas.org.offices.get(code="HQ")
+    client.force_login(personas.case_manager.user)
+    client.get(reverse("core:dashboard"))
+    _run_queue()
+    home_row = PanelSnapshot.objects.get(organization=personas.org)
+    before = (home_row.panels, home_row.computed_at)
+    client.force_login(personas.outsider.user)
+    for query in ({}, {"office": home_office.pk}):
+        part = _together(client, SHARED, **query).content.decode()
+        assert '<th scope="row">outsider</th>' in part and '<th scope="row">caseworker</th>' not in part
+    home_row.refresh_from_db()
+    assert (home_row.panels, home_row.computed_at) == before
+    assert _together(client, ["nope.nothing", "<script>"]).status_code == 404
+    assert _together(client, ["referrals.states"]).status_code == 404  # the member's own: on the page
+    client.force_login(personas.caseworker.user)
+    assert _together(client, SHARED).status_code == 403
 
 
 def test_a_panel_fetched_by_the_outsider_is_its_own_and_never_touches_home(client, personas):

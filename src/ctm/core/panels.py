@@ -38,6 +38,10 @@ class PanelScope:
     office_id: int | None
     today: Any  # datetime.date
     membership: Any = None
+    # What the panels counted together for this scope share (one read of the open cases serves
+    # three panels): filled by the panels themselves, alive as long as this scope (one request, or
+    # one refresh job), never across scopes.
+    reads: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -201,31 +205,40 @@ def figures(scope: PanelScope, *, complete: bool = True) -> Figures:
 
 def panel_figures(scope: PanelScope, panel: Panel) -> tuple[PanelData, Any]:
     """One panel's figures and as of when (None: the member's own, computed now): from the scope's
-    snapshot when it holds them, else this panel alone computed now and added to the snapshot (the
-    "being prepared" panel of the page, its CSV, its chart). The rest of the row is not counted; a
-    stale row is shown and its refresh queued, as by the page."""
+    snapshot when it holds them, else this panel alone computed now and added to the snapshot (its
+    page without JavaScript, its CSV, its chart). The rest of the row is not counted; a stale row is
+    shown and its refresh queued, as by the page."""
+    from django.conf import settings
+
+    if panel.per_member or not settings.CTM_DASHBOARD_REFRESH_SECONDS:
+        return panel.compute(scope), None
+    found, as_of = shared_figures(scope, [panel])
+    return found[panel.key], as_of
+
+
+def shared_figures(scope: PanelScope, panels: list[Panel]) -> tuple[dict[str, PanelData], Any]:
+    """Shared panels' figures and as of when: those the scope's snapshot holds, the others counted
+    together now (in one scope: they share their reads, `PanelScope.reads`) and added to the
+    snapshot in one write (the page's panels being prepared, asked for in one request)."""
     import datetime
 
     from django.conf import settings
     from django.utils import timezone
 
     refresh = settings.CTM_DASHBOARD_REFRESH_SECONDS
-    if panel.per_member or not refresh:
-        return panel.compute(scope), None
+    if not refresh:
+        return {p.key: p.compute(scope) for p in panels}, None
     language = _language()
     row = _row(scope, language)
     now, max_age = timezone.now(), _max_age(refresh)
-    if _usable(row, scope, now, max_age):
-        if now - row.computed_at > datetime.timedelta(seconds=refresh):
-            request_refresh(row, now, max_age)
-        if panel.key in row.panels:
-            return _from_json(row.panels[panel.key]), row.computed_at
-        data = panel.compute(scope)
-        merge(row, scope, {panel.key: data}, now)
-        return _from_json(_to_json(data)), row.computed_at
-    data = panel.compute(scope)
-    stored = store(scope, language, {panel.key: data}, now, previous=row)
-    return stored.panels[panel.key], stored.computed_at
+    if not _usable(row, scope, now, max_age):
+        stored = store(scope, language, {p.key: p.compute(scope) for p in panels}, now, previous=row)
+        return stored.panels, stored.computed_at
+    if now - row.computed_at > datetime.timedelta(seconds=refresh):
+        request_refresh(row, now, max_age)
+    counted = {p.key: p.compute(scope) for p in panels if p.key not in row.panels}
+    found = {**{k: _from_json(v) for k, v in row.panels.items()}, **merge(row, scope, counted, now)}
+    return {p.key: found[p.key] for p in panels}, row.computed_at
 
 
 def merge(row: Any, scope: PanelScope, computed: dict[str, PanelData], started: Any) -> dict[str, PanelData]:
@@ -236,6 +249,8 @@ def merge(row: Any, scope: PanelScope, computed: dict[str, PanelData], started: 
     from ctm.core.models import PanelSnapshot
 
     stored = {k: _to_json(v) for k, v in computed.items()}
+    if not stored:
+        return {}
     try:
         with transaction.atomic():
             locked = PanelSnapshot.objects.select_for_update().filter(pk=row.pk).first()

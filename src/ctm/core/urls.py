@@ -8,6 +8,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("activity/", pages.activity_log, name="activity"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/panels/", dashboard.dashboard_panels, name="dashboard_panels"),
     path("dashboard/<str:key>.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     path("dashboard/<str:key>.png", dashboard.dashboard_chart, name="dashboard_chart"),
     path("dashboard/<str:key>/", dashboard.dashboard_panel, name="dashboard_panel"),

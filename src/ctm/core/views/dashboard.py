@@ -31,6 +31,7 @@ from ctm.core.panels import (
     panel_figures,
     panels_for,
     scope_for,
+    shared_figures,
 )
 from ctm.core.rules import can_view_dashboard, dashboard_office
 
@@ -67,10 +68,10 @@ def _item(panel: Panel, data: PanelData | None, query: str) -> dict[str, object]
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Every panel from the scope's snapshot; a panel the snapshot does not hold yet (a first visit,
-    or after a quiet spell) is shown as being prepared and fetched on its own (`dashboard_panel`,
-    htmx on load; a link without JavaScript) while the worker fills the snapshot: the page never
-    counts."""
+    """Every panel from the scope's snapshot; the panels the snapshot does not hold yet (a first
+    visit, or after a quiet spell) are shown as being prepared and fetched together, one request per
+    app (`dashboard_panels`, htmx on load; each placeholder links to its panel's page without
+    JavaScript) while the worker fills the snapshot: the page never counts."""
     scope, form = _scope(request)
     query = request.GET.urlencode()
     found = figures(scope, complete=False)
@@ -78,9 +79,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     office = None
     if scope.office_id is not None and form is None:
         office = Office.objects.filter(pk=scope.office_id).first()
+    preparing = [item["panel"].key for item in shown if item["data"] is None]
     context = {
         "panels": shown,
-        "preparing": sum(item["data"] is None for item in shown),
+        "preparing": len(preparing),
+        "prepare_queries": [_with_panels(request, keys) for keys in _by_app(preparing)],
         "form": form,
         "bound_office": office,
         "as_of": found.computed_at,
@@ -99,6 +102,43 @@ def dashboard_panel(request: HttpRequest, key: str) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, "core/_dashboard_panel.html", {**context, "ready": True})
     return render(request, "core/dashboard_panel.html", context)
+
+
+def _by_app(keys: list[str]) -> list[list[str]]:
+    """The panels being prepared, one request per app (`app.name`): an app's panels share their
+    reads (counted together), the apps' requests run side by side (the browser's connections)."""
+    apps: dict[str, list[str]] = {}
+    for key in keys:
+        apps.setdefault(key.partition(".")[0], []).append(key)
+    return list(apps.values())
+
+
+def _with_panels(request: HttpRequest, keys: list[str]) -> str:
+    """The page's query (its office) and the panels to fetch: the address of `dashboard_panels`."""
+    query = request.GET.copy()
+    query.setlist("panel", keys)
+    return query.urlencode()
+
+
+@login_required
+@require_GET
+def dashboard_panels(request: HttpRequest) -> HttpResponse:
+    """The panels the page shows as being prepared (`?panel=` each; none named: every shared panel),
+    in one request: those the snapshot lacks are counted together (their shared reads once) and
+    kept in one write, then each section takes its placeholder's place (htmx out of band). One
+    request's session, middleware and sign-in instead of one per panel
+    (docs/decisions/1107-dashboard-panels-together.md)."""
+    scope, _form = _scope(request)
+    keys = request.GET.getlist("panel") or [p.key for p in panels_for(scope.membership)]
+    panels = [get_panel(scope.membership, key) for key in keys]
+    shared = list({p.key: p for p in panels if p is not None and not p.per_member}.values())
+    if not shared:
+        raise Http404("No such panel")
+    found, _as_of = shared_figures(scope, shared)
+    query = request.GET.copy()
+    query.pop("panel", None)
+    items = [_item(p, found[p.key], query.urlencode()) for p in shared]
+    return render(request, "core/_dashboard_panels.html", {"items": items})
 
 
 @login_required

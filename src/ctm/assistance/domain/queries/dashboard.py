@@ -1,18 +1,20 @@
 """The assistance panels of the manager views (ctm.core.panels): services delivered by type and
 month, and the open tasks by how soon they are due. Counts only, read through the partial indexes
-`service_delivered_panel` and `task_open_panel` (the delivered services, the open tasks)."""
+`service_delivered_panel` and `task_open_panel` (the delivered services, the open tasks), and
+`case_open_counts` for which cases are open."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ctm.assistance.domain.queries.work import open_tasks
-from ctm.assistance.enums import ServiceStatus, SupportType, TaskKind
-from ctm.assistance.models import ServiceRecord
+from ctm.assistance.enums import ServiceStatus, SupportType, TaskKind, TaskStatus
+from ctm.assistance.models import ServiceRecord, Task
+from ctm.cases.enums import CLOSED_STATUSES
+from ctm.cases.models import Case
 from ctm.core.panels import Chart, Panel, PanelData, PanelScope, register
 
 MONTHS = 12
@@ -68,9 +70,19 @@ def services_by_type_and_month(scope: PanelScope) -> PanelData:
     return PanelData([_("Month"), *(str(labels[k]) for k in kinds), _("Total")], rows, chart)
 
 
+def _open_tasks(organization_id: int) -> QuerySet[Task]:
+    """The organization's open tasks of open cases (`open_tasks`), the open cases read once from the
+    index of open cases (`case_open_counts`, ids only) and hashed, the open tasks from theirs: each
+    task's case is not looked up one by one, nor every case of the organization read."""
+    cases = Case.objects.filter(organization_id=organization_id).exclude(status__in=CLOSED_STATUSES)
+    return Task.objects.filter(
+        organization_id=organization_id, status=TaskStatus.OPEN, case__in=cases.values("pk")
+    )
+
+
 def tasks_due(scope: PanelScope) -> PanelData:
     """Open tasks of open cases per kind: overdue, due within a week, later."""
-    qs = open_tasks().filter(organization_id=scope.organization_id)
+    qs = _open_tasks(scope.organization_id)
     if scope.office_id is not None:
         qs = qs.filter(office_id=scope.office_id)
     soon = scope.today + datetime.timedelta(days=SOON_DAYS)

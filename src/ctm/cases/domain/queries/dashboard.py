@@ -1,6 +1,6 @@
 """The case register's panels of the manager views (ctm.core.panels): caseload per caseworker and
-per office, open cases by stage and age in stage. Counts only; each a GROUP BY read from the index of open cases
-(`case_open_counts`: no case row read), whatever the number of cases. The dashboard reads them from a
+per office, open cases by stage and age in stage. Counts only, from one GROUP BY read of the index
+of open cases (`case_open_counts`: no case row read) that the three share when counted together. The dashboard reads them from a
 snapshot (ctm.core.panels.figures): they run on a first visit and in the worker's refresh."""
 
 from __future__ import annotations
@@ -27,9 +27,34 @@ def open_cases(scope: PanelScope) -> QuerySet[Case]:
     return qs.filter(office_id=scope.office_id) if scope.office_id is not None else qs
 
 
+def open_case_groups(scope: PanelScope) -> list[tuple[int | None, int, str, int, int, list[int]]]:
+    """The scope's open cases counted per office, owner and stage: (office, owner, stage, cases,
+    minors, [cases per age band]). One read of the index `case_open_counts`, in its order, shared
+    by the three panels below when they are counted together (`scope.reads`: a first visit's
+    request, the refresh job); a panel counted alone reads it for itself."""
+    if "cases.open_groups" not in scope.reads:
+        bands = {
+            f"b{k}": Count("id", filter=_band_q(scope.today, lo, hi)) for k, (lo, hi) in enumerate(AGE_BANDS)
+        }
+        rows = (
+            open_cases(scope)
+            .values_list("office_id", "owner_id", "stage")
+            .annotate(n=Count("id"), minors=Count("id", filter=Q(is_minor=True)), **bands)
+            .order_by()
+        )
+        scope.reads["cases.open_groups"] = [(*r[:5], list(r[5:])) for r in rows]
+    return list(scope.reads["cases.open_groups"])
+
+
+def _add(counts: dict[object, int], key: object, n: int) -> None:
+    counts[key] = counts.get(key, 0) + n
+
+
 def caseload_per_caseworker(scope: PanelScope) -> PanelData:
     """Open cases each person owns, and those they are assigned to (a team member)."""
-    owned = dict(open_cases(scope).values_list("owner_id").annotate(n=Count("id")).order_by())
+    owned: dict[object, int] = {}
+    for _office, owner, _stage, n, _minors, _bands in open_case_groups(scope):
+        _add(owned, owner, n)
     assignments = CaseAssignment.objects.filter(
         organization_id=scope.organization_id, case__in=open_cases(scope).values("pk")
     )
@@ -49,15 +74,15 @@ def caseload_per_caseworker(scope: PanelScope) -> PanelData:
 
 
 def caseload_per_office(scope: PanelScope) -> PanelData:
-    counts = (
-        open_cases(scope)
-        .values_list("office_id")
-        .annotate(n=Count("id"), minors=Count("id", filter=Q(is_minor=True)))
-        .order_by()
-    )
+    cases: dict[object, int] = {}
+    minors: dict[object, int] = {}
+    for office, _owner, _stage, n, m, _bands in open_case_groups(scope):
+        _add(cases, office, n)
+        _add(minors, office, m)
     names = dict(Office.objects.filter(organization_id=scope.organization_id).values_list("pk", "name"))
     rows = sorted(
-        ([names.get(o, _("No office")), n, m] for o, n, m in counts), key=lambda r: (-r[1], str(r[0]))
+        ([names.get(o, _("No office")), n, minors[o]] for o, n in cases.items()),
+        key=lambda r: (-r[1], str(r[0])),
     )
     chart = Chart(
         categories=[str(r[0]) for r in rows],
@@ -83,15 +108,13 @@ def _band_q(today: datetime.date, low: int, high: int | None) -> Q:
 
 def cases_by_stage_and_age(scope: PanelScope) -> PanelData:
     """Open cases per stage, by how long they have been in it (days since `stage_since`)."""
-    qs = open_cases(scope).filter(stage__in=OPEN_STAGES)
-    bands = {
-        f"b{k}": Count("id", filter=_band_q(scope.today, lo, hi)) for k, (lo, hi) in enumerate(AGE_BANDS)
-    }
-    found = {row["stage"]: row for row in qs.values("stage").annotate(**bands).order_by()}
+    found: dict[str, list[int]] = {}
+    for _office, _owner, stage, _n, _minors, bands in open_case_groups(scope):
+        found[stage] = [a + b for a, b in zip(found.get(stage, [0] * len(AGE_BANDS)), bands, strict=True)]
     labels = dict(Stage.choices)
     rows = []
     for stage in OPEN_STAGES:
-        counts = [found.get(stage, {}).get(f"b{k}", 0) for k in range(len(AGE_BANDS))]
+        counts = found.get(stage, [0] * len(AGE_BANDS))
         rows.append([str(labels[stage]), *counts, sum(counts)])
     band_labels = [_band_label(lo, hi) for lo, hi in AGE_BANDS]
     chart = Chart(
