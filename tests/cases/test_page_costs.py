@@ -150,3 +150,16 @@ def test_displayed_choices_follow_the_language(personas):
     assert english[0] != french[0] and english[2] != french[2] and english[3] != french[3]
     case.status = "not a status"
     assert case.get_status_display() == "not a status"  # an unknown value shows itself, as Django does
+
+
+def test_the_list_reads_only_the_names_of_the_staff_and_offices_it_offers(client, personas):
+    """The owner filter lists every caseworker of the organization (hundreds in a large one) on every
+    list page: their usernames are read, not every column of each (a password's hash among them);
+    the offices the same way, by name."""
+    client.force_login(personas.case_manager.user)
+    sql = sql_of(client, reverse("cases:list"))
+    staff = [q for q in sql if q.startswith('SELECT') and 'FROM "accounts_user" INNER JOIN "core_membership"' in q]
+    offices = [q for q in sql if q.startswith('SELECT "core_office"')]
+    assert len(staff) == 1 and len(offices) == 1
+    assert '"accounts_user"."password"' not in staff[0] and '"accounts_user"."email"' not in staff[0]
+    assert '"core_office"."city"' not in offices[0] and 'JOIN "core_organization"' not in offices[0]
