@@ -180,3 +180,22 @@ def test_the_search_appends_its_two_entries_in_one_transaction(client, personas)
     assert [q for q in sql if q.strip().upper() == "COMMIT"] == ["COMMIT"]
     actions = list(ActivityLog.objects.order_by("id").values_list("action", flat=True)[before:])
     assert actions == ["cases.person.searched", "cases.person.listed"]
+
+
+def test_the_list_does_not_build_the_country_options_again_on_every_page(client, personas, monkeypatch):
+    """The two country filters (~250 options each) are written once per language and value and kept:
+    the next list page builds the options of its short selects only."""
+    from django.forms.widgets import ChoiceWidget
+
+    client.force_login(personas.caseworker.user)
+    sql_of(client, reverse("cases:list"))
+    built = []
+    original = ChoiceWidget.create_option
+
+    def counted(self, *args, **kwargs):
+        built.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ChoiceWidget, "create_option", counted)
+    sql_of(client, reverse("cases:list"))
+    assert 0 < len(built) < 100
