@@ -116,7 +116,9 @@ def test_the_case_page_asks_nothing_twice(client, personas, who):
     sql = sql_of(client, reverse("cases:detail", args=[personas.case.number]))
     assert not [q for q in sql if q.startswith("SELECT 1 AS") and 'FROM "cases_case"' in q]
     assert not [q for q in sql if re.match(r'SELECT [^()]* FROM "accounts_totpdevice"', q)]
-    incoming = [q for q in sql if 'FROM "cases_caseshare"' in q and '"shared_with_id" =' in q.split("WHERE", 1)[-1]]
+    incoming = [
+        q for q in sql if 'FROM "cases_caseshare"' in q and '"shared_with_id" =' in q.split("WHERE", 1)[-1]
+    ]
     assert not incoming
     assert not [q for q in sql if 'FROM "core_activitylog"' in q and "stage_changed" in q]
 
@@ -161,7 +163,9 @@ def test_the_list_reads_only_the_names_of_the_staff_and_offices_it_offers(client
     the offices the same way, by name."""
     client.force_login(personas.case_manager.user)
     sql = sql_of(client, reverse("cases:list"))
-    staff = [q for q in sql if q.startswith('SELECT') and 'FROM "accounts_user" INNER JOIN "core_membership"' in q]
+    staff = [
+        q for q in sql if q.startswith("SELECT") and 'FROM "accounts_user" INNER JOIN "core_membership"' in q
+    ]
     offices = [q for q in sql if q.startswith('SELECT "core_office"')]
     assert len(staff) == 1 and len(offices) == 1
     assert '"accounts_user"."password"' not in staff[0] and '"accounts_user"."email"' not in staff[0]
@@ -199,3 +203,34 @@ def test_the_list_does_not_build_the_country_options_again_on_every_page(client,
     monkeypatch.setattr(ChoiceWidget, "create_option", counted)
     sql_of(client, reverse("cases:list"))
     assert 0 < len(built) < 100
+
+
+def test_the_owner_filter_offers_the_staff_without_building_a_user_for_each(personas, monkeypatch):
+    """Read as (id, username) pairs: the same select as Django's model choice writes (the chosen
+    owner selected), no user instance per option; the chosen one is still validated as Django does."""
+    from ctm.accounts.models import User
+    from ctm.cases.interfaces.forms import CaseFilterForm
+    from ctm.cases.views.cases import org_offices, org_staff
+    from ctm.core.interfaces.forms import ListedModelChoiceField
+
+    m = personas.case_manager
+    owner = personas.caseworker.user
+    form = CaseFilterForm(
+        {"owner": str(owner.pk)}, offices=org_offices(m), staff=org_staff(m).only("id", "username")
+    )
+    assert form.is_valid()  # validated first: the chosen owner is looked up, a user as Django does
+    built = []
+    original = User.from_db.__func__
+
+    def counted(cls, *args, **kwargs):
+        built.append(1)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(User, "from_db", classmethod(counted))
+    named = str(form["owner"])
+    assert built == []
+    monkeypatch.undo()
+    assert form.is_valid() and form.cleaned_data["owner"] == owner and form.filters().owner == owner.pk
+    django_field = ListedModelChoiceField(queryset=org_staff(m), required=False, label="Owner")
+    form.fields["owner"] = django_field
+    assert named == str(form["owner"]) and f'value="{owner.pk}" selected' in named
