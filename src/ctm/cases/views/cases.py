@@ -91,9 +91,7 @@ def _filter_form(request: HttpRequest, membership: Any) -> CaseFilterForm:
     in a large one) on every list page: only what an option shows is read (a user's name, an
     office's), not every column of each (passwords' hashes among them)."""
     offices = org_offices(membership).only("id", "name").order_by("name")  # one organization: its order
-    return CaseFilterForm(
-        request.GET or None, offices=offices, staff=org_staff(membership).only("id", "username")
-    )
+    return CaseFilterForm(request.GET or None, offices=offices, staff=org_staff(membership).only("id", "username"))
 
 
 @login_required

@@ -17,7 +17,6 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -80,12 +79,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument(
-            "--workers", type=int, default=0, help="web processes (default CTM_WEB_WORKERS, or 2 × cores + 1)"
-        )
-        parser.add_argument(
-            "--no-worker", action="store_true", help="do not start `ctm worker` (it runs as its own service)"
-        )
+        parser.add_argument("--workers", type=int, default=0, help="web processes (default CTM_WEB_WORKERS, or 2 × cores + 1)")
+        parser.add_argument("--no-worker", action="store_true", help="do not start `ctm worker` (it runs as its own service)")
 
     def handle(self, *args: Any, host: str, port: int, workers: int, no_worker: bool, **options: Any) -> None:
         refuse_pending_migrations()
@@ -94,7 +89,6 @@ class Command(BaseCommand):
         worker = None if no_worker else start_worker()  # it starts up while the static files are collected
         try:
             call_command("collectstatic", interactive=False, verbosity=0)
-            warm_up()
             connections.close_all()  # the web processes open their own
             self.stdout.write(f"CTM on http://{host}:{port}/  (Ctrl+C to stop)")
             self.stdout.flush()
@@ -102,43 +96,6 @@ class Command(BaseCommand):
         finally:
             if worker is not None:
                 stop_worker(worker)
-
-
-def warm_up() -> list[str]:
-    """What each web process would otherwise do on its first requests, done once before they fork
-    (`preload_app`): import every view (the URL configuration), compile every template of the apps
-    (the cached loader keeps them), read the translations of every language. Measured on the
-    200,000-case bench: a new process spent ~2.5 s of processor time on its first page and ~0.3 s
-    on the first of each other page, inside the first seconds of serving, while its neighbours'
-    requests waited for the processor; after a fork the processes share these (copy-on-write), and
-    a process renewed by `max_requests` starts warm too. Returns the templates compiled."""
-    from django.forms.renderers import get_default_renderer
-    from django.template import engines
-    from django.urls import get_resolver
-    from django.utils import translation
-
-    get_resolver().url_patterns  # noqa: B018  (imports the URL configuration and every view)
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            translation.gettext("Cases")
-    backends = [*engines.all(), get_default_renderer().engine]  # the pages' and the forms' (widgets)
-    return [name for backend in backends for name in _compile_templates(backend)]
-
-
-def _compile_templates(backend: Any) -> list[str]:
-    from django.template import TemplateDoesNotExist, TemplateSyntaxError
-
-    names = []
-    for loader in backend.engine.template_loaders:
-        for directory in loader.get_dirs():
-            for path in sorted(Path(directory).rglob("*.html")):
-                name = path.relative_to(directory).as_posix()
-                try:
-                    backend.get_template(name)
-                except (TemplateDoesNotExist, TemplateSyntaxError):  # (compiled, or refused, when used)
-                    continue
-                names.append(name)
-    return names
 
 
 def start_worker() -> subprocess.Popen[bytes]:
