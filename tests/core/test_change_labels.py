@@ -74,3 +74,25 @@ def test_the_scan_finds_the_keys_of_every_app():
 def test_every_logged_key_has_a_translated_label():
     missing = {k: where for (k, app), where in logged_keys().items() if not _labelled(k, app)}
     assert not missing, f"keys written to the activity log without a label: {missing}"
+
+
+def test_fields_are_looked_up_once_per_key_and_again_after_a_declaration(monkeypatch):
+    """A timeline asks the same keys for each entry: the walk over every model's fields is done once
+    per (key, app, thing); a later declaration (an alias) is seen, not an answer kept from before it."""
+    from ctm.core import changes
+
+    walks = []
+    index = changes._index
+
+    def counted():
+        walks.append(1)
+        return index()
+
+    monkeypatch.setattr(changes, "_index", counted)
+    changes._fields_for.cache_clear()
+    first = fields_for("stage", "cases", "case")
+    assert fields_for("stage", "cases", "case") == first and len(walks) == 1
+    monkeypatch.setitem(VOCABULARY.aliases, "stage", ("status",))
+    changes.declare()
+    assert [f.name for f in fields_for("stage", "cases", "case")][:1] == ["status"]
+    changes._fields_for.cache_clear()

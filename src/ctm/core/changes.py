@@ -101,6 +101,7 @@ def declare(
     v.lists.update(lists or {})
     v.aliases.update(aliases or {})
     v.summaries.update(summaries)
+    _fields_for.cache_clear()
 
 
 COUNTRY_HINT = ("country", "citizenship", "countries")
@@ -126,13 +127,21 @@ def fields_for(key: str, app: str = "", thing: str = "") -> list[Any]:
     """The fields named like the key, nearest first: those of the entry's own record (the "document"
     of `cases.document.added` is an identity document: its "number" is not the case's), then of its
     app (a fund request's "state" is not a referral's), then of the other apps."""
+    return list(_fields_for(key, app, thing))
+
+
+@lru_cache(maxsize=4096)
+def _fields_for(key: str, app: str, thing: str) -> tuple[Any, ...]:
+    """`fields_for`, searched once per (key, app, thing): a timeline asks the same few keys for each
+    of its entries (a walk over every model's fields each time was a third of the case page's
+    timeline). `declare` forgets the answers (an alias may change them)."""
     names = VOCABULARY.aliases.get(key, (key,))
     ranked: list[tuple[int, Any]] = []
     for label, models in _index().items():
         for model_name, fields in models:
             rank = 2 if label != app else 0 if thing and thing.replace("_", "") in model_name else 1
             ranked.extend((rank, f) for name in names for f in fields.get(name, []))
-    return [f for _rank, f in sorted(ranked, key=lambda rf: rf[0])]
+    return tuple(f for _rank, f in sorted(ranked, key=lambda rf: rf[0]))
 
 
 class Names:

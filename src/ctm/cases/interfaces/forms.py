@@ -17,8 +17,8 @@ from ctm.cases.interfaces.choices import country_choices, language_choices
 from ctm.cases.models import Consent, EligibilityDecision, Guardian, ScreeningInterview, VictimContext
 from ctm.cases.models.consent import CHECKLIST
 from ctm.core.interfaces.choices import with_blank
-from ctm.core.interfaces.forms import KeepsStoredOrder, ListedModelChoiceField
-from ctm.core.interfaces.widgets import DateInput, Textarea
+from ctm.core.interfaces.forms import KeepsStoredOrder, ListedModelChoiceField, NamedModelChoiceField
+from ctm.core.interfaces.widgets import CountrySelect, DateInput, Textarea
 
 DATE = DateInput()
 CHECKS = forms.CheckboxSelectMultiple
@@ -368,10 +368,12 @@ class CaseFilterForm(forms.Form):
     )
     stage = forms.ChoiceField(label=_("Stage"), choices=[("", "—"), *enums.Stage.choices], required=False)
     office = ListedModelChoiceField(label=_("Office"), queryset=None, required=False)
-    owner = ListedModelChoiceField(label=_("Owner"), queryset=None, required=False)
-    citizenship = forms.ChoiceField(label=_("Citizenship"), choices=_countries(), required=False)
+    owner = NamedModelChoiceField(label=_("Owner"), queryset=None, required=False, label_field="username")
+    citizenship = forms.ChoiceField(
+        label=_("Citizenship"), choices=_countries(), required=False, widget=CountrySelect
+    )
     exploitation_country = forms.ChoiceField(
-        label=_("Country of exploitation"), choices=_countries(), required=False
+        label=_("Country of exploitation"), choices=_countries(), required=False, widget=CountrySelect
     )
     exploitation_type = forms.ChoiceField(
         label=_("Exploitation"), choices=[("", "—"), *enums.ExploitationType.choices], required=False

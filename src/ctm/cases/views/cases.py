@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -86,7 +87,11 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _filter_form(request: HttpRequest, membership: Any) -> CaseFilterForm:
-    return CaseFilterForm(request.GET or None, offices=org_offices(membership), staff=org_staff(membership))
+    """The list's filters. Its owner select lists the organization's staff (hundreds of caseworkers
+    in a large one) on every list page: only what an option shows is read (a user's name, an
+    office's), not every column of each (passwords' hashes among them)."""
+    offices = org_offices(membership).only("id", "name").order_by("name")  # one organization: its order
+    return CaseFilterForm(request.GET or None, offices=offices, staff=org_staff(membership).only("id", "username"))
 
 
 @login_required
@@ -118,8 +123,9 @@ def search_view(request: HttpRequest) -> HttpResponse:
     form = SearchForm(post if post and "q" in post else None)
     name_form = NameSearchForm(post if post and "full_name" in post else None)
     document_form = DocumentSearchForm(post if post and "document_number" in post else None)
-    results = _search_results(membership, form, name_form, document_form)
-    people = people_of_cases(membership, results or [], purpose="search results")
+    with transaction.atomic():  # the search's entry and the results' in one append to the log, one commit
+        results = _search_results(membership, form, name_form, document_form)
+        people = people_of_cases(membership, results or [], purpose="search results")
     context = {
         "form": form,
         "name_form": name_form if name_form.is_bound else NameSearchForm(),
