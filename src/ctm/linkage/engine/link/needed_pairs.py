@@ -55,8 +55,8 @@ def fetch_needed_pairs(con: Any, table: str, n_records: int, conflict_probabilit
     (`linking.pairs_to_keep`). At a million records, fetching every conflict between linkable records
     took 37.9 million pairs out (1.3 million of them at or above KEEP_PROBABILITY), the peak of the run. The
     components are found in numpy from the strong pairs; the low-scoring pairs are then streamed out of
-    DuckDB in batches (a plain scan: a join on the component let DuckDB pair up every two records of a
-    large component) and only those inside a component kept. As arrays sorted by (left, right), so that
+    DuckDB in batches and only those inside a component kept (a plain scan: the same filter as a join
+    on the component, tried first, spilled until the disk was full at a million records). As arrays sorted by (left, right), so that
     clustering reads them in the same order whatever order DuckDB's threads produce them in."""
     columns = ", ".join(PAIR_COLUMNS)
     strong = as_pair_arrays(con.execute(
