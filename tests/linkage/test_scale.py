@@ -10,10 +10,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
-from ctm.linkage.engine import LinkSettings, evaluate, generate_lists, link_lists
-from ctm.linkage.engine.link import splink_model
+from ctm.linkage.engine import LinkSettings, ReviewDecisions, evaluate, generate_lists, link_lists
+from ctm.linkage.engine.link import needed_pairs, splink_model
 from ctm.linkage.engine.link.clusters import cluster_positions
+from ctm.linkage.engine.link.needed_pairs import KEEP_PROBABILITY
 from ctm.linkage.engine.link.normalize import normalise_records
 from ctm.linkage.engine.link.splink_model import capped_blocking_keys, db_api, release
 
@@ -233,3 +236,76 @@ def test_scoring_in_chunks_gives_the_same_pairs_and_clusters(monkeypatch):
     pd.testing.assert_frame_equal(chunked.pairs[columns].sort_values(columns).reset_index(drop=True),
                                   whole.pairs[columns].sort_values(columns).reset_index(drop=True))
     assert chunked.clusters["cluster_id"].tolist() == whole.clusters["cluster_id"].tolist()
+
+
+def _fetched_by(monkeypatch) -> list[dict[str, np.ndarray]]:
+    """The pairs each run takes out of the database (a spy on the fetch)."""
+    seen: list[dict[str, np.ndarray]] = []
+    fetch = splink_model._fetch_pairs
+    monkeypatch.setattr(splink_model, "_fetch_pairs", lambda *args: seen.append(fetch(*args)) or seen[-1])
+    return seen
+
+
+def test_only_the_conflicts_inside_a_component_leave_duckdb(monkeypatch):
+    """A low-scoring pair whose records no chain of kept pairs joins can never be inside a cluster: it
+    stays in the database (at a million records, most of the pairs fetched were such pairs)."""
+    lists, _ = generate_lists(4, 1500, seed=6)
+    seen = _fetched_by(monkeypatch)
+    link_lists(lists, LinkSettings())
+    pairs = seen[0]
+    n = sum(len(f) for f in lists.values())
+    strong = pairs["match_probability"] >= KEEP_PROBABILITY
+    graph = coo_matrix((np.ones(int(strong.sum())), (pairs["left"][strong], pairs["right"][strong])), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    low = ~strong
+    assert low.sum() >= 5  # the conflicts inside components are still fetched
+    assert (component[pairs["left"][low]] == component[pairs["right"][low]]).all()
+
+
+def _linkable_only(con, table, n_records, conflict_probability, linkable_from, joined=None):
+    """The fetch before components narrowed it: every conflict between two linkable records."""
+    arrays = con.execute(needed_pairs.pairs_needed_sql(table, conflict_probability, linkable_from)).fetchnumpy()
+    return needed_pairs.sort_pairs(needed_pairs.as_pair_arrays(arrays))
+
+
+def _bridge(pairs: dict[str, np.ndarray], n: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """A conflict (c, d) between two clusters of links, and a pair (a, b) joining those clusters: a linked to
+    c, b to d. A reviewer accepting (a, b) puts the conflict inside one component."""
+    strong = pairs["match_probability"] >= 0.5
+    graph = coo_matrix((np.ones(int(strong.sum())), (pairs["left"][strong], pairs["right"][strong])), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    partner = {int(x): int(y) for x, y in zip(np.r_[pairs["left"][strong], pairs["right"][strong]],
+                                              np.r_[pairs["right"][strong], pairs["left"][strong]], strict=True)}
+    for c, d, p in zip(pairs["left"], pairs["right"], pairs["match_probability"], strict=True):
+        if p < KEEP_PROBABILITY and component[c] != component[d] and c in partner and d in partner:
+            return (int(c), int(d)), (partner[int(c)], partner[int(d)])
+    raise AssertionError("no conflict between two clusters")
+
+
+def test_fetching_the_conflicts_inside_components_gives_the_same_results(monkeypatch):
+    """Same pairs kept and same clusters as fetching every conflict between linkable records, also when a
+    reviewer's acceptance joins two clusters that a conflict lies between (that conflict must then leave
+    the database) and rejections split clusters."""
+    lists, _ = generate_lists(4, 1500, seed=6)
+    n = sum(len(f) for f in lists.values())
+    seen = _fetched_by(monkeypatch)
+    with monkeypatch.context() as patch:
+        patch.setattr(splink_model, "fetch_needed_pairs", _linkable_only)
+        plain = link_lists(lists, LinkSettings())
+        conflict, (a, b) = _bridge(seen[0], n)
+        ids = (plain.clusters["list"] + "\x1f" + plain.clusters["record_id"]).tolist()
+        decisions = ReviewDecisions()
+        decisions.accept(ids[a], ids[b])
+        linked = plain.pairs[plain.pairs["match_probability"] >= 0.5].head(10)
+        for left, right in zip(linked["unique_id_l"], linked["unique_id_r"], strict=True):
+            decisions.reject(left, right)
+        whole = [plain, link_lists(lists, LinkSettings(), decisions=decisions)]
+    narrowed = [link_lists(lists, LinkSettings()), link_lists(lists, LinkSettings(), decisions=decisions)]
+    assert len(seen[2]["left"]) < len(seen[0]["left"]) and len(seen[3]["left"]) < len(seen[1]["left"])
+    assert conflict in set(zip(seen[3]["left"].tolist(), seen[3]["right"].tolist(), strict=True))
+    columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+    for new, old in zip(narrowed, whole, strict=True):
+        pd.testing.assert_frame_equal(new.pairs[columns].sort_values(columns).reset_index(drop=True),
+                                      old.pairs[columns].sort_values(columns).reset_index(drop=True))
+        assert new.clusters["cluster_id"].tolist() == old.clusters["cluster_id"].tolist()
+    assert narrowed[1].clusters["cluster_id"].tolist() != narrowed[0].clusters["cluster_id"].tolist()

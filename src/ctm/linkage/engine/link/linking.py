@@ -18,8 +18,9 @@ from .clusters import (
     number_clusters,
     review_positions,
 )
+from .needed_pairs import KEEP_PROBABILITY
 from .normalize import INPUT_COLUMNS, normalise_records
-from .splink_model import KEEP_PROBABILITY, BlockingReport, LinkSettings, train_and_predict
+from .splink_model import BlockingReport, LinkSettings, train_and_predict
 
 # The stages `link_lists` reports, in order, to its `progress` callback.
 STAGES = ("preparing", "training", "comparing", "clustering")
@@ -84,27 +85,28 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
     ids = records["unique_id"].to_numpy(dtype=object)
     source = records["source_list"].to_numpy(dtype=object)
     record_ids = records["record_id"].to_numpy(dtype=object)
+    decisions = decisions or ReviewDecisions()
+    index = pd.Index(ids) if decisions.accepted or decisions.rejected else None
+    accepted = review_positions(index, sorted(decisions.accepted))
     if len(records) < 2:
         del records
         scored = {"left": np.empty(0, np.int64), "right": np.empty(0, np.int64),
                   "match_weight": np.empty(0), "match_probability": np.empty(0)}
     else:
         # Records joined by a reviewer's acceptance can be linked below the threshold.
-        linkable_from = KEEP_PROBABILITY if decisions and decisions.accepted else config.threshold
+        linkable_from = KEEP_PROBABILITY if decisions.accepted else config.threshold
         compared = [records]
         del records
-        scored = train_and_predict(compared.pop(), config, report, min(linkable_from, config.threshold), blocking)
+        scored = train_and_predict(compared.pop(), config, report, min(linkable_from, config.threshold), blocking,
+                                   accepted)
     report("clustering")
     kept = pairs_to_keep(len(ids), scored["left"], scored["right"], scored["match_probability"])
     pairs = pd.DataFrame({"unique_id_l": ids[scored["left"][kept]], "unique_id_r": ids[scored["right"][kept]],
                           "match_weight": scored["match_weight"][kept],
                           "match_probability": scored["match_probability"][kept]})
-    index = pd.Index(ids) if decisions and (decisions.accepted or decisions.rejected) else None
     list_of = pd.factorize(source)[0].astype(np.int64) if config.unique_lists else None
-    decisions = decisions or ReviewDecisions()
     labels = cluster_positions(len(ids), scored["left"], scored["right"], scored["match_probability"], config.threshold,
-                               config.conflict_probability, list_of,
-                               review_positions(index, sorted(decisions.accepted)),
+                               config.conflict_probability, list_of, accepted,
                                review_positions(index, decisions.rejected))
     del scored
     clusters = pd.DataFrame({"list": source, "record_id": record_ids, "cluster_id": number_clusters(ids, labels)})

@@ -24,8 +24,7 @@ import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 from splink.internals.exceptions import EMTrainingException
 
-PAIR_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability")
-KEEP_PROBABILITY = 0.01  # pairs kept in the result (histogram, review queue)
+from .needed_pairs import PAIR_COLUMNS, as_pair_arrays, fetch_needed_pairs, pairs_needed_sql, sort_pairs
 
 
 @dataclass(frozen=True)
@@ -417,8 +416,10 @@ def training_positions(n_records: int, seed: int, limit: int | None = None) -> n
 def train_and_predict(records: pd.DataFrame, config: LinkSettings,
                       progress: Callable[[str], None] | None = None,
                       linkable_from: float | None = None,
-                      blocking: BlockingReport | None = None) -> dict[str, np.ndarray]:
-    """The scored pairs clustering needs: see `pairs_needed_sql`; `linkable_from` defaults to the threshold.
+                      blocking: BlockingReport | None = None,
+                      joined: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """The scored pairs clustering needs: see `needed_pairs`; `linkable_from` defaults to the threshold, and
+    `joined` are pairs of positions clustering links whatever their score (a reviewer's acceptances).
     Records are named by their position in `records` (0, 1, ...): the columns are `left` and `right`
     (int64 positions, left < right), `match_weight` and `match_probability`, numpy arrays; the caller maps positions
     back to its ids. Only integers and floats leave the database, never the records' strings.
@@ -460,7 +461,7 @@ def train_and_predict(records: pd.DataFrame, config: LinkSettings,
         linker = with_floored_m(linker, table, n_records)
         report("comparing")
         scored = _score_pairs(linker, api, config, n_records)
-        frame = _fetch_pairs(linker, api, config, pairs_needed_sql(scored, config, linkable_from))
+        frame = _fetch_pairs(linker, api, config, scored, n_records, linkable_from, joined)
     finally:
         release(api, config)
     return frame
@@ -508,18 +509,18 @@ def _train(linker: Linker, config: LinkSettings, n_records: int) -> None:
         _train_em(linker.training, rules)
 
 
-def _fetch_pairs(linker: Linker, api: Any, config: LinkSettings, sql: str) -> dict[str, np.ndarray]:
-    """The pairs as arrays: `left`, `right` (int64 positions), `match_weight`, `match_probability` (DuckDB:
-    straight into numpy, no pandas frame: its copies of a million records' pairs cost a gigabyte)."""
+def _fetch_pairs(linker: Linker, api: Any, config: LinkSettings, table: str, n_records: int, linkable_from: float,
+                 joined: np.ndarray | None) -> dict[str, np.ndarray]:
+    """The pairs as arrays sorted by position: `left`, `right` (int64 positions), `match_weight`,
+    `match_probability` (DuckDB: straight into numpy, no pandas frame: its copies of a million records'
+    pairs cost a gigabyte)."""
     if config.backend == "duckdb":
-        arrays = api.duckdb_con.execute(sql).fetchnumpy()
-    else:  # PostgreSQL answers an empty result without its columns.
-        frame = linker.misc.query_sql(sql, output_type="pandas").reindex(columns=list(PAIR_COLUMNS))
-        arrays = {c: frame[c].to_numpy() for c in PAIR_COLUMNS}
-    types = {"unique_id_l": np.int64, "unique_id_r": np.int64, "match_weight": np.float64,
-             "match_probability": np.float64}
-    names = {"unique_id_l": "left", "unique_id_r": "right"}
-    return {names.get(c, c): np.asarray(arrays.pop(c), dtype=t) for c, t in types.items()}
+        return fetch_needed_pairs(api.duckdb_con, table, n_records, config.conflict_probability, linkable_from,
+                                  joined)
+    # PostgreSQL answers an empty result without its columns.
+    frame = linker.misc.query_sql(pairs_needed_sql(table, config.conflict_probability, linkable_from),
+                                  output_type="pandas").reindex(columns=list(PAIR_COLUMNS))
+    return sort_pairs(as_pair_arrays({c: frame[c].to_numpy() for c in PAIR_COLUMNS}))
 
 
 # Columns that only make blocking keys (`capped_blocking_keys`), compared by no comparison: not sent to the
@@ -540,23 +541,3 @@ def _register(api: Any, config: LinkSettings, records: pd.DataFrame, name: str =
     finally:
         con.unregister("ctm_records_frame")
     return api.register(name)
-
-
-def pairs_needed_sql(table: str, config: LinkSettings, linkable_from: float) -> str:
-    """The scored pairs that leave the database: those at or above `keep` (results, histogram, review)
-    and the low-scoring ones (below `conflict_probability`: evidence that two records are different
-    people) between records that can be joined at all, that is records in a pair at or above
-    `linkable_from`. Every other blocked pair stays in the database, so memory follows the number of
-    candidate links, not of blocked pairs."""
-    columns = ", ".join(PAIR_COLUMNS)
-    return f"""
-        WITH linkable AS (
-            SELECT unique_id_l AS id FROM {table} WHERE match_probability >= {float(linkable_from)}
-            UNION SELECT unique_id_r FROM {table} WHERE match_probability >= {float(linkable_from)}
-        )
-        SELECT {columns} FROM {table} WHERE match_probability >= {float(KEEP_PROBABILITY)}
-        UNION ALL
-        SELECT {columns} FROM {table}
-        WHERE match_probability < {min(float(config.conflict_probability), float(KEEP_PROBABILITY))}
-          AND unique_id_l IN (SELECT id FROM linkable) AND unique_id_r IN (SELECT id FROM linkable)
-    """  # noqa: S608  (the table name is splink's own and the numbers pass through float(): no user text)
