@@ -122,7 +122,7 @@ def measure_scale(people: int, seed: int = 1) -> dict[str, object]:
 
 def render_scale(row: dict[str, object], when: str, command: str) -> str:
     share = row["ambiguous"] / row["true_pairs"]
-    lines = [SCALE_SECTION, "", "(written by `bench/bench_linkage_ceiling.py --scale` from its run; do not edit by hand)", "",
+    lines = [SCALE_SECTION, "", "(written by `bench/bench_linkage_ceiling.py --people` from its run; do not edit by hand)", "",
              f"Run on {when} with `{command}`; CTM's own generator (`ctm.linkage.engine.link.generate`), "
              f"{row['people']:,} people, {row['records']:,} records in four lists with duplicates inside lists, seed 1, "
              f"linked as `bench/bench_linkage.py --scale` links it (DuckDB memory limit {SCALE_MEMORY_LIMIT}). "
