@@ -47,6 +47,16 @@ def page(browser):
 
 
 @pytest.fixture
+def no_js_page(browser):
+    """A page with JavaScript off: what a browser without scripts (or with them blocked) is served."""
+    context = browser.new_context(locale="en-GB", java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def phone(browser):
     """A page at a phone's width (375 px), downloads accepted."""
     context = browser.new_context(locale="en-GB", viewport={"width": 375, "height": 812}, accept_downloads=True)

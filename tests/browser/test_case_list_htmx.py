@@ -38,12 +38,10 @@ def test_sorting_and_paging_in_place(page, live_server, personas, settings):
     assert errors == []
 
 
-def test_sorting_and_paging_without_javascript(browser, live_server, personas, settings):
+def test_sorting_and_paging_without_javascript(no_js_page, live_server, personas, settings):
     settings.CTM_CASE_PAGE_SIZE = 1
     second = make_case(personas.caseworker, given="Ion", family="Rusu")
-    context = browser.new_context(locale="en-GB", java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = no_js_page
     login(page, live_server, "caseworker")
     page.wait_for_url("**/cases/")
     page.goto(f"{live_server.url}/cases/?sort=number")
@@ -53,4 +51,3 @@ def test_sorting_and_paging_without_javascript(browser, live_server, personas, s
     page.get_by_role("link", name="Next").click()
     page.wait_for_url("**page=2**")
     assert _first_case(page) == personas.case.number
-    context.close()

@@ -71,11 +71,9 @@ def test_the_panels_come_in_place_of_their_placeholders(browser, live_server, pe
     context.close()
 
 
-def test_without_javascript_a_placeholder_links_to_its_panel(browser, live_server, personas):
+def test_without_javascript_a_placeholder_links_to_its_panel(no_js_page, live_server, personas):
     _figures(personas)
-    context = browser.new_context(locale="en-GB", java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = no_js_page
     login(page, live_server, "manager")
     page.wait_for_url("**/cases/")
     page.goto(f"{live_server.url}/dashboard/")
@@ -85,4 +83,3 @@ def test_without_javascript_a_placeholder_links_to_its_panel(browser, live_serve
     assert page.locator("table tbody th", has_text="caseworker").count() == 1
     page.get_by_role("link", name="Back to every panel").click()
     assert _busy(page) == 5  # that panel is kept in the snapshot: shown at once now
-    context.close()
