@@ -154,7 +154,9 @@ def test_the_panels_being_prepared_come_together_counted_in_one_request(client, 
     assert not [q for q in again.captured_queries if 'FROM "cases_case"' in q["sql"]]
 
 
-def test_panels_asked_together_are_the_members_and_their_organizations_only(client, personas):
+def _home_snapshot_then_outsider(client, personas):
+    """Home's case manager fills home's snapshot (the worker runs); then the outsider signs in.
+    (home's office, home's snapshot row, what it held)."""
     home_office = personas.org.offices.get(code="HQ")
     client.force_login(personas.case_manager.user)
     client.get(reverse("core:dashboard"))
@@ -162,6 +164,11 @@ def test_panels_asked_together_are_the_members_and_their_organizations_only(clie
     home_row = PanelSnapshot.objects.get(organization=personas.org)
     before = (home_row.panels, home_row.computed_at)
     client.force_login(personas.outsider.user)
+    return home_office, home_row, before
+
+
+def test_panels_asked_together_are_the_members_and_their_organizations_only(client, personas):
+    home_office, home_row, before = _home_snapshot_then_outsider(client, personas)
     for query in ({}, {"office": home_office.pk}):
         part = _together(client, SHARED, **query).content.decode()
         assert '<th scope="row">outsider</th>' in part and '<th scope="row">caseworker</th>' not in part
@@ -176,13 +183,7 @@ def test_panels_asked_together_are_the_members_and_their_organizations_only(clie
 def test_a_panel_fetched_by_the_outsider_is_its_own_and_never_touches_home(client, personas):
     """Home's snapshot holds home's caseload; the outsider asks for the same panel, with home's office
     or not: it gets its own organization's figures, and home's row is left as it was."""
-    home_office = personas.org.offices.get(code="HQ")
-    client.force_login(personas.case_manager.user)
-    client.get(reverse("core:dashboard"))
-    _run_queue()
-    home_row = PanelSnapshot.objects.get(organization=personas.org)
-    before = (home_row.panels, home_row.computed_at)
-    client.force_login(personas.outsider.user)
+    home_office, home_row, before = _home_snapshot_then_outsider(client, personas)
     for query in ({}, {"office": home_office.pk}):
         part = _fragment(client, "cases.caseload", **query).content.decode()
         assert '<th scope="row">outsider</th>' in part and '<th scope="row">caseworker</th>' not in part
