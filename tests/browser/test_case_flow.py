@@ -4,6 +4,7 @@ case in the list, and switches the interface to French — in a real browser."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from ctm.cases.models import Case, Consent, ScreeningInterview
 from tests.factories import PASSWORD
@@ -67,7 +68,7 @@ def test_form_errors_are_shown_at_the_field(page, live_server, personas):
     page.get_by_label("Phone").fill("12345")
     page.get_by_role("button", name="Open the case").click()
     summary = page.get_by_role("alert")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert (
         "international format" in page.locator(".has-error").first.inner_text()
         or "international format" in summary.inner_text()

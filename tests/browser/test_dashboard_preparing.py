@@ -6,6 +6,7 @@ nothing serious, in English and French. Without JavaScript each placeholder's li
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_case_flow import login
 from tests.browser.test_case_page import until
@@ -79,7 +80,7 @@ def test_without_javascript_a_placeholder_links_to_its_panel(no_js_page, live_se
     page.goto(f"{live_server.url}/dashboard/")
     assert _busy(page) == 6  # nothing fetches them: each has its link
     page.get_by_role("link", name="Show “Caseload per caseworker” now").click()
-    assert page.get_by_role("heading", name="Caseload per caseworker", level=2).is_visible()
+    expect(page.get_by_role("heading", name="Caseload per caseworker", level=2)).to_be_visible()
     assert page.locator("table tbody th", has_text="caseworker").count() == 1
     page.get_by_role("link", name="Back to every panel").click()
     assert _busy(page) == 5  # that panel is kept in the snapshot: shown at once now

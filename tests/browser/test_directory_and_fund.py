@@ -5,6 +5,7 @@ in another organization without the name, partly approved, paid, reported and cl
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from ctm.core.enums import Role
 from ctm.directory.models import PrivateEntry, SharedEntry
@@ -54,7 +55,7 @@ def test_import_with_two_bad_rows_then_find_a_shelter(page, live_server, persona
     rows = page.locator("table tbody tr")
     assert rows.count() == 1 and "Casa Speranta" in rows.first.inner_text()
     page.get_by_role("link", name="Casa Speranta").click()
-    assert page.get_by_role("heading", name="Casa Speranta").is_visible()
+    expect(page.get_by_role("heading", name="Casa Speranta")).to_be_visible()
 
     # the shelter found becomes a referral recipient: a consent names it, then the referral
     ref = SharedEntry.objects.get(name="Casa Speranta").ref

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from ctm.referrals.models import Referral
 from tests.browser.test_case_flow import login
@@ -44,13 +45,12 @@ def test_refer_accept_deliver_and_close_with_feedback(page, live_server, persona
     login(page, live_server, "outsider")
     page.wait_for_url("**/cases/")
     page.get_by_role("link", name="Referrals").first.click()
-    assert page.get_by_text(n).is_visible()
+    expect(page.get_by_text(n)).to_be_visible()
     page.goto(f"{live_server.url}/referrals/{referral.pk}/")
     assert page.get_by_text("once you accept").is_visible()
     assert not page.get_by_text("Petrova").count()
     page.get_by_role("button", name="Accept").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Petrova").first.is_visible()  # the identity, shared after accepting
+    expect(page.get_by_text("Petrova").first).to_be_visible()  # the identity, shared after accepting
     page.get_by_role("button", name="Record services delivered").click()
     page.get_by_role("button", name="Save").click()  # the requested services are ticked already
     page.wait_for_url(f"**/referrals/{referral.pk}/")
@@ -65,7 +65,7 @@ def test_refer_accept_deliver_and_close_with_feedback(page, live_server, persona
     page.wait_for_url("**/cases/")
     page.goto(f"{live_server.url}/referrals/?box=sent")
     page.get_by_role("link", name=referral.sent_at.strftime("%Y-%m-%d")).click()
-    assert page.get_by_text("A lawyer represents her now.").is_visible()
+    expect(page.get_by_text("A lawyer represents her now.")).to_be_visible()
     assert page.get_by_text("Closed with feedback").first.is_visible()
 
 

@@ -4,6 +4,7 @@ again with a code, then with a recovery code — every field reached by its labe
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.accounts.test_attacks import code_for
 from tests.browser.test_case_flow import login
@@ -31,11 +32,13 @@ def test_enrol_then_sign_in_with_a_code_and_with_a_recovery_code(browser, live_s
         menu(page)
         page.get_by_role("link", name="caseworker").click()
         page.get_by_role("link", name="Set up an authenticator app").click()
+        # the click starts a navigation: measure the set-up page once it is there, not the page in between
+        expect(page.get_by_label("Six-digit code from your authenticator app")).to_be_visible()
         fits(page)
         secret = page.locator(".secret").inner_text().strip()
         page.get_by_label("Six-digit code from your authenticator app").fill(code_for(secret))
         page.get_by_role("button", name="Turn on").click()
-        assert page.get_by_role("heading", name="Two-factor authentication is on").is_visible()
+        expect(page.get_by_role("heading", name="Two-factor authentication is on")).to_be_visible()
         codes = [c.strip() for c in page.locator("ul.recovery-codes code").all_inner_texts()]
         assert len(codes) == 10
         fits(page)
@@ -45,6 +48,7 @@ def test_enrol_then_sign_in_with_a_code_and_with_a_recovery_code(browser, live_s
 
         login(page, live_server, "caseworker")
         page.wait_for_url("**/accounts/two-factor/**")
+        expect(page.get_by_label("Code from your authenticator app, or a recovery code")).to_be_visible()
         assert not page.get_by_role("link", name="Cases").count()  # nothing to open before the code
         fits(page)
         page.get_by_label("Code from your authenticator app, or a recovery code").fill(code_for(secret, 1))
