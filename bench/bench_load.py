@@ -76,6 +76,7 @@ class Results:
     times: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     samples: list[str] = field(default_factory=list)
+    client_cpu: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, page: str, ms: float, ok: bool, detail: str = "") -> None:
@@ -181,11 +182,12 @@ def drive(probes: list[Probe], users: int, seconds: float, pauses: bool, only: s
                 time.sleep(person.rng.uniform(1.0, 3.0))
 
     threads = [threading.Thread(target=loop, args=(p,), daemon=True) for p in people]
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     for t in threads:
         t.start()
     for t in threads:
         t.join(seconds + 120)
+    results.client_cpu = time.process_time() - cpu  # the virtual users' own processor time (this process)
     results.samples.append(f"elapsed {time.monotonic() - started:.1f}")
     return results
 
@@ -197,7 +199,7 @@ def summary(results: Results, seconds: float) -> dict[str, Any]:
         pages[page] = {"n": len(times), "p50": statistics.median(times), "p95": q[94], "errors": results.errors.get(page, 0)}
     total = sum(len(t) for t in results.times.values())
     return {"pages": pages, "requests": total, "errors": sum(results.errors.values()), "rps": total / seconds,
-            "error_samples": results.samples[:-1]}  # fmt: skip
+            "error_samples": results.samples[:-1], "client_cpu_s": results.client_cpu}  # fmt: skip
 
 
 # --- servers and data -----------------------------------------------------------------------------
@@ -224,8 +226,9 @@ class Server:
         import tempfile
 
         self.kind, self.env = kind, env
-        if kind == "gunicorn":
-            cmd = [sys.executable, "-m", "ctm.cli", "serve", "--no-worker", "--port", str(PORT)]
+        if kind in ("gunicorn", "gunicorn+worker"):  # the second: `ctm serve` with its `ctm worker`
+            cmd = [sys.executable, "-m", "ctm.cli", "serve", "--port", str(PORT)]
+            cmd += ["--no-worker"] if kind == "gunicorn" else []
         elif kind == "granian":
             ctm(env, "collectstatic", "--no-input", "-v0")
             cmd = [str(Path(sys.executable).with_name("granian")), "--interface", "wsgi", "--host", "127.0.0.1",
@@ -468,6 +471,8 @@ def command(a: dict[str, Any]) -> str:
     words = f"python bench/bench_load.py --pg-db {a['pg_db']} --users {a['users']} --seconds {a['seconds']:g} --parts {a['parts']}"
     if "isolation" in a["parts"] and "isolation_seconds" in a:  # (runs before the option: --seconds)
         words += f" --isolation-seconds {a['isolation_seconds']:g}"
+    if a.get("servers", "gunicorn,dev,granian") != "gunicorn,dev,granian":
+        words += f" --servers {a['servers']}"
     return words
 
 
@@ -502,6 +507,8 @@ def load_runs(url: str, data: str, args: argparse.Namespace, users: int, seconds
     probes = probes_for(env)
     runs = {}
     for kind, label in servers:
+        if kind not in args.servers.split(","):
+            continue
         print(f"-- {label} on {data}: {users} users, {seconds:g} s{'' if pauses else ', no pauses'}", flush=True)
         try:
             server = Server(kind, env)
@@ -514,7 +521,8 @@ def load_runs(url: str, data: str, args: argparse.Namespace, users: int, seconds
             errors = server.stop()
         runs[label]["server_errors"] = errors
         s = runs[label]
-        print(f"   {s['requests']} requests, {s['errors']} errors, {s['rps']:.1f} req/s; "
+        print(f"   {s['requests']} requests, {s['errors']} errors, {s['rps']:.1f} req/s, "
+              f"load generator {s['client_cpu_s']:.1f} s of processor; "
               + ", ".join(f"{p} p95 {v['p95']:.0f} ms" for p, v in s["pages"].items()), flush=True)  # fmt: skip
     return {"runs": runs, "data": data}
 
@@ -529,6 +537,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--parts", default="load,saturation,isolation")
     parser.add_argument("--isolation-seconds", type=float, default=30,
                         help="each isolation window; shorter than the run's work, so that the second is inside it")
+    parser.add_argument("--servers", default="gunicorn,dev,granian",
+                        help="which servers to measure (gunicorn is `ctm serve`); the goals are read on gunicorn's")
     parser.add_argument("--no-record", action="store_true")
     parser.add_argument("--json", help="also write the raw results here")
     parser.add_argument("--render", nargs="+", metavar="JSON", help="record results saved by earlier --json runs")

@@ -22,7 +22,8 @@ from ctm.cases.domain import persons as persons_domain
 from ctm.cases.domain import screening as screening_domain
 from ctm.cases.models import Case
 from ctm.cases.templatetags.ctm_cases import country, gender
-from tests.factories import make_case
+from tests.conftest import count_reversals
+from tests.factories import make_case, make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +235,99 @@ def test_the_owner_filter_offers_the_staff_without_building_a_user_for_each(pers
     django_field = ListedModelChoiceField(queryset=org_staff(m), required=False, label="Owner")
     form.fields["owner"] = django_field
     assert named == str(form["owner"]) and f'value="{owner.pk}" selected' in named
+
+
+# --- the case page, whatever the case holds (issue 9: the case page's cost per request) ---------------
+
+
+def fill_everything(p, case: Case, n: int) -> None:
+    """n more of every part the case page shows, the register's and the other apps' (a guardian and a
+    best-interests assessment of a minor, eligibility decisions proposed and reviewed, referrals with
+    their consents, assessments, plans and services, tasks), each written through its domain function
+    (so the timeline grows too)."""
+    from ctm.assistance.domain import services
+    from ctm.assistance.domain.assessments import record_assessment
+    from ctm.referrals.domain import referrals
+    from tests.assistance.objects import make_plan
+    from tests.referrals.objects import consent_for, fresh
+
+    fill(p, case, n)
+    for i in range(n):
+        consent_domain.add_guardian(fresh(case), by=p.caseworker, data={"name": f"G{i}", "relationship": "aunt"})
+        consent_domain.add_best_interests(
+            fresh(case), by=p.caseworker, data={"assessed_on": datetime.date.today(), "summary": f"s{i}"}
+        )
+        decision = screening_domain.propose_eligibility(
+            fresh(case),
+            by=p.caseworker,
+            data={"trafficking_status": "PossibleVictimOfTrafficking", "decision_body": "NGO",
+                  "decided_on": datetime.date.today()},
+        )
+        screening_domain.review_eligibility(decision, by=p.case_manager, approve=True)
+        screening_domain.propose_eligibility(  # left proposed: the case manager's buttons
+            fresh(case),
+            by=p.caseworker,
+            data={"trafficking_status": "ActualVictimOfTrafficking", "decision_body": "NGO",
+                  "decided_on": datetime.date.today()},
+        )
+        partner = make_org()  # one open referral per organization
+        consent_for(p, partner, case=case)
+        referrals.send_referral(
+            fresh(case),
+            by=p.case_manager,
+            data={"recipient_kind": "organization", "to_organization": partner, "reason": "r",
+                  "services": ["legal"], "parts": ["identity"]},
+        )
+        record_assessment(fresh(case), by=p.caseworker, safety_risk="high", factors={"stigma": "risk"})
+        make_plan(p, case=case)
+        services.record_service(
+            fresh(case), by=p.caseworker,
+            data={"support_type": "legal", "provider_kind": "outside", "provider_name": "X"},
+        )
+
+
+@pytest.mark.parametrize("who", ["caseworker", "case_manager"])
+def test_case_page_queries_do_not_grow_with_any_part(client, personas, who):
+    """A case with one of everything the page shows (a guardian and a best-interests assessment too),
+    then three: the same queries."""
+    p = personas
+    client.force_login(p.membership(who).user)
+    url = reverse("cases:detail", args=[p.case.number])
+    fill_everything(p, p.case, 1)
+    one = len(sql_of(client, url))
+    fill_everything(p, p.case, 2)
+    assert len(sql_of(client, url)) == one
+
+
+@pytest.mark.parametrize("who", ["caseworker", "case_manager"])
+def test_case_page_reverses_each_link_once_whatever_the_case_holds(client, personas, who, monkeypatch):
+    """The rows' links (a file, a consent's withdrawal, a decision's review, a document's or an event's
+    removal, a referral) are made from one reversal per URL name (`link_maker`), not one `{% url %}` per
+    row; every row's link is the one `reverse` gives."""
+    from ctm.cases.models import Attachment, IdentityDocument, TraffickingEvent
+    from ctm.referrals.models import Referral
+
+    p = personas
+    client.force_login(p.membership(who).user)
+    url = reverse("cases:detail", args=[p.case.number])
+    fill_everything(p, p.case, 1)
+    one, _ = count_reversals(client, url, monkeypatch)
+    fill_everything(p, p.case, 2)
+    three, response = count_reversals(client, url, monkeypatch)
+    assert three == one
+    html = response.content.decode()
+    n = p.case.number
+    links = [reverse("cases:attachment", args=[n, a.pk]) for a in Attachment.objects.filter(case=p.case)]
+    links += [reverse("cases:remove_document", args=[n, d.pk]) for d in IdentityDocument.objects.filter(person_id=p.case.person_id)]
+    links += [reverse("cases:remove_event", args=[n, e.pk]) for e in TraffickingEvent.objects.filter(case=p.case)]
+    links += [reverse("referrals:detail", args=[r.pk]) for r in Referral.objects.filter(case=p.case)]
+    links += [reverse("cases:withdraw_consent", args=[n, c.pk]) for c in p.case.consents.all()]
+    if who == "case_manager":
+        from ctm.cases.models import EligibilityDecision
+
+        proposed = EligibilityDecision.objects.filter(case=p.case, state="proposed")
+        links += [reverse("cases:review_eligibility", args=[n, d.pk, "approve"]) for d in proposed]
+        links += [reverse("cases:review_eligibility", args=[n, d.pk, "reject"]) for d in proposed]
+    assert len(links) >= 15
+    for link in links:
+        assert f'"{link}"' in html, link

@@ -72,3 +72,45 @@ def test_the_worker_starts_up_while_the_static_files_are_collected(db, monkeypat
     with pytest.raises(CommandError, match="disk full"):
         call_command("serve")
     assert order == ["worker", "collectstatic"] and started["stopped"] == ["worker"]
+
+
+def test_the_web_processes_fork_warm(db, started, monkeypatch):
+    """Django is warmed in the master process, before gunicorn forks its processes: none of them
+    imports the views or compiles the templates on its first requests (while others wait)."""
+    order: list[str] = []
+    monkeypatch.setattr(serve, "warm_up", lambda: order.append("warm up") or [])
+    monkeypatch.setattr(serve, "run_gunicorn", lambda options: order.append("gunicorn"))
+    call_command("serve", "--no-worker")
+    assert order == ["warm up", "gunicorn"]
+
+
+def test_warming_up_compiles_the_templates_and_imports_the_views():
+    from django.template import engines
+    from django.urls import get_resolver
+
+    names = set(serve.warm_up())
+    assert {"cases/detail.html", "cases/list.html", "cases/search.html", "base.html"} <= names
+    assert "django/forms/div.html" in names  # the forms' renderer's own
+    (cached,) = engines["django"].engine.template_loaders
+    assert "cases/detail.html" in cached.get_template_cache
+    assert "url_patterns" in vars(get_resolver())  # the URL configuration is loaded
+
+
+def test_the_master_freezes_its_objects_before_each_fork(settings):
+    """gunicorn calls the pre-fork hook in the master before each web process is forked: what the
+    master holds (Django warmed) goes to the collector's permanent generation, never walked again by
+    a web process's full collections."""
+    import gc
+
+    from gunicorn.config import Config
+
+    options = serve.gunicorn_options("127.0.0.1", 8123, 3)
+    config = Config()
+    for key, value in options.items():
+        config.set(key, value)  # gunicorn checks each (the hook: a callable of the server and the worker)
+    gc.unfreeze()
+    try:
+        config.pre_fork(None, None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()

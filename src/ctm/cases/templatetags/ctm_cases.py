@@ -132,6 +132,32 @@ def inplace_cancel(context: Any, back: str) -> str:
 
 
 @register.simple_tag
+def timeline_items(entries: list[Any]) -> str:
+    """The case timeline's `<li>`s, written in one pass: the same HTML as the loop it replaced
+    (`{% blocktranslate %}` of who and what, the time as `|date:'c'` and `|date:"Y-m-d H:i"` in the
+    current time zone, the details joined by "; "), escaped as `{{ }}` escapes, in a few template nodes
+    instead of about ten per entry (a case's timeline has up to 200 entries)."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.timezone import template_localtime
+    from django.utils.translation import gettext
+
+    headline = gettext("<strong>%(who)s</strong>: %(what)s")
+    items = []
+    for e in entries:
+        when = template_localtime(e.when)
+        text = headline % {"who": conditional_escape(e.who), "what": conditional_escape(e.what)}
+        shown = f"{when.year:04d}-{when.month:02d}-{when.day:02d} {when.hour:02d}:{when.minute:02d}"
+        details = "; ".join(conditional_escape(d) for d in e.details)
+        items.append(
+            f'<li>{text} · <time datetime="{when.isoformat()}">{shown}</time>'
+            + (f"<br><small>{details}</small>" if e.details else "")
+            + "</li>"
+        )
+    return mark_safe("".join(items))  # noqa: S308  (every value above is escaped)
+
+
+@register.simple_tag
 def edit_link(url: str, part: str, label: str, css: str = "") -> str:
     """A link to a part's form (`part`: its URL name) that, with JavaScript, opens the form in place
     of the link; the address becomes the form's (a reload shows the form page)."""

@@ -28,6 +28,7 @@ from ctm.cases.domain.queries.people import EXPORT_CAP, may_see_names, people_of
 from ctm.cases.domain.queries.search import search_cases
 from ctm.cases.domain.queries.summary import case_summary
 from ctm.cases.domain.queries.timeline import case_timeline
+from ctm.cases.enums import DecisionState
 from ctm.cases.interfaces import exports
 from ctm.cases.interfaces.forms import (
     CaseFilterForm,
@@ -41,6 +42,7 @@ from ctm.cases.interfaces.timeline import timeline_entries
 from ctm.cases.rules import can_manage_cases, can_write_cases
 from ctm.cases.views.helpers import apply_domain_errors, case_url, load_case, reader
 from ctm.core.errors import NotAllowed
+from ctm.core.links import link_maker
 from ctm.core.models import Office
 
 
@@ -205,4 +207,27 @@ def case_detail_view(request: HttpRequest, number: str) -> HttpResponse:
     }
     context["summary"] = case_summary(case, context)
     context["sections"], context["facts"] = page_sections(membership, case, context)
+    _row_links(case, context)
     return render(request, "cases/detail.html", context)
+
+
+def _row_links(case: Any, context: dict[str, Any]) -> None:
+    """Each row's links, one reversal per URL name and page (`link_maker`), not one `{% url %}` per row."""
+    rows: list[tuple[str, str, list[Any], tuple[Any, ...]]] = [("cases:attachment", "link", context["attachments"], ())]
+    if context["can_write"]:
+        rows += [
+            ("cases:remove_document", "remove_link", context["documents"], ()),
+            ("cases:remove_event", "remove_link", context["events"], ()),
+            ("cases:withdraw_consent", "withdraw_link", [c for c in context["consents"] if not c.withdrawn_on], ()),
+        ]
+    if context["can_manage"]:
+        proposed = [d for d in context["decisions"] if d.state == DecisionState.PROPOSED]
+        rows += [
+            ("cases:review_eligibility", "approve_link", proposed, ("approve",)),
+            ("cases:review_eligibility", "reject_link", proposed, ("reject",)),
+        ]
+    for name, attribute, objects, after in rows:
+        if objects:
+            make = link_maker(name, case.number, after=after, integer=True)
+            for obj in objects:
+                setattr(obj, attribute, make(obj.pk))
