@@ -28,6 +28,18 @@ times, through Django's test client, for the largest organization:
   The rows of 1106's way stay, comparable with earlier runs (a panel's own request still serves its
   page without JavaScript, its CSV and chart). No worker runs during the bench, so every panel is
   counted by a request (the worst case);
+- the same first visit over HTTP, as a browser makes it: `ctm serve` (gunicorn, as many processes as
+  it starts; no worker) on the same database, the manager signed in with the password, the page, then
+  its requests for the panels being prepared at once, each on a connection of its own, until every
+  panel is shown (the organization's snapshots deleted before each visit). The in-process rows above
+  run in one Python process, whose threads take turns (one interpreter lock): the apps' requests can
+  only wait for PostgreSQL side by side; `ctm serve`'s processes count them on both cores
+  (`--no-http` skips it);
+- the first visit of a day since decision 1110, over HTTP: `ctm serve` with its worker, the
+  organization's snapshots deleted (a new day), the manager signs in (which asks the worker to count
+  their dashboard), lands on the case list and opens the dashboard 2 s later; timed from the
+  dashboard's request until every panel is shown (counting the visits that still found a panel
+  being prepared);
 - the refresh job's body for the whole organization (ctm.core.panels.refresh_snapshot: every panel
   computed, in the worker, off the request; no goal), each panel's own computing time, and every
   shared panel's counted together (one scope);
@@ -65,20 +77,7 @@ GOAL_MS = 100.0
 
 
 def prepare(args: argparse.Namespace) -> None:
-    import psycopg
-    from psycopg import sql
-
-    mark = bench_cases.pg_database_mark(args.pg_db)
-    if mark is not None and mark != MARK:
-        raise SystemExit(
-            f"database {args.pg_db!r} exists and was not created by this bench: it is left alone."
-        )
-    name = sql.Identifier(args.pg_db)
-    with psycopg.connect(bench_cases.PG_ADMIN_URL, autocommit=True) as conn:
-        if mark is not None:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-        conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(name, sql.Literal(MARK)))
+    bench_cases.own_pg_database(args.pg_db, MARK)
 
 
 def run_worker(args: argparse.Namespace) -> dict[str, Any]:
@@ -145,7 +144,19 @@ def render(result: dict[str, Any], args: argparse.Namespace) -> str:
         'a panel\'s page without JavaScript), counting that panel alone; "one after another" adds them in '
         'turn (an upper bound), "at once" sends them from six threads, as a browser\'s six connections do, '
         "on this machine's 2 cores. No worker runs during the bench, so every panel is counted by a request "
-        "(with a worker, the job queued by the page fills what no request has counted yet).",
+        "(with a worker, the job queued by the page fills what no request has counted yet). The rows "
+        '"first visit over HTTP to `ctm serve`" time the same visit as a browser makes it, against the '
+        "production server's processes (the in-process rows share one Python interpreter lock: their "
+        "requests at once take turns for everything but PostgreSQL). Since decision 1110 a manager's "
+        "sign-in has the worker count their dashboard while they reach their case list, so a first visit "
+        "is the exception (no worker, or an office chosen for the first time that day); the row \"first "
+        'visit of the day ... after signing in\" times that visit with `ctm serve` and its worker.'
+        + (
+            f" On {result['after_sign_in']['prepared']} of its {result['after_sign_in']['samples']} visits a "
+            "panel was still being prepared."
+            if result.get("after_sign_in")
+            else ""
+        ),
     ]
     lines += [
         "",
@@ -182,6 +193,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json")
     parser.add_argument("--backends", default="postgres", help=argparse.SUPPRESS)  # run_all's common options
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-http", action="store_true", help="skip the first visits over HTTP to `ctm serve`")
     args = parser.parse_args(argv)
     if args.worker:
         return worker(args)
@@ -190,12 +202,181 @@ def main(argv: list[str]) -> int:
         f"-- postgres: {'measuring' if args.measure_only else f'seeding {args.cases:,} cases and measuring'}"
     )
     result = run_worker(args)
+    if not args.no_http:
+        result["timings"].update(http_first_visits(args, result))
     args.load = load_average(load)
     if args.json:
         Path(args.json).write_text(json.dumps({"load": args.load, "result": result}))
     text = render(result, args)
     publish(text, SECTION, record=not args.no_record)
     return 0
+
+
+# --- first visits over HTTP ------------------------------------------------------------------------
+
+
+def asked_for(body: str) -> list[str]:
+    """The requests a dashboard page makes on load for its panels being prepared (its `hx-get`s)."""
+    import html
+    import re
+
+    return [html.unescape(u) for u in re.findall(r'hx-get="([^"]+)" hx-trigger="load"', body)]
+
+
+def forget_snapshots(db: Any, organization_id: int) -> None:
+    """The organization's dashboard snapshots deleted: its next visit is a first visit."""
+    db.execute("DELETE FROM core_panelsnapshot WHERE organization_id = %s", [organization_id])
+
+
+HTTP_FIRST_VISIT = (
+    "dashboard, case manager, {scope} (first visit over HTTP to `ctm serve`, gunicorn with {workers} "
+    "processes: the page, then its requests for the panels being prepared, one per app, at once on a "
+    "browser's connections, until every panel is shown)"
+)
+
+
+def http_first_visits(args: argparse.Namespace, result: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """What a browser waits for on a first visit: `ctm serve` (gunicorn, no worker: every panel is
+    counted by a request) on the same database, the manager signed in with the password; before each
+    visit the organization's snapshots are deleted (as the in-process rows do); the page, then the
+    `hx-get`s it carries on load, each on a connection of its own at once, until every panel is
+    shown (each answer checked: 200, nothing still being prepared)."""
+    import concurrent.futures
+
+    import bench_load
+    import psycopg
+
+    url = bench_cases.PG_URL.format(name=args.pg_db)
+    env = bench_load.env_for(url)
+    workers = bench_load.granian_workers()  # as many as `ctm serve` starts
+    print(f"-- first visits over HTTP: ctm serve, {workers} processes", flush=True)
+    server = bench_load.Server("gunicorn", env)
+    out: dict[str, dict[str, float]] = {}
+    try:
+        probe = bench_load.Probe(result["manager"], [], [])
+        page_user = bench_load.User(probe, 1, bench_load.Results())
+        page_user.login()
+        panel_users = []
+        for k in range(6):
+            u = bench_load.User(probe, 2 + k, bench_load.Results())
+            u.cookies = dict(page_user.cookies)
+            panel_users.append(u)
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=len(panel_users))
+        db = psycopg.connect(url, autocommit=True)
+
+        def fetch(user: Any, path: str) -> int:
+            status, text, _ms = user.request("GET", path)
+            assert status == 200 and 'aria-busy="true"' not in text, (path, status)
+            return text.count('hx-swap-oob="true"')
+
+        def visit(path: str) -> float:
+            forget_snapshots(db, result["organization_id"])
+            started = time.perf_counter()
+            status, body, _ms = page_user.request("GET", path)
+            busy = body.count('aria-busy="true"')
+            assert status == 200 and busy, (path, status, "no panel being prepared")
+            asked = asked_for(body)
+            shown = sum(pool.map(fetch, panel_users, asked))
+            assert shown == busy, (path, shown, busy)
+            return (time.perf_counter() - started) * 1000
+
+        for scope, path in (("whole organization", "/dashboard/"), ("one office", f"/dashboard/?office={result['office_id']}")):
+            for _ in range(5):  # warm-up: each process's first requests
+                visit(path)
+            times = sorted(visit(path) for _ in range(args.samples))
+            q = statistics.quantiles(times, n=100)
+            name = HTTP_FIRST_VISIT.format(scope=scope, workers=workers)
+            out[name] = {"p50": statistics.median(times), "p95": q[94]}
+            print(f"   {scope}: p50 {out[name]['p50']:.1f} p95 {out[name]['p95']:.1f} ms", flush=True)
+        pool.shutdown()
+        forget_snapshots(db, result["organization_id"])
+        # The refresh jobs every visit queued (no worker ran): not left for the next `ctm worker`.
+        db.execute("DELETE FROM django_tasks_database_dbtaskresult WHERE status = 'READY' AND task_path LIKE %s",
+                   ["%refresh_dashboard"])  # fmt: skip
+        db.close()
+    finally:
+        errors = server.stop()
+    if errors:
+        raise SystemExit(f"ctm serve logged errors:\n{errors}")
+    out.update(http_after_sign_in(args, result, url, env))
+    return out
+
+
+HTTP_AFTER_SIGN_IN = (
+    "dashboard, case manager, whole organization (first visit of the day over HTTP to `ctm serve` with its "
+    "worker, {pause:g} s after signing in: the page, then its requests for any panel still being prepared, "
+    "until every panel is shown)"
+)
+SIGN_IN_PAUSE = 2.0  # seconds between the sign-in (landing on the case list) and opening the dashboard
+
+
+def http_after_sign_in(args: argparse.Namespace, result: dict[str, Any], url: str, env: dict[str, str]) -> dict[str, dict[str, float]]:  # fmt: skip
+    """The first visit of a day as a manager makes it since decision 1110: `ctm serve` with its
+    worker; before each visit the organization's snapshots are deleted (a new day: yesterday's row is
+    never shown), the manager signs in (the password; their sign-in asks the worker to count their
+    dashboard), lands on the case list, and opens the dashboard SIGN_IN_PAUSE seconds later; timed:
+    the dashboard's page, then its requests for whatever panel is still being prepared (none when the
+    worker was done), until every panel is shown. Also counted: how many visits still found panels
+    being prepared."""
+    import concurrent.futures
+
+    import bench_load
+    import psycopg
+
+    print(f"-- first visits of the day after signing in: ctm serve with its worker, {SIGN_IN_PAUSE:g} s", flush=True)
+    server = bench_load.Server("gunicorn+worker", env)
+    db = psycopg.connect(url, autocommit=True)
+    try:
+        deadline = time.monotonic() + 300  # the worker's start: it counts every scope looked at before
+        while time.monotonic() < deadline and db.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING')"
+        ).fetchone()[0]:  # type: ignore[index]
+            time.sleep(0.5)
+        probe = bench_load.Probe(result["manager"], [], [])
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=6)
+        prepared = 0
+
+        def visit(k: int) -> float:
+            nonlocal prepared
+            forget_snapshots(db, result["organization_id"])
+            user = bench_load.User(probe, 100 + k, bench_load.Results())
+            user.login()
+            status, _text, _ms = user.request("GET", "/cases/")
+            assert status == 200, status
+            time.sleep(SIGN_IN_PAUSE)
+            started = time.perf_counter()
+            status, body, _ms = user.request("GET", "/dashboard/")
+            assert status == 200, status
+            asked = asked_for(body)
+            if asked:
+                prepared += 1
+
+                def fetch(path: str) -> None:
+                    helper = bench_load.User(probe, 0, bench_load.Results())
+                    helper.cookies = dict(user.cookies)
+                    status, text, _ms = helper.request("GET", path)
+                    assert status == 200 and 'aria-busy="true"' not in text, (path, status)
+
+                list(pool.map(fetch, asked))
+            return (time.perf_counter() - started) * 1000
+
+        samples = max(args.samples // 2, 10)
+        for k in range(3):  # warm-up
+            visit(k)
+        prepared = 0
+        times = sorted(visit(10 + k) for k in range(samples))
+        q = statistics.quantiles(times, n=100)
+        name = HTTP_AFTER_SIGN_IN.format(pause=SIGN_IN_PAUSE)
+        print(f"   p50 {statistics.median(times):.1f} p95 {q[94]:.1f} ms; panels still being prepared on "
+              f"{prepared} of {samples} visits", flush=True)  # fmt: skip
+        result["after_sign_in"] = {"samples": samples, "prepared": prepared}
+        pool.shutdown()
+        return {name: {"p50": statistics.median(times), "p95": q[94]}}
+    finally:
+        db.close()
+        errors = server.stop()
+        if errors:
+            print(f"ctm serve logged errors:\n{errors}", flush=True)
 
 
 # --- worker -----------------------------------------------------------------------------------------
@@ -253,6 +434,9 @@ def _worker(args: argparse.Namespace) -> int:
         "tasks": Task.objects.filter(status="open").count(),
         "plans": explain_panels(team),
         "timings": measure(team, args.samples),
+        "manager": team.manager.user.username,
+        "organization_id": team.organization.pk,
+        "office_id": team.offices[0].pk,
     }
     print("RESULT " + json.dumps(result), flush=True)
     return 0
@@ -427,8 +611,6 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
         return run
 
     import concurrent.futures
-    import html
-    import re
     import threading
 
     local = threading.local()
@@ -454,10 +636,6 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
 
     pools: list[Any] = []
 
-    def asked_for(body: bytes) -> list[str]:
-        """The requests the page makes on load for its panels being prepared (its `hx-get`s)."""
-        return [html.unescape(u.decode()) for u in re.findall(rb'hx-get="([^"]+)" hx-trigger="load"', body)]
-
     def together(url: str, *, at_once: bool) -> Any:
         """The page, then the requests it makes for its panels being prepared (decision 1107: one
         per app, each app's panels counted together), at once from threads as a browser's
@@ -475,7 +653,7 @@ def measure(team: Any, samples: int) -> dict[str, dict[str, float]]:
         def run() -> None:
             body = manager.get(url).content
             assert body.count(b'aria-busy="true"') == len(keys), "not every panel was being prepared"
-            asked = asked_for(body)
+            asked = asked_for(body.decode())
             shown = pool.map(fetch, asked) if at_once else map(fetch, asked)
             assert sum(shown) == len(keys), "a panel is missing"
 

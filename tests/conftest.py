@@ -40,6 +40,29 @@ def as_in_production(function, *args, **kwargs):
         return function(*args, **kwargs)
 
 
+def count_reversals(client, url, monkeypatch, *modules):
+    """How many times a URL was reversed while the page at `url` was written (the views' `reverse`,
+    `link_maker`'s and the templates' `{% url %}`; `modules`: more modules that imported `reverse`
+    themselves), and the response (asserted 200)."""
+    import django.urls  # `{% url %}` imports its `reverse` from here at each use
+
+    import ctm.core.links
+
+    calls = []
+    original = django.urls.reverse
+
+    def counting(*args, **kwargs):
+        calls.append(args[0] if args else kwargs.get("viewname"))
+        return original(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        for module in (django.urls, ctm.core.links, *modules):
+            patch.setattr(module, "reverse", counting)
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(calls), response
+
+
 # --- personas ------------------------------------------------------------------------------------
 # One organization ("home") with a member of every role and a case owned by the caseworker, plus an
 # outsider organization whose case manager must see nothing of home's cases.

@@ -70,3 +70,16 @@ def make_case(
 
 
 ROLES = [r.value for r in Role]
+
+
+def make_office_bound_worker(org: Organization) -> Membership:
+    """The organization's caseworkers bound to their office; a caseworker "north" of a new "North office"
+    (code N) with one case there ("Ion Nord")."""
+    from ctm.core.enums import CaseworkerScope
+
+    north = Office.objects.create(organization=org, name="North office", code="N", country="MD")
+    org.caseworker_scope = CaseworkerScope.OFFICE
+    org.save(update_fields=["caseworker_scope"])
+    worker = make_member(org, Role.CASEWORKER, "north", office=north)
+    make_case(worker, given="Ion", family="Nord", office=north)
+    return worker

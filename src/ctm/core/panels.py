@@ -395,6 +395,31 @@ def warm(organization_ids: Any = None) -> int:
     return queued
 
 
+def warm_at_sign_in(memberships: Any) -> None:
+    """A member has just signed in: for each of their memberships with manager views, the scope
+    their dashboard opens on (their office when their role is bound to one, else the whole
+    organization) in the language of the sign-in is read as the page reads it (`figures` without
+    `complete`): no usable snapshot of today, an empty row started and the worker asked to count it;
+    a stale one, its refresh queued. They land on their case list; when they open the dashboard
+    seconds later it reads the snapshot (one row) instead of counting on their requests: the first
+    visit of the day, and after a quiet spell, reads like any other (decision 1110). Nothing is
+    counted on the sign-in's request itself (with a worker); at most one job per scope is queued
+    (`request_refresh`'s mark), however often the same person signs in. Enters each membership's
+    organization's scope: no read across organizations."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from ctm.core.scopes import organization_scope
+
+    if not settings.CTM_DASHBOARD_REFRESH_SECONDS:  # no snapshots: every visit counts anyway
+        return
+    today = timezone.localdate()
+    for membership in memberships:
+        if can_view_dashboard(membership):
+            with organization_scope(membership.organization_id):
+                figures(scope_for(membership, office_id=None, today=today), complete=False)
+
+
 def panels_for(membership: Any) -> list[Panel]:
     return sorted((p for p in _PANELS.values() if p.allowed(membership)), key=lambda p: (p.order, p.key))
 

@@ -27,6 +27,7 @@ from ctm.assistance.rules import can_manage_shelters, can_read_cases, can_see_of
 from ctm.cases.views.cases import org_offices
 from ctm.cases.views.helpers import apply_domain_errors
 from ctm.core.errors import InvalidTransition
+from ctm.core.links import link_maker
 
 TASK_LIMIT = 200
 
@@ -38,13 +39,27 @@ def _worker(request: HttpRequest):
     return membership
 
 
+def _with_links(rows: list, *, done: bool = False) -> list:
+    """Each task or notification gets `case_link` (the referral inbox for a referral's answer, else the
+    case page) and, with `done`, `done_link` (its "Done" form): reversed once per page (`link_maker`)."""
+    case_link = link_maker("cases:detail")
+    done_link = link_maker("assistance:complete_task", integer=True) if done else None
+    inbox = reverse("referrals:inbox")
+    for row in rows:
+        if row.case_id is not None:
+            row.case_link = inbox if row.kind == "referral_answer" else case_link(row.case.number)
+        if done_link:
+            row.done_link = done_link(row.pk)
+    return rows
+
+
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
     membership = _worker(request)
     today = timezone.localdate()
     context = {
-        "tasks": list(my_tasks(membership)[:TASK_LIMIT]),
-        "notifications": my_notifications(membership),
+        "tasks": _with_links(list(my_tasks(membership)[:TASK_LIMIT]), done=True),
+        "notifications": _with_links(my_notifications(membership)),
         "today": today,
     }
     return render(request, "assistance/my_work.html", context)
@@ -75,7 +90,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     offices = list(org_offices(membership).order_by("name"))
     office = request.GET.get("office", "")
     office_id = int(office) if office.isdigit() and any(o.pk == int(office) for o in offices) else None
-    tasks = list(overdue_tasks(membership, office_id=office_id)[:TASK_LIMIT])
+    tasks = _with_links(list(overdue_tasks(membership, office_id=office_id)[:TASK_LIMIT]))
     context = {"tasks": tasks, "offices": offices, "office_id": office_id, "today": timezone.localdate()}
     return render(request, "assistance/overdue.html", context)
 

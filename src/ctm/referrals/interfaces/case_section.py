@@ -9,13 +9,19 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from ctm.cases.interfaces.sections import Section, register_section
+from ctm.core.links import link_maker
 from ctm.referrals.models import Referral
 
 
 def _context(membership: Any, case: Any) -> dict[str, Any]:
     own = membership.organization_id == case.organization_id
     rows = Referral.objects.filter(case=case).select_related("to_organization").order_by("-sent_at", "-id")
-    return {"referrals": list(rows) if own else [], "referrals_own": own}
+    referrals = list(rows) if own else []
+    if referrals:  # each row's link from one reversal (`link_maker`), not one `{% url %}` per row
+        link = link_maker("referrals:detail", integer=True)
+        for r in referrals:
+            r.link = link(r.pk)
+    return {"referrals": referrals, "referrals_own": own}
 
 
 def register() -> None:
