@@ -1,6 +1,6 @@
 """The same splink settings on every backend: DuckDB always, PostgreSQL when a server is reachable.
 
-PostgreSQL: CTM_LINKAGE_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/ctm_linkage_pg;
+PostgreSQL: CTM_LINKAGE_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/ctm_linkage_pg_<xdist worker>;
 the database is created when missing). Each run works in a schema of its own and drops it.
 """
 
@@ -13,8 +13,11 @@ import pytest
 from ctm.linkage.engine import LinkSettings, evaluate, generate_lists, link_lists
 from ctm.linkage.engine.link.splink_model import BACKENDS
 
-POSTGRES_URL = os.environ.get("CTM_LINKAGE_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/ctm_linkage_pg")
+# one database per test process (pytest-xdist's worker name), so two processes never share splink's tables
+POSTGRES_URL = os.environ.get(
+    "CTM_LINKAGE_POSTGRES_URL",
+    f"postgresql+psycopg://postgres@127.0.0.1:5432/ctm_linkage_pg_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
+)
 
 
 def _postgres_ready(url: str) -> str | None:
@@ -89,3 +92,39 @@ def test_duckdb_never_writes_records_to_disk():
     api = db_api(LinkSettings())
     setting = api.query_sql("SELECT current_setting('temp_directory') AS t", output_type="pandas")
     assert setting["t"].tolist() == [""]  # no spilling: DuckDB raises out-of-memory instead
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_records_of_an_acceptance_count_as_linkable_on_backend(backend):
+    """The fetch of PostgreSQL (`pairs_needed_sql`, run as is on DuckDB too): a record in no pair at or above
+    the linkable threshold but in an accepted pair has its conflicts fetched (1-2 below, with (0, 2)
+    accepted); the conflict of two records no decision touches (3-4) is not."""
+    import numpy as np
+
+    from ctm.linkage.engine.link.needed_pairs import pairs_needed_sql
+
+    rows = [(0, 1, 6.6, 0.99), (1, 2, -19.9, 1e-6), (3, 4, -19.9, 1e-6)]
+    create = ("CREATE TEMPORARY TABLE ctm_scored_pairs (unique_id_l BIGINT, unique_id_r BIGINT, "
+              "match_weight DOUBLE PRECISION, match_probability DOUBLE PRECISION)")
+    insert = "INSERT INTO ctm_scored_pairs VALUES " + ", ".join(str(r) for r in rows)  # noqa: S608  (constants)
+    queries = [pairs_needed_sql("ctm_scored_pairs", 0.5, 0.5, np.array([[0, 2]])),
+               pairs_needed_sql("ctm_scored_pairs", 0.5, 0.5)]
+    if backend == "duckdb":
+        import duckdb
+
+        con = duckdb.connect()
+        con.execute(create)
+        con.execute(insert)
+        fetched = [con.execute(q).fetchall() for q in queries]
+    else:
+        _settings("postgres")  # skips (or fails on CI) without a server
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(POSTGRES_URL)
+        with engine.begin() as con:
+            con.exec_driver_sql(create)
+            con.exec_driver_sql(insert)
+            fetched = [con.exec_driver_sql(q).fetchall() for q in queries]
+        engine.dispose()
+    assert sorted((int(a), int(b)) for a, b, *_ in fetched[0]) == [(0, 1), (1, 2)]
+    assert sorted((int(a), int(b)) for a, b, *_ in fetched[1]) == [(0, 1)]

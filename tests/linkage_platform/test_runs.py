@@ -302,3 +302,38 @@ def test_a_linkage_job_leaves_a_core_to_the_web_pages_by_default(settings, monke
     assert job_threads() == 7
     settings.CTM_LINKAGE_THREADS = 0
     assert job_threads() is None  # every core
+
+
+def test_a_run_re_clusters_down_to_the_lowest_threshold_its_pairs_support(dm, personas, run):
+    """A run keeps the conflicts of every record in a kept pair (decision 0204): its pairs re-cluster at any
+    threshold the form allows, down to 0.01, and the run says so in its settings."""
+    assert run.settings["conflicts_from"] == 0.01 and run.settings["threshold"] == 0.9
+    page = dm.get(reverse("linkage:run", args=[run.pk])).content.decode()
+    assert "start a new run" not in page
+    assert dm.post(reverse("linkage:recluster", args=[run.pk]), {"threshold": "0.01"}).status_code == 302
+    run.refresh_from_db()
+    assert run.threshold == 0.01
+
+
+def test_re_clustering_below_what_a_run_kept_is_refused_on_the_field(dm, personas):
+    """A run stored before the floor was recorded kept the conflicts of the records linkable at its own first
+    threshold only (0.9 here): below it the clusters could differ from a new run's, so the threshold field
+    says so (400), nothing changes and nothing is logged; at 0.9 or more it re-clusters."""
+    from tests.linkage_platform.objects import make_run
+
+    run = make_run(personas.data_manager)
+    run.settings = {"threshold": 0.9}
+    run.save(update_fields=["settings"])
+    url = reverse("linkage:recluster", args=[run.pk])
+    assert "0.9 or more" in dm.get(reverse("linkage:run", args=[run.pk])).content.decode()
+    response = dm.post(url, {"threshold": "0.5"})
+    assert response.status_code == 400
+    errors = response.context["form"].errors["threshold"]
+    assert len(errors) == 1 and "0.9 or more" in errors[0] and "new run" in errors[0]
+    run.refresh_from_db()
+    assert run.threshold == 0.9
+    assert not ActivityLog.objects.filter(action="linkage.run.reclustered", object_id=str(run.pk)).exists()
+    assert dm.post(url, {"threshold": "0.95"}).status_code == 302
+    run.refresh_from_db()
+    assert run.threshold == 0.95
+    assert dm.post(url, {"threshold": "0.9"}).status_code == 302  # back to its own threshold

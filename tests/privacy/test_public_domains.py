@@ -80,11 +80,12 @@ def canary_table() -> pd.DataFrame:
 
 @pytest.mark.slow
 def test_a_value_one_person_holds_never_appears() -> None:
-    """The canary: 2,000 records, one citizenship "XX", epsilon = 1, 50 seeds: "XX" is never drawn.
-    (Before public domains it was drawn in most seeds: the category list came from the data.)"""
+    """The canary: 2,000 records, one citizenship "XX", epsilon = 1, 10 seeds: "XX" is never drawn.
+    (Before public domains it was drawn in every one of these seeds: the category list came from the data;
+    "XX" is mapped to the unknown code before any measurement, so no seed can draw it now.)"""
     frame = canary_table()
     seen, reports = 0, []
-    for seed in range(50):
+    for seed in range(10):
         synthetic, report = synthesize(frame, {"epsilon": 1.0, "seed": seed, "iters": 10})
         seen += int((synthetic["citizenship"] == "XX").any())
         reports.append(report)

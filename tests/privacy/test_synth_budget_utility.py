@@ -70,7 +70,10 @@ def test_synthesize_draws_only_values_of_the_declared_domain(small: pd.DataFrame
         assert set(synthetic[column].dropna()) <= set(declared if isinstance(declared, list) else declared["values"])
     assert report["public_domain"]["out_of_domain"] == {"gender": 0, "isAbduction": 0, "typeOfExploit": 1}
     assert report["method"] == method and report["epsilon"] == 4.0 and report["delta"] == 1e-7
-    assert report["utility"]["tvd_1way"]["mean"] < 0.2
+    # pac-synth takes no seed (its noise comes from its own secure generator): its draw differs on every
+    # run. Measured on this table, 200 runs: mean 0.133, p95 0.148, max 0.226 (3 of 200 at 0.2 or more:
+    # a whole-suite run failed so). The seeded methods stay under 0.2.
+    assert report["utility"]["tvd_1way"]["mean"] < (0.3 if method == "pacsynth" else 0.2)
 
 
 def test_recommended_method_follows_the_data_at_high_epsilon() -> None:

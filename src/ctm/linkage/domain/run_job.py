@@ -197,7 +197,8 @@ def _store(run: LinkageRun, frames: dict[str, pd.DataFrame], result: LinkResult)
         _store_pairs(run, result.pairs, records)
         summary = summarise(run, records.values())
         blocking = {"blocking": result.blocking.to_dict()} if result.blocking else {}
-        fields = {"lists": lists, "settings": {**result.settings.to_dict(), **blocking}, "summary": summary,
+        settings = {**result.settings.to_dict(), **blocking, "conflicts_from": result.conflicts_from}
+        fields = {"lists": lists, "settings": settings, "summary": summary,
                   "histogram": result.histogram(), "warnings": list(result.warnings)}  # fmt: skip
         finish(run, **fields)
         persons = [item["records"] for item in lists if item["source"] == PERSONS]

@@ -111,12 +111,29 @@ def _cluster(run: LinkageRun, threshold: float) -> None:
     run.save(update_fields=["threshold", "summary", "updated_at"])
 
 
+def lowest_threshold(run: LinkageRun) -> float | None:
+    """The lowest threshold the run's stored pairs re-cluster at to the clusters of a new run (the engine's
+    `conflicts_from`, stored with the run's settings). A run stored before it was recorded kept the
+    conflicts of the records linkable at its own first threshold only (`settings["threshold"]`); a run
+    with neither has no floor known."""
+    settings = run.settings or {}
+    lowest = settings.get("conflicts_from", settings.get("threshold"))
+    return None if lowest is None else float(lowest)
+
+
 def recluster(run: LinkageRun, *, by: Any, threshold: float) -> None:
     """Cluster again at another threshold (the scored pairs are kept, so no new linkage is needed)."""
     require_data_manager(by, run)
     _require_done(run)
     if not 0.0 < threshold < 1.0:
         raise InvalidTransition({"threshold": _("The threshold must lie strictly between 0 and 1.")})
+    lowest = lowest_threshold(run)
+    if lowest is not None and threshold < lowest:
+        raise InvalidTransition({"threshold": _(
+            "This run kept the evidence needed to cluster its records at a threshold of %(lowest)s or more "
+            "only: at %(threshold)s its clusters could differ from a new run's. Choose %(lowest)s or more, or "
+            "start a new run at this threshold."
+        ) % {"lowest": f"{lowest:g}", "threshold": f"{threshold:g}"}})
     old = run.threshold
     with transaction.atomic():
         _cluster(run, threshold)

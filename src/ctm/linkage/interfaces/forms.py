@@ -198,6 +198,15 @@ class RunForm(forms.Form):
 class ThresholdForm(forms.Form):
     threshold = forms.FloatField(label=_("Match probability threshold"), min_value=0.01, max_value=0.99)
 
+    def __init__(self, *args: Any, lowest: float | None = None, **kwargs: Any) -> None:
+        """`lowest`: the lowest threshold the run re-clusters at (`runs.lowest_threshold`), said on the field
+        when it is above the field's own minimum."""
+        super().__init__(*args, **kwargs)
+        if lowest is not None and lowest > 0.01:
+            self.fields["threshold"].help_text = _(
+                "This run can be clustered again at %(lowest)s or more; for a lower threshold, start a new run."
+            ) % {"lowest": f"{lowest:g}"}
+
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(

@@ -83,7 +83,8 @@ def _run_page(request: HttpRequest, run: LinkageRun, form: ThresholdForm, status
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _membership, run = RUN.open(request, pk)
-    return _run_page(request, run, ThresholdForm(initial={"threshold": run.threshold}))
+    form = ThresholdForm(initial={"threshold": run.threshold}, lowest=domain.lowest_threshold(run))
+    return _run_page(request, run, form)
 
 
 @login_required
@@ -93,7 +94,7 @@ def recluster(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_run_for_user(membership, pk)
     if not run.done:
         return redirect("linkage:run", pk=run.pk)
-    form = ThresholdForm(request.POST)
+    form = ThresholdForm(request.POST, lowest=domain.lowest_threshold(run))
     if form.is_valid():
         try:
             domain.recluster(run, by=membership, threshold=form.cleaned_data["threshold"])

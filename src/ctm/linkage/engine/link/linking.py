@@ -42,6 +42,9 @@ class LinkResult:
     # What the blocking cap split or left out (`blocking.warnings()` words it; the platform shows it from
     # the figures, in the reader's language).
     blocking: BlockingReport | None = None
+    # The lowest threshold the kept pairs re-cluster at to the clusters of every scored pair
+    # (`conflicts_from`); the platform refuses to re-cluster below it.
+    conflicts_from: float = KEEP_PROBABILITY
 
     def histogram(self, bins: int = 40) -> list[dict[str, float]]:
         return match_weight_histogram(self.pairs[self.pairs["match_probability"] >= KEEP_PROBABILITY], bins)
@@ -90,17 +93,15 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
     accepted = review_positions(index, sorted(decisions.accepted))
     if len(records) < 2:
         del records
-        scored = {"left": np.empty(0, np.int64), "right": np.empty(0, np.int64),
-                  "match_weight": np.empty(0), "match_probability": np.empty(0)}
+        scored: dict[str, np.ndarray] = {"left": np.empty(0, np.int32), "right": np.empty(0, np.int32),
+                                          "match_weight": np.empty(0), "match_probability": np.empty(0)}
     else:
-        # Records joined by a reviewer's acceptance can be linked below the threshold.
-        linkable_from = KEEP_PROBABILITY if decisions.accepted else config.threshold
         compared = [records]
         del records
-        scored = train_and_predict(compared.pop(), config, report, min(linkable_from, config.threshold), blocking,
-                                   accepted)
+        scored = train_and_predict(compared.pop(), config, report, conflicts_from(config.threshold),
+                                   blocking, accepted)
     report("clustering")
-    kept = pairs_to_keep(len(ids), scored["left"], scored["right"], scored["match_probability"])
+    kept = pairs_to_keep(len(ids), scored["left"], scored["right"], scored["match_probability"], accepted)
     pairs = pd.DataFrame({"unique_id_l": ids[scored["left"][kept]], "unique_id_r": ids[scored["right"][kept]],
                           "match_weight": scored["match_weight"][kept],
                           "match_probability": scored["match_probability"][kept]})
@@ -110,19 +111,34 @@ def link_lists(lists: Mapping[str, pd.DataFrame], settings: LinkSettings | None 
                                review_positions(index, decisions.rejected))
     del scored
     clusters = pd.DataFrame({"list": source, "record_id": record_ids, "cluster_id": number_clusters(ids, labels)})
-    return LinkResult(clusters, pairs, config, warnings, blocking)
+    return LinkResult(clusters, pairs, config, warnings, blocking, conflicts_from(config.threshold))
 
 
-def pairs_to_keep(n: int, left: np.ndarray, right: np.ndarray, probability: np.ndarray) -> np.ndarray:
+def conflicts_from(threshold: float) -> float:
+    """The records whose conflicts a run fetches and keeps are those in a pair at or above this probability
+    (or in an accepted pair): KEEP_PROBABILITY, or the run's threshold when lower. Every pair a run keeps
+    then joins records whose conflicts it keeps, so its pairs re-cluster at any threshold down to this one,
+    with decisions on any pair it kept, to the clusters of every scored pair. Taken at the run's threshold
+    instead, a lower threshold chosen after the run, or the acceptance after it of a pair below its
+    threshold (the review queue offers them), could join a record whose conflicts were never fetched
+    (decision 0204, "Amended")."""
+    return min(float(KEEP_PROBABILITY), float(threshold))
+
+
+def pairs_to_keep(n: int, left: np.ndarray, right: np.ndarray, probability: np.ndarray,
+                  joined: np.ndarray | None = None) -> np.ndarray:
     """Which scored pairs a run keeps: every pair at or above KEEP_PROBABILITY (histogram, review queue,
     re-clustering) and, below it, the conflicts that re-clustering needs to give the clusters this run
-    gave: a pair below KEEP_PROBABILITY whose records a chain of kept pairs joins. A reviewer's
-    acceptance and a lower threshold can only join records through kept pairs, so the conflicts between
-    records no such chain joins can never matter, and are not kept."""
+    gave: a pair below KEEP_PROBABILITY whose records a chain of kept pairs or of the run's `joined`
+    pairs (positions, shape (k, 2): a reviewer's acceptances, which may join two records no kept pair
+    joins) joins. A later acceptance of a kept pair and a lower threshold can only join records through
+    kept pairs, so the conflicts between records no such chain joins can never matter, and are not kept."""
     keep = probability >= KEEP_PROBABILITY
     if keep.all():
         return keep
-    graph = coo_matrix((np.ones(int(keep.sum()), dtype=np.int8), (left[keep], right[keep])), shape=(n, n))
+    extra = np.empty((0, 2), dtype=np.int64) if joined is None else np.asarray(joined, dtype=np.int64).reshape(-1, 2)
+    links_l, links_r = np.concatenate([left[keep], extra[:, 0]]), np.concatenate([right[keep], extra[:, 1]])
+    graph = coo_matrix((np.ones(len(links_l), dtype=np.int8), (links_l, links_r)), shape=(n, n))
     _, component = connected_components(graph, directed=False)
     return keep | (component[left] == component[right])
 

@@ -24,7 +24,14 @@ import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 from splink.internals.exceptions import EMTrainingException
 
-from .needed_pairs import PAIR_COLUMNS, as_pair_arrays, fetch_needed_pairs, pairs_needed_sql, sort_pairs
+from .needed_pairs import (
+    MAX_RECORDS,
+    PAIR_COLUMNS,
+    as_pair_arrays,
+    fetch_needed_pairs,
+    pairs_needed_sql,
+    sort_pairs,
+)
 
 
 @dataclass(frozen=True)
@@ -421,7 +428,7 @@ def train_and_predict(records: pd.DataFrame, config: LinkSettings,
     """The scored pairs clustering needs: see `needed_pairs`; `linkable_from` defaults to the threshold, and
     `joined` are pairs of positions clustering links whatever their score (a reviewer's acceptances).
     Records are named by their position in `records` (0, 1, ...): the columns are `left` and `right`
-    (int64 positions, left < right), `match_weight` and `match_probability`, numpy arrays; the caller maps positions
+    (int32 positions, left < right), `match_weight` and `match_probability`, numpy arrays; the caller maps positions
     back to its ids. Only integers and floats leave the database, never the records' strings.
     `progress` hears "training" before the model is trained and "comparing" before the pairs are scored.
     What the blocking cap did is written into `blocking` when given."""
@@ -430,6 +437,8 @@ def train_and_predict(records: pd.DataFrame, config: LinkSettings,
     if blocking is not None:
         blocking.__dict__.update(capped.__dict__)
     n_records = len(records)
+    if n_records > MAX_RECORDS:  # positions leave the database as 32-bit integers
+        raise ValueError(f"at most {MAX_RECORDS:,} records can be linked in one run")
     # splink's unique_id becomes the record's position: joins and pairs on integers, not strings.
     records = records.drop(columns=[c for c in (*KEY_ONLY_COLUMNS, "source_list", "record_id")
                                     if c in records.columns])
@@ -511,14 +520,14 @@ def _train(linker: Linker, config: LinkSettings, n_records: int) -> None:
 
 def _fetch_pairs(linker: Linker, api: Any, config: LinkSettings, table: str, n_records: int, linkable_from: float,
                  joined: np.ndarray | None) -> dict[str, np.ndarray]:
-    """The pairs as arrays sorted by position: `left`, `right` (int64 positions), `match_weight`,
+    """The pairs as arrays sorted by position: `left`, `right` (int32 positions), `match_weight`,
     `match_probability` (DuckDB: straight into numpy, no pandas frame: its copies of a million records'
     pairs cost a gigabyte)."""
     if config.backend == "duckdb":
         return fetch_needed_pairs(api.duckdb_con, table, n_records, config.conflict_probability, linkable_from,
                                   joined)
     # PostgreSQL answers an empty result without its columns.
-    frame = linker.misc.query_sql(pairs_needed_sql(table, config.conflict_probability, linkable_from),
+    frame = linker.misc.query_sql(pairs_needed_sql(table, config.conflict_probability, linkable_from, joined),
                                   output_type="pandas").reindex(columns=list(PAIR_COLUMNS))
     return sort_pairs(as_pair_arrays({c: frame[c].to_numpy() for c in PAIR_COLUMNS}))
 
