@@ -36,8 +36,13 @@ lint: install-dev
 	$(BIN)/lint-imports
 	$(BIN)/ctm check
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist, each with its own test database), tests
+# handed out one by one (`--dist load`: `loadfile` ran Schemathesis' 112 operations as one test).
+# TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= 2
+
 test: install-dev messages lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 test-fast: install-dev messages
 	$(BIN)/python -m pytest -q -x -m "not browser and not slow" $(PYTEST_ARGS)

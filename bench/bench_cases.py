@@ -72,29 +72,43 @@ def pg_database_mark(name: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+def remove_sqlite(path: str | Path) -> None:
+    """An SQLite database file of a bench, with its write-ahead log and journal."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def own_pg_database(name: str, mark: str, *, keep: bool = False) -> None:
+    """The bench's PostgreSQL database `name`, commented with the bench's `mark`: created when missing,
+    dropped and created again when it carries the mark (unless `keep`); a database without that mark
+    is never touched (the run stops)."""
+    import psycopg
+    from psycopg import sql
+
+    found = pg_database_mark(name)
+    if found is not None and found != mark:
+        raise SystemExit(
+            f"database {name!r} exists and was not created by this bench: it is left alone. "
+            "Choose another name with --pg-db (or drop it yourself)."
+        )
+    ident = sql.Identifier(name)
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        if found is not None and not keep:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident))
+            found = None
+        if found is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(ident))
+            conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(ident, sql.Literal(mark)))
+
+
 def prepare(backend: str, args: argparse.Namespace) -> None:
     VAR.mkdir(parents=True, exist_ok=True)
     if backend == "sqlite":
         if Path(args.sqlite_file).exists() and Path(args.sqlite_file).resolve() != (VAR / "bench.sqlite3").resolve():
             raise SystemExit(f"{args.sqlite_file} exists and is not the bench's own file: give a new path.")
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{args.sqlite_file}{suffix}").unlink(missing_ok=True)
+        remove_sqlite(args.sqlite_file)
         return
-    import psycopg
-    from psycopg import sql
-
-    mark = pg_database_mark(args.pg_db)
-    if mark is not None and mark != MARK:
-        raise SystemExit(
-            f"database {args.pg_db!r} exists and was not created by this bench: it is left alone. "
-            "Choose another name with --pg-db (or drop it yourself)."
-        )
-    name = sql.Identifier(args.pg_db)
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        if mark is not None:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-        conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(name, sql.Literal(MARK)))
+    own_pg_database(args.pg_db, MARK)
 
 
 def run_worker(backend: str, args: argparse.Namespace) -> dict[str, Any]:
