@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.conf import settings as django_settings
 from django.db import transaction
@@ -29,6 +30,7 @@ from ctm.core.scopes import job_scope
 from ctm.linkage.domain.common import log
 from ctm.linkage.domain.progress import Progress, abandon, even_steps, fail, finish, interrupt, requeue
 from ctm.linkage.domain.queries.records import PERSONS, person_records, upload_frame
+from ctm.linkage.domain.stored import store_pairs, store_records
 from ctm.linkage.engine import (
     LINK_STAGES,
     LinkageInputError,
@@ -38,11 +40,9 @@ from ctm.linkage.engine import (
     link_lists,
 )
 from ctm.linkage.enums import JobStatus
-from ctm.linkage.models import LinkageRun, LinkedRecord, ListUpload, ScoredPair
+from ctm.linkage.models import LinkageRun, ListUpload
 
 logger = logging.getLogger("ctm.linkage.jobs")
-BATCH = 2000
-SEP = "\x1f"  # the engine's unique_id is "<list>\x1f<record_id>"
 STEPS = even_steps(["queued", "reading", *LINK_STAGES, "storing"])  # each has its label in RUN_STAGES
 
 
@@ -193,9 +193,10 @@ def _store(run: LinkageRun, frames: dict[str, pd.DataFrame], result: LinkResult)
         run = lock_for_store(run.pk)
         if not run.running:  # marked interrupted meanwhile
             return
-        records = _store_records(run, result.clusters)
-        _store_pairs(run, result.pairs, records)
-        summary = summarise(run, records.values())
+        unique, ids = store_records(run, result.clusters)
+        scored = store_pairs(run, result.pairs, unique, ids)
+        del unique, ids
+        summary = summarise(result.clusters["cluster_id"].to_numpy(), scored)
         blocking = {"blocking": result.blocking.to_dict()} if result.blocking else {}
         settings = {**result.settings.to_dict(), **blocking, "conflicts_from": result.conflicts_from}
         fields = {"lists": lists, "settings": settings, "summary": summary,
@@ -214,51 +215,12 @@ def lock_for_store(pk: int) -> LinkageRun:
     return LinkageRun.objects.select_for_update(of=("self",)).select_related("organization", "created_by").get(pk=pk)
 
 
-def _store_records(run: LinkageRun, clusters: pd.DataFrame) -> dict[str, LinkedRecord]:
-    rows = [
-        LinkedRecord(
-            organization_id=run.organization_id,
-            run=run,
-            list_name=str(lst),
-            record_id=str(rid),
-            cluster_id=int(cid),
-        )
-        for lst, rid, cid in clusters[["list", "record_id", "cluster_id"]].itertuples(index=False)
-    ]
-    LinkedRecord.objects.bulk_create(rows, batch_size=BATCH)
-    if rows and rows[0].pk is None:  # a backend that does not return ids from bulk inserts
-        rows = list(LinkedRecord.objects.filter(run=run))
-    return {f"{r.list_name}{SEP}{r.record_id}": r for r in rows}
-
-
-def _store_pairs(run: LinkageRun, pairs: pd.DataFrame, records: dict[str, LinkedRecord]) -> None:
-    rows = []
-    for left, right, weight, probability in pairs[
-        ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
-    ].itertuples(index=False):
-        a, b = records.get(str(left)), records.get(str(right))
-        if a is None or b is None:
-            raise InvalidTransition(_("The linkage engine returned a pair of unknown records."))
-        rows.append(
-            ScoredPair(
-                organization_id=run.organization_id,
-                run=run,
-                left=a,
-                right=b,
-                match_weight=float(weight),
-                match_probability=float(probability),
-            )
-        )
-    ScoredPair.objects.bulk_create(rows, batch_size=BATCH)
-
-
-def summarise(run: LinkageRun, records: Any) -> dict[str, int]:
-    sizes: dict[int, int] = {}
-    for r in records:
-        sizes[r.cluster_id] = sizes.get(r.cluster_id, 0) + 1
+def summarise(cluster_ids: Any, scored_pairs: int) -> dict[str, int]:
+    """The run's figures from the cluster of each of its records and the number of pairs it keeps."""
+    _, sizes = np.unique(np.asarray(cluster_ids, dtype=np.int64), return_counts=True)
     return {
-        "records": sum(sizes.values()),
+        "records": int(sizes.sum()),
         "clusters": len(sizes),
-        "linked_clusters": sum(1 for n in sizes.values() if n > 1),
-        "scored_pairs": ScoredPair.objects.filter(run=run).count(),
+        "linked_clusters": int((sizes > 1).sum()),
+        "scored_pairs": int(scored_pairs),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone, translation
@@ -22,8 +23,10 @@ from ctm.linkage.domain.queries.records import (
     person_count,
     upload_context,
 )
-from ctm.linkage.domain.run_job import BATCH, summarise
-from ctm.linkage.engine import ReviewDecisions, cluster_pairs
+from ctm.linkage.domain.run_job import summarise
+from ctm.linkage.domain.stored import BATCH, CHUNK, read_pairs
+from ctm.linkage.engine import ReviewDecisions
+from ctm.linkage.engine.link.clusters import cluster_positions, number_clusters, review_positions
 from ctm.linkage.enums import Decision, JobStatus
 from ctm.linkage.models import LinkageRun, LinkedRecord, ListUpload, ScoredPair
 
@@ -79,36 +82,47 @@ def _require_done(run: LinkageRun) -> None:
 
 
 def _cluster(run: LinkageRun, threshold: float) -> None:
-    """Connected components over pairs at or above the threshold, respecting the review decisions."""
-    records = list(LinkedRecord.objects.filter(run=run).only("id", "list_name", "cluster_id"))
+    """Clusters by the engine's rules (`cluster_positions`) over the run's stored pairs, respecting the
+    review decisions; only the records whose cluster changed are written. The pairs are read as arrays
+    (`stored.read_pairs`), not one object per pair: a run of a million records keeps ~16 million."""
+    records = LinkedRecord.objects.filter(run=run).order_by("id").values_list("id", "list_name", "cluster_id")
+    pks, lists, current = _record_arrays(records)
+    pairs = read_pairs(run)
     decisions = ReviewDecisions()
-    rows = []
-    for left, right, probability, decision in ScoredPair.objects.filter(run=run).values_list(
-        "left_id", "right_id", "match_probability", "decision"
-    ):
-        rows.append((str(left), str(right), probability))
+    for left, right, decision in pairs.decided:
         if decision == Decision.ACCEPTED:
             decisions.accept(str(left), str(right))
         elif decision == Decision.REJECTED:
             decisions.reject(str(left), str(right))
-    frame = pd.DataFrame(rows, columns=["unique_id_l", "unique_id_r", "match_probability"])
+    ids = [str(pk) for pk in pks.tolist()]
+    index = pd.Index(ids) if pairs.decided else None
     # The same conflict rule as the engine's first clustering, so reclustering is consistent with it.
     conflict = (run.settings or {}).get("conflict_probability")
-    unique = {str(r.pk): r.list_name for r in records} if (run.settings or {}).get("unique_lists") else None
-    cluster_of = cluster_pairs(
-        [str(r.pk) for r in records], frame, threshold, decisions,
-        float(conflict) if conflict is not None else None, unique,
+    list_of = pd.factorize(lists)[0].astype(np.int64) if (run.settings or {}).get("unique_lists") else None
+    labels = cluster_positions(
+        len(pks), np.searchsorted(pks, pairs.left), np.searchsorted(pks, pairs.right), pairs.probability,
+        threshold, float(conflict) if conflict is not None else None, list_of,
+        review_positions(index, sorted(decisions.accepted)), review_positions(index, decisions.rejected),
     )
-    changed = []
-    for r in records:
-        new = cluster_of[str(r.pk)]
-        if r.cluster_id != new:
-            r.cluster_id = new
-            changed.append(r)
-    LinkedRecord.objects.bulk_update(changed, ["cluster_id"], batch_size=BATCH)
+    del pairs
+    numbers = number_clusters(ids, labels)
+    changed = np.flatnonzero(numbers != current)
+    LinkedRecord.objects.bulk_update(
+        [LinkedRecord(pk=int(pks[k]), cluster_id=int(numbers[k])) for k in changed], ["cluster_id"], batch_size=BATCH
+    )
     run.threshold = threshold
-    run.summary = summarise(run, records)
+    run.summary = summarise(numbers, ScoredPair.objects.filter(run=run).count())
     run.save(update_fields=["threshold", "summary", "updated_at"])
+
+
+def _record_arrays(rows: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, list names, cluster ids) of a run's records, read in chunks."""
+    pks, lists, clusters = [], [], []
+    for pk, lst, cluster in rows.iterator(chunk_size=CHUNK):
+        pks.append(pk)
+        lists.append(lst)
+        clusters.append(cluster)
+    return np.array(pks, dtype=np.int64), np.array(lists, dtype=object), np.array(clusters, dtype=np.int64)
 
 
 def lowest_threshold(run: LinkageRun) -> float | None:
