@@ -141,3 +141,48 @@ def test_reclustering_from_arrays_gives_the_engines_clusters(personas, unique_li
         assert {str(r.pk): r.cluster_id for r in records} == want, threshold
         run.refresh_from_db()
         assert run.summary == summarise([r.cluster_id for r in records], len(rows))
+
+
+def partition(labels: dict[str, int]) -> set[frozenset[str]]:
+    groups: dict[int, set[str]] = {}
+    for record, label in labels.items():
+        groups.setdefault(label, set()).add(record)
+    return {frozenset(g) for g in groups.values()}
+
+
+@pytest.mark.parametrize("unique_lists", [False, True])
+def test_a_review_decision_reclusters_its_component_to_what_the_whole_run_gives(personas, unique_lists):
+    """Decision after decision (accept, reject, change of mind), the clusters equal the engine's over every
+    stored pair, the untouched clusters keep their numbers, and the summary follows."""
+    run = empty_run(personas.data_manager, unique_lists=unique_lists)
+    clusters, pairs = engine_like(300, 700, seed=5)
+    stored.store_pairs(run, pairs, *stored.store_records(run, clusters))
+    with transaction.atomic():
+        runs._cluster(run, 0.5)  # the run's own clustering of these pairs
+    rng = np.random.default_rng(8)
+    candidates = list(ScoredPair.objects.filter(run=run).order_by("id"))
+    for step in range(25):
+        pair = candidates[int(rng.integers(0, len(candidates)))]
+        pair.refresh_from_db()
+        before = dict(LinkedRecord.objects.filter(run=run).values_list("id", "cluster_id"))
+        decision = [Decision.ACCEPTED, Decision.REJECTED][step % 2]
+        runs.decide_pair(pair, by=personas.data_manager, decision=decision)
+        run.refresh_from_db()
+        rows = list(ScoredPair.objects.filter(run=run))
+        decisions = ReviewDecisions()
+        for p in rows:
+            if p.decision == Decision.ACCEPTED:
+                decisions.accept(str(p.left_id), str(p.right_id))
+            elif p.decision == Decision.REJECTED:
+                decisions.reject(str(p.left_id), str(p.right_id))
+        records = list(LinkedRecord.objects.filter(run=run))
+        frame = pd.DataFrame([(str(p.left_id), str(p.right_id), p.match_probability) for p in rows],
+                             columns=["unique_id_l", "unique_id_r", "match_probability"])
+        unique = {str(r.pk): r.list_name for r in records} if unique_lists else None
+        want = cluster_pairs([str(r.pk) for r in records], frame, 0.5, decisions, 0.5, unique)
+        got = {str(r.pk): r.cluster_id for r in records}
+        assert partition(got) == partition(want), step
+        assert run.summary == summarise(list(got.values()), len(rows)), step
+        moved = {pk for pk, c in before.items() if got[str(pk)] != c}
+        touched = {c for pk, c in before.items() if pk in moved}  # clusters that lost or changed records
+        assert all(got[str(pk)] == c for pk, c in before.items() if c not in touched), step

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -125,6 +126,92 @@ def _record_arrays(rows: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.array(pks, dtype=np.int64), np.array(lists, dtype=object), np.array(clusters, dtype=np.int64)
 
 
+def _cluster_around(run: LinkageRun, pair: ScoredPair) -> None:
+    """After a decision on `pair`: the clusters `_cluster` would give, computed on the only records whose
+    cluster can change (decision 0205). Clusters form inside the connected components of the links (pairs
+    at or above the threshold, and accepted pairs), each on its own pairs; a decision changes one link,
+    so only the component(s) of its two records change. They are found from the pair's records, link by
+    link, and clustered again alone on their own pairs (conflicts included) by the same rules. The other
+    clusters keep their numbers; the new clusters of the component take its old numbers in order, and
+    new numbers after the run's highest when it splits into more. A reviewer's click reads a component's
+    pairs, not the run's millions."""
+    component = _linked_records(run, {pair.left_id, pair.right_id}, run.threshold)
+    records = _in_chunks(
+        component, lambda chunk: LinkedRecord.objects.filter(run=run, pk__in=chunk).values_list("id", "list_name", "cluster_id")
+    )
+    records.sort()
+    pks = np.array([r[0] for r in records], dtype=np.int64)
+    current = np.array([r[2] for r in records], dtype=np.int64)
+    inside = set(component)
+    rows = [
+        row for row in _in_chunks(component, lambda chunk: ScoredPair.objects.filter(run=run, left_id__in=chunk)
+                                  .values_list("left_id", "right_id", "match_probability", "decision"))
+        if row[1] in inside
+    ]
+    decisions = ReviewDecisions()
+    for left, right, _probability, decision in sorted(rows):
+        if decision == Decision.ACCEPTED:
+            decisions.accept(str(left), str(right))
+        elif decision == Decision.REJECTED:
+            decisions.reject(str(left), str(right))
+    ids = [str(pk) for pk in pks.tolist()]
+    index = pd.Index(ids)
+    left = np.searchsorted(pks, np.array([r[0] for r in rows], dtype=np.int64))
+    right = np.searchsorted(pks, np.array([r[1] for r in rows], dtype=np.int64))
+    conflict = (run.settings or {}).get("conflict_probability")
+    lists = np.array([r[1] for r in records], dtype=object)
+    list_of = pd.factorize(lists)[0].astype(np.int64) if (run.settings or {}).get("unique_lists") else None
+    labels = cluster_positions(
+        len(pks), left, right, np.array([r[2] for r in rows], dtype=float), run.threshold,
+        float(conflict) if conflict is not None else None, list_of,
+        review_positions(index, sorted(decisions.accepted)), review_positions(index, decisions.rejected),
+    )
+    numbers = number_clusters(ids, labels)  # 1..k inside the component
+    old = np.unique(current)
+    highest = LinkedRecord.objects.filter(run=run).aggregate(highest=Max("cluster_id"))["highest"] or 0
+    fresh = np.arange(highest + 1, highest + 1 + max(0, int(numbers.max()) - len(old)), dtype=np.int64)
+    given = np.concatenate([old, fresh])[numbers - 1]
+    changed = np.flatnonzero(given != current)
+    LinkedRecord.objects.bulk_update(
+        [LinkedRecord(pk=int(pks[k]), cluster_id=int(given[k])) for k in changed], ["cluster_id"], batch_size=BATCH
+    )
+    before, after = _cluster_sizes(current), _cluster_sizes(given)
+    summary = dict(run.summary or {})
+    summary["clusters"] = summary.get("clusters", 0) - len(before) + len(after)
+    summary["linked_clusters"] = (summary.get("linked_clusters", 0) - int((before > 1).sum())
+                                  + int((after > 1).sum()))
+    run.summary = summary
+    run.save(update_fields=["summary", "updated_at"])
+
+
+def _cluster_sizes(cluster_ids: np.ndarray) -> np.ndarray:
+    return np.unique(cluster_ids, return_counts=True)[1]
+
+
+def _linked_records(run: LinkageRun, start: set[int], threshold: float) -> list[int]:
+    """The records joined to `start` by a chain of links (pairs at or above `threshold`, accepted pairs),
+    `start` included: one query per step of the chains (in chunks of ids)."""
+    links = ScoredPair.objects.filter(run=run).filter(Q(match_probability__gte=threshold) | Q(decision=Decision.ACCEPTED))
+    seen, frontier = set(start), sorted(start)
+    while frontier:
+        found: set[int] = set()
+        for left, right in _in_chunks(
+            frontier, lambda chunk: links.filter(Q(left_id__in=chunk) | Q(right_id__in=chunk)).values_list("left_id", "right_id")
+        ):
+            found.update((left, right))
+        frontier = sorted(found - seen)
+        seen.update(frontier)
+    return sorted(seen)
+
+
+def _in_chunks(ids: list[int], query: Any, size: int = 500) -> list[Any]:
+    """The rows of `query(chunk)` for each chunk of `ids`: SQLite takes a limited number of parameters."""
+    rows: list[Any] = []
+    for start in range(0, len(ids), size):
+        rows.extend(query(ids[start:start + size]))
+    return rows
+
+
 def lowest_threshold(run: LinkageRun) -> float | None:
     """The lowest threshold the run's stored pairs re-cluster at to the clusters of a new run (the engine's
     `conflicts_from`, stored with the run's settings). A run stored before it was recorded kept the
@@ -165,7 +252,7 @@ def decide_pair(pair: ScoredPair, *, by: Any, decision: str) -> None:
     with transaction.atomic():
         pair.decision, pair.decided_by, pair.decided_at = decision, by.user, timezone.now()
         pair.save(update_fields=["decision", "decided_by", "decided_at", "updated_at"])
-        _cluster(run, run.threshold)
+        _cluster_around(run, pair)
         log(f"linkage.pair.{decision}", by, pair, f"{run.label} #{pair.pk}", {"decision": [old, decision]})
 
 
