@@ -186,3 +186,17 @@ def test_a_review_decision_reclusters_its_component_to_what_the_whole_run_gives(
         moved = {pk for pk, c in before.items() if got[str(pk)] != c}
         touched = {c for pk, c in before.items() if pk in moved}  # clusters that lost or changed records
         assert all(got[str(pk)] == c for pk, c in before.items() if c not in touched), step
+
+
+def test_deleting_a_run_removes_its_rows_only(personas):
+    """One DELETE per table (no record loaded); another run of the same organization keeps everything."""
+    kept, gone = empty_run(personas.data_manager), empty_run(personas.data_manager)
+    for run in (kept, gone):
+        clusters, pairs = engine_like(80, 200)
+        stored.store_pairs(run, pairs, *stored.store_records(run, clusters))
+    runs.delete_run(gone, by=personas.data_manager)
+    assert not LinkageRun.objects.filter(pk=gone.pk).exists()
+    assert not LinkedRecord.objects.filter(run_id=gone.pk).exists()
+    assert not ScoredPair.objects.filter(run_id=gone.pk).exists()
+    assert LinkedRecord.objects.filter(run=kept).count() == 80
+    assert ScoredPair.objects.filter(run=kept).count() == 200

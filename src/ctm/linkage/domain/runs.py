@@ -25,7 +25,7 @@ from ctm.linkage.domain.queries.records import (
     upload_context,
 )
 from ctm.linkage.domain.run_job import summarise
-from ctm.linkage.domain.stored import BATCH, CHUNK, read_pairs
+from ctm.linkage.domain.stored import CHUNK, delete_rows, read_pairs, set_clusters
 from ctm.linkage.engine import ReviewDecisions
 from ctm.linkage.engine.link.clusters import cluster_positions, number_clusters, review_positions
 from ctm.linkage.enums import Decision, JobStatus
@@ -107,10 +107,8 @@ def _cluster(run: LinkageRun, threshold: float) -> None:
     )
     del pairs
     numbers = number_clusters(ids, labels)
-    changed = np.flatnonzero(numbers != current)
-    LinkedRecord.objects.bulk_update(
-        [LinkedRecord(pk=int(pks[k]), cluster_id=int(numbers[k])) for k in changed], ["cluster_id"], batch_size=BATCH
-    )
+    changed = numbers != current
+    set_clusters(pks[changed], numbers[changed])
     run.threshold = threshold
     run.summary = summarise(numbers, ScoredPair.objects.filter(run=run).count())
     run.save(update_fields=["threshold", "summary", "updated_at"])
@@ -171,10 +169,8 @@ def _cluster_around(run: LinkageRun, pair: ScoredPair) -> None:
     highest = LinkedRecord.objects.filter(run=run).aggregate(highest=Max("cluster_id"))["highest"] or 0
     fresh = np.arange(highest + 1, highest + 1 + max(0, int(numbers.max()) - len(old)), dtype=np.int64)
     given = np.concatenate([old, fresh])[numbers - 1]
-    changed = np.flatnonzero(given != current)
-    LinkedRecord.objects.bulk_update(
-        [LinkedRecord(pk=int(pks[k]), cluster_id=int(given[k])) for k in changed], ["cluster_id"], batch_size=BATCH
-    )
+    changed = given != current
+    set_clusters(pks[changed], given[changed])
     before, after = _cluster_sizes(current), _cluster_sizes(given)
     summary = dict(run.summary or {})
     summary["clusters"] = summary.get("clusters", 0) - len(before) + len(after)
@@ -264,4 +260,5 @@ def delete_run(run: LinkageRun, *, by: Any) -> None:
         raise InvalidTransition(_("This run is still linking: wait until it has finished or failed, then delete it."))
     with transaction.atomic():
         log("linkage.run.deleted", by, run, run.label, {"lists": [run.list_names, None]})
+        delete_rows(run)
         run.delete()
