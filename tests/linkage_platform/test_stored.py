@@ -200,3 +200,32 @@ def test_deleting_a_run_removes_its_rows_only(personas):
     assert not ScoredPair.objects.filter(run_id=gone.pk).exists()
     assert LinkedRecord.objects.filter(run=kept).count() == 80
     assert ScoredPair.objects.filter(run=kept).count() == 200
+    assert_nothing_dangles()
+
+
+def assert_nothing_dangles() -> None:
+    """Without constraints in the database (decision 0205), no pair may point at a missing record, run or
+    organization, or at records of another run or organization."""
+    records = dict(LinkedRecord.objects.values_list("id", "run_id"))
+    runs_of = dict(LinkageRun.objects.values_list("id", "organization_id"))
+    for left, right, run, organization in ScoredPair.objects.values_list("left_id", "right_id", "run_id",
+                                                                          "organization_id"):
+        assert records.get(left) == run and records.get(right) == run
+        assert runs_of.get(run) == organization
+
+
+def test_a_run_linked_by_the_job_leaves_nothing_dangling(dm, personas, registered_people):
+    """The whole path, the engine included: stored, reviewed, re-clustered, deleted."""
+    from tests.linkage_platform.conftest import list_csv, upload
+    from tests.linkage_platform.test_runs import POLICE, SHELTER, start
+
+    assert start(dm, [upload("shelter.csv", list_csv(SHELTER)), upload("police.csv", list_csv(POLICE))]).status_code == 302
+    run = LinkageRun.objects.get(organization=personas.org)
+    assert ScoredPair.objects.filter(run=run).exists()
+    assert_nothing_dangles()
+    runs.decide_pair(ScoredPair.objects.filter(run=run).first(), by=personas.data_manager, decision="rejected")
+    with transaction.atomic():
+        runs._cluster(run, 0.3)
+    assert_nothing_dangles()
+    runs.delete_run(run, by=personas.data_manager)
+    assert not ScoredPair.objects.exists() and not LinkedRecord.objects.exists()
