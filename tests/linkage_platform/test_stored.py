@@ -127,20 +127,25 @@ def test_reclustering_from_arrays_gives_the_engines_clusters(personas, unique_li
     for threshold in (0.3, 0.5, 0.9):
         with transaction.atomic():
             runs._cluster(run, threshold)
-        decisions = ReviewDecisions()
-        for p in rows:
-            if p.decision == Decision.ACCEPTED:
-                decisions.accept(str(p.left_id), str(p.right_id))
-            elif p.decision == Decision.REJECTED:
-                decisions.reject(str(p.left_id), str(p.right_id))
         records = list(LinkedRecord.objects.filter(run=run))
-        frame = pd.DataFrame([(str(p.left_id), str(p.right_id), p.match_probability) for p in rows],
-                             columns=["unique_id_l", "unique_id_r", "match_probability"])
-        unique = {str(r.pk): r.list_name for r in records} if unique_lists else None
-        want = cluster_pairs([str(r.pk) for r in records], frame, threshold, decisions, 0.5, unique)
+        want = whole_run_clusters(records, rows, threshold, unique_lists)
         assert {str(r.pk): r.cluster_id for r in records} == want, threshold
         run.refresh_from_db()
         assert run.summary == summarise([r.cluster_id for r in records], len(rows))
+
+
+def whole_run_clusters(records: list, rows: list, threshold: float, unique_lists: bool) -> dict[str, int]:
+    """The engine's `cluster_pairs` over every stored pair with every decision, on string ids as before."""
+    decisions = ReviewDecisions()
+    for p in rows:
+        if p.decision == Decision.ACCEPTED:
+            decisions.accept(str(p.left_id), str(p.right_id))
+        elif p.decision == Decision.REJECTED:
+            decisions.reject(str(p.left_id), str(p.right_id))
+    frame = pd.DataFrame([(str(p.left_id), str(p.right_id), p.match_probability) for p in rows],
+                         columns=["unique_id_l", "unique_id_r", "match_probability"])
+    unique = {str(r.pk): r.list_name for r in records} if unique_lists else None
+    return cluster_pairs([str(r.pk) for r in records], frame, threshold, decisions, 0.5, unique)
 
 
 def partition(labels: dict[str, int]) -> set[frozenset[str]]:
@@ -169,17 +174,8 @@ def test_a_review_decision_reclusters_its_component_to_what_the_whole_run_gives(
         runs.decide_pair(pair, by=personas.data_manager, decision=decision)
         run.refresh_from_db()
         rows = list(ScoredPair.objects.filter(run=run))
-        decisions = ReviewDecisions()
-        for p in rows:
-            if p.decision == Decision.ACCEPTED:
-                decisions.accept(str(p.left_id), str(p.right_id))
-            elif p.decision == Decision.REJECTED:
-                decisions.reject(str(p.left_id), str(p.right_id))
         records = list(LinkedRecord.objects.filter(run=run))
-        frame = pd.DataFrame([(str(p.left_id), str(p.right_id), p.match_probability) for p in rows],
-                             columns=["unique_id_l", "unique_id_r", "match_probability"])
-        unique = {str(r.pk): r.list_name for r in records} if unique_lists else None
-        want = cluster_pairs([str(r.pk) for r in records], frame, 0.5, decisions, 0.5, unique)
+        want = whole_run_clusters(records, rows, 0.5, unique_lists)
         got = {str(r.pk): r.cluster_id for r in records}
         assert partition(got) == partition(want), step
         assert run.summary == summarise(list(got.values()), len(rows)), step
