@@ -89,29 +89,39 @@ def _cluster(run: LinkageRun, threshold: float) -> None:
     records = LinkedRecord.objects.filter(run=run).order_by("id").values_list("id", "list_name", "cluster_id")
     pks, lists, current = _record_arrays(records)
     pairs = read_pairs(run)
-    decisions = ReviewDecisions()
-    for left, right, decision in pairs.decided:
-        if decision == Decision.ACCEPTED:
-            decisions.accept(str(left), str(right))
-        elif decision == Decision.REJECTED:
-            decisions.reject(str(left), str(right))
-    ids = [str(pk) for pk in pks.tolist()]
-    index = pd.Index(ids) if pairs.decided else None
-    # The same conflict rule as the engine's first clustering, so reclustering is consistent with it.
-    conflict = (run.settings or {}).get("conflict_probability")
-    list_of = pd.factorize(lists)[0].astype(np.int64) if (run.settings or {}).get("unique_lists") else None
-    labels = cluster_positions(
-        len(pks), np.searchsorted(pks, pairs.left), np.searchsorted(pks, pairs.right), pairs.probability,
-        threshold, float(conflict) if conflict is not None else None, list_of,
-        review_positions(index, sorted(decisions.accepted)), review_positions(index, decisions.rejected),
-    )
+    numbers = _cluster_numbers(run, threshold, pks, lists, pairs.left, pairs.right, pairs.probability, pairs.decided)
     del pairs
-    numbers = number_clusters(ids, labels)
     changed = numbers != current
     set_clusters(pks[changed], numbers[changed])
     run.threshold = threshold
     run.summary = summarise(numbers, ScoredPair.objects.filter(run=run).count())
     run.save(update_fields=["threshold", "summary", "updated_at"])
+
+
+def _cluster_numbers(run: LinkageRun, threshold: float, pks: np.ndarray, lists: np.ndarray, left: np.ndarray,
+                     right: np.ndarray, probability: np.ndarray, decided: list[tuple[int, int, str]]) -> np.ndarray:
+    """Cluster numbers 1..k of the records `pks` (sorted ids; `lists`: their lists) from their pairs (the
+    records' ids `left` and `right`, `probability`) and the decided pairs (left id, right id, decision),
+    by the engine's rules (`cluster_positions`) with the run's conflict rule and unique lists, numbered as
+    `number_clusters` numbers the ids as strings (as before ids were read as arrays)."""
+    decisions = ReviewDecisions()
+    for a, b, decision in decided:
+        if decision == Decision.ACCEPTED:
+            decisions.accept(str(a), str(b))
+        elif decision == Decision.REJECTED:
+            decisions.reject(str(a), str(b))
+    ids = [str(pk) for pk in pks.tolist()]
+    index = pd.Index(ids) if decided else None
+    settings = run.settings or {}
+    # The same conflict rule as the engine's first clustering, so reclustering is consistent with it.
+    conflict = settings.get("conflict_probability")
+    list_of = pd.factorize(lists)[0].astype(np.int64) if settings.get("unique_lists") else None
+    labels = cluster_positions(
+        len(pks), np.searchsorted(pks, left), np.searchsorted(pks, right), probability, threshold,
+        float(conflict) if conflict is not None else None, list_of,
+        review_positions(index, sorted(decisions.accepted)), review_positions(index, decisions.rejected),
+    )
+    return number_clusters(ids, labels)
 
 
 def _record_arrays(rows: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -146,25 +156,12 @@ def _cluster_around(run: LinkageRun, pair: ScoredPair) -> None:
                                   .values_list("left_id", "right_id", "match_probability", "decision"))
         if row[1] in inside
     ]
-    decisions = ReviewDecisions()
-    for left, right, _probability, decision in sorted(rows):
-        if decision == Decision.ACCEPTED:
-            decisions.accept(str(left), str(right))
-        elif decision == Decision.REJECTED:
-            decisions.reject(str(left), str(right))
-    ids = [str(pk) for pk in pks.tolist()]
-    index = pd.Index(ids)
-    left = np.searchsorted(pks, np.array([r[0] for r in rows], dtype=np.int64))
-    right = np.searchsorted(pks, np.array([r[1] for r in rows], dtype=np.int64))
-    conflict = (run.settings or {}).get("conflict_probability")
     lists = np.array([r[1] for r in records], dtype=object)
-    list_of = pd.factorize(lists)[0].astype(np.int64) if (run.settings or {}).get("unique_lists") else None
-    labels = cluster_positions(
-        len(pks), left, right, np.array([r[2] for r in rows], dtype=float), run.threshold,
-        float(conflict) if conflict is not None else None, list_of,
-        review_positions(index, sorted(decisions.accepted)), review_positions(index, decisions.rejected),
-    )
-    numbers = number_clusters(ids, labels)  # 1..k inside the component
+    numbers = _cluster_numbers(
+        run, run.threshold, pks, lists, np.array([r[0] for r in rows], dtype=np.int64),
+        np.array([r[1] for r in rows], dtype=np.int64), np.array([r[2] for r in rows], dtype=float),
+        [(left, right, decision) for left, right, _probability, decision in sorted(rows) if decision],
+    )  # 1..k inside the component
     old = np.unique(current)
     highest = LinkedRecord.objects.filter(run=run).aggregate(highest=Max("cluster_id"))["highest"] or 0
     fresh = np.arange(highest + 1, highest + 1 + max(0, int(numbers.max()) - len(old)), dtype=np.int64)
